@@ -11,18 +11,28 @@ type RecipientRules struct {
 	Domains   []string
 }
 
-// Username returns the username tagged in addr when addr is a virtual address.
+// Username returns the username tagged in addr when addr is a virtual address
+// `<LocalPart>+<username>@<domain>`, compared case-insensitively, lower-cased.
+// addr may be a bare address, `<addr>`, or `Name <addr>`; a quoted local part
+// and a trailing dot on the domain are accepted.
 func (r RecipientRules) Username(addr string) (string, bool) {
+	addr = strings.TrimSpace(addr)
+	if lt := strings.LastIndexByte(addr, '<'); lt >= 0 {
+		addr = addr[lt+1:]
+		if gt := strings.IndexByte(addr, '>'); gt >= 0 {
+			addr = addr[:gt]
+		}
+	}
 	addr = strings.ToLower(strings.Trim(strings.TrimSpace(addr), "<>"))
 	at := strings.LastIndexByte(addr, '@')
 	if at <= 0 {
 		return "", false
 	}
-	local, domain := addr[:at], addr[at+1:]
+	local, domain := strings.Trim(addr[:at], `"`), strings.TrimSuffix(addr[at+1:], ".")
 	if !r.domainAllowed(domain) {
 		return "", false
 	}
-	prefix := strings.ToLower(r.LocalPart) + "+"
+	prefix := strings.ToLower(strings.TrimSpace(r.LocalPart)) + "+"
 	if !strings.HasPrefix(local, prefix) {
 		return "", false
 	}
@@ -35,7 +45,7 @@ func (r RecipientRules) Username(addr string) (string, bool) {
 
 func (r RecipientRules) domainAllowed(domain string) bool {
 	for _, d := range r.Domains {
-		if strings.EqualFold(d, domain) {
+		if strings.EqualFold(strings.TrimSuffix(strings.TrimSpace(d), "."), domain) {
 			return true
 		}
 	}
@@ -44,8 +54,12 @@ func (r RecipientRules) domainAllowed(domain string) bool {
 
 // Usernames lists the distinct usernames a message is addressed to, lower-cased,
 // in order of precedence: Delivered-To (top-most first, which also covers Bcc),
-// X-Original-To, then To and Cc.
+// X-Original-To, then To, Cc and Bcc. Only the outer message counts: the
+// headers of forwarded messages do not.
 func (r RecipientRules) Usernames(m *Message) []string {
+	if m == nil {
+		return nil
+	}
 	var out []string
 	seen := map[string]bool{}
 	add := func(addr string) {
@@ -64,6 +78,9 @@ func (r RecipientRules) Usernames(m *Message) []string {
 		add(a.Address)
 	}
 	for _, a := range m.Cc {
+		add(a.Address)
+	}
+	for _, a := range m.Bcc {
 		add(a.Address)
 	}
 	return out
