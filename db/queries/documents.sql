@@ -1,0 +1,28 @@
+-- name: UpsertDocument :one
+-- The unique (owner, source, source_id) key makes this safe to repeat: a retry
+-- or a re-processed message updates the document in place.
+INSERT INTO documents (owner_id, source, source_id, type, title, author, content, metadata, received_at)
+VALUES (@owner_id, @source, @source_id, @type, @title, @author, @content, @metadata, @received_at)
+ON CONFLICT (owner_id, source, source_id) DO UPDATE
+SET type        = EXCLUDED.type,
+    title       = EXCLUDED.title,
+    author      = EXCLUDED.author,
+    content     = EXCLUDED.content,
+    metadata    = EXCLUDED.metadata,
+    received_at = EXCLUDED.received_at,
+    updated_at  = now()
+RETURNING id, (xmax = 0)::boolean AS inserted;
+
+-- name: ListDocumentsForOwner :many
+-- Keyset pagination, newest first: (received_at, id) of the last row seen.
+SELECT id, owner_id, project_id, source, source_id, type, title, author, received_at, status,
+       classification_source, confidence, created_at, updated_at
+FROM documents
+WHERE owner_id = @owner_id
+  AND (sqlc.narg(before_received_at)::timestamptz IS NULL
+       OR (received_at, id) < (sqlc.narg(before_received_at)::timestamptz, sqlc.narg(before_id)::uuid))
+ORDER BY received_at DESC, id DESC
+LIMIT @max_rows;
+
+-- name: GetDocumentForOwner :one
+SELECT * FROM documents WHERE id = @id AND owner_id = @owner_id;

@@ -1,0 +1,212 @@
+// Package config reads BeSunny's settings from the environment (and an optional
+// .env file) into one validated struct. Every setting has a default that makes
+// the local stack (`make run`) work with nothing set; production deployments
+// set APP_ENV=production, which turns development conveniences into errors.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// DevJWTSecret signs development tokens when JWT_SECRET is unset. It is refused
+// when APP_ENV=production.
+const DevJWTSecret = "besunny-development-secret-do-not-use-in-production"
+
+// Environments.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// Config is every setting of the API, the worker and the local stack.
+type Config struct {
+	Env      string // APP_ENV
+	LogLevel string // LOG_LEVEL
+	// LogFormat is text or json.
+	LogFormat string // LOG_FORMAT
+
+	DatabaseURL string // DATABASE_URL
+	// MigrateOnStart applies pending migrations when a binary starts.
+	MigrateOnStart bool // MIGRATE_ON_START
+
+	Temporal Temporal
+
+	HTTPAddr    string        // HTTP_ADDR
+	MetricsAddr string        // METRICS_ADDR (worker)
+	CORSOrigins []string      // CORS_ALLOWED_ORIGINS
+	HTTPTimeout time.Duration // HTTP_TIMEOUT
+	// PublicURL is where users reach the API; used in links the API returns.
+	PublicURL string // PUBLIC_URL
+
+	JWT JWT
+
+	Inbound Inbound
+}
+
+// Temporal says how to reach the Temporal service (a dev server, a cluster or
+// Temporal Cloud).
+type Temporal struct {
+	Address   string // TEMPORAL_ADDRESS
+	Namespace string // TEMPORAL_NAMESPACE
+	TaskQueue string // TASK_QUEUE
+	// APIKey authenticates to Temporal Cloud; it implies TLS.
+	APIKey string // TEMPORAL_API_KEY
+	// TLS enables TLS without client certificates.
+	TLS bool // TEMPORAL_TLS
+	// TLSCertFile and TLSKeyFile enable mTLS.
+	TLSCertFile string // TEMPORAL_TLS_CERT
+	TLSKeyFile  string // TEMPORAL_TLS_KEY
+	// UIURL is the Temporal web UI, for links in API answers and logs.
+	UIURL string // TEMPORAL_UI_URL
+	// ConnectTimeout bounds how long a binary waits for Temporal at start.
+	ConnectTimeout time.Duration // TEMPORAL_CONNECT_TIMEOUT
+}
+
+// JWT configures bearer-token verification for the API.
+type JWT struct {
+	Secret   string // JWT_SECRET (HS256, the Supabase scheme)
+	JWKSURL  string // JWT_JWKS_URL (RS256/ES256)
+	Audience string // JWT_AUDIENCE
+	Issuer   string // JWT_ISSUER (checked when set)
+}
+
+// Inbound describes the master mailbox and the virtual plus-addresses.
+type Inbound struct {
+	Mailbox   string   // INBOUND_MAILBOX
+	LocalPart string   // INBOUND_LOCAL_PART
+	Domains   []string // INBOUND_DOMAINS
+	// MaxEmailBytes is the largest message that is parsed; larger ones are
+	// kept raw and end failed/too_large.
+	MaxEmailBytes int64 // MAX_EMAIL_BYTES
+	// IgnoreBulk ignores `Precedence: bulk|junk` mail.
+	IgnoreBulk bool // IGNORE_BULK_MAIL
+}
+
+// Load reads the configuration from the process environment, after filling
+// unset variables from the .env file in the working directory (if any).
+func Load() (Config, error) {
+	env, err := environWithDotEnv(".env")
+	if err != nil {
+		return Config{}, err
+	}
+	return FromLookup(env.lookup)
+}
+
+// FromLookup builds and validates a Config from a lookup function, so tests
+// can supply their own environment.
+func FromLookup(lookup func(string) (string, bool)) (Config, error) {
+	r := &reader{lookup: lookup}
+	c := Config{
+		Env:            r.str("APP_ENV", EnvDevelopment),
+		LogLevel:       r.str("LOG_LEVEL", "info"),
+		DatabaseURL:    r.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/besunny?sslmode=disable"),
+		MigrateOnStart: r.boolean("MIGRATE_ON_START", true),
+		Temporal: Temporal{
+			Address:        r.str("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+			Namespace:      r.str("TEMPORAL_NAMESPACE", "default"),
+			TaskQueue:      r.str("TASK_QUEUE", "besunny"),
+			APIKey:         r.str("TEMPORAL_API_KEY", ""),
+			TLS:            r.boolean("TEMPORAL_TLS", false),
+			TLSCertFile:    r.str("TEMPORAL_TLS_CERT", ""),
+			TLSKeyFile:     r.str("TEMPORAL_TLS_KEY", ""),
+			UIURL:          r.str("TEMPORAL_UI_URL", "http://localhost:8233"),
+			ConnectTimeout: r.duration("TEMPORAL_CONNECT_TIMEOUT", time.Minute),
+		},
+		HTTPAddr:    r.str("HTTP_ADDR", ":8080"),
+		MetricsAddr: r.str("METRICS_ADDR", ":9090"),
+		CORSOrigins: r.list("CORS_ALLOWED_ORIGINS", []string{"*"}),
+		HTTPTimeout: r.duration("HTTP_TIMEOUT", 30*time.Second),
+		PublicURL:   strings.TrimRight(r.str("PUBLIC_URL", "http://localhost:8080"), "/"),
+		JWT: JWT{
+			Secret:   r.str("JWT_SECRET", ""),
+			JWKSURL:  r.str("JWT_JWKS_URL", ""),
+			Audience: r.str("JWT_AUDIENCE", "authenticated"),
+			Issuer:   r.str("JWT_ISSUER", ""),
+		},
+	}
+	c.LogFormat = r.str("LOG_FORMAT", map[bool]string{true: "json", false: "text"}[c.Env == EnvProduction])
+	c.Inbound.Mailbox = strings.ToLower(r.str("INBOUND_MAILBOX", "ai@besunny.ai"))
+	local, domain, _ := strings.Cut(c.Inbound.Mailbox, "@")
+	c.Inbound.LocalPart = strings.ToLower(r.str("INBOUND_LOCAL_PART", local))
+	c.Inbound.Domains = lower(r.list("INBOUND_DOMAINS", []string{domain}))
+	c.Inbound.MaxEmailBytes = r.integer("MAX_EMAIL_BYTES", 25<<20)
+	c.Inbound.IgnoreBulk = r.boolean("IGNORE_BULK_MAIL", false)
+
+	if c.JWT.Secret == "" && c.JWT.JWKSURL == "" && c.Env != EnvProduction {
+		c.JWT.Secret = DevJWTSecret
+	}
+	r.problems = append(r.problems, c.validate()...)
+	if len(r.problems) > 0 {
+		return c, fmt.Errorf("invalid configuration:\n  - %s", strings.Join(r.problems, "\n  - "))
+	}
+	return c, nil
+}
+
+// Dev reports whether development conveniences (the built-in JWT secret,
+// sandbox Google, text logs) are allowed.
+func (c Config) Dev() bool { return c.Env != EnvProduction }
+
+func (c Config) validate() []string {
+	var p []string
+	if c.Env != EnvDevelopment && c.Env != EnvProduction {
+		p = append(p, fmt.Sprintf("APP_ENV=%q: set it to %q or %q", c.Env, EnvDevelopment, EnvProduction))
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		p = append(p, fmt.Sprintf("LOG_LEVEL=%q: set it to debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		p = append(p, fmt.Sprintf("LOG_FORMAT=%q: set it to text or json", c.LogFormat))
+	}
+	if c.DatabaseURL == "" {
+		p = append(p, "DATABASE_URL is empty: set it to a PostgreSQL URL such as postgres://user@host:5432/besunny")
+	}
+	if c.Temporal.Address == "" {
+		p = append(p, "TEMPORAL_ADDRESS is empty: set it to host:port of the Temporal frontend (127.0.0.1:7233 for a dev server)")
+	}
+	if (c.Temporal.TLSCertFile == "") != (c.Temporal.TLSKeyFile == "") {
+		p = append(p, "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS)")
+	}
+	if c.Env == EnvProduction && c.JWT.Secret == "" && c.JWT.JWKSURL == "" {
+		p = append(p, "APP_ENV=production needs JWT_SECRET (HS256, the Supabase JWT secret) or JWT_JWKS_URL (RS256/ES256)")
+	}
+	if c.Env == EnvProduction && c.JWT.Secret == DevJWTSecret {
+		p = append(p, "JWT_SECRET is the development secret: set your own when APP_ENV=production")
+	}
+	if c.JWT.Secret != "" && len(c.JWT.Secret) < 32 {
+		p = append(p, "JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)")
+	}
+	if a, err := mail.ParseAddress(c.Inbound.Mailbox); err != nil || a.Address != c.Inbound.Mailbox {
+		p = append(p, fmt.Sprintf("INBOUND_MAILBOX=%q: set it to a bare address such as ai@besunny.ai", c.Inbound.Mailbox))
+	}
+	if c.Inbound.LocalPart == "" || strings.ContainsAny(c.Inbound.LocalPart, "+@ ") {
+		p = append(p, fmt.Sprintf("INBOUND_LOCAL_PART=%q: set it to the local part before '+', such as ai", c.Inbound.LocalPart))
+	}
+	if len(c.Inbound.Domains) == 0 {
+		p = append(p, "INBOUND_DOMAINS is empty: set it to a comma-separated list such as besunny.ai")
+	}
+	if c.Inbound.MaxEmailBytes < 1024 {
+		p = append(p, "MAX_EMAIL_BYTES must be at least 1024")
+	}
+	if c.HTTPTimeout <= 0 {
+		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")
+	}
+	return p
+}
+
+var errDotEnvSyntax = errors.New(".env syntax")
+
+func lower(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,32 @@
+package workflows
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
+// Workflow ids are deterministic so that a second start of the same work is
+// recognised by Temporal as a duplicate instead of running twice. They are
+// built here and nowhere else.
+
+// UploadMessageKey is the message key of an uploaded raw message: the SHA-256
+// of its bytes, so the same bytes always map to the same key.
+func UploadMessageKey(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// EmailWorkflowID is the id of the ProcessEmailWorkflow for a message key:
+// `email/<gmail message id>` or `email/sha256:<hex>`. Re-processing a message
+// runs under a new revision: `email/<key>/r<revision>`.
+func EmailWorkflowID(messageKey string, revision int) string {
+	if revision <= 1 {
+		return "email/" + messageKey
+	}
+	return fmt.Sprintf("email/%s/r%d", messageKey, revision)
+}
+
+// IsEmailWorkflowID reports whether id names a ProcessEmailWorkflow.
+func IsEmailWorkflowID(id string) bool { return strings.HasPrefix(id, "email/") }

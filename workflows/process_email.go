@@ -1,0 +1,216 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/besunny/workflows/activities"
+)
+
+// Terminal statuses of a message. Every message reaches exactly one.
+const (
+	StatusPending      = "pending"
+	StatusProcessed    = "processed"
+	StatusUserNotFound = "user_not_found"
+	StatusIgnored      = "ignored"
+	StatusFailed       = "failed"
+)
+
+// Reasons recorded with user_not_found and failed outcomes.
+const (
+	ReasonNoVirtualRecipient = "no_virtual_recipient"
+	ReasonUnknownUsername    = "unknown_username"
+	ReasonInternalError      = "internal_error"
+)
+
+// StatusQuery is the query every BeSunny workflow answers with its progress.
+const StatusQuery = "status"
+
+// ProcessEmailInput names a stored message. Only the key travels through
+// history; the raw bytes stay in PostgreSQL.
+type ProcessEmailInput struct {
+	MessageKey string `json:"message_key"`
+	// Source is upload or gmail.
+	Source string `json:"source"`
+	// Revision is 1 for the first processing and grows with each re-run.
+	Revision int `json:"revision,omitempty"`
+}
+
+// EmailStatus is the answer to the status query and the workflow's result.
+type EmailStatus struct {
+	MessageKey string `json:"message_key"`
+	// Stage is where the run is: parsing, resolving, storing, recording, done.
+	Stage string `json:"stage"`
+	// Status is pending until the run records a terminal status.
+	Status           string                      `json:"status"`
+	Reason           string                      `json:"reason,omitempty"`
+	Subject          string                      `json:"subject,omitempty"`
+	Sender           string                      `json:"sender,omitempty"`
+	Documents        []activities.StoredDocument `json:"documents,omitempty"`
+	UnknownUsernames []string                    `json:"unknown_usernames,omitempty"`
+}
+
+// ProcessEmailWorkflow turns one stored message into documents: parse it, find
+// the BeSunny users it is addressed to, store one document per user, and
+// record exactly one terminal status (processed, user_not_found, ignored or
+// failed) with its processing log.
+func ProcessEmailWorkflow(ctx workflow.Context, in ProcessEmailInput) (EmailStatus, error) {
+	p, err := newEmailProcess(ctx, in)
+	if err != nil {
+		return EmailStatus{}, err
+	}
+	return p.run(ctx)
+}
+
+type emailProcess struct {
+	in     ProcessEmailInput
+	id     string
+	log    log.Logger
+	status EmailStatus
+}
+
+func newEmailProcess(ctx workflow.Context, in ProcessEmailInput) (*emailProcess, error) {
+	if in.MessageKey == "" {
+		return nil, temporal.NewNonRetryableApplicationError("message_key is required", ErrTypeBadWorkflowInput, nil)
+	}
+	info := workflow.GetInfo(ctx)
+	p := &emailProcess{
+		in:     in,
+		id:     info.WorkflowExecution.ID,
+		log:    log.With(workflow.GetLogger(ctx), "message_key", in.MessageKey),
+		status: EmailStatus{MessageKey: in.MessageKey, Stage: "parsing", Status: StatusPending},
+	}
+	if err := workflow.SetQueryHandler(ctx, StatusQuery, func() (EmailStatus, error) {
+		return p.status, nil
+	}); err != nil {
+		return nil, fmt.Errorf("register status query: %w", err)
+	}
+	return p, nil
+}
+
+func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
+	var ea *activities.Email
+	ctx = withDBSteps(ctx)
+
+	var parsed activities.ParseResult
+	if err := workflow.ExecuteLocalActivity(ctx, ea.ParseEmail, p.in.MessageKey).Get(ctx, &parsed); err != nil {
+		return p.failInternal(ctx, "parse", err)
+	}
+	p.status.Subject, p.status.Sender = parsed.Subject, parsed.Sender
+	switch {
+	case parsed.FailReason != "":
+		p.log.Warn("message cannot be parsed", "reason", parsed.FailReason, "detail", parsed.FailDetail)
+		return p.finish(ctx, StatusFailed, parsed.FailReason, nil)
+	case parsed.IgnoreReason != "":
+		return p.finish(ctx, StatusIgnored, parsed.IgnoreReason, nil)
+	case len(parsed.Usernames) == 0:
+		return p.finish(ctx, StatusUserNotFound, ReasonNoVirtualRecipient, nil)
+	}
+
+	p.status.Stage = "resolving"
+	var recipients []activities.Recipient
+	if err := workflow.ExecuteLocalActivity(ctx, ea.ResolveRecipients, parsed.Usernames).Get(ctx, &recipients); err != nil {
+		return p.failInternal(ctx, "resolve recipients", err)
+	}
+	var known []activities.Recipient
+	var rows []activities.RecipientState
+	for _, r := range recipients {
+		if r.UserID == "" {
+			p.status.UnknownUsernames = append(p.status.UnknownUsernames, r.Username)
+			rows = append(rows, activities.RecipientState{Username: r.Username, Status: StatusUserNotFound, Error: ReasonUnknownUsername})
+			continue
+		}
+		known = append(known, r)
+	}
+	if len(known) == 0 {
+		return p.finish(ctx, StatusUserNotFound, ReasonUnknownUsername, rows)
+	}
+	userIDs := make([]string, 0, len(known))
+	for _, r := range known {
+		userIDs = append(userIDs, r.UserID)
+	}
+	p.upsertAttrs(ctx, AttrUserID.ValueSet(userIDs))
+
+	p.status.Stage = "storing"
+	var docs []activities.StoredDocument
+	in := activities.StoreDocumentsInput{MessageKey: p.in.MessageKey, Recipients: known}
+	if err := workflow.ExecuteLocalActivity(ctx, ea.StoreDocuments, in).Get(ctx, &docs); err != nil {
+		return p.failInternal(ctx, "store documents", err)
+	}
+	p.status.Documents = docs
+	docIDs := make([]string, 0, len(docs))
+	for _, d := range docs {
+		docIDs = append(docIDs, d.DocumentID)
+		rows = append(rows, activities.RecipientState{
+			Username: d.Username, UserID: d.UserID, Status: StatusProcessed, DocumentID: d.DocumentID,
+		})
+	}
+	p.upsertAttrs(ctx, AttrDocumentID.ValueSet(docIDs))
+	return p.finish(ctx, StatusProcessed, "", rows)
+}
+
+// finish records the terminal status and ends the run with it.
+func (p *emailProcess) finish(ctx workflow.Context, status, reason string, rows []activities.RecipientState) (EmailStatus, error) {
+	var ea *activities.Email
+	p.status.Stage, p.status.Status, p.status.Reason = "recording", status, reason
+	out := activities.OutcomeInput{
+		MessageKey: p.in.MessageKey, WorkflowID: p.id, Status: status, Reason: reason,
+		Subject: p.status.Subject, Sender: p.status.Sender, Recipients: rows,
+	}
+	if err := workflow.ExecuteLocalActivity(ctx, ea.RecordOutcome, out).Get(ctx, nil); err != nil {
+		// Only a message that vanished from the store gets here: there is no
+		// row left to record the outcome on, so the run fails visibly.
+		return p.status, fmt.Errorf("record outcome %s: %w", status, err)
+	}
+	p.status.Stage = "done"
+	p.upsertAttrs(ctx, AttrStatus.ValueSet(status))
+	workflow.SetCurrentDetails(ctx, p.details())
+	p.log.Info("message processed", "status", status, "reason", reason, "documents", len(p.status.Documents))
+	return p.status, nil
+}
+
+// failInternal records a step's non-retryable failure as the message's
+// terminal status, so the run completes with a reason instead of failing.
+func (p *emailProcess) failInternal(ctx workflow.Context, step string, err error) (EmailStatus, error) {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeMessageMissing {
+		return p.status, err
+	}
+	p.log.Error("step failed without retry", "step", step, "error", err)
+	return p.finish(ctx, StatusFailed, fmt.Sprintf("%s: %s failed: %v", ReasonInternalError, step, err), nil)
+}
+
+func (p *emailProcess) upsertAttrs(ctx workflow.Context, updates ...temporal.SearchAttributeUpdate) {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+		// Search attributes help operators find runs; failing to set them
+		// must not stop a message from being processed.
+		p.log.Warn("search attributes not set", "error", err)
+	}
+}
+
+// details renders the run for the Temporal UI's "current details" panel.
+func (p *emailProcess) details() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s**", p.status.Status)
+	if p.status.Reason != "" {
+		fmt.Fprintf(&b, " (%s)", p.status.Reason)
+	}
+	if p.status.Subject != "" {
+		fmt.Fprintf(&b, "\n\nSubject: %s", p.status.Subject)
+	}
+	if p.status.Sender != "" {
+		fmt.Fprintf(&b, "\n\nFrom: %s", p.status.Sender)
+	}
+	for _, d := range p.status.Documents {
+		fmt.Fprintf(&b, "\n\n- document %s for %s", d.DocumentID, d.Username)
+	}
+	for _, u := range p.status.UnknownUsernames {
+		fmt.Fprintf(&b, "\n\n- no user named %s", u)
+	}
+	return b.String()
+}
