@@ -82,6 +82,10 @@ type Inbound struct {
 	// MaxEmailBytes is the largest message that is parsed; larger ones are
 	// kept raw and end failed/too_large.
 	MaxEmailBytes int64 // MAX_EMAIL_BYTES
+	// MaxUploadBytes bounds POST /api/v1/emails bodies. Messages between
+	// MaxEmailBytes and this are stored and end failed/too_large; larger
+	// bodies are refused with 413.
+	MaxUploadBytes int64 // MAX_UPLOAD_BYTES
 	// IgnoreBulk ignores `Precedence: bulk|junk` mail.
 	IgnoreBulk bool // IGNORE_BULK_MAIL
 }
@@ -134,6 +138,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	c.Inbound.LocalPart = strings.ToLower(r.str("INBOUND_LOCAL_PART", local))
 	c.Inbound.Domains = lower(r.list("INBOUND_DOMAINS", []string{domain}))
 	c.Inbound.MaxEmailBytes = r.integer("MAX_EMAIL_BYTES", 25<<20)
+	c.Inbound.MaxUploadBytes = r.integer("MAX_UPLOAD_BYTES", 2*c.Inbound.MaxEmailBytes)
 	c.Inbound.IgnoreBulk = r.boolean("IGNORE_BULK_MAIL", false)
 
 	if c.JWT.Secret == "" && c.JWT.JWKSURL == "" && c.Env != EnvProduction {
@@ -192,6 +197,9 @@ func (c Config) validate() []string {
 	}
 	if c.Inbound.MaxEmailBytes < 1024 {
 		p = append(p, "MAX_EMAIL_BYTES must be at least 1024")
+	}
+	if c.Inbound.MaxUploadBytes < c.Inbound.MaxEmailBytes {
+		p = append(p, "MAX_UPLOAD_BYTES must be at least MAX_EMAIL_BYTES, so too-large mail is kept and recorded")
 	}
 	if c.HTTPTimeout <= 0 {
 		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")

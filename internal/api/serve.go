@@ -1,0 +1,49 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/besunny/workflows/internal/app"
+	"github.com/besunny/workflows/internal/auth"
+)
+
+// Serve runs the API on ln (or on HTTP_ADDR when ln is nil) until ctx ends,
+// then shuts down gracefully.
+func Serve(ctx context.Context, base *app.Base, ln net.Listener) error {
+	cfg := base.Config
+	verifier, err := auth.NewVerifier(auth.Config{
+		Secret: cfg.JWT.Secret, JWKSURL: cfg.JWT.JWKSURL, Audience: cfg.JWT.Audience, Issuer: cfg.JWT.Issuer,
+	})
+	if err != nil {
+		return err
+	}
+	e := New(Deps{
+		Config: cfg, Logger: base.Logger, Store: base.Store, Temporal: base.Temporal,
+		Verifier: verifier, Metrics: base.Metrics,
+	})
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+			return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+		}
+	}
+	e.Listener = ln
+	errc := make(chan error, 1)
+	go func() { errc <- e.Start("") }()
+	base.Logger.Info("api listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := e.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

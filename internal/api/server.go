@@ -1,0 +1,110 @@
+// Package api is BeSunny's HTTP API: Echo handlers implementing the interface
+// generated from api/openapi.yaml. Handlers verify, record the minimum and
+// start, signal or query workflows; they never do pipeline work themselves.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"go.temporal.io/sdk/client"
+
+	"github.com/besunny/workflows/internal/api/apigen"
+	"github.com/besunny/workflows/internal/auth"
+	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/metrics"
+	"github.com/besunny/workflows/internal/store"
+)
+
+// Deps are the API's connections, opened by the caller.
+type Deps struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	Store    *store.Store
+	Temporal client.Client
+	Verifier *auth.Verifier
+	Metrics  *metrics.Metrics
+}
+
+// Server implements apigen.ServerInterface.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	store    *store.Store
+	temporal client.Client
+	verifier *auth.Verifier
+	users    knownUsers
+}
+
+var _ apigen.ServerInterface = (*Server)(nil)
+
+// defaultBodyLimit bounds JSON bodies; raw email uploads have their own limit.
+const defaultBodyLimit = 1 << 20
+
+// New builds the Echo application with its middleware and every route.
+func New(d Deps) *echo.Echo {
+	s := &Server{cfg: d.Config, log: d.Logger, store: d.Store, temporal: d.Temporal, verifier: d.Verifier}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Server.ReadHeaderTimeout = 10 * time.Second
+
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: func() string { return uuid.NewString() }}))
+	e.Use(s.accessLog())
+	// The metrics middleware renders errors itself, so the access log and
+	// the metrics both see the final status; panics below it become errors.
+	e.Use(newHTTPMetrics(d.Metrics).middleware)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic in handler", "error", err, "path", c.Path(), "request_id", requestID(c), "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  d.Config.CORSOrigins,
+		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID},
+		ExposeHeaders: []string{echo.HeaderXRequestID, echo.HeaderLocation},
+		MaxAge:        3600,
+	}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   "1M",
+		Skipper: func(c echo.Context) bool { return isEmailUpload(c.Request()) },
+	}))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: d.Config.HTTPTimeout}))
+	e.Use(s.authenticate)
+
+	apigen.RegisterHandlers(e, s)
+	e.GET("/metrics", echo.WrapHandler(d.Metrics.Handler()))
+	e.GET("/openapi.json", s.openAPI)
+	e.GET("/docs", s.docs)
+	return e
+}
+
+func isEmailUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.TrimRight(r.URL.Path, "/") == "/api/v1/emails"
+}
+
+func (s *Server) accessLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogError: true,
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return p == "/healthz" || p == "/metrics"
+		},
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID))
+			return nil
+		},
+	})
+}

@@ -1,0 +1,112 @@
+// Package workerapp runs BeSunny's Temporal workers: it registers every
+// workflow and activity, prepares the namespace and serves the worker's
+// metrics. cmd/worker, the local stack (cmd/dev) and the integration tests all
+// run it the same way.
+package workerapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/besunny/workflows/activities"
+	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/mail"
+	"github.com/besunny/workflows/internal/metrics"
+	"github.com/besunny/workflows/internal/store"
+	"github.com/besunny/workflows/internal/temporalclient"
+	"github.com/besunny/workflows/workflows"
+)
+
+// Deps are the worker's connections, opened by the caller.
+type Deps struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	Store    *store.Store
+	Temporal client.Client
+	Metrics  *metrics.Metrics
+	// MetricsListener, when set, serves /metrics instead of listening on
+	// Config.MetricsAddr (tests pass a listener on a free port).
+	MetricsListener net.Listener
+}
+
+// Run prepares the namespace, starts the workers and blocks until ctx ends,
+// then stops them gracefully: running activities get WorkerStopTimeout to
+// finish, and unfinished work is retried by Temporal elsewhere.
+func Run(ctx context.Context, d Deps) error {
+	cfg := d.Config
+	if err := temporalclient.EnsureSearchAttributes(ctx, d.Temporal, cfg.Temporal.Namespace, workflows.SearchAttributes(), d.Logger); err != nil {
+		return err
+	}
+
+	w := worker.New(d.Temporal, cfg.Temporal.TaskQueue, worker.Options{
+		WorkerStopTimeout: 30 * time.Second,
+	})
+	Register(w, d)
+
+	metricsSrv, err := serveMetrics(d)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = metricsSrv.Shutdown(shutdownCtx)
+	}()
+
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker on task queue %q: %w", cfg.Temporal.TaskQueue, err)
+	}
+	d.Logger.Info("worker started", "task_queue", cfg.Temporal.TaskQueue, "namespace", cfg.Temporal.Namespace)
+	<-ctx.Done()
+	d.Logger.Info("worker stopping")
+	w.Stop()
+	return nil
+}
+
+// Register adds every workflow and activity to w.
+func Register(w worker.Registry, d Deps) {
+	cfg := d.Config
+	w.RegisterWorkflow(workflows.ProcessEmailWorkflow)
+	w.RegisterActivity(&activities.Email{
+		Store: d.Store,
+		Rules: mail.RecipientRules{LocalPart: cfg.Inbound.LocalPart, Domains: cfg.Inbound.Domains},
+		Ignore: mail.IgnorePolicy{
+			InboundMailbox: cfg.Inbound.Mailbox,
+			IgnoreBulk:     cfg.Inbound.IgnoreBulk,
+		},
+		Limits:  mail.Limits{MaxBytes: cfg.Inbound.MaxEmailBytes, MaxDepth: mail.DefaultLimits.MaxDepth, ExcerptRunes: mail.DefaultLimits.ExcerptRunes},
+		Mailbox: cfg.Inbound.Mailbox,
+	})
+}
+
+func serveMetrics(d Deps) (*http.Server, error) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", d.Metrics.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	ln := d.MetricsListener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", d.Config.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("listen on METRICS_ADDR %s: %w", d.Config.MetricsAddr, err)
+		}
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			d.Logger.Error("metrics server stopped", "error", err)
+		}
+	}()
+	d.Logger.Info("metrics served", "addr", ln.Addr().String())
+	return srv, nil
+}
