@@ -55,9 +55,18 @@ func displayName(name string) string {
 }
 
 // splitAddresses splits an address list at commas and semicolons outside
-// quoted strings, angle brackets and comments, dropping group labels.
+// quoted strings, angle brackets and comments, dropping group labels. When a
+// quote or an angle bracket is never closed, the list is split again without
+// honouring it, so one stray character does not swallow the rest of the list.
 func splitAddresses(v string) []string {
-	var pieces []string
+	pieces, openQuote, openAngle := splitAddressesWith(v, true, true)
+	if openQuote || openAngle {
+		pieces, _, _ = splitAddressesWith(v, !openQuote, !openAngle)
+	}
+	return pieces
+}
+
+func splitAddressesWith(v string, quotes, angles bool) (pieces []string, openQuote, openAngle bool) {
 	start, depth := 0, 0
 	quoted, angle := false, false
 	for i := 0; i < len(v); i++ {
@@ -65,7 +74,7 @@ func splitAddresses(v string) []string {
 		switch {
 		case c == '\\' && (quoted || depth > 0):
 			i++
-		case c == '"' && depth == 0:
+		case c == '"' && depth == 0 && quotes:
 			quoted = !quoted
 		case quoted:
 		case c == '(':
@@ -73,7 +82,7 @@ func splitAddresses(v string) []string {
 		case c == ')' && depth > 0:
 			depth--
 		case depth > 0:
-		case c == '<':
+		case c == '<' && angles:
 			angle = true
 		case c == '>':
 			angle = false
@@ -89,7 +98,7 @@ func splitAddresses(v string) []string {
 	if start < len(v) {
 		pieces = append(pieces, v[start:])
 	}
-	return pieces
+	return pieces, quoted, angle
 }
 
 // lenientAddress extracts one mailbox from a malformed piece: the text in

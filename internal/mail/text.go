@@ -102,4 +102,3 @@ func excerpt(s string, n int) string {
 	}
 	return strings.TrimRight(prefix, " \t\n")
 }
-
