@@ -1,0 +1,220 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/besunny/workflows/internal/api"
+	"github.com/besunny/workflows/internal/app"
+	"github.com/besunny/workflows/internal/auth"
+	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/workerapp"
+)
+
+// Stack is the whole back end running in the test process: a fresh database,
+// a fresh namespace on the dev server, the worker and the API on a free port.
+type Stack struct {
+	Config config.Config
+	Base   *app.Base
+	DB     *Database
+	// URL is the API's base URL.
+	URL string
+	// ServiceToken is a service-role JWT.
+	ServiceToken string
+}
+
+// StartStack starts a Stack; env overrides settings (as environment
+// variables would). Everything stops when the test ends.
+func StartStack(t testing.TB, env map[string]string) *Stack {
+	t.Helper()
+	database := NewDatabase(t)
+	address := TemporalAddress(t)
+	values := map[string]string{
+		"DATABASE_URL":       database.URL,
+		"TEMPORAL_ADDRESS":   address,
+		"TEMPORAL_NAMESPACE": FreshNamespace(t),
+		"TASK_QUEUE":         "test-" + randomHex(4),
+		"MIGRATE_ON_START":   "false",
+	}
+	for k, v := range env {
+		values[k] = v
+	}
+	cfg, err := config.FromLookup(func(k string) (string, bool) { v, ok := values[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	apiLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.PublicURL = "http://" + apiLn.Addr().String()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	logger := Logger(t)
+	base, err := app.Open(ctx, cfg, logger)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	s := &Stack{Config: cfg, Base: base, DB: database, URL: cfg.PublicURL}
+	s.ServiceToken = s.mint(t, auth.TokenSpec{Role: auth.RoleService})
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		errs <- workerapp.Run(ctx, workerapp.Deps{Config: cfg, Logger: logger, Store: base.Store, Temporal: base.Temporal, Metrics: base.Metrics, MetricsListener: metricsLn})
+	}()
+	go func() {
+		defer wg.Done()
+		errs <- api.Serve(ctx, base, apiLn)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("stack stopped with error: %v", err)
+			}
+		}
+		base.Close()
+	})
+	s.waitReady(t)
+	return s
+}
+
+func (s *Stack) mint(t testing.TB, spec auth.TokenSpec) string {
+	t.Helper()
+	spec.Audience, spec.TTL = s.Config.JWT.Audience, time.Hour
+	tok, err := auth.MintHS256(s.Config.JWT.Secret, spec, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// UserToken mints a user token for id.
+func (s *Stack) UserToken(t testing.TB, id uuid.UUID) string {
+	return s.mint(t, auth.TokenSpec{UserID: id, Role: auth.RoleAuthenticated, Email: id.String()[:8] + "@example.com"})
+}
+
+// CreateUser signs a new user up through the API with the given username and
+// returns their id and token.
+func (s *Stack) CreateUser(t testing.TB, username string) (uuid.UUID, string) {
+	t.Helper()
+	id := uuid.New()
+	tok := s.UserToken(t, id)
+	s.Do(t, tok, http.MethodPut, "/api/v1/me/username", "application/json",
+		strings.NewReader(fmt.Sprintf(`{"username":%q}`, username)), http.StatusOK, nil)
+	return id, tok
+}
+
+// Do sends a request and checks the status; out (if not nil) receives the
+// JSON answer. It returns the raw body.
+func (s *Stack) Do(t testing.TB, token, method, path, contentType string, body io.Reader, wantStatus int, out any) []byte {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != wantStatus {
+		t.Fatalf("%s %s: status %d, want %d; body: %s", method, path, resp.StatusCode, wantStatus, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
+		}
+	}
+	return b
+}
+
+// PostEmail uploads a raw message as the service role and returns the answer.
+func (s *Stack) PostEmail(t testing.TB, raw []byte) IngestAnswer {
+	t.Helper()
+	var out IngestAnswer
+	s.Do(t, s.ServiceToken, http.MethodPost, "/api/v1/emails", "message/rfc822", bytes.NewReader(raw), http.StatusAccepted, &out)
+	return out
+}
+
+// IngestAnswer is the JSON answer of POST /api/v1/emails.
+type IngestAnswer struct {
+	WorkflowID string `json:"workflow_id"`
+	MessageKey string `json:"message_key"`
+	StatusURL  string `json:"status_url"`
+	Duplicate  bool   `json:"duplicate"`
+}
+
+// RunAnswer is the JSON answer of GET /api/v1/runs/{id}.
+type RunAnswer struct {
+	WorkflowID      string         `json:"workflow_id"`
+	ExecutionStatus string         `json:"execution_status"`
+	Progress        map[string]any `json:"progress"`
+}
+
+// WaitRun polls the run's status URL until it is no longer running.
+func (s *Stack) WaitRun(t testing.TB, token, workflowID string) RunAnswer {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var run RunAnswer
+		s.Do(t, token, http.MethodGet, "/api/v1/runs/"+url.PathEscape(workflowID), "", nil, http.StatusOK, &run)
+		if run.ExecutionStatus != "Running" {
+			return run
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("run %s still running after 60s: %+v", workflowID, run)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (s *Stack) waitReady(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(s.URL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stack not ready after 30s: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
