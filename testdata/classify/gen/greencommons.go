@@ -20,6 +20,15 @@ func init() {
 	ashby := Person{Name: "Paul Ashby", Email: "paul@ashbyco.co.uk", Role: "Partner", Org: "Ashby & Co Chartered Accountants", Disclaimer: true}
 
 	o := &Owner{ID: "greencommons", Me: fatima, Team: []Person{owen, lucy, ravi}}
+	o.Generic = []string{
+		"Could we have a call on {DAY} to go through the next steps?",
+		"I've attached the latest version with my comments.",
+		"Thanks for sending this over, I'll read it properly tonight.",
+		"Just checking you received my last email?",
+		"Would {DAY} at {T} work for a quick meeting?",
+		"Sorry, I've been away. I'll get back to you properly by {DAY}.",
+	}
+
 	o.Chatter = []string{
 		"On another note, the office key is with Owen this week.",
 		"Thank you again for everything you're doing, it really makes a difference.",

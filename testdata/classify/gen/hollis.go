@@ -24,6 +24,17 @@ func init() {
 	kai := Person{Name: "Kai Lindgren", Email: "kai@pixelhaus.studio", Role: "Visualiser", Org: "Pixelhaus", Web: "pixelhaus.studio"}
 
 	o := &Owner{ID: "hollis", Me: maya, Team: []Person{tom, priya, luis}}
+	o.Generic = []string{
+		"Are you free on {DAY} to go through the latest drawings?",
+		"I've uploaded the updated programme to the shared folder.",
+		"Could you send me the current drawing issue sheet? I want to check we have the latest revisions.",
+		"The minutes from last week's meeting are attached, please let me know of any corrections.",
+		"We're still waiting for the revised cost report. Any news?",
+		"Could we move our catch-up to {DAY} at {T}? Something has come up.",
+		"Invoice attached for this month's work. Let me know if you need it split differently.",
+		"I'll be on site on {DAY} morning if you want to walk round together.",
+	}
+
 	o.Chatter = []string{
 		"Also, are you around for a quick call on {DAY} afternoon? Nothing urgent.",
 		"By the way, I'm out of the office from {D} for a week, Tom is covering.",

@@ -92,6 +92,10 @@ type Owner struct {
 	Team     []Person
 	Projects []*Spec
 	Noise    []*Spec
+	// Generic are work fragments of the owner's world that name no project
+	// ("can you send the latest drawings?"): in "sender" mode they are all a
+	// document contains, so only the sender says which project it is about.
+	Generic []string
 	// Shared fragments that any of the owner's mails may contain.
 	Chatter []string
 }
@@ -182,7 +186,7 @@ func main() {
 				jp.Entities.People = append(jp.Entities.People, jsonPerson{Name: p.Name, Role: p.Role, Email: p.Email})
 			}
 			for i := 0; i < 3; i++ {
-				g := &gen{rng: exRng, o: o, s: s}
+				g := &gen{rng: exRng, o: o, s: s, example: true}
 				d := g.doc()
 				jp.Examples = append(jp.Examples, jsonExample{Title: d.Title, Author: d.Author, Text: d.Text, Manual: i == 0})
 			}
@@ -248,12 +252,16 @@ func check(err error) {
 // ---- document assembly ----
 
 type gen struct {
-	rng  *rand.Rand
-	o    *Owner
-	s    *Spec
-	mode string // named, implicit, code, people
-	date time.Time
-	ref  string // the project reference chosen for this document in named mode
+	// example: the document is a pre-assigned project example. Examples use
+	// every fourth fragment and documents the others, so that the evaluation
+	// documents never repeat a sentence of an example.
+	example bool
+	rng     *rand.Rand
+	o       *Owner
+	s       *Spec
+	mode    string // named, implicit, code, people
+	date    time.Time
+	ref     string // the project reference chosen for this document in named mode
 }
 
 func (g *gen) pick(xs []string) string {
@@ -279,7 +287,11 @@ func (g *gen) allowed(frag string) bool {
 // pickFrag picks a fragment allowed in the current mode (distinct from used).
 func (g *gen) pickFrag(xs []string, used map[string]bool) string {
 	var ok []string
-	for _, x := range xs {
+	split := len(xs) >= 4 && !g.s.Noise
+	for i, x := range xs {
+		if split && (i%4 == 3) != g.example {
+			continue
+		}
 		if g.allowed(x) && !used[x] {
 			ok = append(ok, x)
 		}
@@ -385,6 +397,8 @@ func (g *gen) chooseMode() {
 	}
 	r := g.rng.Float64()
 	switch {
+	case r < 0.08 && len(g.o.Generic) > 0 && len(g.s.External) > 0 && !g.example:
+		g.mode = "sender"
 	case r < 0.42:
 		g.mode = "named"
 	case r < 0.72:
@@ -413,7 +427,7 @@ func (g *gen) doc() jsonDoc {
 	if len(g.s.Notices) > 0 && (len(g.s.Bodies) == 0 || g.chance(g.s.NoticeShare)) {
 		kind = "notice"
 	}
-	if g.mode == "people" && (kind == "doc" || kind == "sheet") {
+	if (g.mode == "people" || g.mode == "sender") && kind != "email" && kind != "reply" {
 		kind = "email" // a stakeholder-only document is a mail
 	}
 	var d jsonDoc
@@ -451,7 +465,7 @@ func addr(p Person) string { return p.Name + " <" + p.Email + ">" }
 // sender picks who writes a mail: mostly external stakeholders, sometimes a
 // colleague or the owner.
 func (g *gen) sender() Person {
-	if g.s.Noise && len(g.s.External) > 0 {
+	if (g.s.Noise || g.mode == "sender") && len(g.s.External) > 0 {
 		return g.s.External[g.rng.IntN(len(g.s.External))]
 	}
 	if len(g.s.External) > 0 && g.chance(0.65) {
@@ -527,19 +541,26 @@ func (g *gen) body(n int, used map[string]bool) []string {
 		if g.mode == "people" && i > 0 && len(g.o.Chatter) > 0 {
 			src = g.o.Chatter
 		}
+		// "sender" mode: nothing but generic work talk.
+		if g.mode == "sender" {
+			src = g.o.Generic
+		}
 		f := g.pickFrag(src, used)
 		if f == "" {
 			continue
 		}
 		paras = append(paras, g.fill(f))
 	}
-	if g.mode != "people" && len(g.o.Chatter) > 0 && g.chance(0.25) {
+	if g.mode != "people" && g.mode != "sender" && len(g.o.Chatter) > 0 && g.chance(0.25) {
 		paras = append(paras, g.fill(g.pick(g.o.Chatter)))
 	}
 	return paras
 }
 
 func (g *gen) subject(used map[string]bool) string {
+	if g.mode == "sender" {
+		return g.pick([]string{"Quick question", "Catch-up", "Following up", "Next week", "Call?", "Invoice", "Update"})
+	}
 	s := g.pickFrag(g.s.Subjects, used)
 	if s == "" {
 		s = g.pick([]string{"Quick question", "Update", "Following up", "Catch-up", "Re: next steps"})
@@ -549,7 +570,7 @@ func (g *gen) subject(used map[string]bool) string {
 
 func (g *gen) attachments() []string {
 	var out []string
-	if len(g.s.Attach) > 0 && g.chance(0.35) {
+	if len(g.s.Attach) > 0 && g.mode != "sender" && g.chance(0.35) {
 		a := g.pickFrag(g.s.Attach, nil)
 		if a != "" {
 			out = append(out, g.fill(a))

@@ -19,6 +19,16 @@ func init() {
 	oscar := Person{Name: "Oscar Wu", Email: "oscar@ledgerly.io", Role: "Data Engineer", Org: "Ledgerly"}
 
 	o := &Owner{ID: "northwind", Me: jonas, Team: []Person{aisha, marco, hannah, viktor}}
+	o.Generic = []string{
+		"Can we move the weekly call to {DAY}? I have a clash.",
+		"I've left some comments on the ticket, have a look when you can.",
+		"The invoice for last month is attached.",
+		"Could you add me to the staging environment again? My login stopped working.",
+		"Quick reminder about the demo on {DAY} at {T}.",
+		"We'd like to talk about the scope for the next phase. Are you free this week?",
+		"Our finance team asked for a purchase order number on the next invoice.",
+	}
+
 	o.Chatter = []string{
 		"Unrelated, but the office wifi is being upgraded on {DAY} so expect some downtime.",
 		"Are we still on for the retro on {DAY}?",

@@ -18,6 +18,14 @@ func init() {
 	hmrc := Person{Name: "HMRC", Email: "noreply@tax.service.gov.uk"}
 
 	o := &Owner{ID: "okafor", Me: sam, Team: []Person{jess}}
+	o.Generic = []string{
+		"Are you around on {DAY}? I can pop over at {T}.",
+		"Invoice attached, thanks.",
+		"Just checking you got my message from last week.",
+		"Can you give me a ring when you're free?",
+		"Sounds good, see you then.",
+	}
+
 	o.Chatter = []string{
 		"Also, can you pick up milk on the way home?",
 		"Mum says hi, she's coming over on Sunday.",

@@ -14,6 +14,14 @@ func init() {
 	inkwell := Person{Name: "Ruth Adebayo", Email: "ruth@inkwellprint.com", Role: "Account Manager", Org: "Inkwell Print", Web: "inkwellprint.com"}
 
 	o := &Owner{ID: "ruiz", Me: elena, Team: []Person{sofia}}
+	o.Generic = []string{
+		"Can we move our call to {DAY} at {T}?",
+		"I've added my comments to the shared file.",
+		"Invoice attached for this month.",
+		"Looking forward to seeing the next round!",
+		"Are you free for a coffee next week to catch up?",
+	}
+
 	o.Chatter = []string{
 		"I'm working from the café on {DAY}, ping me on my mobile if urgent.",
 		"Could you send me your invoice for last month as well?",
