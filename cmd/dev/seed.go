@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/besunny/workflows/internal/auth"
+	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/db"
+	"github.com/besunny/workflows/internal/store"
+)
+
+// demoUserID is fixed so that tokens written by one run stay valid in the
+// next and the demo user's data accumulates across runs.
+var demoUserID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://besunny.ai/users/demo"))
+
+const demoUsername = "demo"
+
+// seedDemoUser creates (or refreshes) the user `demo`, owner of
+// ai+demo@<domain>.
+func seedDemoUser(ctx context.Context, st *store.Store) (db.User, error) {
+	if _, err := st.UpsertUserFromClaims(ctx, db.UpsertUserFromClaimsParams{ID: demoUserID, Email: "demo@besunny.local", Name: "Demo User"}); err != nil {
+		return db.User{}, fmt.Errorf("seed the demo user: %w", err)
+	}
+	name := demoUsername
+	u, err := st.SetUsername(ctx, db.SetUsernameParams{ID: demoUserID, Username: &name})
+	if store.IsUniqueViolation(err, "users_username_key") {
+		return db.User{}, fmt.Errorf("another user already has the username %q in this database; the demo user needs it", demoUsername)
+	}
+	if err != nil {
+		return db.User{}, fmt.Errorf("seed the demo user: %w", err)
+	}
+	return u, nil
+}
+
+type devTokens struct {
+	user, service string
+}
+
+// writeTokens mints a user token for demo and a service-role token (30 days,
+// signed with the configured secret) into .data/.
+func writeTokens(cfg config.Config, demo db.User) (devTokens, error) {
+	if cfg.JWT.Secret == "" {
+		return devTokens{}, fmt.Errorf("development tokens need JWT_SECRET (HS256); with JWT_JWKS_URL only, mint tokens with your identity provider")
+	}
+	now := time.Now()
+	spec := auth.TokenSpec{Audience: cfg.JWT.Audience, Issuer: cfg.JWT.Issuer, TTL: 30 * 24 * time.Hour}
+	userSpec := spec
+	userSpec.UserID, userSpec.Role, userSpec.Email, userSpec.Name = demo.ID, auth.RoleAuthenticated, demo.Email, demo.Name
+	serviceSpec := spec
+	serviceSpec.Role = auth.RoleService
+	var t devTokens
+	var err error
+	if t.user, err = auth.MintHS256(cfg.JWT.Secret, userSpec, now); err != nil {
+		return t, err
+	}
+	if t.service, err = auth.MintHS256(cfg.JWT.Secret, serviceSpec, now); err != nil {
+		return t, err
+	}
+	if err := os.WriteFile(dataPath("dev-token"), []byte(t.user+"\n"), 0o600); err != nil {
+		return t, err
+	}
+	return t, os.WriteFile(dataPath("service-token"), []byte(t.service+"\n"), 0o600)
+}

@@ -1,0 +1,42 @@
+// Command eval measures a document classifier on the evaluation set in
+// testdata/classify.
+//
+//	go run ./cmd/eval [-classifier local|openai|hybrid] [-data testdata/classify] [-live] [-v]
+//
+// openai and hybrid run against an in-process fake OpenAI server
+// (internal/openaifake) unless -live is given and OPENAI_API_KEY is set.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+)
+
+func main() {
+	which := flag.String("classifier", "local", "local, openai or hybrid")
+	dir := flag.String("data", "testdata/classify", "directory with projects.json and documents.jsonl")
+	live := flag.Bool("live", false, "use the real OpenAI API (needs OPENAI_API_KEY)")
+	model := flag.String("model", "", "OpenAI model (default gpt-4o-mini)")
+	verbose := flag.Bool("v", false, "list every wrong decision")
+	flag.Parse()
+
+	ds, err := Load(*dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "eval:", err)
+		os.Exit(1)
+	}
+	c, counter, cleanup, err := Build(*which, ds, *live, *model)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "eval:", err)
+		os.Exit(2)
+	}
+	defer cleanup()
+
+	start := time.Now()
+	rs := Run(context.Background(), c, ds)
+	wall := time.Since(start)
+	Report(os.Stdout, *which, ds, rs, wall, counter, *verbose)
+}
