@@ -113,4 +113,3 @@ func dataPath(name string) string { return filepath.Join(dataDir, name) }
 func logTo(name string) (*os.File, error) {
 	return os.OpenFile(dataPath(name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 }
-
