@@ -59,9 +59,12 @@ func normaliseCharsetLabel(label string) string {
 	return label
 }
 
+// latinLabels are the Western European declarations that mail clients and web
+// forms put on text that is often really UTF-8.
 var latinLabels = map[string]bool{
 	"iso-8859-1": true, "windows-1252": true, "iso-8859-15": true, "latin1": true,
 	"l1": true, "cp1252": true, "x-cp1252": true, "cp819": true, "ibm819": true,
+	"iso_8859-1": true, "latin9": true, "iso_8859-15": true, "l9": true,
 }
 
 // lookupCharset returns the decoder for a label and how it should be treated.
@@ -70,24 +73,22 @@ func lookupCharset(label string) (encoding.Encoding, charsetKind) {
 	if label == "" || label == "utf-8" {
 		return nil, charsetUTF8
 	}
+	kind := charsetOther
 	if latinLabels[label] {
-		return charmap.Windows1252, charsetLatin
+		kind = charsetLatin
 	}
 	if e, err := htmlindex.Get(label); err == nil && e != nil && e != encoding.Replacement {
 		if e == unicode.UTF8 {
 			return nil, charsetUTF8
 		}
-		if e == charmap.Windows1252 {
-			return e, charsetLatin
-		}
-		return e, charsetOther
+		return e, kind
 	}
 	for _, idx := range []*ianaindex.Index{ianaindex.MIME, ianaindex.IANA} {
 		if e, err := idx.Encoding(label); err == nil && e != nil && e != encoding.Replacement {
 			if e == unicode.UTF8 {
 				return nil, charsetUTF8
 			}
-			return e, charsetOther
+			return e, kind
 		}
 	}
 	return nil, charsetUnknown

@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -71,6 +73,10 @@ func checkMessageInvariants(t *testing.T, m *Message) {
 	}
 	if m.Excerpt == "" && m.Text != "" {
 		t.Errorf("empty Excerpt for non-empty Text")
+	}
+	// The parsed form is stored as PostgreSQL jsonb, which rejects NUL.
+	if js, err := json.Marshal(m); err != nil || bytes.Contains(js, []byte(`\u0000`)) {
+		t.Errorf("Message does not encode as NUL-free JSON: %v", err)
 	}
 	seen := map[string]bool{}
 	for _, l := range m.DriveLinks {

@@ -60,6 +60,7 @@ func htmlToText(src string) htmlText {
 				continue
 			case atom.Body:
 				inHead = false
+				r.breakLines(1)
 				continue
 			case atom.Meta, atom.Link, atom.Base:
 				continue
@@ -162,7 +163,11 @@ func (r *htmlRenderer) start(a atom.Atom, selfClosing bool, href string) {
 	case atom.Td, atom.Th:
 		r.space = true
 	case atom.A:
-		r.closeLink()
+		if r.href != "" {
+			// An unclosed link ends where the next begins.
+			r.closeLink()
+			r.space = true
+		}
 		if href != "" && isWebLink(href) {
 			r.href, r.hrefStart = href, r.out.Len()
 			if len(r.links) < 10000 {

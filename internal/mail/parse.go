@@ -267,6 +267,10 @@ var dateLayouts = []string{
 // via net/mail, then without comments, then a few layouts seen in the wild.
 func parseDate(v string) (time.Time, bool) {
 	v = rawHeaderText(v)
+	// The usual form first: net/mail tries many layouts, each failure costly.
+	if t, err := time.Parse(dateLayouts[0], v); err == nil {
+		return t, true
+	}
 	if t, err := mail.ParseDate(v); err == nil {
 		return t, true
 	}

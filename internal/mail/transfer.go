@@ -78,8 +78,6 @@ var base64Values = func() (t [256]int8) {
 	for i := 0; i < len(alphabet); i++ {
 		t[alphabet[i]] = int8(i)
 	}
-	// The URL-safe alphabet shows up in mail produced by web tools.
-	t['-'], t['_'] = 62, 63
 	return t
 }()
 
