@@ -12,19 +12,19 @@ import (
 type hitKind uint8
 
 const (
-	hitName        hitKind = iota // the project name as a phrase
-	hitSubName                    // two or more consecutive words of the name
-	hitCode                       // a project code (HVR-2291, FERN-123)
-	hitSender                     // the sender is a project contact
-	hitSenderName                 // the sender's display name is a project contact
-	hitDomain                     // the sender's domain is a project domain
-	hitExSender                   // the sender wrote examples of the project
-	hitExDomain                   // the sender's domain wrote examples
-	hitContact                    // a project contact's address is in the text
-	hitMDomain                    // a project domain is in the text (address, URL)
-	hitPerson                     // a project contact's full name is in the text
-	hitLocation                   // a project location is mentioned
-	hitKeyword                    // a multi-word reference keyword is mentioned
+	hitName       hitKind = iota // the project name as a phrase
+	hitSubName                   // two or more consecutive words of the name
+	hitCode                      // a project code (HVR-2291, FERN-123)
+	hitSender                    // the sender is a project contact
+	hitSenderName                // the sender's display name is a project contact
+	hitDomain                    // the sender's domain is a project domain
+	hitExSender                  // the sender wrote examples of the project
+	hitExDomain                  // the sender's domain wrote examples
+	hitContact                   // a project contact's address is in the text
+	hitMDomain                   // a project domain is in the text (address, URL)
+	hitPerson                    // a project contact's full name is in the text
+	hitLocation                  // a project location is mentioned
+	hitKeyword                   // a multi-word reference keyword is mentioned
 	numHitKinds
 )
 

@@ -39,7 +39,7 @@ type analysis struct {
 
 	sender       string // author's address, lower case
 	senderDomain string
-	bulk         float64 // 0..1: looks like a newsletter or an automated notification
+	bulk         float64  // 0..1: looks like a newsletter or an automated notification
 	senderName   []string // stems of the author's display name
 	total        float64  // sum of term weights
 }
