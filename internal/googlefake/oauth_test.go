@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
 	drive "google.golang.org/api/drive/v3"
 	"google.golang.org/api/option"
-	"golang.org/x/oauth2"
 )
 
 func oauthConfig(base string) *oauth2.Config {
