@@ -87,6 +87,18 @@ func TestFaultHappensBeforeEffect(t *testing.T) {
 	fake.SetFaults(Faults{Rate429: 1})
 	_, err = svc.Users.GetProfile(mbox).Do()
 	apiErr(t, err, 429, "rateLimitExceeded")
+
+	// Drive gets the same injection, with Drive's 429 reason.
+	f, _ := fake.CreateFile(owner, "a.txt", "", "x")
+	ds := driveClient(t, fake, ts.URL, owner)
+	_, err = ds.Files.Get(f.ID).Do()
+	apiErr(t, err, 429, "userRateLimitExceeded")
+	fake.SetFaults(Faults{Rate500: 1, Methods: []string{"drive."}})
+	_, err = ds.Files.Get(f.ID).Do()
+	apiErr(t, err, 500, "backendError")
+	if _, err := svc.Users.GetProfile(mbox).Do(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestLatencySlowAndHang(t *testing.T) {

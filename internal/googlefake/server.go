@@ -248,6 +248,7 @@ func (s *Server) gmail(method string, h func(http.ResponseWriter, *http.Request,
 			s.writeRateLimited(w, "rateLimitExceeded")
 			return
 		}
+		s.log.Debug("googlefake: call", "method", method, "user", user)
 		h(w, r, user)
 	}
 }
@@ -269,6 +270,7 @@ func (s *Server) drive(method string, h func(http.ResponseWriter, *http.Request,
 			s.writeRateLimited(w, "userRateLimitExceeded")
 			return
 		}
+		s.log.Debug("googlefake: call", "method", method, "account", account)
 		h(w, r, account)
 	}
 }

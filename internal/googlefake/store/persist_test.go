@@ -22,7 +22,10 @@ func TestDebouncedSaveAndLoad(t *testing.T) {
 		value.Store(int32(i))
 		f.MarkDirty()
 	}
-	time.Sleep(150 * time.Millisecond)
+	deadline := time.Now().Add(3 * time.Second)
+	for b, _ := f.Load(); string(b) != "4" && time.Now().Before(deadline); b, _ = f.Load() {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if b, _ := f.Load(); string(b) != "4" || calls.Load() != 1 {
 		t.Fatalf("saved %q in %d writes", b, calls.Load())
 	}
