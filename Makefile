@@ -58,9 +58,10 @@ lint: $(SQLC) $(OAPI_CODEGEN) ## gofmt, go vet, and generated code up to date.
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	bin/sqlc diff
-	@bin/oapi-codegen -config api/oapi-codegen.yaml -o /tmp/besunny-api.gen.go api/openapi.yaml && \
-	  diff -u internal/api/apigen/api.gen.go /tmp/besunny-api.gen.go >/dev/null || \
-	  { echo "internal/api/apigen is stale: run make generate"; exit 1; }
+	@tmp=$$(mktemp -d) && sed "s|^output: .*|output: $$tmp/api.gen.go|" api/oapi-codegen.yaml > $$tmp/config.yaml && \
+	  bin/oapi-codegen -config $$tmp/config.yaml api/openapi.yaml && \
+	  if ! diff -q internal/api/apigen/api.gen.go $$tmp/api.gen.go >/dev/null; then \
+	    rm -rf $$tmp; echo "internal/api/apigen is stale: run make generate"; exit 1; fi; rm -rf $$tmp
 
 ## ---- tools, pinned, installed into ./bin --------------------------------------
 

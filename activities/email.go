@@ -153,6 +153,10 @@ func (a *Email) StoreDocuments(ctx context.Context, in StoreDocumentsInput) ([]S
 	if err != nil {
 		return nil, err
 	}
+	links, err := driveLinks(in.MessageKey, msg.Parsed)
+	if err != nil {
+		return nil, err
+	}
 	receivedAt := msg.ReceivedAt
 	if msg.Source == "upload" && msg.SentAt != nil {
 		// An upload's arrival time is when someone posted it; the Date header
@@ -184,6 +188,9 @@ func (a *Email) StoreDocuments(ctx context.Context, in StoreDocumentsInput) ([]S
 			})
 			if err != nil {
 				return fmt.Errorf("store document for %s: %w", r.Username, err)
+			}
+			if err := storeLinks(ctx, q, row.ID, links); err != nil {
+				return fmt.Errorf("store Drive links of %s: %w", row.ID, err)
 			}
 			out = append(out, StoredDocument{DocumentID: row.ID.String(), UserID: r.UserID, Username: r.Username, Created: row.Inserted})
 		}
@@ -273,6 +280,32 @@ func documentMetadata(messageKey string, parsed json.RawMessage) (json.RawMessag
 		return nil, fmt.Errorf("encode metadata of %s: %w", messageKey, err)
 	}
 	return out, nil
+}
+
+// driveLinks reads the Drive links the parse step found.
+func driveLinks(messageKey string, parsed json.RawMessage) ([]mail.DriveLink, error) {
+	if len(parsed) == 0 {
+		return nil, nil
+	}
+	var m struct {
+		DriveLinks []mail.DriveLink `json:"drive_links"`
+	}
+	if err := json.Unmarshal(parsed, &m); err != nil {
+		return nil, fmt.Errorf("decode parsed message %s: %w", messageKey, err)
+	}
+	return m.DriveLinks, nil
+}
+
+// storeLinks makes the document's links exactly links.
+func storeLinks(ctx context.Context, q *db.Queries, documentID uuid.UUID, links []mail.DriveLink) error {
+	keep := make([]string, 0, len(links))
+	for _, l := range links {
+		keep = append(keep, l.FileID)
+		if err := q.InsertDocumentLink(ctx, db.InsertDocumentLinkParams{DocumentID: documentID, FileID: l.FileID, Kind: l.Kind, Url: l.URL}); err != nil {
+			return err
+		}
+	}
+	return q.DeleteStaleDocumentLinks(ctx, db.DeleteStaleDocumentLinksParams{DocumentID: documentID, Keep: keep})
 }
 
 func optionalUUID(s string) *uuid.UUID {

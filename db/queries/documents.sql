@@ -26,3 +26,20 @@ LIMIT @max_rows;
 
 -- name: GetDocumentForOwner :one
 SELECT * FROM documents WHERE id = @id AND owner_id = @owner_id;
+
+-- name: InsertDocumentLink :exec
+INSERT INTO document_links (document_id, file_id, kind, url)
+VALUES (@document_id, @file_id, @kind, @url)
+ON CONFLICT (document_id, file_id) DO UPDATE SET kind = EXCLUDED.kind, url = EXCLUDED.url;
+
+-- name: DeleteStaleDocumentLinks :exec
+-- A re-processed message may link other files than before.
+DELETE FROM document_links
+WHERE document_id = @document_id AND NOT (file_id = ANY (@keep::text[]));
+
+-- name: ListDocumentLinks :many
+SELECT file_id, kind, url FROM document_links WHERE document_id = @document_id ORDER BY created_at, file_id;
+
+-- name: ListDocumentsBySource :many
+SELECT id, owner_id, title, status, classification_source, project_id
+FROM documents WHERE source = @source AND source_id = @source_id ORDER BY created_at;

@@ -31,3 +31,11 @@ FROM inbound_emails WHERE message_key = @message_key;
 UPDATE inbound_emails
 SET status = @status, status_reason = @status_reason, processed_at = now()
 WHERE message_key = @message_key;
+
+-- name: BumpInboundEmailRevision :one
+-- Re-processing runs under the next revision; the message is pending again
+-- until that run records its outcome.
+UPDATE inbound_emails
+SET revision = revision + 1, status = 'pending', status_reason = ''
+WHERE message_key = @message_key
+RETURNING revision;

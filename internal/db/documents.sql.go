@@ -13,6 +13,22 @@ import (
 	"github.com/google/uuid"
 )
 
+const deleteStaleDocumentLinks = `-- name: DeleteStaleDocumentLinks :exec
+DELETE FROM document_links
+WHERE document_id = $1 AND NOT (file_id = ANY ($2::text[]))
+`
+
+type DeleteStaleDocumentLinksParams struct {
+	DocumentID uuid.UUID `json:"document_id"`
+	Keep       []string  `json:"keep"`
+}
+
+// A re-processed message may link other files than before.
+func (q *Queries) DeleteStaleDocumentLinks(ctx context.Context, arg DeleteStaleDocumentLinksParams) error {
+	_, err := q.db.Exec(ctx, deleteStaleDocumentLinks, arg.DocumentID, arg.Keep)
+	return err
+}
+
 const getDocumentForOwner = `-- name: GetDocumentForOwner :one
 SELECT id, owner_id, project_id, source, source_id, type, title, author, content, metadata, received_at, status, status_reason, classification_source, confidence, file_id, watch_active, last_synced_at, created_at, updated_at FROM documents WHERE id = $1 AND owner_id = $2
 `
@@ -48,6 +64,105 @@ func (q *Queries) GetDocumentForOwner(ctx context.Context, arg GetDocumentForOwn
 		&i.UpdatedAt,
 	)
 	return i, err
+}
+
+const insertDocumentLink = `-- name: InsertDocumentLink :exec
+INSERT INTO document_links (document_id, file_id, kind, url)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (document_id, file_id) DO UPDATE SET kind = EXCLUDED.kind, url = EXCLUDED.url
+`
+
+type InsertDocumentLinkParams struct {
+	DocumentID uuid.UUID `json:"document_id"`
+	FileID     string    `json:"file_id"`
+	Kind       string    `json:"kind"`
+	Url        string    `json:"url"`
+}
+
+func (q *Queries) InsertDocumentLink(ctx context.Context, arg InsertDocumentLinkParams) error {
+	_, err := q.db.Exec(ctx, insertDocumentLink,
+		arg.DocumentID,
+		arg.FileID,
+		arg.Kind,
+		arg.Url,
+	)
+	return err
+}
+
+const listDocumentLinks = `-- name: ListDocumentLinks :many
+SELECT file_id, kind, url FROM document_links WHERE document_id = $1 ORDER BY created_at, file_id
+`
+
+type ListDocumentLinksRow struct {
+	FileID string `json:"file_id"`
+	Kind   string `json:"kind"`
+	Url    string `json:"url"`
+}
+
+func (q *Queries) ListDocumentLinks(ctx context.Context, documentID uuid.UUID) ([]ListDocumentLinksRow, error) {
+	rows, err := q.db.Query(ctx, listDocumentLinks, documentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListDocumentLinksRow{}
+	for rows.Next() {
+		var i ListDocumentLinksRow
+		if err := rows.Scan(&i.FileID, &i.Kind, &i.Url); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listDocumentsBySource = `-- name: ListDocumentsBySource :many
+SELECT id, owner_id, title, status, classification_source, project_id
+FROM documents WHERE source = $1 AND source_id = $2 ORDER BY created_at
+`
+
+type ListDocumentsBySourceParams struct {
+	Source   string `json:"source"`
+	SourceID string `json:"source_id"`
+}
+
+type ListDocumentsBySourceRow struct {
+	ID                   uuid.UUID  `json:"id"`
+	OwnerID              uuid.UUID  `json:"owner_id"`
+	Title                string     `json:"title"`
+	Status               string     `json:"status"`
+	ClassificationSource string     `json:"classification_source"`
+	ProjectID            *uuid.UUID `json:"project_id"`
+}
+
+func (q *Queries) ListDocumentsBySource(ctx context.Context, arg ListDocumentsBySourceParams) ([]ListDocumentsBySourceRow, error) {
+	rows, err := q.db.Query(ctx, listDocumentsBySource, arg.Source, arg.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListDocumentsBySourceRow{}
+	for rows.Next() {
+		var i ListDocumentsBySourceRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.OwnerID,
+			&i.Title,
+			&i.Status,
+			&i.ClassificationSource,
+			&i.ProjectID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const listDocumentsForOwner = `-- name: ListDocumentsForOwner :many

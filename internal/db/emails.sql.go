@@ -13,6 +13,22 @@ import (
 	"github.com/google/uuid"
 )
 
+const bumpInboundEmailRevision = `-- name: BumpInboundEmailRevision :one
+UPDATE inbound_emails
+SET revision = revision + 1, status = 'pending', status_reason = ''
+WHERE message_key = $1
+RETURNING revision
+`
+
+// Re-processing runs under the next revision; the message is pending again
+// until that run records its outcome.
+func (q *Queries) BumpInboundEmailRevision(ctx context.Context, messageKey string) (int32, error) {
+	row := q.db.QueryRow(ctx, bumpInboundEmailRevision, messageKey)
+	var revision int32
+	err := row.Scan(&revision)
+	return revision, err
+}
+
 const getInboundEmail = `-- name: GetInboundEmail :one
 SELECT id, message_key, source, mailbox, sha256, size_bytes, received_at, subject, sender, sent_at,
        parsed, status, status_reason, revision, processed_at, created_at

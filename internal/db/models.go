@@ -34,6 +34,14 @@ type Document struct {
 	UpdatedAt            time.Time       `json:"updated_at"`
 }
 
+type DocumentLink struct {
+	DocumentID uuid.UUID `json:"document_id"`
+	FileID     string    `json:"file_id"`
+	Kind       string    `json:"kind"`
+	Url        string    `json:"url"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
 type EmailProcessingLog struct {
 	ID                uuid.UUID  `json:"id"`
 	MessageKey        string     `json:"message_key"`

@@ -164,6 +164,51 @@ func (e DocumentSummaryStatus) Valid() bool {
 	}
 }
 
+// Defines values for EmailDetailSource.
+const (
+	EmailDetailSourceGmail  EmailDetailSource = "gmail"
+	EmailDetailSourceUpload EmailDetailSource = "upload"
+)
+
+// Valid indicates whether the value is a known member of the EmailDetailSource enum.
+func (e EmailDetailSource) Valid() bool {
+	switch e {
+	case EmailDetailSourceGmail:
+		return true
+	case EmailDetailSourceUpload:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmailDetailStatus.
+const (
+	Failed       EmailDetailStatus = "failed"
+	Ignored      EmailDetailStatus = "ignored"
+	Pending      EmailDetailStatus = "pending"
+	Processed    EmailDetailStatus = "processed"
+	UserNotFound EmailDetailStatus = "user_not_found"
+)
+
+// Valid indicates whether the value is a known member of the EmailDetailStatus enum.
+func (e EmailDetailStatus) Valid() bool {
+	switch e {
+	case Failed:
+		return true
+	case Ignored:
+		return true
+	case Pending:
+		return true
+	case Processed:
+		return true
+	case UserNotFound:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for HealthStatus.
 const (
 	Ok          HealthStatus = "ok"
@@ -242,6 +287,45 @@ type DocumentSummarySource string
 // DocumentSummaryStatus defines model for DocumentSummary.Status.
 type DocumentSummaryStatus string
 
+// EmailDetail defines model for EmailDetail.
+type EmailDetail struct {
+	Documents  []EmailDocument `json:"documents"`
+	Logs       []ProcessingLog `json:"logs"`
+	Mailbox    *string         `json:"mailbox,omitempty"`
+	MessageKey string          `json:"message_key"`
+
+	// Parse What the parser found (headers, attachments, Drive links, warnings); absent when the message could not be parsed.
+	Parse        *map[string]interface{} `json:"parse,omitempty"`
+	ProcessedAt  *time.Time              `json:"processed_at,omitempty"`
+	ReceivedAt   time.Time               `json:"received_at"`
+	Revision     int                     `json:"revision"`
+	Sender       string                  `json:"sender"`
+	SizeBytes    int64                   `json:"size_bytes"`
+	Source       EmailDetailSource       `json:"source"`
+	Status       EmailDetailStatus       `json:"status"`
+	StatusReason string                  `json:"status_reason"`
+	Subject      string                  `json:"subject"`
+
+	// WorkflowId The run of the current revision.
+	WorkflowId string `json:"workflow_id"`
+}
+
+// EmailDetailSource defines model for EmailDetail.Source.
+type EmailDetailSource string
+
+// EmailDetailStatus defines model for EmailDetail.Status.
+type EmailDetailStatus string
+
+// EmailDocument defines model for EmailDocument.
+type EmailDocument struct {
+	ClassificationSource string              `json:"classification_source"`
+	Id                   openapi_types.UUID  `json:"id"`
+	OwnerId              openapi_types.UUID  `json:"owner_id"`
+	ProjectId            *openapi_types.UUID `json:"project_id,omitempty"`
+	Status               string              `json:"status"`
+	Title                string              `json:"title"`
+}
+
 // Health defines model for Health.
 type Health struct {
 	Checks *map[string]string `json:"checks,omitempty"`
@@ -273,6 +357,26 @@ type Problem struct {
 
 	// Type Example: about:blank
 	Type string `json:"type"`
+}
+
+// ProcessingLog defines model for ProcessingLog.
+type ProcessingLog struct {
+	DocumentId        *openapi_types.UUID `json:"document_id,omitempty"`
+	ErrorMessage      string              `json:"error_message"`
+	ExtractedUsername string              `json:"extracted_username"`
+	ProcessedAt       time.Time           `json:"processed_at"`
+	Status            string              `json:"status"`
+	UserId            *openapi_types.UUID `json:"user_id,omitempty"`
+	WorkflowId        string              `json:"workflow_id"`
+}
+
+// ReprocessResponse defines model for ReprocessResponse.
+type ReprocessResponse struct {
+	MessageKey string  `json:"message_key"`
+	Revision   int     `json:"revision"`
+	StatusUrl  string  `json:"status_url"`
+	UiUrl      *string `json:"ui_url,omitempty"`
+	WorkflowId string  `json:"workflow_id"`
 }
 
 // Run defines model for Run.
@@ -315,6 +419,9 @@ type User struct {
 	VirtualAddress *string `json:"virtual_address,omitempty"`
 }
 
+// MessageKey defines model for MessageKey.
+type MessageKey = string
+
 // ListDocumentsParams defines parameters for ListDocuments.
 type ListDocumentsParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
@@ -343,6 +450,12 @@ type ServerInterface interface {
 	// IngestEmail Ingest one raw RFC 822 message (service role).
 	// (POST /api/v1/emails)
 	IngestEmail(ctx echo.Context) error
+	// GetEmail A stored message's outcome, parse summary, logs and documents (service role).
+	// (GET /api/v1/emails/{messageKey})
+	GetEmail(ctx echo.Context, messageKey MessageKey) error
+	// ReprocessEmail Re-run a stored message with the current parser (service role).
+	// (POST /api/v1/emails/{messageKey}/reprocess)
+	ReprocessEmail(ctx echo.Context, messageKey MessageKey) error
 	// GetMe The caller's user record, created from the JWT claims on first call.
 	// (GET /api/v1/me)
 	GetMe(ctx echo.Context) error
@@ -415,6 +528,38 @@ func (w *ServerInterfaceWrapper) IngestEmail(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.IngestEmail(ctx)
+	return err
+}
+
+// GetEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEmail(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "messageKey" -------------
+	var messageKey MessageKey
+
+	err = runtime.BindStyledParameterWithOptions("simple", "messageKey", ctx.Param("messageKey"), &messageKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter messageKey: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEmail(ctx, messageKey)
+	return err
+}
+
+// ReprocessEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) ReprocessEmail(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "messageKey" -------------
+	var messageKey MessageKey
+
+	err = runtime.BindStyledParameterWithOptions("simple", "messageKey", ctx.Param("messageKey"), &messageKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter messageKey: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReprocessEmail(ctx, messageKey)
 	return err
 }
 
@@ -547,6 +692,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
 	router.PUT(options.BaseURL+"/api/v1/me/username", wrapper.SetUsername, options.OperationMiddlewares["setUsername"]...)
 	router.POST(options.BaseURL+"/api/v1/emails", wrapper.IngestEmail, options.OperationMiddlewares["ingestEmail"]...)
+	router.GET(options.BaseURL+"/api/v1/emails/:messageKey", wrapper.GetEmail, options.OperationMiddlewares["getEmail"]...)
+	router.POST(options.BaseURL+"/api/v1/emails/:messageKey/reprocess", wrapper.ReprocessEmail, options.OperationMiddlewares["reprocessEmail"]...)
 	router.GET(options.BaseURL+"/api/v1/runs", wrapper.ListRuns, options.OperationMiddlewares["listRuns"]...)
 	router.GET(options.BaseURL+"/api/v1/runs/:workflowId", wrapper.GetRun, options.OperationMiddlewares["getRun"]...)
 	router.GET(options.BaseURL+"/api/v1/documents", wrapper.ListDocuments, options.OperationMiddlewares["listDocuments"]...)
@@ -559,47 +706,58 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"xFntctPI0r6VLr3vFkmtsE0S9izmz4avXSi2NieB4gdOxWOpbc1GmhHzEeNNuYp7OPfAhXElp3pmZEu2",
-	"bCccCL8iWfPR3fP0009PrqNEFqUUKIyO+teRQl1KodG9nCg5yrGgx0QKg8LQIyvLnCfMcCm6pR/x899a",
-	"CvqmkwwLRk//r3Ac9aP/6y7X7/qvulutO5/P4yhFnShe0nJRPzoWgEpJBXunL57Co6OH/4KwB6RoGM/1",
-	"fieiaWEt2uqZTGxRGZfnf42j/vvtBlQzzmxRMDWL5vF1VCpZojLcu17z18xKjPqRNoqLSTSPowINS5lx",
-	"brI05WQ6y09q842yGFcT5ehvTIwzWuEHyxWmUf/9Yofaeudrc87n8cK911w7e5qGpuGre+EGC70r+uvO",
-	"V7sypZh7F/jRXCRWaalaIrDiyNKCdfuX1le7rTnArMlat4mjJGda83EA24WWViVII1HYgrZmPIqjXCYs",
-	"pzAyYd2DkAJrttTWk2LMUxR+EWHznI1yXDkuYYsRKjdcITOYXjAX9rFUBT1FKTN43/ACo5YteNoYay1P",
-	"24aVSlKALtqHb7BsOV1hgvzqlqath29SME4Bs2UuGW2cKn6FDpFoaNb5xmWC5etfDTNWN84oMX5RW5J5",
-	"bhvM0T+5XG/dxnCTY+sW/oeWD2GDWwRlBcku+CFMdUfDvMqouMJs8yAWzm8CbgNRDXPbEucPZLnJ1vMl",
-	"yTC51Ju5Z2PEamuvn5K8JIsEu2LcQ+98V7DCGm2mvxQT1OY5oes01JMW4rK+jLhPzSLwRlmEaYYCTIYa",
-	"YTQzqCFjKYwQBZRSG6TnsVTYWZ7qSMocmfAUrTWb4MUlzrbA9MKqvB1JfOOnqVSX41xOQwLgR1aUBNQI",
-	"yd2uztjBw1/6j8a//pL2vnz6vBNz9fWadjesjGvxagt5rVSvhNlVzVZXuNCGBTJsoZgPFrXZnefhExcG",
-	"J543d6fuMmpsJK3pj3ImLneGaiUJtwDw1IqWxMml3s4OO3kXP2JifUov/F+BLhalVCy/p8EPgb1TKwQX",
-	"kxieSnLaYBrDC8Zz+vvl0+f9zoYCMVGo9S6NsbJ7hlAB6p4GORUw9GYM4YNFNQMm9BQV7EkFCrXNDUiR",
-	"IPjY1E1ZBlNZsQUF6rYV8ua5tfn7hhKwNbWCG6urtBxqw68N8GoXY043lZTARl6iaE8sK26u1QjIa/ps",
-	"xU23YJuZZ2jealSCFXjqs3ndYhsGrGRlzpPd5XIxt21z2rklB79CUjlibSewm4mtyr91KNac35n7V1wZ",
-	"y/ILlqZVYjaT712GCsFI0ChSIKNBS+AGRpjIAjUVM0hYnqO6p6FSzZ3dvNOmUjBIN2d+Q1ictzUeGhOr",
-	"uJmdEa78UYyQKVTH1msM//aiCuWrd2+i0GO5yuq+LmObGVP67o2LsWxhwQzhCZ5ZIWYwYskloEj7FApj",
-	"ldDAgCJ/T0OQwVAwg4qzHPbQxw2FoUiygShzq++HmIO2SQZMw5Dxnx1Gfxuhpl06jA9jeEbyFcY8Rx1D",
-	"0LBgFBPeNr0/EFwYuYi9BiZSqMSaP6EC3JBgme7A8yvizZKXmHOBQNlGJrCBqLh+QbmPwWRcw/HJS3AM",
-	"omPQfCJY7jciBva7SL3kad0ZiIGgc0BhgmLsw/DYSUz+T3h/4k4ABrbXO0xevXvjHnDYAcozcGyjIWFK",
-	"zRzMKL7AU/IXhtqOhs4AZlNO3Q8M2XI7TIewR3PObMlGTCP4Y9/vwBtlSWkNBJ3hfTke86RCsKYtgPmd",
-	"YcpNBkMlc+yDRnXFE7ygt2EHnpPC18AUDsRw09XBcNnu73cGYlHk+1GFouOTl1EcXaHSHmEPOr1Oj9JS",
-	"lihYyaN+dNjpdQ6jOCqZyRzCu6zk3asH3UaLPEFHPURKzo6XadSPiM2fLUbREooVaFBpd5XAaUdXP6uM",
-	"60c5L7ipcoT5FBgzm5uo/7BHzehHXpC0PujRGxf+7UG8ppfmcVv2DGst+BDk2J1qqfCKS6uBSgwRR5th",
-	"oW2vW7bKJ+dx857noNfbcsdzu7udxm1F2wWPM548WhxLh87xyNvQtvTC1uXFUbyM9o3nEA1WlxAuxmtc",
-	"rGMQOEVtYMyVdtRs2ESvXHLQQmvQ6l7zdL4RX7/jAl4b0EWgXZ6hFywLzvdVYRn/HRXvTs637WwpqMu6",
-	"5g716C4P9S+BVaq0na1jKW40hEDc4HxdOXIxpKZzvdCdGalCZVdsGhpVolrP/zA8UTJBrV0v/C4w/jBY",
-	"kg7EsNE1enbP8CN5odh0QfInUvtaliFoVlQdMZswLkChr6omw4FwX6vSAjz1Fc6pAw1CmoyWETj1LNtE",
-	"aa1tjxYN4BOZzlbAE5rUrhonvx4cNKGzgOaIC+ZoaRWc81Vkz9fQevDN0Np2E9FGSkmCpcH0sT9JK4Br",
-	"sCJFBVM2c90SyxWydAapFLj/VYx11Du83fgHtx3/8C6TzYcWpPDQp/r968EBBHDAXtABQDpgv55qIaca",
-	"eeY1+Cbu/BOj78horlPZwGaeRjrfuuA4eaYwkSqNQ3amMFaycPh79e4NiVJeaJDClyI3tR5E6rqaAezW",
-	"u5nStpDV4ZdP/znsQY6Gag9IBSmfcFf1pPGMRezgyIn5bzFYwT9YBIUTptIctR4IOYaEaezAn6TVjXRy",
-	"3HNXZYNnrt/8j6ksGBeBzMhDASPMpZhomrxk6zZOqvWwWznp64+/pUu+EUndJQD9mVCkBE6hCvJXstCj",
-	"u2SJp5mkZqfqSchsMBkzQEBuVurQYENo9rahvbpD2SjmT2nA/6rjD+o6/sFNdHzbBrXroB+lyav7qhaM",
-	"UaBWVe83JjuFCbXzC1HiOuhGeQCNpGbyvFEn/L3W6rF3r6uFXjYE9+aLUFJBFEbGhQadM52h7sPb09f3",
-	"USQyReAG9rwQ++nghZdiPx0ef/n0eUjN6LFna2eiM93Bt1QytQmmBGGulirzMbQ69nggmJh59YW5RtIX",
-	"R72jNsb7HQm9N2oTlpHY2i7cMdQ2UZmy4kc0BWf+Gl6OvVSxosY6ULAZndEG2GXuX3D/bJMmf4Qh3zGk",
-	"4R+BLVF9W3Yat3tR//35ahqWvgFxgras++mdC546bbvV0VM/4of46fZ22HnoNfR33u8YUixRpCgSEvy+",
-	"cwr/OtkecWrUJgrP/v3aNV6LG8Jqblv4m8s1L2bfn1O2EqVUNOD+dxJ1I/o9rHVd8UFYkypR+KXA+ltQ",
-	"3rVfHNhr78s2eH4+/28AAAD//w==",
+	"1FvrbttGFn6VA+4WsVFGcpyk2yp/6jZNm26KZu0U+REZ1ohzJE1NzrBzsawaBvIO+w59sDzJYi68SUPJ",
+	"dhIX+08053Ku37nRV0kmilJw5Folo6ukJJIUqFG6p19QKTLHf+PKPlFUmWSlZoIno+TNAqHw7+EcVylM",
+	"1IIcPv1qNDYHB4+zBV66HziBmZBgylwQqkBI0AuEHwvC8no7o4MkTZg9tSR6kaQJJwUmo6Ro7k8TiX8Y",
+	"JpEmIy0NponKFlgQS5helXa10pLxeXJ9fW0Xq1JwhY6N11JMcyzsz0xwjVzbn6Qsc5YRy86w9Cu+/F1Z",
+	"3q5aZ/9T4iwZJf8YNnIa+rdqWJ3rbuxK54gDSikk7B2/+B6+efL0XxDuAIqasFztDxK7LZxlr3ouMlNU",
+	"xOX5r7Nk9G47AdWOE1MURK6S6/QqKaUoUWrmWW/xuyalNClQE0q0Y5NQyizpJH/d2u8FHTaK6e+Y6cRL",
+	"t1LFu/qG1nmnG3tOr9OavVdMOXq6hNLw1j0wjYXaJf1N5qtbiZTEPXO81GeZkUrImJ10GWko2KS/ob66",
+	"bYMBYvQiek2aZDlRis2CsZ0pYWSGdiVyU9irCUvSJBcZya0YCTfuBxccW7S0zhN8xihyfwg3eU6mOa6p",
+	"i5tiitItl0g00jPixD4TsrC/Eko0PtSswCRyBaOdtcYwGltWSmEFdBZf3kNZs11ihuzilqRtim9u0SRJ",
+	"Ew8ySZpQyS7QWSRqu+u095hA+eZbTbRRHR1l2h9qSkueuwZz9L+cr0ev0UznGL3C/yHyIlxwC6GsWbIT",
+	"fhBTm9GwryIqrWy2q4ia+T7D7VhUh9yY4/xglfPcYd6n8Hp/XIWUEZ/Pxfzmp72WIkOlGJ+/EvPYafa2",
+	"qbjswU8Xnc7OfXjcdA4iFe4C127YeLsg2gVIt1fCTBhOYW+BhKJUKRCtSbZwEkvhubVyyBk/VyksieSM",
+	"z9X+MyBThVzDcoHcnVWF2UyYnAIXGqbhAhd3e7y00WDphbTdIj+Pr0u8YIr5mBxeMq5x7oFNIacYh1zF",
+	"/sSz6Up7M6svY1x/9aS5qH3WBqrUaOLhJYohGyhRIqf2ZUtq1kUUyjMu9JnTp8115lxI92pGWI50y+ln",
+	"EonqSKC1wnglxd4thTyf5WIZEG4zeZOGg5g5C8mMlNZkKnEPdkJM2/bbWNOIvRdUumy1dNylueGuVnRw",
+	"7nRHqO5CxAbm9EbjuwZBseQoz+4nYjYWd+NIEwsONclNLNgB+jFB/4Qk14uIhBeYnat+5OsNhq2zN11L",
+	"nFtP4uSCMC+j011GGs6Ikf6Sz1FpZynHoVSIRCfjKwSMOJA0WCOsQnA2DwtCYYrIoRRKo/09ExJb3jQV",
+	"IkfCbxI9gpsYmceTBNb7as3z8ZIUpbWMBC27w1CmfTP7+it68OH9Xzt9veuVa57fUJm25BUTeasKWxNz",
+	"nRxseiBXmvAe97Q0otK7U7hNtN+dlTVSI1Nh9GiaE36+U1Rr+dUWA+xmHr2J0V1xwiWkZ0FXUUbxUkuS",
+	"2cTNRidfcF9F8Wp38L8NTLlYeEeu1ix7uy4iDLZQriug9dDT4TqmvmMMS/rRY5eD78htPpX73923W4G5",
+	"RU1UGobH4qz42JwRLzEzPgrVBrWGw1iUQpL8gQK/BPaODbeZcArfC+vBGmkKL1yWlcKH93/tD3rC8lyi",
+	"UrdL120aVUnwgQKx5DDxZEzgD4NyBYSrJUrYExIkKpNrEDxD8LJpk9IIUxq+BdLkbSv5O1tK631PqbrV",
+	"lgIb66dElNrhq8e84k0j198prcVqcY7xHFkafvN60BryRhW4xqY7MEbmCerfAtIc+9C0SXEba1shJmfZ",
+	"7rK+3hu73N4c8cE7tH5clvAx+XBvLGkzv9P3L5jUhuRnhNLKMddrZZQIWoCtDsA1lJUAZqvbTBSofGVD",
+	"8hzlAwVVQB3sxp1YwoyhxRTCSEuup7EGqcLMSKZXJ9auvCqmSCTKI+MTZv/0ohLlz2/fJKEX7NJE97aR",
+	"7ULr0neZGZ+JeDn3HZ4YzlcwJdk5IKcjKwptJFdAwEr+gYJQfEBBNEpGcthDLzdb/GkBZMzL3KiHQeag",
+	"TLYAomBC2JfORr+dorK3DAibVA2IGctRpRB6baAl4Z42tT/mjGtRy14B4RSq+sJrqAC3JFCmBvDDhcXN",
+	"kpWYM+6qVGVJIGNeYX0Nuc9AL5iCo9cvwSGISkGxOSe5v8gisL9FqAan1WDMx9zqAbkORc4IJkeuFcb+",
+	"DM/fOQ2An2X8/PZNmGUMwPoZOLRRkBEpV87MrHyBUcsvTJSZThwBxFCGFu4npLkO6QT27J4TU5IpUQhe",
+	"7fsDeCONLRvG3OrwoZjNWFZZsLJXAPE3w5LpBUykyHEECuUFy/DMPk0G8IPNaxQQiWM+6RtxTJqxxP5g",
+	"zOuMdZRUVnT0+mWSJhcofYaSPBocDA5csVsiJyVLRsnjwcHgsc2ViF44Cx+Skg0vHg07Tb05OuixoOTo",
+	"eEmTUWLR/Hm9Ku1Mnd5d+UmQi5/NKChnBdNJe+pDcUZMrpPR04M0KcglK2ydeHhgnxj3T482Wz3Xacx7",
+	"Jq1RwaRqi5Q2AxJGgQ0x9YhqjbAwXtg2jzpdm0cdHhxsmUXdbgbVmarEBlGOeMtRrZaB1eMTT0Ps6JrW",
+	"ZsCVNtK+8R7XnwrDEifjDSxWKXBcotIwY1I5aNZkrtaGMfagDdMaXjF63WtfP2JtXj3W1Z0z+oSld764",
+	"I+Ldi35jurVCbeKaU+qT+1TqrxzrDmJEtw6lmFYQBHED/bpw5AfRwqdPXY5PtJAhskuyDF0XC7Ue/2ES",
+	"ymrX2HkbEH8SKKFjPum0QOpJteVCkmUN8q+F8rFsgaBIUbV3yJwwDhJ9VNULHHP3tgotwKiPcC47UMCF",
+	"XthjOC49ynattNWDSupuxneCrtaMJ1RlQznLvj487JpObZpTxomDpegwvG3Z1xvWevjJrDXWVouBUpZh",
+	"qZE+85o0HJgCwylKWJKVq5ZILpHQFVDBcf9OiPXk4PHt1j+67fqn9+lsXrQguDd9G7+/Pjyshzt7IQ8A",
+	"mwfst10t+FTEz4ZXzQcWW8G0stE1JI2x0SwZtr4e+awQ2Z4w9qBk4HNwJ7u4X1A9AmVBjlY0P1AgjLYV",
+	"TeqHdhDWppCLuUe/JsH+aDMYyqqztQ2Ft4Gt92Pr2DanqmdKVaQId435XgBjj8LnuPLwO5T+D9W+AMr7",
+	"A3ipVbuUkAhh9AyMQ5mTDJ0wmFZjXtbtVS8liUvJtEb+rEZlpqBuWFOX2M9MDmSmUQIJA9gxn7HLGHbX",
+	"/b/P4RqfDo8325Q9DsJxuYHD/w/ecowPLdlkzWl8xG+PNsNA/Xb+4VsVfaj4CyafEdVcQ6dHWz7bGnzq",
+	"vNxVsRIzIWkakhgKMykKJ8mf376xtTsrFAjuM3a3tS3EAtcFOGw3fUoTQZPHH97/9/EB5Kita4CQQNmc",
+	"ueJAaJ/YWXd1GiX+XQqGsz8MgsQ5kTRHpcZczCAjCgfwC2E5aOG6Fh5LKho8lnzr/0hFQVgFL5ZDDlPM",
+	"BZ8ru7lJamPu32r1bU3d7q7+SDPxRrncfRpg42UWPioh3zFZ++Y+YeP7hRAK69aNJRu0+/aGzNcah6EP",
+	"CaEnts3aq1Zzb8/j2C742HbHYbvd8egm7Y7YBa2u+d/Vuqja+hEbs4Jabw58YrCTmLmvpKrazTUaO+EB",
+	"FNqiL887ccK3/9fVPryqDnrZ6Uv0z4tssWjFSBhXoHKiFqhG8Nvxq4fIM0ERmIaQIn1x+MJXrF88Pvrw",
+	"/q/J/mDMjzxaOxId6c58SymoyZBaE2ayyZaeQZSxZ2NO+MqnQ5grtOH/ycGTGOL9iNZ6b9RNaSRxq6+2",
+	"P7Op9UGZNPzv6J2c+GmlmPmKzvAW6kBBVlZHPWa3cJ/d/LktNfkpLPmMIg0f/0Sk+ls56AxBktG703U3",
+	"DGmpyzfLNp+eucCpawFsZfTYr/hb+HR3O9t56pPkz3zfEVAskVPk2Qqo8A2mMGHeLvHXQum5xJP/vHIV",
+	"Uj1IqfbGxN89rju/endqvdVCSgUDbsScDF01E866qvAgnGkjUf1/He2nkHm3/uKMvfXcdAuvT6//FwAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
