@@ -23,6 +23,8 @@ const (
 const (
 	minDriveIDLen = 10
 	maxDriveIDLen = 128
+	// maxDriveQueryLen bounds how far an open?…id= link is searched for its id.
+	maxDriveQueryLen = 2048
 )
 
 // FindDriveLinks returns the distinct Drive files and folders linked in text,
@@ -127,9 +129,10 @@ func parseDrivePath(text string, p int) (kind string, idStart, idEnd int, ok boo
 	case strings.HasPrefix(rest, "open?"):
 		kind, q = DriveKindFile, p+len("open?")
 		// The id parameter: first in the query or after & or ; (which also
-		// covers an HTML-escaped &amp;).
+		// covers an HTML-escaped &amp;), within a bounded query.
+		query := text[:min(len(text), q+maxDriveQueryLen)]
 		for !strings.HasPrefix(text[q:], "id=") {
-			next := strings.IndexAny(text[q:], "&; \t\r\n\"'<>#")
+			next := strings.IndexAny(query[q:], "&; \t\r\n\"'<>#")
 			if next < 0 || (text[q+next] != '&' && text[q+next] != ';') {
 				return "", 0, 0, false
 			}

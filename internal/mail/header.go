@@ -172,17 +172,25 @@ func readHeader(b []byte) (h header, body []byte, st headerStats) {
 			pos, first = next, false
 			continue
 		}
-		// A garbage line: skip it when a field follows before the end of the
-		// block, otherwise the body starts here.
+		// A line that is not a field: when no field follows before the end of
+		// the block, the body starts here. Otherwise a line without a colon
+		// is taken for a continuation that lost its indentation (broken
+		// folding), and a line with a malformed field name is skipped.
 		if pos >= nextFieldAt {
 			nextFieldAt = findFieldBefore(b, next)
 		}
-		flush()
 		if nextFieldAt < 0 {
+			flush()
 			st.noSeparator = true
 			return h, b[pos:], st
 		}
 		st.garbage++
+		if curName != "" && bytes.IndexByte(line, ':') < 0 {
+			cur = append(cur, ' ')
+			cur = append(cur, line...)
+		} else {
+			flush()
+		}
 		pos, first = next, false
 	}
 	flush()
@@ -294,9 +302,13 @@ func decodeWords(s string) string {
 		pending, pendingCharset = pending[:0], ""
 	}
 	afterWord := false
+	// No word can end after the last "?=": stop looking there, so a long
+	// value full of "=?" openers stays linear.
+	lastEnd := strings.LastIndex(s, "?=")
+	consumed := 0
 	for {
 		start := strings.Index(s, "=?")
-		if start < 0 {
+		if start < 0 || consumed+start+2 > lastEnd {
 			break
 		}
 		charset, enc, text, end, ok := parseEncodedWord(s[start:])
@@ -304,6 +316,7 @@ func decodeWords(s string) string {
 			flushPending()
 			out.WriteString(s[:start+2])
 			s = s[start+2:]
+			consumed += start + 2
 			afterWord = false
 			continue
 		}
@@ -323,6 +336,7 @@ func decodeWords(s string) string {
 			pending = decodeQWord(pending, text)
 		}
 		s = s[start+end:]
+		consumed += start + end
 		afterWord = true
 	}
 	flushPending()

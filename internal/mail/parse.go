@@ -78,7 +78,7 @@ func Parse(raw []byte, limits Limits) (msg *Message, err error) {
 	}
 	p := &parser{limits: limits, msg: &Message{}}
 	if st.garbage > 0 {
-		p.warn("skipped %d malformed header lines", st.garbage)
+		p.warn("repaired %d malformed header lines", st.garbage)
 	}
 	if st.noSeparator {
 		p.warn("header not followed by an empty line")
@@ -125,8 +125,6 @@ func notMail(h header, st headerStats) string {
 		return "no header fields"
 	case !st.firstIsField:
 		return "input does not start with a header field"
-	case st.garbage > len(h):
-		return "header is mostly not header fields"
 	}
 	for _, f := range h {
 		if mailFields[f.name] {

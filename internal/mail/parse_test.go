@@ -311,3 +311,21 @@ func TestParseCorpusTwiceIsStable(t *testing.T) {
 		t.Errorf("generated newsletter parsed badly: %d links, text %.200q", len(a.DriveLinks), a.Text)
 	}
 }
+
+func TestParseBrokenFolding(t *testing.T) {
+	// Continuation lines that lost their indentation are joined, not lost.
+	raw := "From: a@example.com\nSubject: Invoice\nfor March\nTo: x@example.com,\nai+bob@besunny.ai\nX Bad Name: dropped\n continuation of the bad line\nDate: Mon, 1 Jul 2024 12:00:00 +0200\n\nbody\n"
+	m, err := Parse([]byte(raw), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "Invoice for March" {
+		t.Errorf("Subject = %q", m.Subject)
+	}
+	if got := testRules.Usernames(m); len(got) != 1 || got[0] != "bob" {
+		t.Errorf("Usernames = %q (To %+v)", got, m.To)
+	}
+	if m.Date.IsZero() || m.Text != "body" {
+		t.Errorf("Date %v, Text %q", m.Date, m.Text)
+	}
+}
