@@ -40,9 +40,8 @@ func (s *Server) IngestEmail(c echo.Context) error {
 	if err != nil {
 		return badRequest("the body could not be read: " + err.Error())
 	}
-	if len(raw) == 0 {
-		return badRequest("the body is empty; send a raw RFC 822 message")
-	}
+	// Even an empty body is stored and recorded (failed/unparseable): what
+	// reaches the ingest path is never silently dropped.
 
 	ctx := c.Request().Context()
 	key := workflows.UploadMessageKey(raw)

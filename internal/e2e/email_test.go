@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,5 +145,78 @@ func TestEmail_UploadNeedsTheServiceRoleAndRawMail(t *testing.T) {
 	s.Do(t, "", http.MethodPost, "/api/v1/emails", "message/rfc822", strings.NewReader(string(raw)), http.StatusUnauthorized, nil)
 	s.Do(t, token, http.MethodPost, "/api/v1/emails", "message/rfc822", strings.NewReader(string(raw)), http.StatusForbidden, nil)
 	s.Do(t, s.ServiceToken, http.MethodPost, "/api/v1/emails", "application/json", strings.NewReader(`{}`), http.StatusUnsupportedMediaType, nil)
-	s.Do(t, s.ServiceToken, http.MethodPost, "/api/v1/emails", "message/rfc822", strings.NewReader(""), http.StatusBadRequest, nil)
+}
+
+func TestEmail_TooLargeMessageIsKeptAndEndsFailed(t *testing.T) {
+	s := testenv.StartStack(t, map[string]string{"MAX_EMAIL_BYTES": "2048", "MAX_UPLOAD_BYTES": "8192"})
+	s.CreateUser(t, "demo")
+	raw := message("ai+demo@besunny.ai", "Big", strings.Repeat("x", 4000))
+	ans := s.PostEmail(t, raw)
+	run := s.WaitRun(t, s.ServiceToken, ans.WorkflowID)
+	if run.Progress["status"] != "failed" || run.Progress["reason"] != "too_large" {
+		t.Fatalf("run = %+v, want failed/too_large", run)
+	}
+	var size int
+	if err := s.DB.Store.Pool.QueryRow(t.Context(), "SELECT length(raw) FROM inbound_emails WHERE message_key = $1", ans.MessageKey).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if size != len(raw) {
+		t.Fatalf("stored raw is %d bytes, want all %d", size, len(raw))
+	}
+	// Above MAX_UPLOAD_BYTES the body is refused and nothing is stored.
+	s.Do(t, s.ServiceToken, http.MethodPost, "/api/v1/emails", "message/rfc822", strings.NewReader(strings.Repeat("y", 9000)), http.StatusRequestEntityTooLarge, nil)
+}
+
+func TestEmail_ReprocessUpdatesDocumentsInPlace(t *testing.T) {
+	s := testenv.StartStack(t, nil)
+	s.CreateUser(t, "demo")
+	raw := message("ai+demo@besunny.ai, ai+later@besunny.ai", "Plans",
+		"See https://docs.google.com/document/d/1PlansDocumentIdAbCdEfGhIj/edit please.")
+	ans := s.PostEmail(t, raw)
+	s.WaitRun(t, s.ServiceToken, ans.WorkflowID)
+
+	var first emailDetail
+	s.Do(t, s.ServiceToken, http.MethodGet, "/api/v1/emails/"+ans.MessageKey, "", nil, http.StatusOK, &first)
+	if first.Status != "processed" || len(first.Documents) != 1 || len(first.Logs) != 2 || first.Revision != 1 {
+		t.Fatalf("first outcome = %+v", first)
+	}
+	var links int
+	if err := s.DB.Store.Pool.QueryRow(t.Context(), "SELECT count(*) FROM document_links WHERE file_id = '1PlansDocumentIdAbCdEfGhIj'").Scan(&links); err != nil {
+		t.Fatal(err)
+	}
+	if links != 1 {
+		t.Fatalf("document_links = %d, want 1", links)
+	}
+
+	// The user `later` signs up; re-processing now gives them a document too,
+	// and keeps demo's document (same id) instead of adding another.
+	s.CreateUser(t, "later")
+	var re struct {
+		WorkflowID string `json:"workflow_id"`
+		Revision   int    `json:"revision"`
+	}
+	s.Do(t, s.ServiceToken, http.MethodPost, "/api/v1/emails/"+ans.MessageKey+"/reprocess", "", nil, http.StatusAccepted, &re)
+	if re.Revision != 2 || re.WorkflowID != ans.WorkflowID+"/r2" {
+		t.Fatalf("reprocess = %+v, want revision 2 under %s/r2", re, ans.WorkflowID)
+	}
+	run := s.WaitRun(t, s.ServiceToken, re.WorkflowID)
+	if run.Progress["status"] != "processed" {
+		t.Fatalf("reprocess run = %+v", run)
+	}
+	var second emailDetail
+	s.Do(t, s.ServiceToken, http.MethodGet, "/api/v1/emails/"+ans.MessageKey, "", nil, http.StatusOK, &second)
+	if len(second.Documents) != 2 || second.WorkflowID != re.WorkflowID {
+		t.Fatalf("after reprocess = %+v, want 2 documents under %s", second, re.WorkflowID)
+	}
+	if !slices.ContainsFunc(second.Documents, func(d emailDocument) bool {
+		return d.ID == first.Documents[0].ID
+	}) {
+		t.Fatalf("demo's document was replaced, not updated: before %s, after %+v", first.Documents[0].ID, second.Documents)
+	}
+	for _, l := range second.Logs {
+		if l.Status != "processed" {
+			t.Fatalf("log rows after reprocess = %+v, want all processed", second.Logs)
+		}
+	}
+	s.Do(t, s.ServiceToken, http.MethodPost, "/api/v1/emails/sha256:unknown/reprocess", "", nil, http.StatusNotFound, nil)
 }
