@@ -2,16 +2,46 @@ package main
 
 import (
 	"fmt"
+	"net/http/httptest"
+	"os"
 
 	"github.com/besunny/workflows/internal/classify"
+	"github.com/besunny/workflows/internal/openaifake"
 )
 
 // Build returns the classifier to evaluate, a function counting LLM
-// requests (nil for local) and a cleanup function.
+// requests (nil for local) and a cleanup function. openai and hybrid talk to
+// an in-process fake server unless live is set and OPENAI_API_KEY is.
 func Build(which string, ds *Dataset, live bool, model string) (classify.Classifier, func() int, func(), error) {
-	switch which {
-	case "local":
-		return classify.NewLocal(ds), nil, func() {}, nil
+	local := classify.NewLocal(ds)
+	if which == "local" {
+		return local, nil, func() {}, nil
 	}
-	return nil, nil, nil, fmt.Errorf("unknown classifier %q", which)
+	if which != "openai" && which != "hybrid" {
+		return nil, nil, nil, fmt.Errorf("unknown classifier %q (want local, openai or hybrid)", which)
+	}
+	cfg := classify.OpenAIConfig{Model: model}
+	var counter func() int
+	cleanup := func() {}
+	if live {
+		cfg.APIKey = os.Getenv("OPENAI_API_KEY")
+		if cfg.APIKey == "" {
+			return nil, nil, nil, fmt.Errorf("-live needs OPENAI_API_KEY")
+		}
+		n := 0
+		counter = func() int { return n }
+		llm := countingClassifier{c: classify.NewOpenAI(cfg), n: &n}
+		return wrap(which, local, llm), counter, cleanup, nil
+	}
+	fake := openaifake.New(openaifake.Options{})
+	srv := httptest.NewServer(fake)
+	cfg.APIKey, cfg.BaseURL = "sk-fake", srv.URL+"/v1"
+	return wrap(which, local, classify.NewOpenAI(cfg)), fake.Requests, srv.Close, nil
+}
+
+func wrap(which string, local, llm classify.Classifier) classify.Classifier {
+	if which == "openai" {
+		return llm
+	}
+	return classify.NewHybrid(local, llm, classify.HybridPolicy{})
 }

@@ -16,7 +16,7 @@ func Report(w io.Writer, which string, ds *Dataset, rs []Result, wall time.Durat
 	Print(w, "tune", Compute(rs, func(r Result) bool { return !r.Item.Holdout }), llm)
 	Print(w, "holdout", Compute(rs, func(r Result) bool { return r.Item.Holdout }), llm)
 	fmt.Fprintln(w, "by mode (top-1 accuracy / recall at threshold):")
-	for _, mode := range []string{"named", "implicit", "code", "people"} {
+	for _, mode := range []string{"named", "implicit", "code", "people", "sender"} {
 		m := Compute(rs, func(r Result) bool { return r.Item.Mode == mode })
 		fmt.Fprintf(w, "  %-8s %3d docs  %5.1f%%  %5.1f%%\n", mode, m.Docs, m.Accuracy(), m.Recall())
 	}

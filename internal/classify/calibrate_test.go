@@ -183,6 +183,7 @@ func TestCalibrate(t *testing.T) {
 		{"bgCom", func(p *localParams) *float64 { return &p.bgCom }, 1, 30},
 		{"b", func(p *localParams) *float64 { return &p.b }, 0.05, 1},
 		{"bulkW", func(p *localParams) *float64 { return &p.bulkW }, 0.5, 8},
+		{"bulkDamp", func(p *localParams) *float64 { return &p.bulkDamp }, 0.1, 0.8},
 	}
 	// Absolute ranges for the feature weights, and the hand-set prior the
 	// regulariser pulls toward.
@@ -193,7 +194,7 @@ func TestCalibrate(t *testing.T) {
 		hitPerson: {1, 4, 2}, hitLocation: {1, 5, 1.5}, hitKeyword: {0.5, 4, 1},
 	}
 	prior := defaultParams
-	prior.temp, prior.none, prior.termW, prior.termCap, prior.lenNorm, prior.bgDocs, prior.bgCom, prior.b, prior.bulkW = 2, 6, 1, 4, 0.5, 4, 4, 0.3, 3
+	prior.temp, prior.none, prior.termW, prior.termCap, prior.lenNorm, prior.bgDocs, prior.bgCom, prior.b, prior.bulkW, prior.bulkDamp = 2, 6, 1, 4, 0.5, 4, 4, 0.3, 3, 0.5
 	for k := hitKind(0); k < numHitKinds; k++ {
 		k := k
 		prior.hitW[k] = ranges[k][2]

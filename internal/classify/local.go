@@ -43,19 +43,23 @@ type localParams struct {
 	temp    float64              // softmax temperature
 	none    float64              // score of the "no project" alternative
 	bulkW   float64              // added to none for bulk mail
+	// bulkDamp scales down vocabulary evidence (terms, keywords, locations)
+	// in bulk mail: newsletters are topical by nature, so only identifiers
+	// (names, codes, contacts) should tie them to a project.
+	bulkDamp float64
 }
 
 var defaultParams = localParams{
-	k1: 1.2, b: 0.36, bgDocs: 8, bgCom: 2.9, termW: 1, termCap: 4, lenNorm: 0.25,
+	k1: 1.2, b: 0.3, bgDocs: 8, bgCom: 2.9, termW: 1, termCap: 3.4, lenNorm: 0.21,
 	hitW: [numHitKinds]float64{
-		hitName: 6, hitSubName: 3, hitCode: 7, hitSender: 3, hitSenderName: 3, hitDomain: 5,
-		hitExSender: 2, hitExDomain: 1.2, hitContact: 2, hitMDomain: 1, hitPerson: 2, hitLocation: 5, hitKeyword: 4,
+		hitName: 6, hitSubName: 3, hitCode: 7, hitSender: 2.1, hitSenderName: 3, hitDomain: 7,
+		hitExSender: 2.8, hitExDomain: 1.2, hitContact: 2, hitMDomain: 1, hitPerson: 2, hitLocation: 5, hitKeyword: 4,
 	},
 	hitCap: [numHitKinds]float64{
 		hitName: 1, hitSubName: 1, hitCode: 1.5, hitSender: 1, hitSenderName: 1, hitDomain: 1,
 		hitExSender: 1, hitExDomain: 1, hitContact: 2, hitMDomain: 1.5, hitPerson: 2, hitLocation: 1.5, hitKeyword: 2,
 	},
-	temp: 3.4, none: 14.4, bulkW: 4.2,
+	temp: 3.47, none: 12.2, bulkW: 1.76, bulkDamp: 0.18,
 }
 
 // Local is the default classifier: offline, deterministic and fast. It is
@@ -235,9 +239,13 @@ func (pp *localParams) score(a *analysis, profiles []*profile) scoreResult {
 				sharedKind[h.kind] += v
 			}
 		}
-		total := pp.termW * s.terms / damp
+		vocab := 1 - pp.bulkDamp*a.bulk
+		total := vocab * pp.termW * s.terms / damp
 		for k := range perKind {
 			c := math.Min(perKind[k], pp.hitW[k]*pp.hitCap[k])
+			if k == int(hitKeyword) || k == int(hitLocation) {
+				c *= vocab
+			}
 			total += c
 			if perKind[k] > 0 {
 				s.shared += c * sharedKind[k] / perKind[k]

@@ -13,8 +13,8 @@ const (
 	wTitle      = 2.0
 	wAttachment = 1.0
 	wBody       = 1.0
-	wQuoted     = 0.3
-	wQuoted2    = 0.2 // quoted twice (">>")
+	wQuoted     = 0.15 // small: term frequencies saturate, so 0.15 ends up counting about a quarter
+	wQuoted2    = 0.1  // quoted twice (">>")
 	wSignature  = 0.3
 	wAuthorName = 1.0
 	wURLWords   = 0.5
