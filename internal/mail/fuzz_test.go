@@ -127,8 +127,11 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzRecipients(f *testing.F) {
+	// Seeds: every corpus message, and the address headers of each on their
+	// own. The input is read both as one address header value and as the
+	// header block of a message.
 	for _, seed := range addCorpusSeeds(f) {
-		// Seed with the address headers of each message.
+		f.Add(string(seed))
 		h, _, _ := readHeader(skipPrelude(seed))
 		for _, name := range []string{"to", "cc", "delivered-to", "from"} {
 			for _, v := range h.values(name) {
@@ -142,12 +145,27 @@ func FuzzRecipients(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		list, _ := parseAddressList(v)
 		m := &Message{To: list, DeliveredTo: []string{bareAddress(v)}}
-		seen := map[string]bool{}
-		for _, a := range list {
+		h, _, _ := readHeader([]byte(v))
+		for _, name := range []string{"to", "cc", "bcc"} {
+			for _, hv := range h.values(name) {
+				more, _ := parseAddressList(hv)
+				m.Cc = append(m.Cc, more...)
+			}
+		}
+		for _, name := range []string{"delivered-to", "x-original-to"} {
+			for _, hv := range h.values(name) {
+				m.XOriginalTo = append(m.XOriginalTo, bareAddress(hv))
+			}
+		}
+		for _, a := range append(append([]Address{}, m.To...), m.Cc...) {
 			if !utf8.ValidString(a.Name) || !utf8.ValidString(a.Address) {
 				t.Fatalf("invalid UTF-8 in %+v", a)
 			}
+			if strings.ContainsAny(a.Name, "\x00\r\n") {
+				t.Fatalf("control characters in name %q", a.Name)
+			}
 		}
+		seen := map[string]bool{}
 		for _, u := range rules.Usernames(m) {
 			if seen[u] {
 				t.Fatalf("username %q returned twice", u)
@@ -157,9 +175,13 @@ func FuzzRecipients(f *testing.F) {
 				t.Fatalf("invalid username %q", u)
 			}
 		}
-		for _, a := range list {
-			if u, ok := rules.Username(a.Address); ok && !seen[u] {
-				t.Fatalf("username %q of %q missing from Usernames", u, a.Address)
+		all := append(append([]string{}, m.DeliveredTo...), m.XOriginalTo...)
+		for _, a := range append(append([]Address{}, m.To...), m.Cc...) {
+			all = append(all, a.Address)
+		}
+		for _, a := range all {
+			if u, ok := rules.Username(a); ok && !seen[u] {
+				t.Fatalf("username %q of %q missing from Usernames", u, a)
 			}
 		}
 	})

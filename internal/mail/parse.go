@@ -439,7 +439,7 @@ func (p *parser) multipart(mt string, params map[string]string, body []byte, dep
 	if mt != "multipart/alternative" {
 		var blocks []block
 		for _, part := range parts {
-			h, b := p.partHeader(part)
+			h, b := p.partHeader(part, mt == "multipart/digest")
 			blocks = append(blocks, p.entity(h, b, depth+1, childType, false)...)
 		}
 		return blocks
@@ -447,7 +447,7 @@ func (p *parser) multipart(mt string, params map[string]string, body []byte, dep
 	alternatives := make([][]block, 0, len(parts))
 	chosen, chosenRank := -1, 0
 	for i, part := range parts {
-		h, b := p.partHeader(part)
+		h, b := p.partHeader(part, false)
 		blocks := p.entity(h, b, depth+1, childType, false)
 		alternatives = append(alternatives, blocks)
 		rank := 0
@@ -478,24 +478,27 @@ func (p *parser) multipart(mt string, params map[string]string, body []byte, dep
 	return alternatives[chosen]
 }
 
-// partHeader splits a body part into its header and body. A part whose first
-// lines are not recognisable MIME fields is all body.
-func (p *parser) partHeader(part []byte) (header, []byte) {
+// partHeader splits a body part into its header and body. A part whose
+// leading lines hold no MIME or mail field at all (`Note: …` opening a part
+// that lacks its header) is all body. In a digest, a part that starts
+// directly with a message's header is that message.
+func (p *parser) partHeader(part []byte, digest bool) (header, []byte) {
 	h, body, st := readHeader(part)
-	if len(h) > 0 && (st.noSeparator || st.garbage > 0 || !st.firstIsField) {
-		known := false
+	if len(h) > 0 {
+		mime, mailField := false, false
 		for _, f := range h {
-			if strings.HasPrefix(f.name, "content-") || strings.HasPrefix(f.name, "mime-") || mailFields[f.name] {
-				known = true
-				break
+			if strings.HasPrefix(f.name, "content-") || strings.HasPrefix(f.name, "mime-") {
+				mime = true
+			} else if mailFields[f.name] {
+				mailField = true
 			}
 		}
-		if !known {
+		if !mime && (!mailField || digest) {
 			return nil, part
 		}
 	}
 	if st.garbage > 0 {
-		p.warn("skipped malformed part header lines")
+		p.warn("repaired malformed part header lines")
 	}
 	return h, body
 }

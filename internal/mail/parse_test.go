@@ -264,6 +264,8 @@ func TestParseBrokenMultipart(t *testing.T) {
 		{"delimiter with transport padding", "From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b   \r\n\r\npadded\r\n--b--  \r\n", "padded"},
 		{"invalid content type", "From: a@example.com\r\nContent-Type: text\r\n\r\nplain anyway\r\n", "plain anyway"},
 		{"multipart base64-encoded", "From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\nContent-Transfer-Encoding: base64\r\n\r\nLS1iDQoNCmVuY29kZWQgbXVsdGlwYXJ0DQotLWItLQ0K\r\n", "encoded multipart"},
+		{"part without header starting like a field", "From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nNote: call Bob\r\n\r\nat noon\r\n--b--\r\n", "Note: call Bob\n\nat noon"},
+		{"digest part without blank line", "From: a@example.com\r\nContent-Type: multipart/digest; boundary=d\r\n\r\n--d\r\nFrom: ruth@example.com\r\nSubject: Tomatoes\r\n\r\nThey split.\r\n--d--\r\n", "---------- Forwarded message ----------\nFrom: ruth@example.com\nSubject: Tomatoes\n\nThey split."},
 		{"missing semicolon", "From: a@example.com\r\nContent-Type: text/plain charset=koi8-r\r\n\r\n\xf0\xd2\xc9\xd7\xc5\xd4\r\n", "Привет"},
 	}
 	for _, tt := range tests {
