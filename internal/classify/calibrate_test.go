@@ -25,11 +25,14 @@ import (
 	"testing"
 )
 
+var calDict *termDict
+
 type calDoc struct {
 	id, owner, label, mode string
 	holdout                bool
 	a                      *analysis
 	profiles               []*profile
+	set                    *candidateSet
 }
 
 func loadCal(t *testing.T) []calDoc {
@@ -59,13 +62,14 @@ func loadCal(t *testing.T) []calDoc {
 		t.Fatal(err)
 	}
 	profs := map[string][]*profile{}
+	exs := map[string][]Example{}
+	l := NewLocal(ExampleSourceFunc(func(_ context.Context, id string) ([]Example, error) { return exs[id], nil }))
+	calDict = l.dict
 	for _, o := range pf.Owners {
 		for _, p := range o.Projects {
-			var ex []Example
 			for _, e := range p.Examples {
-				ex = append(ex, Example{Title: e.Title, Author: e.Author, Text: e.Text, Manual: e.Manual})
+				exs[p.ID] = append(exs[p.ID], Example{Title: e.Title, Author: e.Author, Text: e.Text, Manual: e.Manual})
 			}
-			l := NewLocal(ExampleSourceFunc(func(context.Context, string) ([]Example, error) { return ex, nil }))
 			pr, err := l.profile(context.Background(), Project{ID: p.ID, Name: p.Name, Description: p.Description, Tags: p.Tags,
 				Categories: p.Categories, ReferenceKeywords: p.ReferenceKeywords, Notes: p.Notes, Entities: p.Entities, Revision: p.Revision})
 			if err != nil {
@@ -94,7 +98,7 @@ func loadCal(t *testing.T) []calDoc {
 		h.Write([]byte(d.ID))
 		docs = append(docs, calDoc{id: d.ID, owner: d.Owner, label: d.Label, mode: d.Mode, holdout: h.Sum32()%2 == 1,
 			a:        analyzeDocument(Document{ID: d.ID, Type: d.Type, Author: d.Author, Title: d.Title, Text: d.Text, Attachments: d.Attachments}),
-			profiles: profs[d.Owner]})
+			profiles: profs[d.Owner], set: newCandidateSet(profs[d.Owner])})
 	}
 	return docs
 }
@@ -117,7 +121,7 @@ func evalCal(pp localParams, docs []calDoc, keep func(calDoc) bool) calStats {
 			continue
 		}
 		d.a.pos = nil
-		r := pp.score(d.a, d.profiles)
+		r := pp.score(d.a, d.set, calDict)
 		dec := r.decide(d.a)
 		s.n++
 		p := r.none
@@ -257,7 +261,7 @@ func TestExplain(t *testing.T) {
 		if !want[d.id] {
 			continue
 		}
-		r := pp.score(d.a, d.profiles)
+		r := pp.score(d.a, d.set, calDict)
 		t.Logf("%s label=%q none=%.3f total doc weight %.1f", d.id, d.label, r.none, d.a.total)
 		for _, s := range r.scores {
 			t.Logf("  %-8s p=%.3f total=%.2f terms=%.2f hits=%v", s.p.id, s.prob, s.total, s.terms, s.hits)
@@ -267,7 +271,7 @@ func TestExplain(t *testing.T) {
 			}
 			var tcs []tc
 			for term, dw := range d.a.terms {
-				if w := s.p.terms[term]; w > 0 {
+				if w := s.p.weight(calDict.intern(term)); w > 0 {
 					tcs = append(tcs, tc{term, dw * w})
 				}
 			}

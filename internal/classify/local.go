@@ -67,16 +67,18 @@ var defaultParams = localParams{
 type Local struct {
 	src    ExampleSource
 	cache  *profileCache
+	sets   *setCache
+	dict   *termDict
 	params localParams
 }
 
 // DefaultProfileCacheSize is the number of project profiles Local keeps.
-const DefaultProfileCacheSize = 4096
+const DefaultProfileCacheSize = 2048
 
 // NewLocal returns a local classifier. src provides the projects' assigned
 // documents as examples; it may be nil.
 func NewLocal(src ExampleSource) *Local {
-	return &Local{src: src, cache: newProfileCache(DefaultProfileCacheSize), params: defaultParams}
+	return &Local{src: src, cache: newProfileCache(DefaultProfileCacheSize), sets: newSetCache(256), dict: newTermDict(), params: defaultParams}
 }
 
 // Invalidate drops any cached profile of the project. Callers normally
@@ -87,6 +89,7 @@ func (l *Local) Invalidate(projectID string) {
 	if k, ok := l.cache.byID[projectID]; ok {
 		l.cache.remove(l.cache.items[k])
 	}
+	l.sets.clear()
 }
 
 func (l *Local) profile(ctx context.Context, p Project) (*profile, error) {
@@ -104,7 +107,7 @@ func (l *Local) profile(ctx context.Context, p Project) (*profile, error) {
 			return nil, fmt.Errorf("classify: examples of project %s: %w", p.ID, err)
 		}
 	}
-	pr := buildProfile(p, examples)
+	pr := buildProfile(p, examples, l.dict)
 	if p.Revision != "" {
 		l.cache.put(key, pr)
 	}
@@ -118,20 +121,55 @@ func (l *Local) Classify(ctx context.Context, doc Document, projects []Project) 
 		d.Reason = "no candidate projects"
 		return d, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return d, err
+	}
+	set, err := l.candidateSet(ctx, projects)
+	if err != nil {
+		return d, err
+	}
+	a := analyzeDocument(doc)
+	res := l.params.score(a, set, l.dict)
+	return res.decide(a), nil
+}
+
+// candidateSet returns the profiles of the projects with their inverted
+// index, cached when every project has a Revision.
+func (l *Local) candidateSet(ctx context.Context, projects []Project) (*candidateSet, error) {
+	var kb strings.Builder
+	cacheable := true
+	for _, p := range projects {
+		if p.Revision == "" {
+			cacheable = false
+			break
+		}
+		kb.WriteString(p.ID)
+		kb.WriteByte(0)
+		kb.WriteString(p.Revision)
+		kb.WriteByte(0)
+	}
+	key := kb.String()
+	if cacheable {
+		if s, ok := l.sets.get(key); ok {
+			return s, nil
+		}
+	}
 	profiles := make([]*profile, len(projects))
 	for i, p := range projects {
 		if err := ctx.Err(); err != nil {
-			return d, err
+			return nil, err
 		}
 		pr, err := l.profile(ctx, p)
 		if err != nil {
-			return d, err
+			return nil, err
 		}
 		profiles[i] = pr
 	}
-	a := analyzeDocument(doc)
-	res := l.params.score(a, profiles)
-	return res.decide(a), nil
+	s := newCandidateSet(profiles)
+	if cacheable {
+		l.sets.put(key, s)
+	}
+	return s, nil
 }
 
 type hit struct {
@@ -161,62 +199,46 @@ type scoreResult struct {
 }
 
 // score computes each profile's score and the probabilities.
-func (pp *localParams) score(a *analysis, profiles []*profile) scoreResult {
+func (pp *localParams) score(a *analysis, set *candidateSet, dict *termDict) scoreResult {
+	profiles := set.profiles
 	n := len(profiles)
 	scores := make([]*projectScore, n)
 	norms := make([]float64, n)
-	avg := 0.0
-	for _, p := range profiles {
-		avg += p.length
-	}
-	avg /= float64(n)
 	for i, p := range profiles {
 		scores[i] = &projectScore{p: p, index: i}
-		norms[i] = 1
-		if avg > 0 {
-			norms[i] = 1 - pp.b + pp.b*p.length/avg
-		}
+		norms[i] = 1 - pp.b + pp.b*set.relLength[i]
 	}
 
 	// Term score: BM25-like with the profiles as the collection plus
 	// background documents, so that the IDF does not depend much on how many
-	// projects a user has and common words count little.
-	terms := make([]string, 0, len(a.terms))
-	for t := range a.terms {
-		terms = append(terms, t)
-	}
-	sort.Strings(terms) // deterministic summation order
-	ws := make([]float64, n)
-	for _, t := range terms {
-		df, any := 0.0, false
-		for i, p := range profiles {
-			w := p.terms[t]
-			ws[i] = w
-			if w > 0 {
-				any = true
-				if w >= 0.1 {
-					df++
-				}
-			}
-		}
-		if !any {
+	// projects a user has and common words count little. Document terms
+	// that no candidate knows cost one lookup; the others walk their
+	// postings. Contributions are summed in fixed point, so the result does
+	// not depend on the (map) iteration order.
+	nt := float64(n) + pp.bgDocs
+	fixed := make([]int64, n)
+	dict.mu.RLock()
+	for t, d := range a.terms {
+		id, ok := dict.ids[t]
+		if !ok {
 			continue
 		}
-		// The collection is the candidates plus bgDocs background
-		// documents; a common word occurs in bgCom of them.
+		tp, ok := set.postings[id]
+		if !ok {
+			continue
+		}
 		bg := 0.0
-		if _, ok := commonWords[t]; ok {
+		if dict.common[id] {
 			bg = pp.bgCom
 		}
-		nt := float64(n) + pp.bgDocs
-		idf := math.Log(1 + math.Max(0, nt-df-bg+0.5)/(df+bg+0.5))
-		d := a.terms[t]
-		sat := d * (pp.k1 + 1) / (d + pp.k1)
-		for i := range profiles {
-			if ws[i] > 0 {
-				scores[i].terms += math.Min(pp.termCap, idf*sat*ws[i]/norms[i])
-			}
+		w := math.Log(1+math.Max(0, nt-tp.df-bg+0.5)/(tp.df+bg+0.5)) * d * (pp.k1 + 1) / (d + pp.k1)
+		for _, p := range tp.ps {
+			fixed[p.p] += int64(math.Round(math.Min(pp.termCap, w*p.w/norms[p.p]) * fixedScale))
 		}
+	}
+	dict.mu.RUnlock()
+	for i := range scores {
+		scores[i].terms = float64(fixed[i]) / fixedScale
 	}
 	damp := 1 + pp.lenNorm*math.Log1p(a.total/200)
 
@@ -285,6 +307,9 @@ func (pp *localParams) score(a *analysis, profiles []*profile) scoreResult {
 	}
 	return res
 }
+
+// fixedScale is the resolution of the fixed-point term sums.
+const fixedScale = 1e9
 
 func hitID(h hit) string { return string(rune('a'+h.kind)) + h.key }
 

@@ -348,6 +348,20 @@ func TestLocal_CacheIsBounded(t *testing.T) {
 	}
 }
 
+func TestLocal_InvalidateRebuildsTheProfile(t *testing.T) {
+	src := newCountingSource()
+	l := NewLocal(src)
+	ps := testProjects()
+	doc := Document{Title: "Zebrafish", Text: "zebrafish zebrafish tank"}
+	first, _ := l.Classify(context.Background(), doc, ps)
+	src.examples["p-fw"] = []Example{{Title: "Zebrafish", Text: "zebrafish tank checkout for the zebrafish shop", Manual: true}}
+	l.Invalidate("p-fw") // same Revision, but the caller knows it changed
+	second, _ := l.Classify(context.Background(), doc, ps)
+	if src.calls["p-fw"] != 2 || second.Candidates[0].ProjectID != "p-fw" || second.Confidence <= first.Confidence {
+		t.Errorf("calls %v; before %v, after %v", src.calls, first.Candidates, second.Candidates)
+	}
+}
+
 func TestLocal_ExampleSourceErrorIsReturned(t *testing.T) {
 	src := newCountingSource()
 	src.err = errors.New("db down")

@@ -102,7 +102,10 @@ func (localOnboarder) Onboard(ctx context.Context, projectName string, s Summary
 		p.Entities.People = append(p.Entities.People, per)
 	}
 	domains := map[string]bool{}
-	for _, ln := range splitItems(s.Contacts) {
+	for _, ln := range strings.FieldsFunc(s.Contacts, func(r rune) bool { return r == '\n' || r == ';' }) {
+		if ln = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(ln), "-*• ")); ln == "" {
+			continue
+		}
 		per := parseContact(ln)
 		if per.Email != "" {
 			if d := domainOf(per.Email); d != "" && !isFreemail(d) {

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"container/list"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -36,10 +37,43 @@ type phrase struct {
 	label string
 }
 
+// termDict interns profile terms so that scoring can merge-join sorted
+// integer ids instead of looking every document term up in every profile.
+// It only grows (by the vocabulary of the projects seen) and is safe for
+// concurrent use.
+type termDict struct {
+	mu     sync.RWMutex
+	ids    map[string]uint32
+	common []bool // by id: the term is a common word
+}
+
+func newTermDict() *termDict { return &termDict{ids: map[string]uint32{}} }
+
+func (d *termDict) intern(s string) uint32 {
+	d.mu.RLock()
+	id, ok := d.ids[s]
+	d.mu.RUnlock()
+	if ok {
+		return id
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if id, ok := d.ids[s]; ok {
+		return id
+	}
+	id = uint32(len(d.common))
+	d.ids[s] = id
+	_, c := commonWords[s]
+	d.common = append(d.common, c)
+	return id
+}
+
 // profile is the classification view of one project at one revision.
 type profile struct {
 	id, name string
-	terms    map[string]float64
+	terms    map[string]float64 // while building; dropped afterwards
+	termIDs  []uint32           // sorted
+	termW    []float64          // weights by termIDs index
 	length   float64
 
 	nameStems []string
@@ -57,7 +91,7 @@ type profile struct {
 	exDomains map[string]float64
 }
 
-func buildProfile(p Project, examples []Example) *profile {
+func buildProfile(p Project, examples []Example, dict *termDict) *profile {
 	pr := &profile{
 		id: p.ID, name: p.Name,
 		terms:     make(map[string]float64, 128),
@@ -207,10 +241,32 @@ func buildProfile(p Project, examples []Example) *profile {
 		}
 		pr.terms[st] = nw
 	}
-	for _, w := range pr.terms {
+	type tw struct {
+		id uint32
+		w  float64
+	}
+	tws := make([]tw, 0, len(pr.terms))
+	for st, w := range pr.terms {
+		tws = append(tws, tw{dict.intern(st), w})
 		pr.length += w
 	}
+	sort.Slice(tws, func(i, j int) bool { return tws[i].id < tws[j].id })
+	pr.termIDs = make([]uint32, len(tws))
+	pr.termW = make([]float64, len(tws))
+	for i, x := range tws {
+		pr.termIDs[i], pr.termW[i] = x.id, x.w
+	}
+	pr.terms = nil
 	return pr
+}
+
+// weight returns the profile's weight of a term id (0 if absent).
+func (pr *profile) weight(id uint32) float64 {
+	i := sort.Search(len(pr.termIDs), func(i int) bool { return pr.termIDs[i] >= id })
+	if i < len(pr.termIDs) && pr.termIDs[i] == id {
+		return pr.termW[i]
+	}
+	return 0
 }
 
 func isFreemail(d string) bool {
@@ -284,4 +340,103 @@ func (c *profileCache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.ll.Len()
+}
+
+// candidateSet is a list of candidate profiles with an inverted index of
+// their terms. Sets are cached by the candidates' IDs and revisions: a
+// user's documents are classified against the same projects again and again.
+type candidateSet struct {
+	profiles  []*profile
+	relLength []float64 // profile length / average length
+	postings  map[uint32]termPostings
+}
+
+type termPostings struct {
+	df float64 // number of candidates where the term weighs >= 0.1
+	ps []posting
+}
+
+type posting struct {
+	p int32
+	w float64
+}
+
+func newCandidateSet(profiles []*profile) *candidateSet {
+	s := &candidateSet{profiles: profiles, relLength: make([]float64, len(profiles))}
+	avg, size := 0.0, 0
+	for _, p := range profiles {
+		avg += p.length
+		size += len(p.termIDs)
+	}
+	if len(profiles) > 0 {
+		avg /= float64(len(profiles))
+	}
+	for i, p := range profiles {
+		s.relLength[i] = 1
+		if avg > 0 {
+			s.relLength[i] = p.length / avg
+		}
+	}
+	s.postings = make(map[uint32]termPostings, size/2+1)
+	for pi, p := range profiles {
+		for j, id := range p.termIDs {
+			tp := s.postings[id]
+			tp.ps = append(tp.ps, posting{int32(pi), p.termW[j]})
+			if p.termW[j] >= 0.1 {
+				tp.df++
+			}
+			s.postings[id] = tp
+		}
+	}
+	return s
+}
+
+// setCache is a small LRU of candidate sets, safe for concurrent use.
+type setCache struct {
+	mu    sync.Mutex
+	max   int
+	ll    *list.List
+	items map[string]*list.Element
+}
+
+type setEntry struct {
+	key string
+	s   *candidateSet
+}
+
+func newSetCache(max int) *setCache {
+	return &setCache{max: max, ll: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *setCache) get(k string) (*candidateSet, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[k]; ok {
+		c.ll.MoveToFront(e)
+		return e.Value.(*setEntry).s, true
+	}
+	return nil, false
+}
+
+func (c *setCache) put(k string, s *candidateSet) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[k]; ok {
+		e.Value.(*setEntry).s = s
+		c.ll.MoveToFront(e)
+		return
+	}
+	c.items[k] = c.ll.PushFront(&setEntry{k, s})
+	for c.ll.Len() > c.max {
+		last := c.ll.Back()
+		c.ll.Remove(last)
+		delete(c.items, last.Value.(*setEntry).key)
+	}
+}
+
+func (c *setCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ll.Init()
+	c.items = map[string]*list.Element{}
 }

@@ -307,7 +307,7 @@ func (a *analysis) addText(s string, w float64, features bool) {
 		if chunk == "" {
 			continue
 		}
-		c := strings.Trim(chunk, "<>()[]{}\"'`,;:.!?*|")
+		c := trimPunct(chunk)
 		switch {
 		case c == "":
 			continue
@@ -353,6 +353,25 @@ func (a *analysis) addWords(s string, w float64) {
 		a.seq = append(a.seq, st)
 		a.seqW = append(a.seqW, float32(w))
 	})
+}
+
+// chunkPunct is what trimPunct strips from both ends of a chunk.
+var chunkPunct = func() (t [128]bool) {
+	for _, c := range "<>()[]{}\"'`,;:.!?*|" {
+		t[c] = true
+	}
+	return t
+}()
+
+func trimPunct(s string) string {
+	i, j := 0, len(s)
+	for i < j && s[i] < 128 && chunkPunct[s[i]] {
+		i++
+	}
+	for j > i && s[j-1] < 128 && chunkPunct[s[j-1]] {
+		j--
+	}
+	return s[i:j]
 }
 
 func bump(m map[string]float64, k string, w float64) {

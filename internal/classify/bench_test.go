@@ -1,0 +1,110 @@
+package classify
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// benchWords is a vocabulary for synthetic projects and documents.
+var benchWords = strings.Fields(`balcony cladding facade drainage soffit window glazing roof membrane scaffold crane
+library reading room heritage conservation lift shaft stairs asbestos survey timber concrete steel beam foundation
+checkout payment cart shipping refund invoice stripe klarna webhook release sprint staging deploy ticket bug
+patient booking appointment clinic reminder consent calendar dashboard chart revenue forecast export widget
+grant budget funding outcomes trustees festival traders volunteers marquee raffle permit insurance poster
+kitchen worktop island tiles extractor plumbing electrics flight apartment itinerary museum tax return pension
+logo packaging palette typography signage launch press influencer campaign photography menu invitations`)
+
+func init() {
+	// Add 1,500 pseudo-words so that a 5 KB document has several hundred
+	// distinct terms, as real mail does.
+	syl := strings.Fields("ka lo mi ne ru sa ti vo ber dan fel gor hin jul kes lor man nor pet quin ros tal ven wil")
+	for i := 0; len(benchWords) < 1600; i++ {
+		benchWords = append(benchWords, syl[i%len(syl)]+syl[(i/len(syl))%len(syl)]+syl[(i/7)%len(syl)])
+	}
+}
+
+func benchProjects(r *rand.Rand, n int) ([]Project, map[string][]Example) {
+	var ps []Project
+	ex := map[string][]Example{}
+	pick := func(k int) []string {
+		out := make([]string, k)
+		for i := range out {
+			out[i] = benchWords[r.IntN(len(benchWords))]
+		}
+		return out
+	}
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("p%02d", i)
+		ps = append(ps, Project{
+			ID: id, Name: fmt.Sprintf("%s %s Project %d", strings.Title(pick(1)[0]), strings.Title(pick(1)[0]), i), //nolint:staticcheck // ASCII test words
+			Description: strings.Join(pick(25), " "), Tags: pick(5), Categories: pick(2), ReferenceKeywords: pick(6),
+			Notes: strings.Join(pick(10), " "), Revision: "1",
+			Entities: EntityPatterns{
+				People:       []Person{{Name: fmt.Sprintf("Person%d Surname%d", i, i), Email: fmt.Sprintf("person%d@client%d.example", i, i)}},
+				Domains:      []string{fmt.Sprintf("client%d.example", i)},
+				ProjectCodes: []string{fmt.Sprintf("PRJ-%d", 1000+i)},
+				Locations:    []string{strings.Title(pick(1)[0]) + " Street"}, //nolint:staticcheck // ASCII test words
+			},
+		})
+		for j := 0; j < 5; j++ {
+			ex[id] = append(ex[id], Example{Title: strings.Join(pick(5), " "), Author: fmt.Sprintf("person%d@client%d.example", i, i),
+				Text: strings.Join(pick(150), " "), Manual: j == 0})
+		}
+	}
+	return ps, ex
+}
+
+// benchDocument is a ~5 KB email with a quoted reply and a signature.
+func benchDocument(r *rand.Rand) Document {
+	var b strings.Builder
+	b.WriteString("Hi Maya,\n\n")
+	for b.Len() < 3500 {
+		for i := 0; i < 12; i++ {
+			b.WriteString(benchWords[r.IntN(len(benchWords))] + " ")
+		}
+		b.WriteString("and the PRJ-1007 items, see https://www.client7.example/docs/plan-v2.\n")
+	}
+	b.WriteString("\nThanks,\nGareth\n\n-- \nGareth Price\nSite Manager | Brightline Construction\nwww.brightline-build.com\n\nOn Tue, 4 Mar 2025 at 10:12, Person7 Surname7 <person7@client7.example> wrote:\n")
+	for b.Len() < 5000 {
+		b.WriteString("> ")
+		for i := 0; i < 12; i++ {
+			b.WriteString(benchWords[r.IntN(len(benchWords))] + " ")
+		}
+		b.WriteString("\n")
+	}
+	return Document{ID: "bench", Type: "email", Author: "Gareth Price <gareth@brightline-build.example>", Title: "Re: site update and PRJ-1007",
+		Text: b.String(), Attachments: []string{"valuation_7.xlsx", "photos.zip"}}
+}
+
+// BenchmarkLocalClassify classifies a 5 KB email against 50 projects with
+// a warm profile cache. Goal: at most 2 ms/op.
+func BenchmarkLocalClassify(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ps, ex := benchProjects(r, 50)
+	l := NewLocal(ExampleSourceFunc(func(_ context.Context, id string) ([]Example, error) { return ex[id], nil }))
+	doc := benchDocument(r)
+	if len(doc.Text) < 4800 || len(doc.Text) > 5500 {
+		b.Fatalf("document is %d bytes", len(doc.Text))
+	}
+	ctx := context.Background()
+	if _, err := l.Classify(ctx, doc, ps); err != nil { // warm the cache
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := l.Classify(ctx, doc, ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestBenchDocumentHasManyDistinctTerms(t *testing.T) {
+	a := analyzeDocument(benchDocument(rand.New(rand.NewPCG(1, 2))))
+	if len(a.terms) < 300 {
+		t.Errorf("benchmark document has %d distinct terms, want >= 300", len(a.terms))
+	}
+}
