@@ -185,7 +185,9 @@ func TestFake_ContentFaultsWithGoOpenAI(t *testing.T) {
 		return json.Valid([]byte(c.Message.Content)) && !strings.Contains(c.Message.Content, "project_id")
 	})
 	check(openaifake.FaultContentFilter, func(c openai.ChatCompletionChoice) bool { return c.FinishReason == openai.FinishReasonContentFilter })
-	check("", func(c openai.ChatCompletionChoice) bool { return strings.Contains(c.Message.Content, `"project_id":"ms"`) })
+	check("", func(c openai.ChatCompletionChoice) bool {
+		return strings.Contains(c.Message.Content, `"project_id":"ms"`)
+	})
 
 	fake.Inject(openaifake.FaultUnauthorized, 1)
 	_, err := client.CreateChatCompletion(context.Background(), req)
