@@ -12,7 +12,10 @@ import (
 // Build returns the classifier to evaluate, a function counting LLM
 // requests (nil for local) and a cleanup function. openai and hybrid talk to
 // an in-process fake server unless live is set and OPENAI_API_KEY is.
-func Build(which string, ds *Dataset, live bool, model string) (classify.Classifier, func() int, func(), error) {
+//
+// llm "oracle" replaces the fake with a classifier that knows the labels:
+// it bounds what the hybrid routing could gain from a perfect model.
+func Build(which string, ds *Dataset, live bool, model string, llm ...string) (classify.Classifier, func() int, func(), error) {
 	local := classify.NewLocal(ds)
 	if which == "local" {
 		return local, nil, func() {}, nil
@@ -32,6 +35,10 @@ func Build(which string, ds *Dataset, live bool, model string) (classify.Classif
 		counter = func() int { return n }
 		llm := countingClassifier{c: classify.NewOpenAI(cfg), n: &n}
 		return wrap(which, local, llm), counter, cleanup, nil
+	}
+	if len(llm) > 0 && llm[0] == "oracle" {
+		n := 0
+		return wrap(which, local, countingClassifier{c: oracle{ds}, n: &n}), func() int { return n }, cleanup, nil
 	}
 	fake := openaifake.New(openaifake.Options{})
 	srv := httptest.NewServer(fake)

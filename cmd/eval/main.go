@@ -1,10 +1,13 @@
 // Command eval measures a document classifier on the evaluation set in
 // testdata/classify.
 //
-//	go run ./cmd/eval [-classifier local|openai|hybrid] [-data testdata/classify] [-live] [-v]
+//	go run ./cmd/eval [-classifier local|openai|hybrid] [-data testdata/classify] [-live] [-llm fake|oracle] [-v]
 //
 // openai and hybrid run against an in-process fake OpenAI server
 // (internal/openaifake) unless -live is given and OPENAI_API_KEY is set.
+// The fake answers with a word-overlap heuristic, so its numbers measure the
+// plumbing and the routing, not a model; -llm oracle replaces it with the
+// true labels to bound what the hybrid routing could gain.
 package main
 
 import (
@@ -21,6 +24,7 @@ func main() {
 	live := flag.Bool("live", false, "use the real OpenAI API (needs OPENAI_API_KEY)")
 	model := flag.String("model", "", "OpenAI model (default gpt-4o-mini)")
 	verbose := flag.Bool("v", false, "list every wrong decision")
+	llm := flag.String("llm", "fake", "without -live: fake (in-process openaifake) or oracle (knows the labels; an upper bound)")
 	flag.Parse()
 
 	ds, err := Load(*dir)
@@ -28,7 +32,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(1)
 	}
-	c, counter, cleanup, err := Build(*which, ds, *live, *model)
+	c, counter, cleanup, err := Build(*which, ds, *live, *model, *llm)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(2)
