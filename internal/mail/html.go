@@ -50,7 +50,8 @@ func htmlToText(src string) htmlText {
 				continue
 			}
 			switch a {
-			case atom.Script, atom.Style, atom.Title, atom.Template, atom.Noframes:
+			case atom.Script, atom.Style, atom.Title, atom.Template, atom.Noframes,
+				atom.Noscript, atom.Iframe, atom.Noembed, atom.Object:
 				if tt == html.StartTagToken {
 					skip = a
 				}

@@ -31,6 +31,7 @@ func TestHTMLToText(t *testing.T) {
 		{"pre keeps layout", "<pre>  a\n    b</pre>after", "  a\n    b\n\nafter", nil},
 		{"preheader padding dropped", "Hello&zwnj;&nbsp;&#8203;&#xAD; world", "Hello world", nil},
 		{"comments dropped", "a<!-- hidden -->b<!--[if mso]>x<![endif]-->", "ab", nil},
+		{"raw text elements dropped", "a<noscript><img src=x></noscript>b<iframe>frame</iframe>c<textarea>typed <b>text</b></textarea>", "abctyped <b>text</b>", nil},
 		{"headings", "<h1>Title</h1>body", "Title\n\nbody", nil},
 		{"broken markup", "<p>unclosed <b>bold <i>both</p> text</b> <", "unclosed bold both\n\ntext <", nil},
 	}

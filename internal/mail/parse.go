@@ -263,7 +263,20 @@ var dateLayouts = []string{
 
 // parseDate parses a Date header leniently: RFC 5322 and its obsolete forms
 // via net/mail, then without comments, then a few layouts seen in the wild.
+// Dates outside years 1–9999 (UTC) are rejected: they cannot be encoded as
+// JSON or stored.
 func parseDate(v string) (time.Time, bool) {
+	t, ok := parseDateAny(v)
+	if !ok {
+		return time.Time{}, false
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func parseDateAny(v string) (time.Time, bool) {
 	v = rawHeaderText(v)
 	// The usual form first: net/mail tries many layouts, each failure costly.
 	if t, err := time.Parse(dateLayouts[0], v); err == nil {

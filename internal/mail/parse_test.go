@@ -205,6 +205,9 @@ func TestParseDates(t *testing.T) {
 		"Mon Jul  1 12:00:00 2024":                "2024-07-01T12:00:00Z",
 		"Mon, 1 Jul 2024 12:00:00 +0200,":         "2024-07-01T10:00:00Z",
 		"not a date":                              "",
+		"Mon, 1 Jan 0000 00:00:00 +0100":          "", // year 0 in UTC
+		"Fri, 31 Dec 9999 23:00:00 -0200":         "", // year 10000 in UTC
+		"Fri, 31 Dec 9999 23:00:00 +0000":         "9999-12-31T23:00:00Z",
 		"Mon, 1 Jul 2024 12:00:00 +0200 garbage!": "2024-07-01T10:00:00Z", // net/mail ignores the rest
 	}
 	for in, want := range tests {
