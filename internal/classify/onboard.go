@@ -368,7 +368,7 @@ func (o *OpenAI) Onboard(ctx context.Context, projectName string, s Summary) (Pr
 	line(&b, "Dates", s.Dates)
 	line(&b, "Locations", s.Locations)
 	line(&b, "References", s.References)
-	user := excerpt(b.String(), (o.maxTokens-estimateTokens(onboardSystemPrompt))*4)
+	user := excerpt(b.String(), (o.maxInput-estimateTokens(onboardSystemPrompt))*4)
 	content, u, err := o.complete(ctx, ProfileSchemaName, profileSchema, onboardSystemPrompt, user, 1200)
 	if err != nil {
 		return Profile{}, u, err

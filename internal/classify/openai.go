@@ -47,9 +47,9 @@ const NoneID = "none"
 // OpenAI classifies with a chat model and structured (strict JSON schema)
 // output. It also implements Onboarder. It is safe for concurrent use.
 type OpenAI struct {
-	client    *openai.Client
-	model     string
-	maxTokens int
+	client   *openai.Client
+	model    string
+	maxInput int
 }
 
 // NewOpenAI returns an OpenAI classifier.
@@ -63,12 +63,12 @@ func NewOpenAI(cfg OpenAIConfig) *OpenAI {
 		hc = &http.Client{Timeout: 60 * time.Second}
 	}
 	c.HTTPClient = headerDoer{hc}
-	o := &OpenAI{client: openai.NewClientWithConfig(c), model: cfg.Model, maxTokens: cfg.MaxInputTokens}
+	o := &OpenAI{client: openai.NewClientWithConfig(c), model: cfg.Model, maxInput: cfg.MaxInputTokens}
 	if o.model == "" {
 		o.model = DefaultOpenAIModel
 	}
-	if o.maxTokens <= 0 {
-		o.maxTokens = DefaultMaxInputTokens
+	if o.maxInput <= 0 {
+		o.maxInput = DefaultMaxInputTokens
 	}
 	return o
 }
@@ -313,7 +313,7 @@ func (o *OpenAI) Classify(ctx context.Context, doc Document, projects []Project)
 			ids = append(ids, p.ID)
 		}
 	}
-	user := buildClassifyPrompt(doc, projects, o.maxTokens-estimateTokens(classifySystemPrompt))
+	user := buildClassifyPrompt(doc, projects, o.maxInput-estimateTokens(classifySystemPrompt))
 	content, u, err := o.complete(ctx, ClassificationSchemaName, classificationSchema(ids), classifySystemPrompt, user, 500)
 	d.Usage = u
 	if err != nil {
