@@ -326,3 +326,22 @@ func truncate(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
+
+// PlaceholderInput names a Gmail message that could not be fetched.
+type PlaceholderInput struct {
+	MessageKey string `json:"message_key"`
+	Mailbox    string `json:"mailbox"`
+}
+
+// StorePlaceholder stores an empty raw for a Gmail message that cannot be
+// fetched, so its terminal status has a row to live on.
+func (a *Email) StorePlaceholder(ctx context.Context, in PlaceholderInput) error {
+	_, err := a.Store.InsertInboundEmail(ctx, db.InsertInboundEmailParams{
+		MessageKey: in.MessageKey, Source: "gmail", Mailbox: in.Mailbox,
+		Sha256: "", Raw: []byte{}, SizeBytes: 0, ReceivedAt: time.Now().UTC(),
+	})
+	if err != nil {
+		return fmt.Errorf("store placeholder for %s: %w", in.MessageKey, err)
+	}
+	return nil
+}

@@ -30,3 +30,6 @@ func EmailWorkflowID(messageKey string, revision int) string {
 
 // IsEmailWorkflowID reports whether id names a ProcessEmailWorkflow.
 func IsEmailWorkflowID(id string) bool { return strings.HasPrefix(id, "email/") }
+
+// MailboxWorkflowID is the id of the MailboxWorkflow reading address.
+func MailboxWorkflowID(address string) string { return "mailbox/" + strings.ToLower(address) }

@@ -26,6 +26,7 @@ const (
 	ReasonNoVirtualRecipient = "no_virtual_recipient"
 	ReasonUnknownUsername    = "unknown_username"
 	ReasonInternalError      = "internal_error"
+	ReasonGmailUnavailable   = "gmail_unavailable"
 )
 
 // StatusQuery is the query every BeSunny workflow answers with its progress.
@@ -37,6 +38,9 @@ type ProcessEmailInput struct {
 	MessageKey string `json:"message_key"`
 	// Source is upload or gmail.
 	Source string `json:"source"`
+	// Mailbox is the Gmail mailbox of a gmail message, which is fetched
+	// from it first.
+	Mailbox string `json:"mailbox,omitempty"`
 	// Revision is 1 for the first processing and grows with each re-run.
 	Revision int `json:"revision,omitempty"`
 }
@@ -96,6 +100,19 @@ func newEmailProcess(ctx workflow.Context, in ProcessEmailInput) (*emailProcess,
 func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 	var ea *activities.Email
 	ctx = withDBSteps(ctx)
+
+	if p.in.Source == "gmail" {
+		p.status.Stage = "fetching"
+		in := activities.FetchInput{Mailbox: p.in.Mailbox, MessageID: p.in.MessageKey}
+		err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).FetchMessage, in).Get(ctx, nil)
+		if isApplicationError(err, activities.ErrTypeGmailRejected) {
+			return p.unavailable(ctx, err)
+		}
+		if err != nil {
+			return p.status, fmt.Errorf("fetch message: %w", err)
+		}
+		p.status.Stage = "parsing"
+	}
 
 	var parsed activities.ParseResult
 	if err := workflow.ExecuteLocalActivity(ctx, ea.ParseEmail, p.in.MessageKey).Get(ctx, &parsed); err != nil {
@@ -172,6 +189,17 @@ func (p *emailProcess) finish(ctx workflow.Context, status, reason string, rows 
 	workflow.SetCurrentDetails(ctx, p.details())
 	p.log.Info("message processed", "status", status, "reason", reason, "documents", len(p.status.Documents))
 	return p.status, nil
+}
+
+// unavailable ends a Gmail message that cannot be fetched (deleted before
+// we got to it, or refused): a placeholder keeps its terminal status.
+func (p *emailProcess) unavailable(ctx workflow.Context, cause error) (EmailStatus, error) {
+	var ea *activities.Email
+	in := activities.PlaceholderInput{MessageKey: p.in.MessageKey, Mailbox: p.in.Mailbox}
+	if err := workflow.ExecuteLocalActivity(ctx, ea.StorePlaceholder, in).Get(ctx, nil); err != nil {
+		return p.status, fmt.Errorf("store placeholder: %w", err)
+	}
+	return p.finish(ctx, StatusFailed, fmt.Sprintf("%s: %v", ReasonGmailUnavailable, cause), nil)
 }
 
 // failInternal records a step's non-retryable failure as the message's

@@ -18,6 +18,7 @@ import (
 
 	"github.com/besunny/workflows/internal/api"
 	"github.com/besunny/workflows/internal/app"
+	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/workerapp"
 )
 
@@ -60,6 +61,14 @@ func run() error {
 	}
 	if temporal.stop != nil {
 		cleanups = append(cleanups, temporal.stop)
+	}
+
+	if cfg.Google.Mode == config.GoogleSandbox {
+		stopSandbox, err := startSandboxGoogle(cfg, logger)
+		if err != nil {
+			return err
+		}
+		cleanups = append(cleanups, stopSandbox)
 	}
 
 	base, err := app.Open(ctx, cfg, logger)

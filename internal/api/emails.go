@@ -12,10 +12,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/besunny/workflows/internal/api/apigen"
 	"github.com/besunny/workflows/internal/db"
@@ -74,16 +71,7 @@ func (s *Server) IngestEmail(c echo.Context) error {
 // startEmailWorkflow starts the run, treating "already started" (running or
 // finished) as success: a message is processed once per revision.
 func (s *Server) startEmailWorkflow(ctx context.Context, id string, in workflows.ProcessEmailInput) error {
-	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                s.cfg.Temporal.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.AttrSource.ValueSet(in.Source),
-			workflows.AttrStatus.ValueSet(workflows.StatusPending),
-		),
-	}, workflows.ProcessEmailWorkflow, in)
+	_, err := s.temporal.ExecuteWorkflow(ctx, workflows.EmailStartOptions(s.cfg.Temporal.TaskQueue, id, in.Source), workflows.ProcessEmailWorkflow, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil

@@ -10,6 +10,8 @@ import (
 
 	"github.com/besunny/workflows/internal/app"
 	"github.com/besunny/workflows/internal/auth"
+	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/google"
 )
 
 // Serve runs the API on ln (or on HTTP_ADDR when ln is nil) until ctx ends,
@@ -22,10 +24,16 @@ func Serve(ctx context.Context, base *app.Base, ln net.Listener) error {
 	if err != nil {
 		return err
 	}
-	e := New(Deps{
+	deps := Deps{
 		Config: cfg, Logger: base.Logger, Store: base.Store, Temporal: base.Temporal,
-		Verifier: verifier, Metrics: base.Metrics,
-	})
+		Verifier: verifier, Metrics: base.Metrics, Sandbox: google.Sandbox(cfg),
+	}
+	if cfg.Google.Mode != config.GoogleOff {
+		if deps.PushVerifier, err = google.NewPushVerifier(ctx, cfg); err != nil {
+			return err
+		}
+	}
+	e := New(deps)
 	if ln == nil {
 		if ln, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 			return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)

@@ -17,6 +17,8 @@ import (
 	"github.com/besunny/workflows/internal/api/apigen"
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/google"
+	"github.com/besunny/workflows/internal/googlefake"
 	"github.com/besunny/workflows/internal/metrics"
 	"github.com/besunny/workflows/internal/store"
 )
@@ -29,6 +31,10 @@ type Deps struct {
 	Temporal client.Client
 	Verifier *auth.Verifier
 	Metrics  *metrics.Metrics
+	// PushVerifier checks Gmail push tokens; nil when Google is off.
+	PushVerifier google.PushVerifier
+	// Sandbox drives the sandbox Google; nil outside sandbox mode.
+	Sandbox *googlefake.AdminClient
 }
 
 // Server implements apigen.ServerInterface.
@@ -39,6 +45,9 @@ type Server struct {
 	temporal client.Client
 	verifier *auth.Verifier
 	users    knownUsers
+
+	pushVerifier google.PushVerifier
+	sandbox      *googlefake.AdminClient
 }
 
 var _ apigen.ServerInterface = (*Server)(nil)
@@ -48,7 +57,10 @@ const defaultBodyLimit = 1 << 20
 
 // New builds the Echo application with its middleware and every route.
 func New(d Deps) *echo.Echo {
-	s := &Server{cfg: d.Config, log: d.Logger, store: d.Store, temporal: d.Temporal, verifier: d.Verifier}
+	s := &Server{
+		cfg: d.Config, log: d.Logger, store: d.Store, temporal: d.Temporal, verifier: d.Verifier,
+		pushVerifier: d.PushVerifier, sandbox: d.Sandbox,
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
@@ -85,8 +97,14 @@ func New(d Deps) *echo.Echo {
 	return e
 }
 
+// isEmailUpload reports whether r carries a raw message, which has its own
+// size limit (MAX_UPLOAD_BYTES).
 func isEmailUpload(r *http.Request) bool {
-	return r.Method == http.MethodPost && strings.TrimRight(r.URL.Path, "/") == "/api/v1/emails"
+	if r.Method != http.MethodPost {
+		return false
+	}
+	p := strings.TrimRight(r.URL.Path, "/")
+	return p == "/api/v1/emails" || p == "/api/v1/sandbox/mail"
 }
 
 func (s *Server) accessLog() echo.MiddlewareFunc {

@@ -45,7 +45,63 @@ type Config struct {
 	JWT JWT
 
 	Inbound Inbound
+
+	Google Google
+	Gmail  Gmail
 }
+
+// Google modes.
+const (
+	// GoogleSandbox talks to the fakes of internal/googlefake.
+	GoogleSandbox = "sandbox"
+	// GoogleLive talks to Google with real credentials.
+	GoogleLive = "live"
+	// GoogleOff disables everything that needs Google (uploads still work).
+	GoogleOff = "off"
+)
+
+// Google says how BeSunny reaches Google's APIs.
+type Google struct {
+	Mode string // GOOGLE_MODE
+	// ServiceAccountFile is a service-account key with domain-wide
+	// delegation, used to read INBOUND_MAILBOX.
+	ServiceAccountFile string // GOOGLE_SERVICE_ACCOUNT_FILE
+	// SandboxURL is where the sandbox Google listens (cmd/dev starts it).
+	SandboxURL string // GOOGLE_SANDBOX_URL
+}
+
+// Gmail configures the ingestion of the master mailbox.
+type Gmail struct {
+	PollInterval time.Duration // GMAIL_POLL_INTERVAL
+	MaxInFlight  int           // GMAIL_MAX_IN_FLIGHT
+	// QuotaUnitsPerSecond is the mailbox's Gmail quota; the gmail task
+	// queue's activity rate is derived from it.
+	QuotaUnitsPerSecond int    // GMAIL_QUOTA_UNITS_PER_SECOND
+	ProcessedLabel      string // GMAIL_PROCESSED_LABEL
+	// MarkAction is label, label_and_archive or none.
+	MarkAction string // GMAIL_MARK_ACTION
+	// PubSubTopic enables push (users.watch) when set.
+	PubSubTopic string // GMAIL_PUBSUB_TOPIC
+	// PushAudience is the OIDC audience of Pub/Sub push requests.
+	PushAudience string // PUBSUB_AUDIENCE
+	// PushServiceAccount is the service account Pub/Sub signs pushes as.
+	PushServiceAccount string // PUBSUB_SERVICE_ACCOUNT
+	// PushSubscription, when set, must match the push envelope's.
+	PushSubscription string // PUBSUB_SUBSCRIPTION
+}
+
+// Gmail mark actions.
+const (
+	MarkLabel           = "label"
+	MarkLabelAndArchive = "label_and_archive"
+	MarkNone            = "none"
+)
+
+// Sandbox defaults: the sandbox Google signs pushes with these.
+const (
+	SandboxPushServiceAccount = "gmail-push@besunny-sandbox.iam.gserviceaccount.com"
+	SandboxPubSubTopic        = "projects/besunny-sandbox/topics/gmail-push"
+)
 
 // Temporal says how to reach the Temporal service (a dev server, a cluster or
 // Temporal Cloud).
@@ -141,6 +197,29 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	c.Inbound.MaxUploadBytes = r.integer("MAX_UPLOAD_BYTES", 2*c.Inbound.MaxEmailBytes)
 	c.Inbound.IgnoreBulk = r.boolean("IGNORE_BULK_MAIL", false)
 
+	c.Google.ServiceAccountFile = r.str("GOOGLE_SERVICE_ACCOUNT_FILE", "")
+	defaultMode := GoogleSandbox
+	switch {
+	case c.Google.ServiceAccountFile != "":
+		defaultMode = GoogleLive
+	case c.Env == EnvProduction:
+		defaultMode = GoogleOff
+	}
+	c.Google.Mode = r.str("GOOGLE_MODE", defaultMode)
+	c.Google.SandboxURL = strings.TrimRight(r.str("GOOGLE_SANDBOX_URL", "http://127.0.0.1:8095"), "/")
+	sandbox := c.Google.Mode == GoogleSandbox
+	c.Gmail = Gmail{
+		PollInterval:        r.duration("GMAIL_POLL_INTERVAL", time.Minute),
+		MaxInFlight:         int(r.integer("GMAIL_MAX_IN_FLIGHT", 100)),
+		QuotaUnitsPerSecond: int(r.integer("GMAIL_QUOTA_UNITS_PER_SECOND", 250)),
+		ProcessedLabel:      r.str("GMAIL_PROCESSED_LABEL", "BeSunny/Processed"),
+		MarkAction:          r.str("GMAIL_MARK_ACTION", MarkLabel),
+		PubSubTopic:         r.str("GMAIL_PUBSUB_TOPIC", map[bool]string{true: SandboxPubSubTopic}[sandbox]),
+		PushAudience:        r.str("PUBSUB_AUDIENCE", c.PublicURL+"/webhooks/gmail"),
+		PushServiceAccount:  r.str("PUBSUB_SERVICE_ACCOUNT", map[bool]string{true: SandboxPushServiceAccount}[sandbox]),
+		PushSubscription:    r.str("PUBSUB_SUBSCRIPTION", ""),
+	}
+
 	if c.JWT.Secret == "" && c.JWT.JWKSURL == "" && c.Env != EnvProduction {
 		c.JWT.Secret = DevJWTSecret
 	}
@@ -200,6 +279,32 @@ func (c Config) validate() []string {
 	}
 	if c.Inbound.MaxUploadBytes < c.Inbound.MaxEmailBytes {
 		p = append(p, "MAX_UPLOAD_BYTES must be at least MAX_EMAIL_BYTES, so too-large mail is kept and recorded")
+	}
+	switch c.Google.Mode {
+	case GoogleSandbox, GoogleOff:
+	case GoogleLive:
+		if c.Google.ServiceAccountFile == "" {
+			p = append(p, "GOOGLE_MODE=live needs GOOGLE_SERVICE_ACCOUNT_FILE: a service-account key with domain-wide delegation for INBOUND_MAILBOX")
+		}
+		if c.Gmail.PubSubTopic != "" && c.Gmail.PushServiceAccount == "" {
+			p = append(p, "GMAIL_PUBSUB_TOPIC needs PUBSUB_SERVICE_ACCOUNT: the service account of the push subscription, whose OIDC tokens the webhook accepts")
+		}
+	default:
+		p = append(p, fmt.Sprintf("GOOGLE_MODE=%q: set it to sandbox, live or off", c.Google.Mode))
+	}
+	if c.Gmail.PollInterval < time.Second {
+		p = append(p, "GMAIL_POLL_INTERVAL must be at least 1s")
+	}
+	if c.Gmail.MaxInFlight < 1 {
+		p = append(p, "GMAIL_MAX_IN_FLIGHT must be at least 1")
+	}
+	if c.Gmail.QuotaUnitsPerSecond < 10 {
+		p = append(p, "GMAIL_QUOTA_UNITS_PER_SECOND must be at least 10")
+	}
+	switch c.Gmail.MarkAction {
+	case MarkLabel, MarkLabelAndArchive, MarkNone:
+	default:
+		p = append(p, fmt.Sprintf("GMAIL_MARK_ACTION=%q: set it to label, label_and_archive or none", c.Gmail.MarkAction))
 	}
 	if c.HTTPTimeout <= 0 {
 		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")

@@ -59,24 +59,36 @@ type EmailProcessingLog struct {
 }
 
 type InboundEmail struct {
-	ID           uuid.UUID       `json:"id"`
-	MessageKey   string          `json:"message_key"`
-	Source       string          `json:"source"`
-	Mailbox      string          `json:"mailbox"`
-	Sha256       string          `json:"sha256"`
-	Raw          []byte          `json:"raw"`
-	SizeBytes    int64           `json:"size_bytes"`
-	ReceivedAt   time.Time       `json:"received_at"`
-	Subject      string          `json:"subject"`
-	Sender       string          `json:"sender"`
-	SentAt       *time.Time      `json:"sent_at"`
-	BodyText     string          `json:"body_text"`
-	Parsed       json.RawMessage `json:"parsed"`
-	Status       string          `json:"status"`
-	StatusReason string          `json:"status_reason"`
-	Revision     int32           `json:"revision"`
-	ProcessedAt  *time.Time      `json:"processed_at"`
-	CreatedAt    time.Time       `json:"created_at"`
+	ID              uuid.UUID       `json:"id"`
+	MessageKey      string          `json:"message_key"`
+	Source          string          `json:"source"`
+	Mailbox         string          `json:"mailbox"`
+	Sha256          string          `json:"sha256"`
+	Raw             []byte          `json:"raw"`
+	SizeBytes       int64           `json:"size_bytes"`
+	ReceivedAt      time.Time       `json:"received_at"`
+	Subject         string          `json:"subject"`
+	Sender          string          `json:"sender"`
+	SentAt          *time.Time      `json:"sent_at"`
+	BodyText        string          `json:"body_text"`
+	Parsed          json.RawMessage `json:"parsed"`
+	Status          string          `json:"status"`
+	StatusReason    string          `json:"status_reason"`
+	Revision        int32           `json:"revision"`
+	ProcessedAt     *time.Time      `json:"processed_at"`
+	CreatedAt       time.Time       `json:"created_at"`
+	MailboxMarkedAt *time.Time      `json:"mailbox_marked_at"`
+}
+
+type Mailbox struct {
+	Address         string     `json:"address"`
+	HistoryID       string     `json:"history_id"`
+	WatchHistoryID  string     `json:"watch_history_id"`
+	WatchExpiration *time.Time `json:"watch_expiration"`
+	LastPushAt      *time.Time `json:"last_push_at"`
+	LastPollAt      *time.Time `json:"last_poll_at"`
+	LastResyncAt    *time.Time `json:"last_resync_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 type Project struct {

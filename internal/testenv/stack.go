@@ -8,7 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +22,7 @@ import (
 	"github.com/besunny/workflows/internal/app"
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/googlefake"
 	"github.com/besunny/workflows/internal/workerapp"
 )
 
@@ -33,10 +36,16 @@ type Stack struct {
 	URL string
 	// ServiceToken is a service-role JWT.
 	ServiceToken string
+	// Google is the sandbox Google when the stack runs with
+	// GOOGLE_MODE=sandbox (nil otherwise).
+	Google *googlefake.Server
 }
 
 // StartStack starts a Stack; env overrides settings (as environment
-// variables would). Everything stops when the test ends.
+// variables would). Google is off unless env sets GOOGLE_MODE=sandbox, in
+// which case a sandbox Google (with quota GMAIL_QUOTA_UNITS_PER_SECOND)
+// starts with the stack and pushes to its API. Everything stops when the test
+// ends.
 func StartStack(t testing.TB, env map[string]string) *Stack {
 	t.Helper()
 	database := NewDatabase(t)
@@ -47,15 +56,21 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 		"TEMPORAL_NAMESPACE": FreshNamespace(t),
 		"TASK_QUEUE":         "test-" + randomHex(4),
 		"MIGRATE_ON_START":   "false",
+		"GOOGLE_MODE":        "off",
 	}
 	for k, v := range env {
 		values[k] = v
 	}
-	cfg, err := config.FromLookup(func(k string) (string, bool) { v, ok := values[k]; return v, ok })
+	apiLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	apiLn, err := net.Listen("tcp", "127.0.0.1:0")
+	values["PUBLIC_URL"] = "http://" + apiLn.Addr().String()
+	var fake *googlefake.Server
+	if values["GOOGLE_MODE"] == "sandbox" {
+		fake, values["GOOGLE_SANDBOX_URL"] = startFakeGoogle(t, values)
+	}
+	cfg, err := config.FromLookup(func(k string) (string, bool) { v, ok := values[k]; return v, ok })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +78,6 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.PublicURL = "http://" + apiLn.Addr().String()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	logger := Logger(t)
@@ -72,7 +86,7 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 		cancel()
 		t.Fatal(err)
 	}
-	s := &Stack{Config: cfg, Base: base, DB: database, URL: cfg.PublicURL}
+	s := &Stack{Config: cfg, Base: base, DB: database, URL: cfg.PublicURL, Google: fake}
 	s.ServiceToken = s.mint(t, auth.TokenSpec{Role: auth.RoleService})
 
 	var wg sync.WaitGroup
@@ -99,6 +113,30 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 	})
 	s.waitReady(t)
 	return s
+}
+
+// startFakeGoogle serves a sandbox Google for the stack, pushing Gmail
+// notifications to the stack's webhook like Pub/Sub would.
+func startFakeGoogle(t testing.TB, values map[string]string) (*googlefake.Server, string) {
+	quota, _ := strconv.Atoi(values["GMAIL_QUOTA_UNITS_PER_SECOND"])
+	mailbox := values["INBOUND_MAILBOX"]
+	if mailbox == "" {
+		mailbox = "ai@besunny.ai"
+	}
+	fake := googlefake.New(googlefake.Options{
+		QuotaUnitsPerSecond: quota,
+		PushEndpoint:        values["PUBLIC_URL"] + "/webhooks/gmail",
+		PushAudience:        values["PUBLIC_URL"] + "/webhooks/gmail",
+		PushServiceAccount:  config.SandboxPushServiceAccount,
+		DefaultMailbox:      mailbox,
+		Logger:              Logger(t),
+	})
+	srv := httptest.NewServer(fake.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		fake.Close()
+	})
+	return fake, srv.URL
 }
 
 func (s *Stack) mint(t testing.TB, spec auth.TokenSpec) string {
@@ -159,6 +197,28 @@ func (s *Stack) Do(t testing.TB, token, method, path, contentType string, body i
 		}
 	}
 	return b
+}
+
+// Status sends a GET and returns the status code, decoding a 200 answer into
+// out; for polling things that may not exist yet.
+func (s *Stack) Status(t testing.TB, token, path string, out any) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusOK && out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return resp.StatusCode
 }
 
 // PostEmail uploads a raw message as the service role and returns the answer.

@@ -50,6 +50,15 @@ func Run(ctx context.Context, d Deps) error {
 		WorkerStopTimeout: 30 * time.Second,
 	})
 	Register(w, d)
+	workers := []worker.Worker{w}
+
+	if cfg.Google.Mode != config.GoogleOff {
+		gw, err := gmailWorker(ctx, d)
+		if err != nil {
+			return err
+		}
+		workers = append(workers, gw)
+	}
 
 	metricsSrv, err := serveMetrics(d)
 	if err != nil {
@@ -61,13 +70,23 @@ func Run(ctx context.Context, d Deps) error {
 		_ = metricsSrv.Shutdown(shutdownCtx)
 	}()
 
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("start worker on task queue %q: %w", cfg.Temporal.TaskQueue, err)
+	for _, w := range workers {
+		if err := w.Start(); err != nil {
+			return fmt.Errorf("start worker: %w", err)
+		}
+		defer w.Stop()
 	}
-	d.Logger.Info("worker started", "task_queue", cfg.Temporal.TaskQueue, "namespace", cfg.Temporal.Namespace)
+	d.Logger.Info("worker started", "task_queue", cfg.Temporal.TaskQueue, "namespace", cfg.Temporal.Namespace, "google", cfg.Google.Mode)
+	if err := ensureSchedules(ctx, d); err != nil {
+		return err
+	}
+	if cfg.Google.Mode != config.GoogleOff {
+		if err := StartMailbox(ctx, d.Temporal, cfg, cfg.Inbound.Mailbox); err != nil {
+			return err
+		}
+	}
 	<-ctx.Done()
 	d.Logger.Info("worker stopping")
-	w.Stop()
 	return nil
 }
 
@@ -75,6 +94,9 @@ func Run(ctx context.Context, d Deps) error {
 func Register(w worker.Registry, d Deps) {
 	cfg := d.Config
 	w.RegisterWorkflow(workflows.ProcessEmailWorkflow)
+	w.RegisterWorkflow(workflows.MailboxWorkflow)
+	w.RegisterWorkflow(workflows.RenewWatchesWorkflow)
+	w.RegisterActivity(&activities.Mailboxes{Store: d.Store, Config: mailboxSettings(cfg)})
 	w.RegisterActivity(&activities.Email{
 		Store: d.Store,
 		Rules: mail.RecipientRules{LocalPart: cfg.Inbound.LocalPart, Domains: cfg.Inbound.Domains},
@@ -85,6 +107,17 @@ func Register(w worker.Registry, d Deps) {
 		Limits:  mail.Limits{MaxBytes: cfg.Inbound.MaxEmailBytes, MaxDepth: mail.DefaultLimits.MaxDepth, ExcerptRunes: mail.DefaultLimits.ExcerptRunes},
 		Mailbox: cfg.Inbound.Mailbox,
 	})
+}
+
+func mailboxSettings(cfg config.Config) activities.MailboxSettings {
+	return activities.MailboxSettings{
+		PollInterval:   cfg.Gmail.PollInterval,
+		MaxInFlight:    cfg.Gmail.MaxInFlight,
+		MarkAction:     cfg.Gmail.MarkAction,
+		ProcessedLabel: cfg.Gmail.ProcessedLabel,
+		PubSubTopic:    cfg.Gmail.PubSubTopic,
+		InboundMailbox: cfg.Inbound.Mailbox,
+	}
 }
 
 func serveMetrics(d Deps) (*http.Server, error) {

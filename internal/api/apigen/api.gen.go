@@ -347,6 +347,28 @@ type IngestEmailResponse struct {
 	WorkflowId string `json:"workflow_id"`
 }
 
+// Mailbox defines model for Mailbox.
+type Mailbox struct {
+	Address         string  `json:"address"`
+	ExecutionStatus *string `json:"execution_status,omitempty"`
+
+	// HistoryId The stored history cursor.
+	HistoryId    string     `json:"history_id"`
+	LastPollAt   *time.Time `json:"last_poll_at,omitempty"`
+	LastPushAt   *time.Time `json:"last_push_at,omitempty"`
+	LastResyncAt *time.Time `json:"last_resync_at,omitempty"`
+
+	// Status The mailbox workflow's `status` query (cursor, last push/poll/resync, messages seen/started, in flight, last error).
+	Status          *map[string]interface{} `json:"status,omitempty"`
+	WatchExpiration *time.Time              `json:"watch_expiration,omitempty"`
+	WorkflowId      *string                 `json:"workflow_id,omitempty"`
+}
+
+// MailboxList defines model for MailboxList.
+type MailboxList struct {
+	Mailboxes []Mailbox `json:"mailboxes"`
+}
+
 // Problem defines model for Problem.
 type Problem struct {
 	Detail    *string `json:"detail,omitempty"`
@@ -368,6 +390,19 @@ type ProcessingLog struct {
 	Status            string              `json:"status"`
 	UserId            *openapi_types.UUID `json:"user_id,omitempty"`
 	WorkflowId        string              `json:"workflow_id"`
+}
+
+// PubSubPush defines model for PubSubPush.
+type PubSubPush struct {
+	Message struct {
+		Attributes *map[string]string `json:"attributes,omitempty"`
+
+		// Data base64 of `{"emailAddress": "...", "historyId": 123}` (historyId a number or a string).
+		Data        string  `json:"data"`
+		MessageId   *string `json:"messageId,omitempty"`
+		PublishTime *string `json:"publishTime,omitempty"`
+	} `json:"message"`
+	Subscription *string `json:"subscription,omitempty"`
 }
 
 // ReprocessResponse defines model for ReprocessResponse.
@@ -401,10 +436,25 @@ type RunList struct {
 	Runs          []Run   `json:"runs"`
 }
 
+// SandboxDelivery defines model for SandboxDelivery.
+type SandboxDelivery struct {
+	GmailMessageId string `json:"gmail_message_id"`
+	HistoryId      string `json:"history_id"`
+	StatusUrl      string `json:"status_url"`
+
+	// WorkflowId The message's ProcessEmailWorkflow (started once the mailbox sees it).
+	WorkflowId string `json:"workflow_id"`
+}
+
 // SetUsernameRequest defines model for SetUsernameRequest.
 type SetUsernameRequest struct {
 	// Username Example: alice
 	Username string `json:"username"`
+}
+
+// SyncResponse defines model for SyncResponse.
+type SyncResponse struct {
+	WorkflowId string `json:"workflow_id"`
 }
 
 // User defines model for User.
@@ -418,6 +468,9 @@ type User struct {
 	// VirtualAddress Where to send mail so it becomes the caller's document.
 	VirtualAddress *string `json:"virtual_address,omitempty"`
 }
+
+// Address defines model for Address.
+type Address = string
 
 // MessageKey defines model for MessageKey.
 type MessageKey = string
@@ -439,6 +492,9 @@ type ListRunsParams struct {
 // SetUsernameJSONRequestBody defines body for SetUsername for application/json ContentType.
 type SetUsernameJSONRequestBody = SetUsernameRequest
 
+// GmailPushJSONRequestBody defines body for GmailPush for application/json ContentType.
+type GmailPushJSONRequestBody = PubSubPush
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// ListDocuments The caller's documents, newest first.
@@ -456,6 +512,15 @@ type ServerInterface interface {
 	// ReprocessEmail Re-run a stored message with the current parser (service role).
 	// (POST /api/v1/emails/{messageKey}/reprocess)
 	ReprocessEmail(ctx echo.Context, messageKey MessageKey) error
+	// ListMailboxes The mailboxes BeSunny reads, with their workflow status (service role).
+	// (GET /api/v1/mailboxes)
+	ListMailboxes(ctx echo.Context) error
+	// GetMailbox One mailbox with its workflow status (service role).
+	// (GET /api/v1/mailboxes/{address})
+	GetMailbox(ctx echo.Context, address Address) error
+	// SyncMailbox Sync the mailbox now (service role).
+	// (POST /api/v1/mailboxes/{address}/sync)
+	SyncMailbox(ctx echo.Context, address Address) error
 	// GetMe The caller's user record, created from the JWT claims on first call.
 	// (GET /api/v1/me)
 	GetMe(ctx echo.Context) error
@@ -468,12 +533,18 @@ type ServerInterface interface {
 	// GetRun Status of one run the caller may see.
 	// (GET /api/v1/runs/{workflowId})
 	GetRun(ctx echo.Context, workflowId string) error
+	// SandboxDeliverMail Deliver a raw message into the sandbox Gmail mailbox (sandbox mode, service role).
+	// (POST /api/v1/sandbox/mail)
+	SandboxDeliverMail(ctx echo.Context) error
 	// GetHealthz The process is up.
 	// (GET /healthz)
 	GetHealthz(ctx echo.Context) error
 	// GetReadyz PostgreSQL and Temporal answer.
 	// (GET /readyz)
 	GetReadyz(ctx echo.Context) error
+	// GmailPush Gmail push notification (Google Cloud Pub/Sub push subscription).
+	// (POST /webhooks/gmail)
+	GmailPush(ctx echo.Context) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -563,6 +634,47 @@ func (w *ServerInterfaceWrapper) ReprocessEmail(ctx echo.Context) error {
 	return err
 }
 
+// ListMailboxes converts echo context to params.
+func (w *ServerInterfaceWrapper) ListMailboxes(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListMailboxes(ctx)
+	return err
+}
+
+// GetMailbox converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMailbox(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "address" -------------
+	var address Address
+
+	err = runtime.BindStyledParameterWithOptions("simple", "address", ctx.Param("address"), &address, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter address: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMailbox(ctx, address)
+	return err
+}
+
+// SyncMailbox converts echo context to params.
+func (w *ServerInterfaceWrapper) SyncMailbox(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "address" -------------
+	var address Address
+
+	err = runtime.BindStyledParameterWithOptions("simple", "address", ctx.Param("address"), &address, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter address: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SyncMailbox(ctx, address)
+	return err
+}
+
 // GetMe converts echo context to params.
 func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	var err error
@@ -622,6 +734,15 @@ func (w *ServerInterfaceWrapper) GetRun(ctx echo.Context) error {
 	return err
 }
 
+// SandboxDeliverMail converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxDeliverMail(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxDeliverMail(ctx)
+	return err
+}
+
 // GetHealthz converts echo context to params.
 func (w *ServerInterfaceWrapper) GetHealthz(ctx echo.Context) error {
 	var err error
@@ -637,6 +758,15 @@ func (w *ServerInterfaceWrapper) GetReadyz(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReadyz(ctx)
+	return err
+}
+
+// GmailPush converts echo context to params.
+func (w *ServerInterfaceWrapper) GmailPush(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GmailPush(ctx)
 	return err
 }
 
@@ -689,6 +819,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 
 	router.GET(options.BaseURL+"/healthz", wrapper.GetHealthz, options.OperationMiddlewares["getHealthz"]...)
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadyz, options.OperationMiddlewares["getReadyz"]...)
+	router.POST(options.BaseURL+"/webhooks/gmail", wrapper.GmailPush, options.OperationMiddlewares["gmailPush"]...)
+	router.GET(options.BaseURL+"/api/v1/mailboxes", wrapper.ListMailboxes, options.OperationMiddlewares["listMailboxes"]...)
+	router.GET(options.BaseURL+"/api/v1/mailboxes/:address", wrapper.GetMailbox, options.OperationMiddlewares["getMailbox"]...)
+	router.POST(options.BaseURL+"/api/v1/mailboxes/:address/sync", wrapper.SyncMailbox, options.OperationMiddlewares["syncMailbox"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/mail", wrapper.SandboxDeliverMail, options.OperationMiddlewares["sandboxDeliverMail"]...)
 	router.GET(options.BaseURL+"/api/v1/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
 	router.PUT(options.BaseURL+"/api/v1/me/username", wrapper.SetUsername, options.OperationMiddlewares["setUsername"]...)
 	router.POST(options.BaseURL+"/api/v1/emails", wrapper.IngestEmail, options.OperationMiddlewares["ingestEmail"]...)
@@ -706,58 +841,75 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1FvrbttGFn6VA+4WsVFGcpyk2yp/6jZNm26KZu0U+REZ1ohzJE1NzrBzsawaBvIO+w59sDzJYi68SUPJ",
-	"dhIX+08053Ku37nRV0kmilJw5Folo6ukJJIUqFG6p19QKTLHf+PKPlFUmWSlZoIno+TNAqHw7+EcVylM",
-	"1IIcPv1qNDYHB4+zBV66HziBmZBgylwQqkBI0AuEHwvC8no7o4MkTZg9tSR6kaQJJwUmo6Ro7k8TiX8Y",
-	"JpEmIy0NponKFlgQS5helXa10pLxeXJ9fW0Xq1JwhY6N11JMcyzsz0xwjVzbn6Qsc5YRy86w9Cu+/F1Z",
-	"3q5aZ/9T4iwZJf8YNnIa+rdqWJ3rbuxK54gDSikk7B2/+B6+efL0XxDuAIqasFztDxK7LZxlr3ouMlNU",
-	"xOX5r7Nk9G47AdWOE1MURK6S6/QqKaUoUWrmWW/xuyalNClQE0q0Y5NQyizpJH/d2u8FHTaK6e+Y6cRL",
-	"t1LFu/qG1nmnG3tOr9OavVdMOXq6hNLw1j0wjYXaJf1N5qtbiZTEPXO81GeZkUrImJ10GWko2KS/ob66",
-	"bYMBYvQiek2aZDlRis2CsZ0pYWSGdiVyU9irCUvSJBcZya0YCTfuBxccW7S0zhN8xihyfwg3eU6mOa6p",
-	"i5tiitItl0g00jPixD4TsrC/Eko0PtSswCRyBaOdtcYwGltWSmEFdBZf3kNZs11ihuzilqRtim9u0SRJ",
-	"Ew8ySZpQyS7QWSRqu+u095hA+eZbTbRRHR1l2h9qSkueuwZz9L+cr0ev0UznGL3C/yHyIlxwC6GsWbIT",
-	"fhBTm9GwryIqrWy2q4ia+T7D7VhUh9yY4/xglfPcYd6n8Hp/XIWUEZ/Pxfzmp72WIkOlGJ+/EvPYafa2",
-	"qbjswU8Xnc7OfXjcdA4iFe4C127YeLsg2gVIt1fCTBhOYW+BhKJUKRCtSbZwEkvhubVyyBk/VyksieSM",
-	"z9X+MyBThVzDcoHcnVWF2UyYnAIXGqbhAhd3e7y00WDphbTdIj+Pr0u8YIr5mBxeMq5x7oFNIacYh1zF",
-	"/sSz6Up7M6svY1x/9aS5qH3WBqrUaOLhJYohGyhRIqf2ZUtq1kUUyjMu9JnTp8115lxI92pGWI50y+ln",
-	"EonqSKC1wnglxd4thTyf5WIZEG4zeZOGg5g5C8mMlNZkKnEPdkJM2/bbWNOIvRdUumy1dNylueGuVnRw",
-	"7nRHqO5CxAbm9EbjuwZBseQoz+4nYjYWd+NIEwsONclNLNgB+jFB/4Qk14uIhBeYnat+5OsNhq2zN11L",
-	"nFtP4uSCMC+j011GGs6Ikf6Sz1FpZynHoVSIRCfjKwSMOJA0WCOsQnA2DwtCYYrIoRRKo/09ExJb3jQV",
-	"IkfCbxI9gpsYmceTBNb7as3z8ZIUpbWMBC27w1CmfTP7+it68OH9Xzt9veuVa57fUJm25BUTeasKWxNz",
-	"nRxseiBXmvAe97Q0otK7U7hNtN+dlTVSI1Nh9GiaE36+U1Rr+dUWA+xmHr2J0V1xwiWkZ0FXUUbxUkuS",
-	"2cTNRidfcF9F8Wp38L8NTLlYeEeu1ix7uy4iDLZQriug9dDT4TqmvmMMS/rRY5eD78htPpX73923W4G5",
-	"RU1UGobH4qz42JwRLzEzPgrVBrWGw1iUQpL8gQK/BPaODbeZcArfC+vBGmkKL1yWlcKH93/tD3rC8lyi",
-	"UrdL120aVUnwgQKx5DDxZEzgD4NyBYSrJUrYExIkKpNrEDxD8LJpk9IIUxq+BdLkbSv5O1tK631PqbrV",
-	"lgIb66dElNrhq8e84k0j198prcVqcY7xHFkafvN60BryRhW4xqY7MEbmCerfAtIc+9C0SXEba1shJmfZ",
-	"7rK+3hu73N4c8cE7tH5clvAx+XBvLGkzv9P3L5jUhuRnhNLKMddrZZQIWoCtDsA1lJUAZqvbTBSofGVD",
-	"8hzlAwVVQB3sxp1YwoyhxRTCSEuup7EGqcLMSKZXJ9auvCqmSCTKI+MTZv/0ohLlz2/fJKEX7NJE97aR",
-	"7ULr0neZGZ+JeDn3HZ4YzlcwJdk5IKcjKwptJFdAwEr+gYJQfEBBNEpGcthDLzdb/GkBZMzL3KiHQeag",
-	"TLYAomBC2JfORr+dorK3DAibVA2IGctRpRB6baAl4Z42tT/mjGtRy14B4RSq+sJrqAC3JFCmBvDDhcXN",
-	"kpWYM+6qVGVJIGNeYX0Nuc9AL5iCo9cvwSGISkGxOSe5v8gisL9FqAan1WDMx9zqAbkORc4IJkeuFcb+",
-	"DM/fOQ2An2X8/PZNmGUMwPoZOLRRkBEpV87MrHyBUcsvTJSZThwBxFCGFu4npLkO6QT27J4TU5IpUQhe",
-	"7fsDeCONLRvG3OrwoZjNWFZZsLJXAPE3w5LpBUykyHEECuUFy/DMPk0G8IPNaxQQiWM+6RtxTJqxxP5g",
-	"zOuMdZRUVnT0+mWSJhcofYaSPBocDA5csVsiJyVLRsnjwcHgsc2ViF44Cx+Skg0vHg07Tb05OuixoOTo",
-	"eEmTUWLR/Hm9Ku1Mnd5d+UmQi5/NKChnBdNJe+pDcUZMrpPR04M0KcglK2ydeHhgnxj3T482Wz3Xacx7",
-	"Jq1RwaRqi5Q2AxJGgQ0x9YhqjbAwXtg2jzpdm0cdHhxsmUXdbgbVmarEBlGOeMtRrZaB1eMTT0Ps6JrW",
-	"ZsCVNtK+8R7XnwrDEifjDSxWKXBcotIwY1I5aNZkrtaGMfagDdMaXjF63WtfP2JtXj3W1Z0z+oSld764",
-	"I+Ldi35jurVCbeKaU+qT+1TqrxzrDmJEtw6lmFYQBHED/bpw5AfRwqdPXY5PtJAhskuyDF0XC7Ue/2ES",
-	"ymrX2HkbEH8SKKFjPum0QOpJteVCkmUN8q+F8rFsgaBIUbV3yJwwDhJ9VNULHHP3tgotwKiPcC47UMCF",
-	"XthjOC49ynattNWDSupuxneCrtaMJ1RlQznLvj487JpObZpTxomDpegwvG3Z1xvWevjJrDXWVouBUpZh",
-	"qZE+85o0HJgCwylKWJKVq5ZILpHQFVDBcf9OiPXk4PHt1j+67fqn9+lsXrQguDd9G7+/Pjyshzt7IQ8A",
-	"mwfst10t+FTEz4ZXzQcWW8G0stE1JI2x0SwZtr4e+awQ2Z4w9qBk4HNwJ7u4X1A9AmVBjlY0P1AgjLYV",
-	"TeqHdhDWppCLuUe/JsH+aDMYyqqztQ2Ft4Gt92Pr2DanqmdKVaQId435XgBjj8LnuPLwO5T+D9W+AMr7",
-	"A3ipVbuUkAhh9AyMQ5mTDJ0wmFZjXtbtVS8liUvJtEb+rEZlpqBuWFOX2M9MDmSmUQIJA9gxn7HLGHbX",
-	"/b/P4RqfDo8325Q9DsJxuYHD/w/ecowPLdlkzWl8xG+PNsNA/Xb+4VsVfaj4CyafEdVcQ6dHWz7bGnzq",
-	"vNxVsRIzIWkakhgKMykKJ8mf376xtTsrFAjuM3a3tS3EAtcFOGw3fUoTQZPHH97/9/EB5Kita4CQQNmc",
-	"ueJAaJ/YWXd1GiX+XQqGsz8MgsQ5kTRHpcZczCAjCgfwC2E5aOG6Fh5LKho8lnzr/0hFQVgFL5ZDDlPM",
-	"BZ8ru7lJamPu32r1bU3d7q7+SDPxRrncfRpg42UWPioh3zFZ++Y+YeP7hRAK69aNJRu0+/aGzNcah6EP",
-	"CaEnts3aq1Zzb8/j2C742HbHYbvd8egm7Y7YBa2u+d/Vuqja+hEbs4Jabw58YrCTmLmvpKrazTUaO+EB",
-	"FNqiL887ccK3/9fVPryqDnrZ6Uv0z4tssWjFSBhXoHKiFqhG8Nvxq4fIM0ERmIaQIn1x+MJXrF88Pvrw",
-	"/q/J/mDMjzxaOxId6c58SymoyZBaE2ayyZaeQZSxZ2NO+MqnQ5grtOH/ycGTGOL9iNZ6b9RNaSRxq6+2",
-	"P7Op9UGZNPzv6J2c+GmlmPmKzvAW6kBBVlZHPWa3cJ/d/LktNfkpLPmMIg0f/0Sk+ls56AxBktG703U3",
-	"DGmpyzfLNp+eucCpawFsZfTYr/hb+HR3O9t56pPkz3zfEVAskVPk2Qqo8A2mMGHeLvHXQum5xJP/vHIV",
-	"Uj1IqfbGxN89rju/endqvdVCSgUDbsScDF01E866qvAgnGkjUf1/He2nkHm3/uKMvfXcdAuvT6//FwAA",
-	"//8=",
+	"3FvrbhvHkn6VwuweWELGpCzL2YTGAkeWFR9lbUsr2esFTIFszhTJPhp2T/oiihEE5B32HfJgeZJFX+ZG",
+	"9pC6WApy/ggip6e7urrqq6+ritdRwmc5Z8iUjHrXUU4EmaFCYT/tp6lAaf9NUSaC5opyFvWiT1OEGaHZ",
+	"iF89k4DmXyBucCeKI2rG5ERNozhiZIZRL/JPozgS+IumAtOop4TGOJLJFGfErKEWuRkqlaBsEt3cxNEH",
+	"lJJM8L9w0SKDew4XuIhhKKdk99X3vb7e2XmZTPHK/oNDGHMBOs84SSVwAWqK8M6KXLxO0xapZ9X6dxH8",
+	"xgyWOWcSrfJOBB9lODP/JpwpZMr8S/I8owkx2+nmbsR3/5Rmb9e1uf9d4DjqRf/WrQ6q657KbjGvXbGp",
+	"nX0GKAQXsHX60wH8uPfqP8CvASkqQjO53bEq9nOZpd7yRM8K4bLseBz1vq4XoHjjTM9mRCyim/g6ygXP",
+	"USjqtl7b75KW4miGiqRE2W2SNKVGdJKd1N53ivYv8tE/MVGR025xFF/LFWrzna+8c34Tl9t7T6WVpylo",
+	"6p/aD1ThTG7S/urmi1WJEMR+ZnilBokWkouwgdc3UkmwKn8lfbHaygaIVtPgMnGUZERKOvbGNpBciwTN",
+	"SGR6ZpYmNIqjjCckM2okTNt/GGdYk6U2H2djmiJzkzCdZWSU4dJxMT0bobDDBRKF6YBYtY+5mJn/opQo",
+	"fK7oDKPAEjRtjNWapqFhueBGQYPw8BbJqtcFJkgv7yjaqvomBk2iOHIgE8VRKuglWotEZd46b53GS776",
+	"VBGlZeOMEuUm1bkRzy6DGbr/rK8Hl1FUZRhcwn0ReOAXuINSlizZKt+rqb5R/14hVFzYbPMgys23GW7D",
+	"ohrihhzn0BzOW4t538Lr3XQFUgZ8PuOT2892IniCUlI2ec8nodl8lG3BTxudBhcuPK46BxESN4FrM2x8",
+	"mRJlA6R9V8CYa5bC1hRJikLGQJQiydRqLIa3xsoho+xCxjAnglE2kduvgYwkMgXzKTI7VxFmE66zFBhX",
+	"MPIL2Ljb4qXVCeZOSest8nF8XeAlldTFZP+QMoUTB2wSWYphyJX0VxyMFsqZWbkYZer7vWqh+lwrqFKi",
+	"iYOXIIasoESOLDUPa1ozLiJRDBhXA3uehutMGBf20ZjQDNM1sw8EEtnQQG2EdocUejbn4mKc8blHuFXy",
+	"JjQDPrYWkmghjMkU6u5shJi67dexplJ7K6g0t1U746bM1e7Kg/bOHW8I1U2IWMGc1mh83yDI5wzF4Gki",
+	"ZmVxt440oeBQilzFgg2gH1L0P5BkahrQ8BSTC9mOfK3BsDb3qmvxC+NJjFwS6nR0vslI/Rwh0Y/YBKWy",
+	"lnLqrwqB6KTdDQEDDiQ0lggrEazNw5SkMEJkkHOp0Pw/5gJr3jTiPEPCbhM9vJtokYVJAm19tOT5eEVm",
+	"ubGMyF4Uu/6a9uP4h+/TnT9++32jrze9csnzKynjmr5CKv9QhdIl5lxdc1f2gleYaGeH7ZY/pVJxsWhF",
+	"OvMUU/DDwF0IOiHvzIhUg5xn2YNCnZtFy+nDZxEoFyx50DyV4m7PQ2oJBiiO/5mEoZtrCL9oFAvYcpqM",
+	"wYgKZsNdo7uuEzouiIcEici6UhGhMI2BMhhndDJV/kVLnrdr51HZzJyoZDrAq5wKojwPuJ8WlpxivcVX",
+	"2ZKaaa2x6fCV1isQb09HCxdZIaLL0becOSRULd2xhGclC18NdUwqwlrioFkapdp8V1qlVZuvPxU8kRHX",
+	"qjfKCLvYiElLF5k1SN+k+K03kPsGZGu8A2/pLRCmBEnMDcnQQJfZug4Sg80s+y58wJLOe+7qTt4S2GCN",
+	"TjQVtMzxGrsOHp8enenRiZYBnlHT+lJEUUrQkVb4QBJSZMea4DgiEr/fM9x5eN13QdVnavtRD/pRp9Pp",
+	"RzH0C/A4Ss33L3Zf3gxhq/wOCLgUDXABBJwU28Go5Pd5FHa/XI8yKqef6OwW7K8lP2fJdm2P17ej/8GZ",
+	"TtEfajux2sR9Nlz7vhUzuj/tqd1ZatIEtaFZ6ArCH3qdDhGjpRiOs5wLkj2T4IbA1qlmjLJJDAfcYK6N",
+	"xj/ZC2gMf/z2e9j6csEnBT+7G4OoMQc+Z8vsgTA5RwFbXIBAqTMFnCUITjdhOiA0WxOExF2TnPe2lNrz",
+	"lizeWlvy21ieJXCojX21mFeYfNjUd24sVvELDKcPhGa35ybGkDfxEjthSMwzwtIRv3qLGb3EUPbc5liK",
+	"KNGm9CbPv+uNaWNCxK/+TILnDPZ6+MW/Blv+KJyZqhpDlogSqNrenDZZ2WZjUysJkPXQcobqsw+4p46h",
+	"req1TjlqTCujyeY0cvlucPEFS9oB/t5AG1rKbDKAofeoathY/ZBUTyt7q+t5I3ZfUqE0yQakrb77ZYoC",
+	"QXGQyFJrZiA5UAUjTPgMpUvakSxD8UxCQWE7m+NGKBeEvnriiVtNr+eh2p/ERAuqFmcGF9xRjJAIFPva",
+	"5YLcp58KVf785VPky5w2A2KfVrqdKpW7AiplYx52zDd4phlbwIgkF4As7RlVKC2YBAJG888k+LwazIhC",
+	"QUkGW64sblPhigPpszzT8rnXOUidTIFIGBL6nXWHv49QmlU6hA6L3PqYZijNPdaWkUAJwpxscrvPKFO8",
+	"1L0EwlIoUmfuhGZgh3jJZAcODfZBTnPMKLMJWGlEIH1WxOoyZL4GNaUS9k+OwMKOjEHSCSOZW8hEULcK",
+	"l1WclZ0+6zNzDsiUz9/1YLhvqzz0V//5jT0BcGX6n7988mX6Dhg/AxstJCREiIU1M6NfoKnZLwylHg2t",
+	"AESnFA0ODkm1HKZD2DLvnOmcGJYM7ti3O/BJaKkw7TNzhs/5eEyTwoKlWQKIWxnmVE1hKHiGPZAoLmmC",
+	"A/Np2IFDc5OQQAT22bCtej+sKu7bnT4r74i9qLCi/ZOjKI4uUTiGGb3o7HR2bB43R0ZyGvWil52dzktz",
+	"OyFqai28S3LavXzRbdSrJmihx4CSlcPw88hE47flqLjR0fH12jU5WP5TdTlkdEZVVG9oSHFMdKai3qud",
+	"OJqRKzrTs6i3u2M+UeY+vVitYtzEIe8Z1qrgwyLjnxsGy7UEQxHK7oslwXzlfF2rxflSq8Xuzs6aNou7",
+	"tVc0GgZCPRZWeLOj8lg65hz3nAyhqUtZq96NuNL2rd+x9yXfB2B1vILFMgaGc5QKxlRIC82KTORSn4GZ",
+	"aMW0utc0vWm1r3dYmleLdTVbaBzhbG2d2RDxnuR8Q2drlFrFNXuoe095qMcMy+JY4GwtSlElwSviFudr",
+	"w5Fr8uKOqTV3fKa48JFdkLkvKBiodfgPwxApHXpJ0j4bNrL7ZROW2YUg8xLkT7h0sWyKIMmsqFyQCaEM",
+	"BLqoqqbYZ/ZpEVqApi7CWXYggXE1NdMwnDuUbVpprbwSlfnDNzxdLBmPZ8JdMU5+2N1tmk5pmiPKiIWl",
+	"YJ9X3bJvVqx195tZa6hiFAKlJMFcYfranaRmQCVolqKAOVnY2y7JBJJ0ASlnuH0vxNrbeXm38S/uOv7V",
+	"UzqbUy1w5kzfxO8fdnfLvoUtzwPA8IDtuqt5nwr4Wfe66h1cC6aFjS4haWgb1ZBurTHyUSGy3jzTgpJ+",
+	"n5172cXTgup+UYmrbtpcK3OjiV0/CvixMWR84tCvItgPNoOuKDKT61B4Hdg6PzaObThV2S5RRAq/Vp9t",
+	"eTB2KHyBCwe/XeG+KN7zoLzdgSMl61cJgeC7qoAyyDOSoFUGVbLP8rKg4bQkcC6oUshel6hMJZS12NQS",
+	"+7HOgIwVCiC+t6jPxvQqhN1l/vYxXOPb4fFqmrnFQRjOV3D4r+Atp/jciE2WnMZF/HrXju8Vu5t/NIqT",
+	"rTeZD+WoRwS5ehE1cIalDPc6tG9A7ktVlYkIE78LFqimSEXFk4pUe+th1Gq3wfPoXvsUxdqwVVSK7+qd",
+	"xU8KHjVqlWXslojlHv8VfNBcA8o+iILzP8ZZd+WCJWvCErJUwtAMes5MJFK8noF+VgkVu/uCjQIK6Nj+",
+	"tXzdgCCjbNJZQfyzBUsewaC+HdY3ks0tVlWeypxInyvLMP0rGJnZXaOewGy14a5GhWvxAh8TwW2GvuVc",
+	"3PW5860TLTYtKTDhIo39rTSFseAzq8mfv3yCJCN0JoEzl4Kxrzb0iMsK7Naz+LkO+OHLP377v5c7kKEy",
+	"xg9cQEon1GZ7uKo8z0IFcc9i0Iz+ohEETohIM5Syz/gYEiKxA8btjDMPCf3OkcNCBkcO/+6+TPmM0IIv",
+	"mh0yGGHG2UQWSODVHOBztTLR2rv4A9xztRB1q8v5UxpgRZsMHyyUfM/b949PCQ8HU84llrl4IzYo+zsB",
+	"MlmqBPnCUv23gG3WXtR+W6nfqRnw0Pz1bj1//eI2+evQArUy9p+Viy7q7AEbM4pazvZ+Y7ATmNhfdBQh",
+	"zlaOGhHC1aBJljVChavHLx9797qY6KiRaF4TU2lqM52EMgkyI3KKsgefT98/R5bwFA3J8Hfev+3+5FKQ",
+	"f3u5/8dvvw+3O32279DaimhFt+abC57qBFPPoMvr72sIbux1nxG2cPdbzCQaVrO3sxdCvHdorPdW6fFK",
+	"E3f6hekjm1oblAnN/oxk+JnjuXzsUnSa1VAHZmRhzmi92UnX/9Et6u9hlnt4RaUyETtbuN764bvj43fv",
+	"Dwcfjt8e/qefY9iB+k+PM2KYMWVFztqOgYTnC9ugd/TxzfHnj28HH/aP3r85/t/ha5/4dsNsIM21MWdz",
+	"z6YThmmfnehR90yPTEgvfwZhY3R3jqMp5xeya/s4hjHgFUlUtgAi4R3nk8y4jM7SGAhL+0wFuqhBkQvb",
+	"LVKSFYHBqN3omPnwL5RIX+4FCti6f/ZE9P2Js91+c0Bssrv8DTzzRK6wTf8TeW8+W8XXM55iDK2XAz/M",
+	"e9/U/kDn13UXg3/4IY8IaP5nQoFz/px3Gj0lUe/r+XIQ9Fk+m77L61t1m/M7tRWVtRs9dSP+lH3ata0t",
+	"v3K2/Mjr7UOKObIUWbKAlLt6nW+4XK/xEy7VRODZf7+3CeeyL6V4t0X9TWBsR/j9erMIjFyHyfHR2wPf",
+	"/VFAr/udK0rYCnevDLd7fVb1oJx8fnP2+c1g//Pbo8OPB4fDGKiU2vhYknDNlOxMLDp3Ej6LwRGVIeAv",
+	"hisr3mfFBGeHp/9zdHA42D84OP788ZNrdblEQce0qOjV+6RhpqXtOEqmtTk+vzk7OD06+XR0/HHowphE",
+	"1YH9ciIbcVyUy/kF+nLraioHts5sGuMLVVNbl9h2rTf2KCTs7uwBcU2zr008YXiJos9MWJYePaiSmI2D",
+	"FMk8t131j3MlrLXt3yq87AVsxVdSbc3U2O/YNsoXiGj7o1LMM74wtNFCIsr71lNfPGr99X4Ro8VF3dFa",
+	"G2owlC3PQA4yrtPSk+y4utE2wkXht8aNm0s2u/q+nhvKa1XsubTtso26Nu/nZ7suSLWHBnOdK2h2sU7t",
+	"uyqPVfuyiF/1cVj/5GsZtW8s26x9rvovbs5v/j8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,306 @@
+package activities
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"google.golang.org/api/gmail/v1"
+	"google.golang.org/api/googleapi"
+
+	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/db"
+	"github.com/besunny/workflows/internal/store"
+)
+
+// Gmail adapts the Gmail API to the mailbox pipeline. Its activities run on
+// the gmail task queue, whose rate limit keeps the whole cluster under the
+// mailbox's quota; each call is one activity so the limit counts every call.
+type Gmail struct {
+	Service *gmail.Service
+	Store   *store.Store
+	// MarkAction is label, label_and_archive or none.
+	MarkAction string
+}
+
+// Quota units Gmail charges per call.
+const (
+	UnitsMessagesGet     = 5
+	UnitsMessagesList    = 5
+	UnitsHistoryList     = 2
+	UnitsMessagesModify  = 5
+	UnitsBatchModify     = 50
+	UnitsWatch           = 100
+	UnitsGetProfile      = 1
+	UnitsLabelsList      = 1
+	UnitsLabelsCreate    = 5
+	maxBatchModifyIDs    = 1000
+	historyPageSize      = 500
+	messagesListPageSize = 500
+)
+
+// MessageRef is a message id with its labels, as history.list reports it.
+type MessageRef struct {
+	ID     string   `json:"id"`
+	Labels []string `json:"labels,omitempty"`
+}
+
+// Profile is the mailbox's current state.
+type Profile struct {
+	EmailAddress string `json:"email_address"`
+	HistoryID    string `json:"history_id"`
+}
+
+// GetProfile returns the mailbox's current history id: where a fresh cursor
+// starts.
+func (a *Gmail) GetProfile(ctx context.Context, mailbox string) (Profile, error) {
+	p, err := a.Service.Users.GetProfile(mailbox).Context(ctx).Do()
+	if err != nil {
+		return Profile{}, gmailError("getProfile", err)
+	}
+	return Profile{EmailAddress: p.EmailAddress, HistoryID: fmt.Sprint(p.HistoryId)}, nil
+}
+
+// HistoryPageInput asks for one page of history after StartHistoryID.
+type HistoryPageInput struct {
+	Mailbox        string `json:"mailbox"`
+	StartHistoryID string `json:"start_history_id"`
+	PageToken      string `json:"page_token,omitempty"`
+}
+
+// HistoryPage is one page of messageAdded history.
+type HistoryPage struct {
+	Messages      []MessageRef `json:"messages,omitempty"`
+	NextPageToken string       `json:"next_page_token,omitempty"`
+	// LastRecordID is the id of the page's last history record: once every
+	// message of the page has a run, the cursor may move there.
+	LastRecordID string `json:"last_record_id,omitempty"`
+	// MailboxHistoryID is the mailbox's current history id.
+	MailboxHistoryID string `json:"mailbox_history_id"`
+}
+
+// ListHistory reads one page of messageAdded history. A cursor too old for
+// Gmail's history (404) is reported as ErrTypeGmailHistoryExpired.
+func (a *Gmail) ListHistory(ctx context.Context, in HistoryPageInput) (HistoryPage, error) {
+	start, err := parseHistoryID(in.StartHistoryID)
+	if err != nil {
+		return HistoryPage{}, err
+	}
+	call := a.Service.Users.History.List(in.Mailbox).StartHistoryId(start).
+		HistoryTypes("messageAdded").MaxResults(historyPageSize).Context(ctx)
+	if in.PageToken != "" {
+		call = call.PageToken(in.PageToken)
+	}
+	resp, err := call.Do()
+	if isNotFound(err) {
+		return HistoryPage{}, temporal.NewApplicationErrorWithOptions(
+			fmt.Sprintf("history of %s after %s is no longer available", in.Mailbox, in.StartHistoryID),
+			ErrTypeGmailHistoryExpired, temporal.ApplicationErrorOptions{NonRetryable: true})
+	}
+	if err != nil {
+		return HistoryPage{}, gmailError("history.list", err)
+	}
+	page := HistoryPage{NextPageToken: resp.NextPageToken, MailboxHistoryID: fmt.Sprint(resp.HistoryId)}
+	for _, h := range resp.History {
+		page.LastRecordID = fmt.Sprint(h.Id)
+		for _, added := range h.MessagesAdded {
+			if added.Message != nil {
+				page.Messages = append(page.Messages, MessageRef{ID: added.Message.Id, Labels: added.Message.LabelIds})
+			}
+		}
+	}
+	return page, nil
+}
+
+// MessagesSinceInput asks for one page of inbox messages received after a
+// time, for a full resync.
+type MessagesSinceInput struct {
+	Mailbox   string    `json:"mailbox"`
+	After     time.Time `json:"after"`
+	PageToken string    `json:"page_token,omitempty"`
+}
+
+// MessagesPage is one page of messages.list.
+type MessagesPage struct {
+	Messages      []MessageRef `json:"messages,omitempty"`
+	NextPageToken string       `json:"next_page_token,omitempty"`
+}
+
+// ListMessagesSince lists inbox messages received after in.After (drafts and
+// sent-only mail are not in the inbox, so they are skipped by the query).
+func (a *Gmail) ListMessagesSince(ctx context.Context, in MessagesSinceInput) (MessagesPage, error) {
+	q := "in:inbox"
+	if !in.After.IsZero() {
+		// Gmail's after: takes seconds; a day of overlap costs only
+		// duplicate starts, which Temporal deduplicates by workflow id.
+		q = fmt.Sprintf("in:inbox after:%d", in.After.Add(-24*time.Hour).Unix())
+	}
+	call := a.Service.Users.Messages.List(in.Mailbox).Q(q).MaxResults(messagesListPageSize).Context(ctx)
+	if in.PageToken != "" {
+		call = call.PageToken(in.PageToken)
+	}
+	resp, err := call.Do()
+	if err != nil {
+		return MessagesPage{}, gmailError("messages.list", err)
+	}
+	page := MessagesPage{NextPageToken: resp.NextPageToken}
+	for _, m := range resp.Messages {
+		page.Messages = append(page.Messages, MessageRef{ID: m.Id, Labels: []string{"INBOX"}})
+	}
+	return page, nil
+}
+
+// FetchInput names a Gmail message to store.
+type FetchInput struct {
+	Mailbox   string `json:"mailbox"`
+	MessageID string `json:"message_id"`
+}
+
+// FetchResult says whether the message had to be downloaded.
+type FetchResult struct {
+	Downloaded bool  `json:"downloaded"`
+	SizeBytes  int64 `json:"size_bytes"`
+}
+
+// FetchMessage stores the raw message (messages.get format=raw) in
+// inbound_emails. A message already stored is not downloaded again, so
+// retries and re-processing cost no quota.
+func (a *Gmail) FetchMessage(ctx context.Context, in FetchInput) (FetchResult, error) {
+	exists, err := a.Store.InboundEmailExists(ctx, in.MessageID)
+	if err != nil {
+		return FetchResult{}, fmt.Errorf("look for message %s: %w", in.MessageID, err)
+	}
+	if exists {
+		return FetchResult{}, nil
+	}
+	msg, err := a.Service.Users.Messages.Get(in.Mailbox, in.MessageID).Format("raw").Context(ctx).Do()
+	if err != nil {
+		return FetchResult{}, gmailError("messages.get", err)
+	}
+	raw, err := decodeRaw(msg.Raw)
+	if err != nil {
+		return FetchResult{}, nonRetryable(ErrTypeGmailRejected, err, "message %s: raw is not base64url", in.MessageID)
+	}
+	sum := sha256.Sum256(raw)
+	received := time.UnixMilli(msg.InternalDate).UTC()
+	if msg.InternalDate == 0 {
+		received = time.Now().UTC()
+	}
+	_, err = a.Store.InsertInboundEmail(ctx, db.InsertInboundEmailParams{
+		MessageKey: in.MessageID,
+		Source:     "gmail",
+		Mailbox:    in.Mailbox,
+		Sha256:     hex.EncodeToString(sum[:]),
+		Raw:        raw,
+		SizeBytes:  int64(len(raw)),
+		ReceivedAt: received,
+	})
+	if err != nil {
+		return FetchResult{}, fmt.Errorf("store message %s: %w", in.MessageID, err)
+	}
+	return FetchResult{Downloaded: true, SizeBytes: int64(len(raw))}, nil
+}
+
+func decodeRaw(s string) ([]byte, error) {
+	if b, err := base64.URLEncoding.DecodeString(s); err == nil {
+		return b, nil
+	}
+	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+}
+
+// EnsureLabel returns the id of the label called name, creating it if the
+// mailbox has none.
+func (a *Gmail) EnsureLabel(ctx context.Context, mailbox, name string) (string, error) {
+	find := func() (string, error) {
+		resp, err := a.Service.Users.Labels.List(mailbox).Context(ctx).Do()
+		if err != nil {
+			return "", gmailError("labels.list", err)
+		}
+		for _, l := range resp.Labels {
+			if strings.EqualFold(l.Name, name) {
+				return l.Id, nil
+			}
+		}
+		return "", nil
+	}
+	if id, err := find(); err != nil || id != "" {
+		return id, err
+	}
+	l, err := a.Service.Users.Labels.Create(mailbox, &gmail.Label{
+		Name: name, LabelListVisibility: "labelShow", MessageListVisibility: "show",
+	}).Context(ctx).Do()
+	var gerr *googleapi.Error
+	if errors.As(err, &gerr) && gerr.Code == http.StatusConflict {
+		// Created concurrently by another run: use that one.
+		return find()
+	}
+	if err != nil {
+		return "", gmailError("labels.create", err)
+	}
+	return l.Id, nil
+}
+
+// MarkInput asks to mark the mailbox's processed messages.
+type MarkInput struct {
+	Mailbox string `json:"mailbox"`
+	LabelID string `json:"label_id"`
+}
+
+// MarkProcessed labels (and marks read, and with label_and_archive archives)
+// up to 1000 messages of the mailbox that reached a terminal status, in one
+// messages.batchModify call (50 quota units, versus 5 per message one by
+// one), and records them as marked. It returns how many it marked.
+func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
+	keys, err := a.Store.ListUnmarkedMessages(ctx, db.ListUnmarkedMessagesParams{Mailbox: in.Mailbox, MaxRows: maxBatchModifyIDs})
+	if err != nil {
+		return 0, fmt.Errorf("list unmarked messages: %w", err)
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	if a.MarkAction != config.MarkNone {
+		req := &gmail.BatchModifyMessagesRequest{Ids: keys, AddLabelIds: []string{in.LabelID}, RemoveLabelIds: []string{"UNREAD"}}
+		if a.MarkAction == config.MarkLabelAndArchive {
+			req.RemoveLabelIds = append(req.RemoveLabelIds, "INBOX")
+		}
+		if err := a.Service.Users.Messages.BatchModify(in.Mailbox, req).Context(ctx).Do(); err != nil {
+			return 0, gmailError("messages.batchModify", err)
+		}
+	}
+	if err := a.Store.SetMessagesMarked(ctx, keys); err != nil {
+		return 0, fmt.Errorf("record marks: %w", err)
+	}
+	return len(keys), nil
+}
+
+// WatchResult is what users.watch answered.
+type WatchResult struct {
+	HistoryID  string    `json:"history_id"`
+	Expiration time.Time `json:"expiration"`
+}
+
+// Watch (re)starts push notifications of the mailbox's INBOX to topic.
+func (a *Gmail) Watch(ctx context.Context, mailbox, topic string) (WatchResult, error) {
+	resp, err := a.Service.Users.Watch(mailbox, &gmail.WatchRequest{
+		TopicName: topic, LabelIds: []string{"INBOX"}, LabelFilterBehavior: "include",
+	}).Context(ctx).Do()
+	if err != nil {
+		return WatchResult{}, gmailError("watch", err)
+	}
+	return WatchResult{HistoryID: fmt.Sprint(resp.HistoryId), Expiration: time.UnixMilli(resp.Expiration).UTC()}, nil
+}
+
+func parseHistoryID(s string) (uint64, error) {
+	var id uint64
+	if _, err := fmt.Sscan(s, &id); err != nil || id == 0 {
+		return 0, nonRetryable(ErrTypeInvalidInput, err, "history id %q is not a positive number", s)
+	}
+	return id, nil
+}

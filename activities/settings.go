@@ -1,0 +1,23 @@
+package activities
+
+import (
+	"context"
+	"time"
+)
+
+// MailboxSettings are the worker's Gmail settings, read by each mailbox run
+// at its start, so a changed setting applies from the next run on.
+type MailboxSettings struct {
+	PollInterval   time.Duration `json:"poll_interval"`
+	MaxInFlight    int           `json:"max_in_flight"`
+	MarkAction     string        `json:"mark_action"`
+	ProcessedLabel string        `json:"processed_label"`
+	PubSubTopic    string        `json:"pubsub_topic,omitempty"`
+	// InboundMailbox is the master mailbox this worker serves.
+	InboundMailbox string `json:"inbound_mailbox"`
+}
+
+// Settings returns the mailbox settings this worker was configured with.
+func (a *Mailboxes) Settings(context.Context) (MailboxSettings, error) {
+	return a.Config, nil
+}

@@ -1,0 +1,489 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/besunny/workflows/activities"
+	"github.com/besunny/workflows/internal/config"
+)
+
+// Signals of MailboxWorkflow.
+const (
+	// PushSignal pokes the mailbox after a Gmail push notification.
+	PushSignal = "push"
+	// SyncNowSignal asks for an immediate sync (operators, the API).
+	SyncNowSignal = "sync-now"
+)
+
+// GmailTaskQueue is the task queue of every Gmail call. Its worker's
+// activity rate keeps the whole cluster under the mailbox's Gmail quota.
+const GmailTaskQueue = "gmail"
+
+// markBatch is how many finished messages trigger a batched mark.
+const markBatch = 100
+
+// recentIDs bounds the run's memory of started message ids, which only
+// saves pointless duplicate starts (Temporal rejects them anyway).
+const recentIDs = 5000
+
+// MailboxInput starts (or continues) the workflow of one mailbox.
+type MailboxInput struct {
+	Address string `json:"address"`
+	// Carried is the state of the previous run after continue-as-new.
+	Carried *MailboxStatus `json:"carried,omitempty"`
+}
+
+// PushNotice is the payload of PushSignal.
+type PushNotice struct {
+	HistoryID string    `json:"history_id"`
+	At        time.Time `json:"at"`
+}
+
+// MailboxStatus answers the status query, and is what continue-as-new
+// carries to the next run.
+type MailboxStatus struct {
+	Address    string     `json:"address"`
+	Cursor     string     `json:"cursor"`
+	LabelID    string     `json:"label_id,omitempty"`
+	LastPush   *time.Time `json:"last_push,omitempty"`
+	LastPoll   *time.Time `json:"last_poll,omitempty"`
+	LastSync   *time.Time `json:"last_sync,omitempty"`
+	LastResync *time.Time `json:"last_resync,omitempty"`
+	Resyncs    int        `json:"resyncs"`
+	// MessagesSeen counts message ids read from history; MessagesStarted the
+	// runs started for them; Duplicates ids that already had a run; Skipped
+	// drafts and sent mail.
+	MessagesSeen    int64  `json:"messages_seen"`
+	MessagesStarted int64  `json:"messages_started"`
+	Duplicates      int64  `json:"duplicates"`
+	Skipped         int64  `json:"skipped"`
+	MessagesMarked  int64  `json:"messages_marked"`
+	InFlight        int    `json:"in_flight"`
+	LastError       string `json:"last_error,omitempty"`
+	// Runs counts the workflow's runs (continue-as-new).
+	Runs int `json:"runs"`
+	// WakePending carries a push or sync-now that arrived while the previous
+	// run was finishing.
+	WakePending bool `json:"wake_pending,omitempty"`
+}
+
+// MailboxWorkflow is the one reader of a Gmail mailbox and the only writer of
+// its history cursor. It wakes on a push, a sync-now signal or its poll timer
+// (push never disables polling: pushes can be dropped), reads every page of
+// history since the cursor, starts a ProcessEmailWorkflow per new message
+// (bounded in flight) and moves the cursor only past messages that have a
+// run. A cursor too old for Gmail triggers a full resync. Finished messages
+// are marked in the mailbox in batches.
+func MailboxWorkflow(ctx workflow.Context, in MailboxInput) error {
+	m, err := newMailbox(ctx, in)
+	if err != nil {
+		return err
+	}
+	return m.run(ctx)
+}
+
+type mailbox struct {
+	st       MailboxStatus
+	settings activities.MailboxSettings
+	log      log.Logger
+	push     workflow.ReceiveChannel
+	syncNow  workflow.ReceiveChannel
+	// started remembers recent message ids (oldest first) to skip repeats.
+	started        []string
+	startedSet     map[string]bool
+	pendingStarts  int
+	unmarkedFinish int
+}
+
+func newMailbox(ctx workflow.Context, in MailboxInput) (*mailbox, error) {
+	if in.Address == "" {
+		return nil, temporal.NewNonRetryableApplicationError("address is required", ErrTypeBadWorkflowInput, nil)
+	}
+	m := &mailbox{
+		st:         MailboxStatus{Address: in.Address},
+		log:        log.With(workflow.GetLogger(ctx), "mailbox", in.Address),
+		push:       workflow.GetSignalChannel(ctx, PushSignal),
+		syncNow:    workflow.GetSignalChannel(ctx, SyncNowSignal),
+		startedSet: map[string]bool{},
+	}
+	if in.Carried != nil {
+		m.st = *in.Carried
+		m.st.InFlight = 0
+	}
+	m.st.Runs++
+	if err := workflow.SetQueryHandler(ctx, StatusQuery, func() (MailboxStatus, error) { return m.st, nil }); err != nil {
+		return nil, fmt.Errorf("register status query: %w", err)
+	}
+	return m, nil
+}
+
+func (m *mailbox) run(ctx workflow.Context) error {
+	var mb *activities.Mailboxes
+	local := withDBSteps(ctx)
+	if err := workflow.ExecuteLocalActivity(local, mb.Settings).Get(ctx, &m.settings); err != nil {
+		return fmt.Errorf("load settings: %w", err)
+	}
+	if m.st.Cursor == "" {
+		var stored activities.MailboxState
+		if err := workflow.ExecuteLocalActivity(local, mb.LoadMailbox, m.st.Address).Get(ctx, &stored); err != nil {
+			return fmt.Errorf("load mailbox: %w", err)
+		}
+		m.st.Cursor = stored.HistoryID
+	}
+	if m.st.Cursor == "" {
+		// A new mailbox starts from now: mail already in it is not ours to
+		// import (operators can resync with a date if they want it).
+		p, err := m.profile(ctx)
+		if err != nil {
+			return err
+		}
+		m.saveCursor(ctx, p.HistoryID)
+	}
+	if m.settings.MarkAction != config.MarkNone && m.st.LabelID == "" {
+		if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).EnsureLabel, m.st.Address, m.settings.ProcessedLabel).Get(ctx, &m.st.LabelID); err != nil {
+			m.fail("ensure label", err)
+		}
+	}
+
+	reason := "start"
+	if m.st.WakePending {
+		reason, m.st.WakePending = "carried wake", false
+	}
+	for {
+		m.sync(ctx, reason)
+		if m.unmarkedFinish >= markBatch {
+			m.flushMarks(ctx)
+		}
+		workflow.SetCurrentDetails(ctx, m.details())
+		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			return m.continueAsNew(ctx)
+		}
+		reason = m.wait(ctx)
+	}
+}
+
+// wait blocks until a push, a sync-now or the poll timer. Meanwhile it marks
+// finished messages a few seconds after they finish.
+func (m *mailbox) wait(ctx workflow.Context) string {
+	for {
+		if m.coalesceSignals(ctx) {
+			return "signal"
+		}
+		timerCtx, cancel := workflow.WithCancel(ctx)
+		reason := ""
+		sel := workflow.NewSelector(ctx)
+		sel.AddFuture(workflow.NewTimer(timerCtx, m.settings.PollInterval), func(workflow.Future) {
+			now := workflow.Now(ctx)
+			m.st.LastPoll = &now
+			reason = "poll"
+		})
+		sel.AddReceive(m.push, func(c workflow.ReceiveChannel, _ bool) {
+			m.receivePush(ctx, c)
+			reason = "push"
+		})
+		sel.AddReceive(m.syncNow, func(c workflow.ReceiveChannel, _ bool) {
+			c.Receive(ctx, nil)
+			reason = "sync-now"
+		})
+		if m.st.InFlight > 0 || m.unmarkedFinish > 0 {
+			sel.AddFuture(workflow.NewTimer(timerCtx, 5*time.Second), func(workflow.Future) {})
+		}
+		sel.Select(ctx)
+		cancel()
+		if reason != "" {
+			return reason
+		}
+		if m.unmarkedFinish > 0 {
+			m.flushMarks(ctx)
+		}
+	}
+}
+
+// coalesceSignals consumes every pending push and sync-now at once: one sync
+// covers them all.
+func (m *mailbox) coalesceSignals(ctx workflow.Context) bool {
+	got := false
+	for m.push.ReceiveAsync(nil) {
+		now := workflow.Now(ctx)
+		m.st.LastPush = &now
+		got = true
+	}
+	for m.syncNow.ReceiveAsync(nil) {
+		got = true
+	}
+	return got
+}
+
+func (m *mailbox) receivePush(ctx workflow.Context, c workflow.ReceiveChannel) {
+	var n PushNotice
+	c.Receive(ctx, &n)
+	now := workflow.Now(ctx)
+	m.st.LastPush = &now
+}
+
+// sync reads every page of history after the cursor and starts a run for
+// each new message. The cursor moves page by page, each time only after
+// every message of the page has a run.
+func (m *mailbox) sync(ctx workflow.Context, reason string) {
+	now := workflow.Now(ctx)
+	m.st.LastSync = &now
+	m.recordActivity(ctx, reason)
+	token := ""
+	for {
+		var page activities.HistoryPage
+		in := activities.HistoryPageInput{Mailbox: m.st.Address, StartHistoryID: m.st.Cursor, PageToken: token}
+		err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).ListHistory, in).Get(ctx, &page)
+		if isApplicationError(err, activities.ErrTypeGmailHistoryExpired) {
+			m.resync(ctx)
+			return
+		}
+		if err != nil {
+			m.fail("history.list", err)
+			return
+		}
+		for _, msg := range page.Messages {
+			m.consider(ctx, msg)
+		}
+		// The cursor may pass this page only once all its runs exist.
+		_ = workflow.Await(ctx, func() bool { return m.pendingStarts == 0 })
+		next := page.LastRecordID
+		if page.NextPageToken == "" || next == "" {
+			next = page.MailboxHistoryID
+		}
+		if next != "" && next != m.st.Cursor {
+			m.saveCursor(ctx, next)
+		}
+		if m.unmarkedFinish >= markBatch {
+			m.flushMarks(ctx)
+		}
+		if page.NextPageToken == "" || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			return
+		}
+		token = page.NextPageToken
+	}
+}
+
+// resync recovers from a cursor Gmail no longer keeps: list the inbox since
+// the newest message we stored, then continue from a fresh cursor. The fresh
+// cursor is read first, so mail arriving during the listing is not missed
+// (anything seen twice is deduplicated by workflow id).
+func (m *mailbox) resync(ctx workflow.Context) {
+	var mb *activities.Mailboxes
+	now := workflow.Now(ctx)
+	m.st.LastResync = &now
+	m.st.Resyncs++
+	m.log.Warn("history cursor expired; resyncing the mailbox", "cursor", m.st.Cursor)
+	var since *time.Time
+	if err := workflow.ExecuteLocalActivity(withDBSteps(ctx), mb.NewestMessageAt, m.st.Address).Get(ctx, &since); err != nil {
+		m.fail("resync start", err)
+		return
+	}
+	fresh, err := m.profile(ctx)
+	if err != nil {
+		return
+	}
+	in := activities.MessagesSinceInput{Mailbox: m.st.Address}
+	if since != nil {
+		in.After = *since
+	}
+	for {
+		var page activities.MessagesPage
+		if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).ListMessagesSince, in).Get(ctx, &page); err != nil {
+			m.fail("messages.list", err)
+			return
+		}
+		for _, msg := range page.Messages {
+			m.consider(ctx, msg)
+		}
+		if page.NextPageToken == "" {
+			break
+		}
+		in.PageToken = page.NextPageToken
+	}
+	_ = workflow.Await(ctx, func() bool { return m.pendingStarts == 0 })
+	m.saveCursor(ctx, fresh.HistoryID)
+	m.recordActivity(ctx, "resync")
+}
+
+// consider starts a ProcessEmailWorkflow for msg unless it is a draft, sent
+// mail, or already has a run, waiting while too many runs are in flight.
+func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef) {
+	m.st.MessagesSeen++
+	if slices.Contains(msg.Labels, "DRAFT") || (slices.Contains(msg.Labels, "SENT") && !slices.Contains(msg.Labels, "INBOX")) {
+		m.st.Skipped++
+		return
+	}
+	if m.startedSet[msg.ID] {
+		m.st.Duplicates++
+		return
+	}
+	_ = workflow.Await(ctx, func() bool { return m.st.InFlight < m.settings.MaxInFlight })
+	m.remember(msg.ID)
+	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            EmailWorkflowID(msg.ID, 1),
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		// The message's run outlives this one: continue-as-new or a mailbox
+		// restart must never cancel a message half-way.
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrSource.ValueSet("gmail"),
+			AttrGmailMessageID.ValueSet(msg.ID),
+			AttrMailbox.ValueSet(m.st.Address),
+			AttrStatus.ValueSet(StatusPending),
+		),
+	})
+	fut := workflow.ExecuteChildWorkflow(child, ProcessEmailWorkflow, ProcessEmailInput{
+		MessageKey: msg.ID, Source: "gmail", Mailbox: m.st.Address,
+	})
+	m.st.InFlight++
+	m.pendingStarts++
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		defer func() { m.st.InFlight-- }()
+		err := fut.GetChildWorkflowExecution().Get(gctx, nil)
+		m.pendingStarts--
+		var dup *temporal.ChildWorkflowExecutionAlreadyStartedError
+		switch {
+		case errors.As(err, &dup):
+			m.st.Duplicates++
+			return
+		case err != nil:
+			m.fail("start run for "+msg.ID, err)
+			return
+		}
+		m.st.MessagesStarted++
+		// A run that fails (rather than recording a terminal status) has
+		// nothing to mark; the mark step finds finished ones in the store.
+		_ = fut.Get(gctx, nil)
+		m.unmarkedFinish++
+	})
+}
+
+func (m *mailbox) remember(id string) {
+	m.started = append(m.started, id)
+	m.startedSet[id] = true
+	if len(m.started) > recentIDs {
+		delete(m.startedSet, m.started[0])
+		m.started = m.started[1:]
+	}
+}
+
+// flushMarks labels finished messages in the mailbox, up to 1000 per call.
+func (m *mailbox) flushMarks(ctx workflow.Context) {
+	if m.settings.MarkAction == config.MarkNone || m.st.LabelID == "" {
+		m.unmarkedFinish = 0
+		return
+	}
+	for {
+		var n int
+		in := activities.MarkInput{Mailbox: m.st.Address, LabelID: m.st.LabelID}
+		if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).MarkProcessed, in).Get(ctx, &n); err != nil {
+			m.fail("mark processed", err)
+			return
+		}
+		m.st.MessagesMarked += int64(n)
+		if n < 1000 {
+			m.unmarkedFinish = 0
+			return
+		}
+	}
+}
+
+func (m *mailbox) profile(ctx workflow.Context) (activities.Profile, error) {
+	var p activities.Profile
+	err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).GetProfile, m.st.Address).Get(ctx, &p)
+	if err != nil {
+		m.fail("getProfile", err)
+	}
+	return p, err
+}
+
+func (m *mailbox) saveCursor(ctx workflow.Context, historyID string) {
+	var mb *activities.Mailboxes
+	in := activities.CursorInput{Address: m.st.Address, HistoryID: historyID}
+	if err := workflow.ExecuteLocalActivity(withDBSteps(ctx), mb.SaveCursor, in).Get(ctx, nil); err != nil {
+		m.fail("save cursor", err)
+		return
+	}
+	m.st.Cursor = historyID
+}
+
+func (m *mailbox) recordActivity(ctx workflow.Context, reason string) {
+	var mb *activities.Mailboxes
+	in := activities.ActivityInput{Address: m.st.Address}
+	switch reason {
+	case "push":
+		in.PushAt = m.st.LastPush
+	case "poll":
+		in.PollAt = m.st.LastPoll
+	case "resync":
+		in.ResyncAt = m.st.LastResync
+	default:
+		return
+	}
+	if err := workflow.ExecuteLocalActivity(withDBSteps(ctx), mb.RecordActivity, in).Get(ctx, nil); err != nil {
+		m.fail("record activity", err)
+	}
+}
+
+// fail records an error for the status query; the next wake tries again.
+func (m *mailbox) fail(step string, err error) {
+	m.st.LastError = fmt.Sprintf("%s: %v", step, err)
+	m.log.Error("mailbox step failed", "step", step, "error", err)
+}
+
+// continueAsNew waits for the runs in flight (their completion is what
+// triggers marking), marks them, carries pending signals over and starts the
+// next run with the state.
+func (m *mailbox) continueAsNew(ctx workflow.Context) error {
+	_ = workflow.Await(ctx, func() bool { return m.st.InFlight == 0 && workflow.AllHandlersFinished(ctx) })
+	if m.unmarkedFinish > 0 {
+		m.flushMarks(ctx)
+	}
+	m.st.WakePending = m.coalesceSignals(ctx)
+	carried := m.st
+	m.log.Info("continuing as new", "cursor", carried.Cursor, "runs", carried.Runs)
+	return workflow.NewContinueAsNewError(ctx, MailboxWorkflow, MailboxInput{Address: m.st.Address, Carried: &carried})
+}
+
+func (m *mailbox) details() string {
+	s := fmt.Sprintf("cursor %s · %d seen · %d started · %d in flight · %d marked", m.st.Cursor, m.st.MessagesSeen, m.st.MessagesStarted, m.st.InFlight, m.st.MessagesMarked)
+	if m.st.LastResync != nil {
+		s += fmt.Sprintf(" · %d resyncs, last %s", m.st.Resyncs, m.st.LastResync.Format(time.RFC3339))
+	}
+	if m.st.LastError != "" {
+		s += "\n\nlast error: " + m.st.LastError
+	}
+	return s
+}
+
+// gmailCtx runs Gmail calls on the rate-limited gmail task queue. Rate limits
+// and outages are retried until they pass; a rejected request is not.
+func gmailCtx(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           GmailTaskQueue,
+		StartToCloseTimeout: 2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+			NonRetryableErrorTypes: []string{
+				activities.ErrTypeGmailRejected,
+				activities.ErrTypeGmailHistoryExpired,
+				activities.ErrTypeInvalidInput,
+			},
+		},
+	})
+}
+
+func isApplicationError(err error, errType string) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == errType
+}

@@ -1,0 +1,44 @@
+package workflows
+
+import (
+	"strings"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+)
+
+// Start options live next to the ids so that every starter of a workflow —
+// the API, the worker, a webhook — means the same workflow with the same
+// policies.
+
+// EmailStartOptions starts a ProcessEmailWorkflow once per id: a second start
+// (running or finished) is rejected by Temporal, which the starters treat as
+// "already done".
+func EmailStartOptions(taskQueue, workflowID, source string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                       workflowID,
+		TaskQueue:                taskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrSource.ValueSet(source),
+			AttrStatus.ValueSet(StatusPending),
+		),
+	}
+}
+
+// MailboxStartOptions starts the mailbox's one workflow, or finds it running.
+// A mailbox workflow that ended (terminated by an operator) may start again.
+func MailboxStartOptions(taskQueue, address string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                       MailboxWorkflowID(address),
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrMailbox.ValueSet(strings.ToLower(address)),
+			AttrSource.ValueSet("gmail"),
+		),
+	}
+}
