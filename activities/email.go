@@ -136,6 +136,9 @@ type StoredDocument struct {
 	Username   string `json:"username"`
 	// Created is false when the document already existed and was updated.
 	Created bool `json:"created"`
+	// ClassifyRevision names the version to classify; it grows only when
+	// the content changed.
+	ClassifyRevision int `json:"classify_revision"`
 }
 
 // StoreDocuments writes one document per recipient from the parsed message,
@@ -192,7 +195,10 @@ func (a *Email) StoreDocuments(ctx context.Context, in StoreDocumentsInput) ([]S
 			if err := storeLinks(ctx, q, row.ID, links); err != nil {
 				return fmt.Errorf("store Drive links of %s: %w", row.ID, err)
 			}
-			out = append(out, StoredDocument{DocumentID: row.ID.String(), UserID: r.UserID, Username: r.Username, Created: row.Inserted})
+			out = append(out, StoredDocument{
+				DocumentID: row.ID.String(), UserID: r.UserID, Username: r.Username,
+				Created: row.Inserted, ClassifyRevision: int(row.ClassifyRevision),
+			})
 		}
 		return nil
 	})

@@ -33,3 +33,14 @@ func IsEmailWorkflowID(id string) bool { return strings.HasPrefix(id, "email/") 
 
 // MailboxWorkflowID is the id of the MailboxWorkflow reading address.
 func MailboxWorkflowID(address string) string { return "mailbox/" + strings.ToLower(address) }
+
+// ClassifyWorkflowID is the id of the classification of a document's
+// revision: each revision is classified once.
+func ClassifyWorkflowID(documentID string, revision int) string {
+	return fmt.Sprintf("classify/%s/%d", documentID, revision)
+}
+
+// OnboardWorkflowID is the id of a project's revision-th onboarding.
+func OnboardWorkflowID(projectID string, revision int) string {
+	return fmt.Sprintf("onboard/%s/%d", projectID, revision)
+}

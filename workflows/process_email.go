@@ -48,7 +48,8 @@ type ProcessEmailInput struct {
 // EmailStatus is the answer to the status query and the workflow's result.
 type EmailStatus struct {
 	MessageKey string `json:"message_key"`
-	// Stage is where the run is: parsing, resolving, storing, recording, done.
+	// Stage is where the run is: fetching, parsing, resolving, storing,
+	// classifying, recording, done.
 	Stage string `json:"stage"`
 	// Status is pending until the run records a terminal status.
 	Status           string                      `json:"status"`
@@ -168,6 +169,13 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 		})
 	}
 	p.upsertAttrs(ctx, AttrDocumentID.ValueSet(docIDs))
+
+	p.status.Stage = "classifying"
+	revs := make([]DocumentRevision, 0, len(docs))
+	for _, d := range docs {
+		revs = append(revs, DocumentRevision{DocumentID: d.DocumentID, Revision: d.ClassifyRevision})
+	}
+	startClassifications(ctx, revs)
 	return p.finish(ctx, StatusProcessed, "", rows)
 }
 

@@ -27,6 +27,14 @@ func TestProcessEmail(t *testing.T) { suite.Run(t, new(processEmailSuite)) }
 func (s *processEmailSuite) SetupTest() {
 	s.env = s.NewTestWorkflowEnvironment()
 	s.env.RegisterActivity(s.ea)
+	s.env.RegisterWorkflow(ClassifyDocumentWorkflow)
+}
+
+// expectClassification asserts that the document's revision is handed to
+// classification.
+func (s *processEmailSuite) expectClassification(documentID string, revision int) {
+	s.env.OnWorkflow(ClassifyDocumentWorkflow, mock.Anything, ClassifyInput{DocumentID: documentID, Revision: revision}).
+		Return(ClassifyResult{}, nil).Once()
 }
 
 func (s *processEmailSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
@@ -59,7 +67,8 @@ func (s *processEmailSuite) TestMessageForAKnownUserIsProcessed() {
 	s.env.OnActivity(s.ea.ParseEmail, mock.Anything, key).Return(activities.ParseResult{Subject: "Hi", Sender: "pat@x", Usernames: []string{"alice"}}, nil)
 	s.env.OnActivity(s.ea.ResolveRecipients, mock.Anything, []string{"alice"}).Return([]activities.Recipient{{Username: "alice", UserID: "u1"}}, nil)
 	s.env.OnActivity(s.ea.StoreDocuments, mock.Anything, activities.StoreDocumentsInput{MessageKey: key, Recipients: []activities.Recipient{{Username: "alice", UserID: "u1"}}}).
-		Return([]activities.StoredDocument{{DocumentID: "d1", UserID: "u1", Username: "alice", Created: true}}, nil)
+		Return([]activities.StoredDocument{{DocumentID: "d1", UserID: "u1", Username: "alice", Created: true, ClassifyRevision: 1}}, nil)
+	s.expectClassification("d1", 1)
 	outcome := s.expectOutcome()
 
 	out := s.run()
@@ -74,7 +83,8 @@ func (s *processEmailSuite) TestMessageForAKnownUserIsProcessed() {
 func (s *processEmailSuite) TestKnownAndUnknownRecipientsAreBothLogged() {
 	s.env.OnActivity(s.ea.ParseEmail, mock.Anything, key).Return(activities.ParseResult{Usernames: []string{"alice", "ghost"}}, nil)
 	s.env.OnActivity(s.ea.ResolveRecipients, mock.Anything, mock.Anything).Return([]activities.Recipient{{Username: "alice", UserID: "u1"}, {Username: "ghost"}}, nil)
-	s.env.OnActivity(s.ea.StoreDocuments, mock.Anything, mock.Anything).Return([]activities.StoredDocument{{DocumentID: "d1", UserID: "u1", Username: "alice"}}, nil)
+	s.env.OnActivity(s.ea.StoreDocuments, mock.Anything, mock.Anything).Return([]activities.StoredDocument{{DocumentID: "d1", UserID: "u1", Username: "alice", ClassifyRevision: 3}}, nil)
+	s.expectClassification("d1", 3)
 	outcome := s.expectOutcome()
 
 	out := s.run()
@@ -128,7 +138,8 @@ func (s *processEmailSuite) TestTransientDatabaseErrorsAreRetriedUntilTheyPass()
 	s.env.OnActivity(s.ea.ParseEmail, mock.Anything, key).Return(activities.ParseResult{Usernames: []string{"alice"}}, nil)
 	s.env.OnActivity(s.ea.ResolveRecipients, mock.Anything, mock.Anything).Return(nil, errors.New("connection refused")).Times(3)
 	s.env.OnActivity(s.ea.ResolveRecipients, mock.Anything, mock.Anything).Return([]activities.Recipient{{Username: "alice", UserID: "u1"}}, nil).Once()
-	s.env.OnActivity(s.ea.StoreDocuments, mock.Anything, mock.Anything).Return([]activities.StoredDocument{{DocumentID: "d1", UserID: "u1", Username: "alice"}}, nil)
+	s.env.OnActivity(s.ea.StoreDocuments, mock.Anything, mock.Anything).Return([]activities.StoredDocument{{DocumentID: "d1", UserID: "u1", Username: "alice", ClassifyRevision: 1}}, nil)
+	s.expectClassification("d1", 1)
 	s.expectOutcome()
 
 	out := s.run()
@@ -169,7 +180,8 @@ func (s *processEmailSuite) TestStatusQueryShowsProgressMidRun() {
 	s.env.OnActivity(s.ea.ParseEmail, mock.Anything, key).Return(activities.ParseResult{Subject: "Hi", Usernames: []string{"alice"}}, nil)
 	s.env.OnActivity(s.ea.ResolveRecipients, mock.Anything, mock.Anything).
 		After(time.Minute).Return([]activities.Recipient{{Username: "alice", UserID: "u1"}}, nil)
-	s.env.OnActivity(s.ea.StoreDocuments, mock.Anything, mock.Anything).Return([]activities.StoredDocument{{DocumentID: "d1", UserID: "u1", Username: "alice"}}, nil)
+	s.env.OnActivity(s.ea.StoreDocuments, mock.Anything, mock.Anything).Return([]activities.StoredDocument{{DocumentID: "d1", UserID: "u1", Username: "alice", ClassifyRevision: 1}}, nil)
+	s.expectClassification("d1", 1)
 	s.expectOutcome()
 	queried := false
 	s.env.RegisterDelayedCallback(func() {

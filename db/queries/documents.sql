@@ -1,24 +1,33 @@
 -- name: UpsertDocument :one
 -- The unique (owner, source, source_id) key makes this safe to repeat: a retry
--- or a re-processed message updates the document in place.
+-- or a re-processed message updates the document in place. The classify
+-- revision grows only when what a classifier reads changed, so repeating the
+-- same write never classifies twice.
 INSERT INTO documents (owner_id, source, source_id, type, title, author, content, metadata, received_at)
 VALUES (@owner_id, @source, @source_id, @type, @title, @author, @content, @metadata, @received_at)
 ON CONFLICT (owner_id, source, source_id) DO UPDATE
-SET type        = EXCLUDED.type,
-    title       = EXCLUDED.title,
-    author      = EXCLUDED.author,
-    content     = EXCLUDED.content,
-    metadata    = EXCLUDED.metadata,
-    received_at = EXCLUDED.received_at,
-    updated_at  = now()
-RETURNING id, (xmax = 0)::boolean AS inserted;
+SET type              = EXCLUDED.type,
+    title             = EXCLUDED.title,
+    author            = EXCLUDED.author,
+    content           = EXCLUDED.content,
+    metadata          = EXCLUDED.metadata,
+    received_at       = EXCLUDED.received_at,
+    classify_revision = documents.classify_revision
+        + CASE WHEN (documents.title, documents.author, documents.content)
+                    IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.author, EXCLUDED.content)
+               THEN 1 ELSE 0 END,
+    updated_at        = now()
+RETURNING id, classify_revision, (xmax = 0)::boolean AS inserted;
 
 -- name: ListDocumentsForOwner :many
 -- Keyset pagination, newest first: (received_at, id) of the last row seen.
+-- Optional filters: one project, or only unclassified documents.
 SELECT id, owner_id, project_id, source, source_id, type, title, author, received_at, status,
        classification_source, confidence, created_at, updated_at
 FROM documents
 WHERE owner_id = @owner_id
+  AND (sqlc.narg(project_id)::uuid IS NULL OR project_id = sqlc.narg(project_id)::uuid)
+  AND (NOT @unclassified::boolean OR project_id IS NULL)
   AND (sqlc.narg(before_received_at)::timestamptz IS NULL
        OR (received_at, id) < (sqlc.narg(before_received_at)::timestamptz, sqlc.narg(before_id)::uuid))
 ORDER BY received_at DESC, id DESC

@@ -26,7 +26,10 @@ func (s *Server) ListDocuments(c echo.Context, params apigen.ListDocumentsParams
 	if params.Limit != nil {
 		limit = min(max(*params.Limit, 1), 200)
 	}
-	q := db.ListDocumentsForOwnerParams{OwnerID: p.UserID, MaxRows: int32(limit + 1)}
+	q := db.ListDocumentsForOwnerParams{OwnerID: p.UserID, MaxRows: int32(limit + 1), ProjectID: params.ProjectId}
+	if params.Unclassified != nil {
+		q.Unclassified = *params.Unclassified
+	}
 	if params.Cursor != nil {
 		at, id, err := decodeCursor(*params.Cursor)
 		if err != nil {

@@ -46,9 +46,39 @@ type Config struct {
 
 	Inbound Inbound
 
-	Google Google
-	Gmail  Gmail
+	Google   Google
+	Gmail    Gmail
+	Classify Classify
 }
+
+// Classify configures document classification.
+type Classify struct {
+	// Mode is local, openai or hybrid.
+	Mode          string // CLASSIFIER
+	OpenAIAPIKey  string // OPENAI_API_KEY
+	OpenAIBaseURL string // OPENAI_BASE_URL
+	OpenAIModel   string // OPENAI_MODEL
+	// Sure is the local confidence from which hybrid skips the LLM.
+	Sure float64 // CLASSIFY_SURE
+	// MinMargin is the top-two margin below which hybrid asks the LLM.
+	MinMargin float64 // CLASSIFY_MIN_MARGIN
+	// LLMRequestsPerSecond rate-limits the llm task queue cluster-wide.
+	LLMRequestsPerSecond float64 // LLM_REQUESTS_PER_SECOND
+}
+
+// Classifier modes.
+const (
+	ClassifierLocal  = "local"
+	ClassifierOpenAI = "openai"
+	ClassifierHybrid = "hybrid"
+)
+
+// SandboxOpenAIURL is where the local stack serves its fake OpenAI when no
+// OPENAI_API_KEY is set.
+const SandboxOpenAIURL = "http://127.0.0.1:8096/v1"
+
+// LLMSandbox reports whether the LLM path talks to the local fake.
+func (c Classify) LLMSandbox() bool { return c.OpenAIBaseURL == SandboxOpenAIURL }
 
 // Google modes.
 const (
@@ -220,6 +250,20 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		PushSubscription:    r.str("PUBSUB_SUBSCRIPTION", ""),
 	}
 
+	c.Classify = Classify{
+		Mode:                 r.str("CLASSIFIER", ClassifierLocal),
+		OpenAIAPIKey:         r.str("OPENAI_API_KEY", ""),
+		OpenAIModel:          r.str("OPENAI_MODEL", "gpt-4o-mini"),
+		Sure:                 r.float("CLASSIFY_SURE", 0.8),
+		MinMargin:            r.float("CLASSIFY_MIN_MARGIN", 0.15),
+		LLMRequestsPerSecond: r.float("LLM_REQUESTS_PER_SECOND", 5),
+	}
+	defaultLLM := "https://api.openai.com/v1"
+	if c.Classify.OpenAIAPIKey == "" && c.Env != EnvProduction {
+		defaultLLM = SandboxOpenAIURL
+	}
+	c.Classify.OpenAIBaseURL = strings.TrimRight(r.str("OPENAI_BASE_URL", defaultLLM), "/")
+
 	if c.JWT.Secret == "" && c.JWT.JWKSURL == "" && c.Env != EnvProduction {
 		c.JWT.Secret = DevJWTSecret
 	}
@@ -305,6 +349,24 @@ func (c Config) validate() []string {
 	case MarkLabel, MarkLabelAndArchive, MarkNone:
 	default:
 		p = append(p, fmt.Sprintf("GMAIL_MARK_ACTION=%q: set it to label, label_and_archive or none", c.Gmail.MarkAction))
+	}
+	switch c.Classify.Mode {
+	case ClassifierLocal:
+	case ClassifierOpenAI, ClassifierHybrid:
+		if c.Env == EnvProduction && c.Classify.OpenAIAPIKey == "" {
+			p = append(p, fmt.Sprintf("CLASSIFIER=%s needs OPENAI_API_KEY (or CLASSIFIER=local)", c.Classify.Mode))
+		}
+	default:
+		p = append(p, fmt.Sprintf("CLASSIFIER=%q: set it to local, openai or hybrid", c.Classify.Mode))
+	}
+	if c.Classify.Sure <= 0 || c.Classify.Sure > 1 {
+		p = append(p, "CLASSIFY_SURE must be in (0, 1]")
+	}
+	if c.Classify.MinMargin < 0 || c.Classify.MinMargin > 1 {
+		p = append(p, "CLASSIFY_MIN_MARGIN must be in [0, 1]")
+	}
+	if c.Classify.LLMRequestsPerSecond <= 0 {
+		p = append(p, "LLM_REQUESTS_PER_SECOND must be positive")
 	}
 	if c.HTTPTimeout <= 0 {
 		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")

@@ -30,7 +30,7 @@ func (q *Queries) DeleteStaleDocumentLinks(ctx context.Context, arg DeleteStaleD
 }
 
 const getDocumentForOwner = `-- name: GetDocumentForOwner :one
-SELECT id, owner_id, project_id, source, source_id, type, title, author, content, metadata, received_at, status, status_reason, classification_source, confidence, file_id, watch_active, last_synced_at, created_at, updated_at FROM documents WHERE id = $1 AND owner_id = $2
+SELECT id, owner_id, project_id, source, source_id, type, title, author, content, metadata, received_at, status, status_reason, classification_source, confidence, file_id, watch_active, last_synced_at, created_at, updated_at, classify_revision, classified_at FROM documents WHERE id = $1 AND owner_id = $2
 `
 
 type GetDocumentForOwnerParams struct {
@@ -62,6 +62,8 @@ func (q *Queries) GetDocumentForOwner(ctx context.Context, arg GetDocumentForOwn
 		&i.LastSyncedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ClassifyRevision,
+		&i.ClassifiedAt,
 	)
 	return i, err
 }
@@ -170,14 +172,18 @@ SELECT id, owner_id, project_id, source, source_id, type, title, author, receive
        classification_source, confidence, created_at, updated_at
 FROM documents
 WHERE owner_id = $1
-  AND ($2::timestamptz IS NULL
-       OR (received_at, id) < ($2::timestamptz, $3::uuid))
+  AND ($2::uuid IS NULL OR project_id = $2::uuid)
+  AND (NOT $3::boolean OR project_id IS NULL)
+  AND ($4::timestamptz IS NULL
+       OR (received_at, id) < ($4::timestamptz, $5::uuid))
 ORDER BY received_at DESC, id DESC
-LIMIT $4
+LIMIT $6
 `
 
 type ListDocumentsForOwnerParams struct {
 	OwnerID          uuid.UUID  `json:"owner_id"`
+	ProjectID        *uuid.UUID `json:"project_id"`
+	Unclassified     bool       `json:"unclassified"`
 	BeforeReceivedAt *time.Time `json:"before_received_at"`
 	BeforeID         *uuid.UUID `json:"before_id"`
 	MaxRows          int32      `json:"max_rows"`
@@ -201,9 +207,12 @@ type ListDocumentsForOwnerRow struct {
 }
 
 // Keyset pagination, newest first: (received_at, id) of the last row seen.
+// Optional filters: one project, or only unclassified documents.
 func (q *Queries) ListDocumentsForOwner(ctx context.Context, arg ListDocumentsForOwnerParams) ([]ListDocumentsForOwnerRow, error) {
 	rows, err := q.db.Query(ctx, listDocumentsForOwner,
 		arg.OwnerID,
+		arg.ProjectID,
+		arg.Unclassified,
 		arg.BeforeReceivedAt,
 		arg.BeforeID,
 		arg.MaxRows,
@@ -245,14 +254,18 @@ const upsertDocument = `-- name: UpsertDocument :one
 INSERT INTO documents (owner_id, source, source_id, type, title, author, content, metadata, received_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (owner_id, source, source_id) DO UPDATE
-SET type        = EXCLUDED.type,
-    title       = EXCLUDED.title,
-    author      = EXCLUDED.author,
-    content     = EXCLUDED.content,
-    metadata    = EXCLUDED.metadata,
-    received_at = EXCLUDED.received_at,
-    updated_at  = now()
-RETURNING id, (xmax = 0)::boolean AS inserted
+SET type              = EXCLUDED.type,
+    title             = EXCLUDED.title,
+    author            = EXCLUDED.author,
+    content           = EXCLUDED.content,
+    metadata          = EXCLUDED.metadata,
+    received_at       = EXCLUDED.received_at,
+    classify_revision = documents.classify_revision
+        + CASE WHEN (documents.title, documents.author, documents.content)
+                    IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.author, EXCLUDED.content)
+               THEN 1 ELSE 0 END,
+    updated_at        = now()
+RETURNING id, classify_revision, (xmax = 0)::boolean AS inserted
 `
 
 type UpsertDocumentParams struct {
@@ -268,12 +281,15 @@ type UpsertDocumentParams struct {
 }
 
 type UpsertDocumentRow struct {
-	ID       uuid.UUID `json:"id"`
-	Inserted bool      `json:"inserted"`
+	ID               uuid.UUID `json:"id"`
+	ClassifyRevision int32     `json:"classify_revision"`
+	Inserted         bool      `json:"inserted"`
 }
 
 // The unique (owner, source, source_id) key makes this safe to repeat: a retry
-// or a re-processed message updates the document in place.
+// or a re-processed message updates the document in place. The classify
+// revision grows only when what a classifier reads changed, so repeating the
+// same write never classifies twice.
 func (q *Queries) UpsertDocument(ctx context.Context, arg UpsertDocumentParams) (UpsertDocumentRow, error) {
 	row := q.db.QueryRow(ctx, upsertDocument,
 		arg.OwnerID,
@@ -287,6 +303,6 @@ func (q *Queries) UpsertDocument(ctx context.Context, arg UpsertDocumentParams) 
 		arg.ReceivedAt,
 	)
 	var i UpsertDocumentRow
-	err := row.Scan(&i.ID, &i.Inserted)
+	err := row.Scan(&i.ID, &i.ClassifyRevision, &i.Inserted)
 	return i, err
 }

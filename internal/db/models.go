@@ -11,6 +11,25 @@ import (
 	"github.com/google/uuid"
 )
 
+type ClassificationDecision struct {
+	ID           uuid.UUID       `json:"id"`
+	DocumentID   uuid.UUID       `json:"document_id"`
+	Revision     int32           `json:"revision"`
+	Path         string          `json:"path"`
+	Classifier   string          `json:"classifier"`
+	ProjectID    *uuid.UUID      `json:"project_id"`
+	Confidence   float32         `json:"confidence"`
+	MatchedTags  []string        `json:"matched_tags"`
+	InferredTags []string        `json:"inferred_tags"`
+	Reason       string          `json:"reason"`
+	Candidates   json.RawMessage `json:"candidates"`
+	TokensIn     int32           `json:"tokens_in"`
+	TokensOut    int32           `json:"tokens_out"`
+	LatencyMs    int32           `json:"latency_ms"`
+	Applied      bool            `json:"applied"`
+	CreatedAt    time.Time       `json:"created_at"`
+}
+
 type Document struct {
 	ID                   uuid.UUID       `json:"id"`
 	OwnerID              uuid.UUID       `json:"owner_id"`
@@ -32,6 +51,8 @@ type Document struct {
 	LastSyncedAt         *time.Time      `json:"last_synced_at"`
 	CreatedAt            time.Time       `json:"created_at"`
 	UpdatedAt            time.Time       `json:"updated_at"`
+	ClassifyRevision     int32           `json:"classify_revision"`
+	ClassifiedAt         *time.Time      `json:"classified_at"`
 }
 
 type DocumentLink struct {
@@ -106,6 +127,10 @@ type Project struct {
 	LastClassifiedAt      *time.Time      `json:"last_classified_at"`
 	CreatedAt             time.Time       `json:"created_at"`
 	UpdatedAt             time.Time       `json:"updated_at"`
+	ProfileRevision       int64           `json:"profile_revision"`
+	OnboardingSummary     json.RawMessage `json:"onboarding_summary"`
+	OnboardRevision       int32           `json:"onboard_revision"`
+	OnboardedAt           *time.Time      `json:"onboarded_at"`
 }
 
 type User struct {

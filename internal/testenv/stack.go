@@ -23,6 +23,7 @@ import (
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/googlefake"
+	"github.com/besunny/workflows/internal/openaifake"
 	"github.com/besunny/workflows/internal/workerapp"
 )
 
@@ -39,6 +40,9 @@ type Stack struct {
 	// Google is the sandbox Google when the stack runs with
 	// GOOGLE_MODE=sandbox (nil otherwise).
 	Google *googlefake.Server
+	// OpenAI is the fake OpenAI when CLASSIFIER is openai or hybrid and
+	// env sets no OPENAI_BASE_URL (nil otherwise).
+	OpenAI *openaifake.Fake
 }
 
 // StartStack starts a Stack; env overrides settings (as environment
@@ -70,6 +74,13 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 	if values["GOOGLE_MODE"] == "sandbox" {
 		fake, values["GOOGLE_SANDBOX_URL"] = startFakeGoogle(t, values)
 	}
+	var llm *openaifake.Fake
+	if c := values["CLASSIFIER"]; (c == "openai" || c == "hybrid") && values["OPENAI_BASE_URL"] == "" {
+		llm = openaifake.New(openaifake.Options{RetryAfter: 100 * time.Millisecond})
+		srv := httptest.NewServer(llm)
+		t.Cleanup(srv.Close)
+		values["OPENAI_BASE_URL"] = srv.URL + "/v1"
+	}
 	cfg, err := config.FromLookup(func(k string) (string, bool) { v, ok := values[k]; return v, ok })
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +97,7 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 		cancel()
 		t.Fatal(err)
 	}
-	s := &Stack{Config: cfg, Base: base, DB: database, URL: cfg.PublicURL, Google: fake}
+	s := &Stack{Config: cfg, Base: base, DB: database, URL: cfg.PublicURL, Google: fake, OpenAI: llm}
 	s.ServiceToken = s.mint(t, auth.TokenSpec{Role: auth.RoleService})
 
 	var wg sync.WaitGroup

@@ -49,8 +49,12 @@ func Run(ctx context.Context, d Deps) error {
 	w := worker.New(d.Temporal, cfg.Temporal.TaskQueue, worker.Options{
 		WorkerStopTimeout: 30 * time.Second,
 	})
-	Register(w, d)
+	ca, ob := classifiers(d)
+	Register(w, d, ca, ob)
 	workers := []worker.Worker{w}
+	if usesLLM(cfg) {
+		workers = append(workers, llmWorker(d, ca, ob))
+	}
 
 	if cfg.Google.Mode != config.GoogleOff {
 		gw, err := gmailWorker(ctx, d)
@@ -90,9 +94,13 @@ func Run(ctx context.Context, d Deps) error {
 	return nil
 }
 
-// Register adds every workflow and activity to w.
-func Register(w worker.Registry, d Deps) {
+// Register adds every workflow and the activities of the main task queue to w.
+func Register(w worker.Registry, d Deps, ca *activities.Classify, ob *activities.Onboarding) {
 	cfg := d.Config
+	w.RegisterWorkflow(workflows.ClassifyDocumentWorkflow)
+	w.RegisterWorkflow(workflows.ProjectOnboardingWorkflow)
+	w.RegisterActivity(ca)
+	w.RegisterActivity(ob)
 	w.RegisterWorkflow(workflows.ProcessEmailWorkflow)
 	w.RegisterWorkflow(workflows.MailboxWorkflow)
 	w.RegisterWorkflow(workflows.RenewWatchesWorkflow)

@@ -20,6 +20,27 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for DecisionPath.
+const (
+	DecisionPathLlm    DecisionPath = "llm"
+	DecisionPathLocal  DecisionPath = "local"
+	DecisionPathManual DecisionPath = "manual"
+)
+
+// Valid indicates whether the value is a known member of the DecisionPath enum.
+func (e DecisionPath) Valid() bool {
+	switch e {
+	case DecisionPathLlm:
+		return true
+	case DecisionPathLocal:
+		return true
+	case DecisionPathManual:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DocumentClassificationSource.
 const (
 	DocumentClassificationSourceAi     DocumentClassificationSource = "ai"
@@ -227,6 +248,109 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for ProjectStatus.
+const (
+	ProjectStatusActive   ProjectStatus = "active"
+	ProjectStatusArchived ProjectStatus = "archived"
+)
+
+// Valid indicates whether the value is a known member of the ProjectStatus enum.
+func (e ProjectStatus) Valid() bool {
+	switch e {
+	case ProjectStatusActive:
+		return true
+	case ProjectStatusArchived:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProjectInputStatus.
+const (
+	ProjectInputStatusActive   ProjectInputStatus = "active"
+	ProjectInputStatusArchived ProjectInputStatus = "archived"
+)
+
+// Valid indicates whether the value is a known member of the ProjectInputStatus enum.
+func (e ProjectInputStatus) Valid() bool {
+	switch e {
+	case ProjectInputStatusActive:
+		return true
+	case ProjectInputStatusArchived:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProjectPatchStatus.
+const (
+	ProjectPatchStatusActive   ProjectPatchStatus = "active"
+	ProjectPatchStatusArchived ProjectPatchStatus = "archived"
+)
+
+// Valid indicates whether the value is a known member of the ProjectPatchStatus enum.
+func (e ProjectPatchStatus) Valid() bool {
+	switch e {
+	case ProjectPatchStatusActive:
+		return true
+	case ProjectPatchStatusArchived:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListProjectsParamsStatus.
+const (
+	ListProjectsParamsStatusActive   ListProjectsParamsStatus = "active"
+	ListProjectsParamsStatusArchived ListProjectsParamsStatus = "archived"
+)
+
+// Valid indicates whether the value is a known member of the ListProjectsParamsStatus enum.
+func (e ListProjectsParamsStatus) Valid() bool {
+	switch e {
+	case ListProjectsParamsStatusActive:
+		return true
+	case ListProjectsParamsStatusArchived:
+		return true
+	default:
+		return false
+	}
+}
+
+// AssignRequest defines model for AssignRequest.
+type AssignRequest struct {
+	ProjectId *openapi_types.UUID `json:"project_id"`
+}
+
+// Decision defines model for Decision.
+type Decision struct {
+	Applied      bool                `json:"applied"`
+	Classifier   string              `json:"classifier"`
+	Confidence   float32             `json:"confidence"`
+	CreatedAt    time.Time           `json:"created_at"`
+	Id           openapi_types.UUID  `json:"id"`
+	InferredTags []string            `json:"inferred_tags"`
+	LatencyMs    int                 `json:"latency_ms"`
+	MatchedTags  []string            `json:"matched_tags"`
+	Path         DecisionPath        `json:"path"`
+	ProjectId    *openapi_types.UUID `json:"project_id,omitempty"`
+	Reason       string              `json:"reason"`
+	Revision     int                 `json:"revision"`
+	TokensIn     int                 `json:"tokens_in"`
+	TokensOut    int                 `json:"tokens_out"`
+}
+
+// DecisionPath defines model for Decision.Path.
+type DecisionPath string
+
+// DecisionList defines model for DecisionList.
+type DecisionList struct {
+	Decisions []Decision `json:"decisions"`
+}
+
 // Document defines model for Document.
 type Document struct {
 	Author               string                       `json:"author"`
@@ -326,6 +450,14 @@ type EmailDocument struct {
 	Title                string              `json:"title"`
 }
 
+// EntityPatterns defines model for EntityPatterns.
+type EntityPatterns struct {
+	Domains      *[]string `json:"domains,omitempty"`
+	Locations    *[]string `json:"locations,omitempty"`
+	People       *[]Person `json:"people,omitempty"`
+	ProjectCodes *[]string `json:"project_codes,omitempty"`
+}
+
 // Health defines model for Health.
 type Health struct {
 	Checks *map[string]string `json:"checks,omitempty"`
@@ -369,6 +501,26 @@ type MailboxList struct {
 	Mailboxes []Mailbox `json:"mailboxes"`
 }
 
+// OnboardRequest defines model for OnboardRequest.
+type OnboardRequest struct {
+	Summary struct {
+		Contacts     *string   `json:"contacts,omitempty"`
+		Dates        *string   `json:"dates,omitempty"`
+		Deliverables *string   `json:"deliverables,omitempty"`
+		Keywords     *[]string `json:"keywords,omitempty"`
+		Locations    *string   `json:"locations,omitempty"`
+		Overview     *string   `json:"overview,omitempty"`
+		References   *string   `json:"references,omitempty"`
+	} `json:"summary"`
+}
+
+// Person defines model for Person.
+type Person struct {
+	Email *string `json:"email,omitempty"`
+	Name  string  `json:"name"`
+	Role  *string `json:"role,omitempty"`
+}
+
 // Problem defines model for Problem.
 type Problem struct {
 	Detail    *string `json:"detail,omitempty"`
@@ -391,6 +543,64 @@ type ProcessingLog struct {
 	UserId            *openapi_types.UUID `json:"user_id,omitempty"`
 	WorkflowId        string              `json:"workflow_id"`
 }
+
+// Project defines model for Project.
+type Project struct {
+	Categories            []string               `json:"categories"`
+	ClassificationSignals map[string]interface{} `json:"classification_signals"`
+	CreatedAt             time.Time              `json:"created_at"`
+	Description           string                 `json:"description"`
+	EntityPatterns        EntityPatterns         `json:"entity_patterns"`
+	Id                    openapi_types.UUID     `json:"id"`
+	LastClassifiedAt      *time.Time             `json:"last_classified_at,omitempty"`
+	Name                  string                 `json:"name"`
+	NormalizedTags        []string               `json:"normalized_tags"`
+	Notes                 string                 `json:"notes"`
+	OnboardedAt           *time.Time             `json:"onboarded_at,omitempty"`
+	ReferenceKeywords     []string               `json:"reference_keywords"`
+	Status                ProjectStatus          `json:"status"`
+	UpdatedAt             time.Time              `json:"updated_at"`
+}
+
+// ProjectStatus defines model for Project.Status.
+type ProjectStatus string
+
+// ProjectInput defines model for ProjectInput.
+type ProjectInput struct {
+	Categories            *[]string               `json:"categories,omitempty"`
+	ClassificationSignals *map[string]interface{} `json:"classification_signals,omitempty"`
+	Description           *string                 `json:"description,omitempty"`
+	EntityPatterns        *EntityPatterns         `json:"entity_patterns,omitempty"`
+	Name                  string                  `json:"name"`
+	NormalizedTags        *[]string               `json:"normalized_tags,omitempty"`
+	Notes                 *string                 `json:"notes,omitempty"`
+	ReferenceKeywords     *[]string               `json:"reference_keywords,omitempty"`
+	Status                *ProjectInputStatus     `json:"status,omitempty"`
+}
+
+// ProjectInputStatus defines model for ProjectInput.Status.
+type ProjectInputStatus string
+
+// ProjectList defines model for ProjectList.
+type ProjectList struct {
+	Projects []Project `json:"projects"`
+}
+
+// ProjectPatch defines model for ProjectPatch.
+type ProjectPatch struct {
+	Categories            *[]string               `json:"categories,omitempty"`
+	ClassificationSignals *map[string]interface{} `json:"classification_signals,omitempty"`
+	Description           *string                 `json:"description,omitempty"`
+	EntityPatterns        *EntityPatterns         `json:"entity_patterns,omitempty"`
+	Name                  *string                 `json:"name,omitempty"`
+	NormalizedTags        *[]string               `json:"normalized_tags,omitempty"`
+	Notes                 *string                 `json:"notes,omitempty"`
+	ReferenceKeywords     *[]string               `json:"reference_keywords,omitempty"`
+	Status                *ProjectPatchStatus     `json:"status,omitempty"`
+}
+
+// ProjectPatchStatus defines model for ProjectPatch.Status.
+type ProjectPatchStatus string
 
 // PubSubPush defines model for PubSubPush.
 type PubSubPush struct {
@@ -469,11 +679,24 @@ type User struct {
 	VirtualAddress *string `json:"virtual_address,omitempty"`
 }
 
+// WorkflowStarted defines model for WorkflowStarted.
+type WorkflowStarted struct {
+	StatusUrl  string  `json:"status_url"`
+	UiUrl      *string `json:"ui_url,omitempty"`
+	WorkflowId string  `json:"workflow_id"`
+}
+
 // Address defines model for Address.
 type Address = string
 
+// DocumentId defines model for DocumentId.
+type DocumentId = openapi_types.UUID
+
 // MessageKey defines model for MessageKey.
 type MessageKey = string
+
+// ProjectId defines model for ProjectId.
+type ProjectId = openapi_types.UUID
 
 // ListDocumentsParams defines parameters for ListDocuments.
 type ListDocumentsParams struct {
@@ -481,7 +704,21 @@ type ListDocumentsParams struct {
 
 	// Cursor The `next_cursor` of the previous page.
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// ProjectId Only documents classified into this project.
+	ProjectId *openapi_types.UUID `form:"project_id,omitempty" json:"project_id,omitempty"`
+
+	// Unclassified Only documents without a project (to assign by hand).
+	Unclassified *bool `form:"unclassified,omitempty" json:"unclassified,omitempty"`
 }
+
+// ListProjectsParams defines parameters for ListProjects.
+type ListProjectsParams struct {
+	Status *ListProjectsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// ListProjectsParamsStatus defines parameters for ListProjects.
+type ListProjectsParamsStatus string
 
 // ListRunsParams defines parameters for ListRuns.
 type ListRunsParams struct {
@@ -489,8 +726,20 @@ type ListRunsParams struct {
 	PageToken *string `form:"page_token,omitempty" json:"page_token,omitempty"`
 }
 
+// AssignDocumentJSONRequestBody defines body for AssignDocument for application/json ContentType.
+type AssignDocumentJSONRequestBody = AssignRequest
+
 // SetUsernameJSONRequestBody defines body for SetUsername for application/json ContentType.
 type SetUsernameJSONRequestBody = SetUsernameRequest
+
+// CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
+type CreateProjectJSONRequestBody = ProjectInput
+
+// UpdateProjectJSONRequestBody defines body for UpdateProject for application/json ContentType.
+type UpdateProjectJSONRequestBody = ProjectPatch
+
+// OnboardProjectJSONRequestBody defines body for OnboardProject for application/json ContentType.
+type OnboardProjectJSONRequestBody = OnboardRequest
 
 // GmailPushJSONRequestBody defines body for GmailPush for application/json ContentType.
 type GmailPushJSONRequestBody = PubSubPush
@@ -503,6 +752,15 @@ type ServerInterface interface {
 	// GetDocument One of the caller's documents, with its content.
 	// (GET /api/v1/documents/{id})
 	GetDocument(ctx echo.Context, id openapi_types.UUID) error
+	// AssignDocument Assign a document to a project by hand (feedback for the classifier).
+	// (POST /api/v1/documents/{id}/assign)
+	AssignDocument(ctx echo.Context, id DocumentId) error
+	// ListDecisions Every classification decision about a document, newest first.
+	// (GET /api/v1/documents/{id}/decisions)
+	ListDecisions(ctx echo.Context, id DocumentId) error
+	// ReclassifyDocument Classify a document again (also over a manual assignment).
+	// (POST /api/v1/documents/{id}/reclassify)
+	ReclassifyDocument(ctx echo.Context, id DocumentId) error
 	// IngestEmail Ingest one raw RFC 822 message (service role).
 	// (POST /api/v1/emails)
 	IngestEmail(ctx echo.Context) error
@@ -527,6 +785,24 @@ type ServerInterface interface {
 	// SetUsername Choose the username that tags the caller's virtual address.
 	// (PUT /api/v1/me/username)
 	SetUsername(ctx echo.Context) error
+	// ListProjects The caller's projects.
+	// (GET /api/v1/projects)
+	ListProjects(ctx echo.Context, params ListProjectsParams) error
+	// CreateProject Create a project.
+	// (POST /api/v1/projects)
+	CreateProject(ctx echo.Context) error
+	// DeleteProject Delete a project; its documents become unclassified.
+	// (DELETE /api/v1/projects/{id})
+	DeleteProject(ctx echo.Context, id ProjectId) error
+	// GetProject One of the caller's projects.
+	// (GET /api/v1/projects/{id})
+	GetProject(ctx echo.Context, id ProjectId) error
+	// UpdateProject Change a project; only the fields sent change.
+	// (PATCH /api/v1/projects/{id})
+	UpdateProject(ctx echo.Context, id ProjectId) error
+	// OnboardProject Derive classification hints from a project summary.
+	// (POST /api/v1/projects/{id}/onboard)
+	OnboardProject(ctx echo.Context, id ProjectId) error
 	// ListRuns The caller's recent workflow runs (service role sees all).
 	// (GET /api/v1/runs)
 	ListRuns(ctx echo.Context, params ListRunsParams) error
@@ -572,6 +848,20 @@ func (w *ServerInterfaceWrapper) ListDocuments(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
 	}
 
+	// ------------- Optional query parameter "project_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "project_id", ctx.QueryParams(), &params.ProjectId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter project_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "unclassified" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "unclassified", ctx.QueryParams(), &params.Unclassified, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unclassified: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListDocuments(ctx, params)
 	return err
@@ -590,6 +880,54 @@ func (w *ServerInterfaceWrapper) GetDocument(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetDocument(ctx, id)
+	return err
+}
+
+// AssignDocument converts echo context to params.
+func (w *ServerInterfaceWrapper) AssignDocument(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id DocumentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AssignDocument(ctx, id)
+	return err
+}
+
+// ListDecisions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDecisions(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id DocumentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDecisions(ctx, id)
+	return err
+}
+
+// ReclassifyDocument converts echo context to params.
+func (w *ServerInterfaceWrapper) ReclassifyDocument(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id DocumentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReclassifyDocument(ctx, id)
 	return err
 }
 
@@ -690,6 +1028,97 @@ func (w *ServerInterfaceWrapper) SetUsername(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.SetUsername(ctx)
+	return err
+}
+
+// ListProjects converts echo context to params.
+func (w *ServerInterfaceWrapper) ListProjects(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListProjectsParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListProjects(ctx, params)
+	return err
+}
+
+// CreateProject converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateProject(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateProject(ctx)
+	return err
+}
+
+// DeleteProject converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteProject(ctx, id)
+	return err
+}
+
+// GetProject converts echo context to params.
+func (w *ServerInterfaceWrapper) GetProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetProject(ctx, id)
+	return err
+}
+
+// UpdateProject converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateProject(ctx, id)
+	return err
+}
+
+// OnboardProject converts echo context to params.
+func (w *ServerInterfaceWrapper) OnboardProject(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.OnboardProject(ctx, id)
 	return err
 }
 
@@ -833,6 +1262,15 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/runs/:workflowId", wrapper.GetRun, options.OperationMiddlewares["getRun"]...)
 	router.GET(options.BaseURL+"/api/v1/documents", wrapper.ListDocuments, options.OperationMiddlewares["listDocuments"]...)
 	router.GET(options.BaseURL+"/api/v1/documents/:id", wrapper.GetDocument, options.OperationMiddlewares["getDocument"]...)
+	router.POST(options.BaseURL+"/api/v1/documents/:id/assign", wrapper.AssignDocument, options.OperationMiddlewares["assignDocument"]...)
+	router.POST(options.BaseURL+"/api/v1/documents/:id/reclassify", wrapper.ReclassifyDocument, options.OperationMiddlewares["reclassifyDocument"]...)
+	router.GET(options.BaseURL+"/api/v1/documents/:id/decisions", wrapper.ListDecisions, options.OperationMiddlewares["listDecisions"]...)
+	router.GET(options.BaseURL+"/api/v1/projects", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
+	router.POST(options.BaseURL+"/api/v1/projects", wrapper.CreateProject, options.OperationMiddlewares["createProject"]...)
+	router.DELETE(options.BaseURL+"/api/v1/projects/:id", wrapper.DeleteProject, options.OperationMiddlewares["deleteProject"]...)
+	router.GET(options.BaseURL+"/api/v1/projects/:id", wrapper.GetProject, options.OperationMiddlewares["getProject"]...)
+	router.PATCH(options.BaseURL+"/api/v1/projects/:id", wrapper.UpdateProject, options.OperationMiddlewares["updateProject"]...)
+	router.POST(options.BaseURL+"/api/v1/projects/:id/onboard", wrapper.OnboardProject, options.OperationMiddlewares["onboardProject"]...)
 
 }
 
@@ -841,75 +1279,96 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3FvrbhvHkn6VwuweWELGpCzL2YTGAkeWFR9lbUsr2esFTIFszhTJPhp2T/oiihEE5B32HfJgeZJFX+ZG",
-	"9pC6WApy/ggip6e7urrqq6+ritdRwmc5Z8iUjHrXUU4EmaFCYT/tp6lAaf9NUSaC5opyFvWiT1OEGaHZ",
-	"iF89k4DmXyBucCeKI2rG5ERNozhiZIZRL/JPozgS+IumAtOop4TGOJLJFGfErKEWuRkqlaBsEt3cxNEH",
-	"lJJM8L9w0SKDew4XuIhhKKdk99X3vb7e2XmZTPHK/oNDGHMBOs84SSVwAWqK8M6KXLxO0xapZ9X6dxH8",
-	"xgyWOWcSrfJOBB9lODP/JpwpZMr8S/I8owkx2+nmbsR3/5Rmb9e1uf9d4DjqRf/WrQ6q657KbjGvXbGp",
-	"nX0GKAQXsHX60wH8uPfqP8CvASkqQjO53bEq9nOZpd7yRM8K4bLseBz1vq4XoHjjTM9mRCyim/g6ygXP",
-	"USjqtl7b75KW4miGiqRE2W2SNKVGdJKd1N53ivYv8tE/MVGR025xFF/LFWrzna+8c34Tl9t7T6WVpylo",
-	"6p/aD1ThTG7S/urmi1WJEMR+ZnilBokWkouwgdc3UkmwKn8lfbHaygaIVtPgMnGUZERKOvbGNpBciwTN",
-	"SGR6ZpYmNIqjjCckM2okTNt/GGdYk6U2H2djmiJzkzCdZWSU4dJxMT0bobDDBRKF6YBYtY+5mJn/opQo",
-	"fK7oDKPAEjRtjNWapqFhueBGQYPw8BbJqtcFJkgv7yjaqvomBk2iOHIgE8VRKuglWotEZd46b53GS776",
-	"VBGlZeOMEuUm1bkRzy6DGbr/rK8Hl1FUZRhcwn0ReOAXuINSlizZKt+rqb5R/14hVFzYbPMgys23GW7D",
-	"ohrihhzn0BzOW4t538Lr3XQFUgZ8PuOT2892IniCUlI2ec8nodl8lG3BTxudBhcuPK46BxESN4FrM2x8",
-	"mRJlA6R9V8CYa5bC1hRJikLGQJQiydRqLIa3xsoho+xCxjAnglE2kduvgYwkMgXzKTI7VxFmE66zFBhX",
-	"MPIL2Ljb4qXVCeZOSest8nF8XeAlldTFZP+QMoUTB2wSWYphyJX0VxyMFsqZWbkYZer7vWqh+lwrqFKi",
-	"iYOXIIasoESOLDUPa1ozLiJRDBhXA3uehutMGBf20ZjQDNM1sw8EEtnQQG2EdocUejbn4mKc8blHuFXy",
-	"JjQDPrYWkmghjMkU6u5shJi67dexplJ7K6g0t1U746bM1e7Kg/bOHW8I1U2IWMGc1mh83yDI5wzF4Gki",
-	"ZmVxt440oeBQilzFgg2gH1L0P5BkahrQ8BSTC9mOfK3BsDb3qmvxC+NJjFwS6nR0vslI/Rwh0Y/YBKWy",
-	"lnLqrwqB6KTdDQEDDiQ0lggrEazNw5SkMEJkkHOp0Pw/5gJr3jTiPEPCbhM9vJtokYVJAm19tOT5eEVm",
-	"ubGMyF4Uu/6a9uP4h+/TnT9++32jrze9csnzKynjmr5CKv9QhdIl5lxdc1f2gleYaGeH7ZY/pVJxsWhF",
-	"OvMUU/DDwF0IOiHvzIhUg5xn2YNCnZtFy+nDZxEoFyx50DyV4m7PQ2oJBiiO/5mEoZtrCL9oFAvYcpqM",
-	"wYgKZsNdo7uuEzouiIcEici6UhGhMI2BMhhndDJV/kVLnrdr51HZzJyoZDrAq5wKojwPuJ8WlpxivcVX",
-	"2ZKaaa2x6fCV1isQb09HCxdZIaLL0becOSRULd2xhGclC18NdUwqwlrioFkapdp8V1qlVZuvPxU8kRHX",
-	"qjfKCLvYiElLF5k1SN+k+K03kPsGZGu8A2/pLRCmBEnMDcnQQJfZug4Sg80s+y58wJLOe+7qTt4S2GCN",
-	"TjQVtMzxGrsOHp8enenRiZYBnlHT+lJEUUrQkVb4QBJSZMea4DgiEr/fM9x5eN13QdVnavtRD/pRp9Pp",
-	"RzH0C/A4Ss33L3Zf3gxhq/wOCLgUDXABBJwU28Go5Pd5FHa/XI8yKqef6OwW7K8lP2fJdm2P17ej/8GZ",
-	"TtEfajux2sR9Nlz7vhUzuj/tqd1ZatIEtaFZ6ArCH3qdDhGjpRiOs5wLkj2T4IbA1qlmjLJJDAfcYK6N",
-	"xj/ZC2gMf/z2e9j6csEnBT+7G4OoMQc+Z8vsgTA5RwFbXIBAqTMFnCUITjdhOiA0WxOExF2TnPe2lNrz",
-	"lizeWlvy21ieJXCojX21mFeYfNjUd24sVvELDKcPhGa35ybGkDfxEjthSMwzwtIRv3qLGb3EUPbc5liK",
-	"KNGm9CbPv+uNaWNCxK/+TILnDPZ6+MW/Blv+KJyZqhpDlogSqNrenDZZ2WZjUysJkPXQcobqsw+4p46h",
-	"req1TjlqTCujyeY0cvlucPEFS9oB/t5AG1rKbDKAofeoathY/ZBUTyt7q+t5I3ZfUqE0yQakrb77ZYoC",
-	"QXGQyFJrZiA5UAUjTPgMpUvakSxD8UxCQWE7m+NGKBeEvnriiVtNr+eh2p/ERAuqFmcGF9xRjJAIFPva",
-	"5YLcp58KVf785VPky5w2A2KfVrqdKpW7AiplYx52zDd4phlbwIgkF4As7RlVKC2YBAJG888k+LwazIhC",
-	"QUkGW64sblPhigPpszzT8rnXOUidTIFIGBL6nXWHv49QmlU6hA6L3PqYZijNPdaWkUAJwpxscrvPKFO8",
-	"1L0EwlIoUmfuhGZgh3jJZAcODfZBTnPMKLMJWGlEIH1WxOoyZL4GNaUS9k+OwMKOjEHSCSOZW8hEULcK",
-	"l1WclZ0+6zNzDsiUz9/1YLhvqzz0V//5jT0BcGX6n7988mX6Dhg/AxstJCREiIU1M6NfoKnZLwylHg2t",
-	"AESnFA0ODkm1HKZD2DLvnOmcGJYM7ti3O/BJaKkw7TNzhs/5eEyTwoKlWQKIWxnmVE1hKHiGPZAoLmmC",
-	"A/Np2IFDc5OQQAT22bCtej+sKu7bnT4r74i9qLCi/ZOjKI4uUTiGGb3o7HR2bB43R0ZyGvWil52dzktz",
-	"OyFqai28S3LavXzRbdSrJmihx4CSlcPw88hE47flqLjR0fH12jU5WP5TdTlkdEZVVG9oSHFMdKai3qud",
-	"OJqRKzrTs6i3u2M+UeY+vVitYtzEIe8Z1qrgwyLjnxsGy7UEQxHK7oslwXzlfF2rxflSq8Xuzs6aNou7",
-	"tVc0GgZCPRZWeLOj8lg65hz3nAyhqUtZq96NuNL2rd+x9yXfB2B1vILFMgaGc5QKxlRIC82KTORSn4GZ",
-	"aMW0utc0vWm1r3dYmleLdTVbaBzhbG2d2RDxnuR8Q2drlFrFNXuoe095qMcMy+JY4GwtSlElwSviFudr",
-	"w5Fr8uKOqTV3fKa48JFdkLkvKBiodfgPwxApHXpJ0j4bNrL7ZROW2YUg8xLkT7h0sWyKIMmsqFyQCaEM",
-	"BLqoqqbYZ/ZpEVqApi7CWXYggXE1NdMwnDuUbVpprbwSlfnDNzxdLBmPZ8JdMU5+2N1tmk5pmiPKiIWl",
-	"YJ9X3bJvVqx195tZa6hiFAKlJMFcYfranaRmQCVolqKAOVnY2y7JBJJ0ASlnuH0vxNrbeXm38S/uOv7V",
-	"UzqbUy1w5kzfxO8fdnfLvoUtzwPA8IDtuqt5nwr4Wfe66h1cC6aFjS4haWgb1ZBurTHyUSGy3jzTgpJ+",
-	"n5172cXTgup+UYmrbtpcK3OjiV0/CvixMWR84tCvItgPNoOuKDKT61B4Hdg6PzaObThV2S5RRAq/Vp9t",
-	"eTB2KHyBCwe/XeG+KN7zoLzdgSMl61cJgeC7qoAyyDOSoFUGVbLP8rKg4bQkcC6oUshel6hMJZS12NQS",
-	"+7HOgIwVCiC+t6jPxvQqhN1l/vYxXOPb4fFqmrnFQRjOV3D4r+Atp/jciE2WnMZF/HrXju8Vu5t/NIqT",
-	"rTeZD+WoRwS5ehE1cIalDPc6tG9A7ktVlYkIE78LFqimSEXFk4pUe+th1Gq3wfPoXvsUxdqwVVSK7+qd",
-	"xU8KHjVqlWXslojlHv8VfNBcA8o+iILzP8ZZd+WCJWvCErJUwtAMes5MJFK8noF+VgkVu/uCjQIK6Nj+",
-	"tXzdgCCjbNJZQfyzBUsewaC+HdY3ks0tVlWeypxInyvLMP0rGJnZXaOewGy14a5GhWvxAh8TwW2GvuVc",
-	"3PW5860TLTYtKTDhIo39rTSFseAzq8mfv3yCJCN0JoEzl4Kxrzb0iMsK7Naz+LkO+OHLP377v5c7kKEy",
-	"xg9cQEon1GZ7uKo8z0IFcc9i0Iz+ohEETohIM5Syz/gYEiKxA8btjDMPCf3OkcNCBkcO/+6+TPmM0IIv",
-	"mh0yGGHG2UQWSODVHOBztTLR2rv4A9xztRB1q8v5UxpgRZsMHyyUfM/b949PCQ8HU84llrl4IzYo+zsB",
-	"MlmqBPnCUv23gG3WXtR+W6nfqRnw0Pz1bj1//eI2+evQArUy9p+Viy7q7AEbM4pazvZ+Y7ATmNhfdBQh",
-	"zlaOGhHC1aBJljVChavHLx9797qY6KiRaF4TU2lqM52EMgkyI3KKsgefT98/R5bwFA3J8Hfev+3+5FKQ",
-	"f3u5/8dvvw+3O32279DaimhFt+abC57qBFPPoMvr72sIbux1nxG2cPdbzCQaVrO3sxdCvHdorPdW6fFK",
-	"E3f6hekjm1oblAnN/oxk+JnjuXzsUnSa1VAHZmRhzmi92UnX/9Et6u9hlnt4RaUyETtbuN764bvj43fv",
-	"Dwcfjt8e/qefY9iB+k+PM2KYMWVFztqOgYTnC9ugd/TxzfHnj28HH/aP3r85/t/ha5/4dsNsIM21MWdz",
-	"z6YThmmfnehR90yPTEgvfwZhY3R3jqMp5xeya/s4hjHgFUlUtgAi4R3nk8y4jM7SGAhL+0wFuqhBkQvb",
-	"LVKSFYHBqN3omPnwL5RIX+4FCti6f/ZE9P2Js91+c0Bssrv8DTzzRK6wTf8TeW8+W8XXM55iDK2XAz/M",
-	"e9/U/kDn13UXg3/4IY8IaP5nQoFz/px3Gj0lUe/r+XIQ9Fk+m77L61t1m/M7tRWVtRs9dSP+lH3ata0t",
-	"v3K2/Mjr7UOKObIUWbKAlLt6nW+4XK/xEy7VRODZf7+3CeeyL6V4t0X9TWBsR/j9erMIjFyHyfHR2wPf",
-	"/VFAr/udK0rYCnevDLd7fVb1oJx8fnP2+c1g//Pbo8OPB4fDGKiU2vhYknDNlOxMLDp3Ej6LwRGVIeAv",
-	"hisr3mfFBGeHp/9zdHA42D84OP788ZNrdblEQce0qOjV+6RhpqXtOEqmtTk+vzk7OD06+XR0/HHowphE",
-	"1YH9ciIbcVyUy/kF+nLraioHts5sGuMLVVNbl9h2rTf2KCTs7uwBcU2zr008YXiJos9MWJYePaiSmI2D",
-	"FMk8t131j3MlrLXt3yq87AVsxVdSbc3U2O/YNsoXiGj7o1LMM74wtNFCIsr71lNfPGr99X4Ro8VF3dFa",
-	"G2owlC3PQA4yrtPSk+y4utE2wkXht8aNm0s2u/q+nhvKa1XsubTtso26Nu/nZ7suSLWHBnOdK2h2sU7t",
-	"uyqPVfuyiF/1cVj/5GsZtW8s26x9rvovbs5v/j8AAP//",
+	"7F3pbhvHln6Vg565sIS0SVl2MgmNAa4syb7K2JFGsscDhAZZ7D5k11WzqlNVLYoRBOQdZp4hD5YnGdTS",
+	"G1lNipIo517MH0PspZazfGepc9o3QcSnGWfIlAx6N0FGBJmiQmF+HcSxQGn+jFFGgmaKchb0go8JwpTQ",
+	"dMSvn0lA/ScQ+3AnCAOqn8mISoIwYGSKQS9wd4MwEPhLTgXGQU+JHMNARglOiZ5DzTP9qFSCsklwexsG",
+	"RzzKp8jUSazve4al8coRx1xMiQp6QZ6bJ5dn+IBSkgn+B85bdmnvwyXOQxjKhOx/+12vn+/tvYwSvDZ/",
+	"4BDGXECepZzEErgAlSC8M0QpXqdxC12m1fybkeZM8L9jtDXK3OqXZcaZRMP/M8FHKU71nxFnCpnSf5Is",
+	"S2lENL26mX3im79LTbyb2lz/KnAc9IJ/6Vay1rV3ZbcY18zYJP8BAxSCC9g5f3sIP7z69t/AzQExKkJT",
+	"udsxpHBjGYmVkk7YOf6SozQrzATPUChqd5FZog1o7KMBy9OUjFIsqLVM9IqeP9fH+lI+y0f6WqBFFyMq",
+	"qSVFcxGGaBjX2DriPEXC9GtRSqSkY4rCw/ZQ035MY2QR1m6zfDpCYW4LJArjAVGN/cVE4XNFp7jM6DDw",
+	"02L5MTZGITAeKDIx26AKp9K7SHeBCEHm+ndKFLJoPmg8TpnCiV31lKgoudfIRuR7NwGyfKp5kvKIpEEY",
+	"pOk00OOynKQ17lQDPUgQtBwQJ+WeW1cl35e3qvglMjmgq2/zXPnuLwig03A3XVjof02CGvKyQOdFjpab",
+	"qi+ysaIGI8NSjBtSt0oT3lOfSsbubpPzqyCj1KwlgVggUDW0d1nOthiVTNPTcdD7ec3E7o2LfDolQgvg",
+	"4mZq0LgkGFNUJCbKICKJY6pRjqRntfcbwlYsdGFPxQy18ZY396W2vRaqu7sbUH1p80vayPBaDaJcSC78",
+	"NqvBnHIFq5hTzLYMorlKeAtGOgWwdmkgeS4sXBYoQaiWZQcVDiTCgHGGXqxoYm4LNjwJBj8YtSKkVxsu",
+	"bZl8E+3ZBGFgHZ4gDGJBrwy+ICr91pfWYdzKl+8qonLZ4FGk7KB5ppdnpsEU7V/GLfBOo6hKcYXp8Nxw",
+	"E2xAFB8OOzLVN+reKxYVFjLbZES5+TbBbUhUY7k+xTnWzDky7tFjaL0drkBKn23nk7uPdiZ4hFJSNnnP",
+	"vfbcxRQt+Gk85cGlddWXlYMIievAtelhfk6IMs66eVfAmOcshp0ESYxChkCUIlFiKBbCkZZySCm7lCHM",
+	"iGCUTeTuayAjiUzBLEFmxipc/ojnaQyMKxi5CUwM0KKlFQczS6TVErkdXV/tu0hkcYtbKumvOBjNlRWz",
+	"cjLK1HevqonqYy2hSokmFl68GLKEEhmyWN+sUU2riEQxYFwNDD+1pzNhXJhbY0JTjFeMPljh2sncMsl3",
+	"b8bF5TjlM4dwy4GkyBnwsZGQKBdCi0xB7s5aiKnLfh1rKrK3gkpzWw2Hsb7manclo51yh2tMdRMiljCn",
+	"1Rrf1wjyGUMxeBqLWUncnS2NzziUS65swRrQ9xKaKarmZ0QpFEz60H1KKNs0NuN24k0DL+SZ3f7dgB+F",
+	"9DnsFYMiHuNGa7j1UOhvSFIbEC7IYILRpWy3De2TVWMvgw+/1FjDyBWhVoq+rFNjN4aPuSdsglIZXTp3",
+	"eRcPh3ObbkEPxIgcSxskEQwqQEJiGCEyyLhUqP8ec4E1vKllHtbZVwckuUj9bhRtvbWAjXhNpkZ4ApM4",
+	"7Lqk2g/j77+L9/747fe1aNjErQVsrFYZ1ujlI/mHytlYiC2qtOfSXvAao9xqajs2JFQqLuattkDfxRjc",
+	"Y2BDpo4Pv1Ii1SDjafogZ8COksvk4aMIlHMWPWicinB399RqCWco2P9MwtCONYRfchRz2LGUDEEvFfSG",
+	"u5p2XbvosHDNJEhE1pWKCIVxCJTBOKWTRLkXTXixW+NHJTMzoqJkgNcZFUQ5T+l+VFhQitUSX2XPa6K1",
+	"Qqb9Qb8jIN7dYS9UZF2mpRrZt6hTNuJExK1ZWdkW5EecKRIpv5JparfcwZReodDk9z9wifMZF/FDTOWy",
+	"W3KF4orirCUpOEaBLPKu53Zdzqegj4+2zrIukc5Aq3ct9nzAt0h+F4fGvO5dSXVCsJjhU21roUwqwlr8",
+	"QWHlZX3OwJNHXZsGqIwQGfFc9UYpYZdrLc9CQL/CnjdD3dZI/L6OqYGogcOzFkOlBIkUxgMdDrUy/U7R",
+	"5iZ+sQm+7rmrjTDRs8GaW90k0GKs09h1C/uKUG8BkojCCRcUNwSPRTefThhJ5Ya54PslFxuW1CcpJq4Y",
+	"ZLXAYmVKqBmG3D1wM/5DeTrxsPRGqzwzPVxKf73XcRLjbSaFWxP24KSMMwOD+1mgFWlSIqJER//e1Mbj",
+	"pDiditXFqaZwi4QP66ri3fqy5LWqScGazXKhxRE5y/I/nyZvXSufWkW+jnBv4J3oP/2OsUtCbJTILgZe",
+	"6ReXA69Y0pkOKf5fPP9pxXOZ7/noIh+d5dLD9ZpHt5CTUErQUa7wgWms4gS6GV6PiMTvXgEfw/Cmb2MH",
+	"V/vVD3rQDzqdTj8IoV+Enyexvv5i/+XtEHbKa0DAHoMCF0DArmLXm9dw+zzxu/ZZPkqpTD7S6R0CkpYz",
+	"cJPQXiXD/hS7d6RzdA5je2puXfZszdHKY+XW7p84q50L1FbjpUbOfGl+/tAjK19qbSELhNOMC5I+k2Af",
+	"gZ3znDHKJiEcch3PmXzOW3PIE8Ifv/3ul75M8EmR4dssB1XLPfEZW8w/ESZnKGCHCxAo81QBZxGCpY0/",
+	"oSRytiLAFZv6+veWlNr9lpPylbLktrE4ioepjX21iJffSpvykkxLrClK8qtZvkEhkRbkdRbcDOhb5gVh",
+	"8YhfH9lckyd5Zc4xiwi0jejNTPGmOfe1h45u9mcSXD7CHDB8dq/BjmOFFVNVy7FKRAlU7a4/mlzaZmNT",
+	"S4eMq6HlAtUnF8y3Zgvr6YxaFiel0fo4pnzXO/mcRe0Af2+g9U2lN+nB0HsE9+15vjtG5a1+WJ3Oa7H7",
+	"igqVk3RA2irGPycoEBQHiSw2YgaSA1UwwohPUdqDcZKmKJ5JKNJjnY2rcs0m0VUouYh1TX1ioQ4XVhk8",
+	"+emvYZ1XaoqpxohyQdX8QoOZXecIiUBxkNsjUPvrbcH/Hz9/DFyptDn4M3crgUiUymwRNmVj7keTN3iR",
+	"MzaHEYkuAVnc0/xTuWASCGhxeSbBRTwwJQoFJSns2O4AUyOjOJA+y9JcPneCAjKPEiAShoR+Y3T4ryOU",
+	"epYOocOi6GZMU5QhuPoyUIIwuza522eUKV4KjATCYiiTTEaspmAeKWKxDhxrwIaMZphSZiozpF4C6bPC",
+	"wSjt/GtQCZVwcHYCBitlCC6iMhNps29n4bJyDmSnz/pM80FHSTYQ68HwwJR/0V/d7zeGA2B7CX78/NH1",
+	"EnRAgwPYuluIiBBzoxuavkBjvV8Yynw0NAsgeUx1UANDUk2H8RB29DsXeUa0aw+W7bsd+ChyqTDuM83D",
+	"53w8plGhdlJPAcTODDOqEhgKnmIPJIorGuFA/xp24FgILiQQgX02bOsAGFZV+7udPiuT5r2gkKKDs5Mg",
+	"DK5QWLc4eNHZ6+yZXFuGjGQ06AUvO3udl66y2Uh4l2S0e/Wi2yhkm6DBS62xZh06qAi0C3FUPhU2Glt+",
+	"dg0TxmmrOiZSOqUqqDdJxDgmeaqC3rd7YTAl13SqI7/9Pf2LMvvrReip0/Zpz7BWHjssSoEy7XbzXIL2",
+	"a8oWkYWFuZLalf0gizOesnRe04oq7WqVwUi104i2aWu1Mxv11KxZipYsnisgJVbsaFwwjRswmkNCmPWV",
+	"fWvKWbUTH0HKeobbLwsNLPt7eyuaVzZrWmnUVvs6Vww7NY/LbXe0ZL+ya/ANXa616ogJK/m78zsm7HWn",
+	"qUbqlkyqDIHhDKWCMRXSMN+mWRol2XqgJWXr3tD4tlXj3mGpcC369qgNSk/BXx9vNVEr98Qw9dVTMvWU",
+	"YVlH6OGtwW2qNd4SYmP+dq0mGi+IW/+7SYBzjLiItcm3pfNQtFmEIFFZR64YsuYQ6KA4SpEIHVf0mbUv",
+	"FcT0QPt5w93QmLUxYmxHMmX6FXyJnoNN894z2WeZ4No9ACpB4CinqbI0qC/DWHeQSnA2ARczdOAgV3xK",
+	"FI36rJk0BYZXKIBfoZgJqrC2V0scw3tj1JoqYLvP2rXAx+/qkW6t29GKt4mA3vB4/miS3eyPu226oFoF",
+	"b/8EamXYZRaK8b1w84lV0hIVSLUBbdBKyXc2DXa0VBvfeex6RCux3t1cTxuNU+0+UPnUg6VxW1JRbw/z",
+	"SEa5g6+BtjZUWICHgvJgSkdqfH+gae0KdDPN6/DbZOp5+czj4UyDs/uPxtnFwLpF7ReoK3L2NTh96Kha",
+	"V2MyIZTBDkklN9bAZwfuorkmBJbtJvVCceFSIILMXO2uhgwbc8LQl70bOlsf99mwUUhbdqdrP0GQWRlY",
+	"nnFp4+cEQZJpUSRsdynQRvIqwT4zd4twFmhso2qTRpHAuEr0MAxnPiNYq2QOVhkxlzLsinH0/f5+U6pK",
+	"529EGTH+v7c/fbXhejxB9hVn+9z+KMJMYfzacjJn2inJWYwCZmRuPCCSCiSxDocY7t7Ttr3c7PkXmz7/",
+	"7VOqnSUtcGZF//ztIXy/v182Ue243AMInmJD1ZxOefSse1N9VGFluFLI6GboWftixFbtYr2TrwU53T47",
+	"95KLJ/aRiqL36kiC5yriUwxtcxy4Z0NI+cSiX5UzeLAYdEVxhLsKhVeBrdVjrdgMr6verSIWc3P12Y4D",
+	"Y4vClzi38NsV9kLxngPl3Q6cKFlPXwoEV9YElEGWkggNMaiywY6rKrVUEqgDFIXsdYnKVELZ9hCbZOI4",
+	"T4GMlTFfttGxz8b02ofd5UH3NlTj8fB4+Ty+RUEYzpZw+B9BW87xuV42WVCaKrItWghd4+pm+tHoA2iN",
+	"HD6UT20R5Or9Ch4elmu4F9MeIX1Wkqo8/ND2u8izqASpqPykoiahlRm1NgkvP7o37lhkpdkqmjI21c7i",
+	"a05btVplx0iLxbK3/xF08JTVWo6KrNo2eN2VcxatMEvIYglD/dBzpi2RSd/Xv79VLCq08YKxAgro2Pxr",
+	"/HUNgoyySWcJ8S/mLNqCQD0e1jdO5VukquTKjEh3PpeWqaM/tZDp3TUKL5gpy9hUqHAlXuA2EdyUMrRF",
+	"9iZB3XnsowxzFCpMGjp0UWkMY8GnhpI/fv4IUUroVAJnNhNjXm3QERcJ2K2XO7h68eaGXv7x2/+83IMU",
+	"lRZ+4AJiOqHmPIWrSvMMVBB7L4Sc0V9yBIETIuIUpewzPoaISOyAVjutzENCv7HOYbEG6xz+1V60bd3F",
+	"l+ZUggxGmHI2kQUSODJ7/LlaPU2wnYSyp2LnibPK6wWwcpu0P1gQ+Z7R9w9PmpRKOJdYnv/rZYMyHy0h",
+	"k4WSGVeBU/8MY5u018vdW92/s+KhO52dV8V9Jc82KpPepktSL/33yEmx0UeHqbLgpMaKqiHgNmxJ8B4a",
+	"QCs6DLajtY3OmDvp64vHnrtNZcuihKc/L7eUr05uWhjn0aTyZNx+o2qZqUfmep2pDeq+WjY39o34a6TC",
+	"7dQVHV4b17fKUdiSPajXYrTKeJtT0kqKva8jaF/9DH89Wmzkm1efh9XYmhU9Rk0+fDKJpieBGtvl9MSu",
+	"wRah5qlPpxLCJg2V5Cy1hYFjimksbYFlZB7bELe6rrn1TudTbkmLp1N6NPeZB8omZdY0hFlCowRiFPQK",
+	"ZZ9JRi5xoP1f48KEULW5hVC2aEHRomWmsa1mULSawR+//W+fjebw/v0H+8Wb4eH7g4uLk7cnx+dDHfCa",
+	"AkKqPfRkPhI0DmE0d4UkbmA9bp+5gV0juUnmqgTFjErUk9gCyzh2RaTO2S6ExuNtOwJU+vQQld2GLi58",
+	"iOOJT9HueBzMSzGqHQX/qZXzyEj34jl2QrWtNGFpVQviXlqvoUUjS6t/fp6zh9e17tfrWl/cpa7VWyha",
+	"9eSsqlHdpo9fNA15ZEoTarEw45E9fYGR+QRkkYYyFeWNLI5tqCFp2kjn2OaiRbZ3b4qBThrllivyXjQ2",
+	"9X6EMgkyJTJB2YNP5++fI4t4jEAVuHOpv+y/tWUCf3l58Mdvvw93O312YDMqZolm6SbEzASP8whjl+Uu",
+	"3b/X4N3Y6z4jbG7PoDCVpiDv1d4rH06+Qy29dyoSrSix0efxtyxqbdD1lUpXLmwumo/tMXrOap4lTMlc",
+	"82i12EnbzNYtmon8bsDxNZVKWs/DGt53p6fv3h8PPpweHf+7G2PYgfr/m5ASFkugrKgrMc9AxLO56TY+",
+	"+enN6aefjgYfDk7evzn97+FrV5xiHzPJrizX4gwEbEFgn53lo+5FPgLGVYW2isOwO8NRwvml7JqmtGEI",
+	"eE0ilc6BSHjH+STVKpOncWjtv/J8VAwUuTStb2VCUaA3s9Zo//vwT1TsstjY6C3JM/eeKMX+xBUpbnNA",
+	"TEFK+R94MOf/FbLp/n8PJz47xeUpjzGE1gS+e8xpX2K+V/nrquT939wjWwQ099VMD58/ZZ1Gr1nQ+/nL",
+	"ohF0J/HmiD2rb9Vuzu3UVD2t3Oi5feKr7NPMbWT5WyvLW57vAGLMkMXIojnE3NbUue7x1RQ/41JNBF78",
+	"53sTnZT9asW7LeRvAmM7wh/Um8h01KQl/vTk6NB1hRXQaz+MjRJ2/F1tw91en1W9aWef3lx8ejM4+HR0",
+	"cvzT4fEwBCplrnUsinjOlOxMDDp3Ij4NwToqQ8BfcpKC4n1WDHBxfP5fJ4fHg4PDw9NPP320LXBXKEwK",
+	"ypmO2kcfYJpL04kYJbUxPr25ODw/Oft4cvrT0JoxiaoDB+VAxuJYK5fxS3QlkcvHrbBzYY4aP1OVmJhm",
+	"10aMhhUS9vdeAbFfAHit7YlpKugzbZalQw+qJKZjr4uk75tPhGwpK1N9g+RO5sWToCyqHU1do5bfMbcF",
+	"shYRTYdZjFnK56aWVkMiyvvWPL7Yao3k/SxGi4pa1hoZangoO84DOUx5HpeaZJ6rC23DXBR6q9W4OWWz",
+	"2/fnL9rlNSR2vrTpSA66JpXgRrspnGoHDTqcK9zsYp7ateqsuXaxsF/157D+y9Ub1a4Yb7P2u6qRrl0s",
+	"g+DbL7f/FwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,0 +1,53 @@
+package workerapp
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/worker"
+
+	"github.com/besunny/workflows/activities"
+	"github.com/besunny/workflows/internal/classify"
+	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/workflows"
+)
+
+// examplesPerProject bounds what the local classifier learns per project.
+const examplesPerProject = 50
+
+// classifiers builds the activity adapters of classification and onboarding.
+// The local classifier is one per process: its profile cache is shared by
+// every classification this worker runs.
+func classifiers(d Deps) (*activities.Classify, *activities.Onboarding) {
+	cfg := d.Config.Classify
+	ca := &activities.Classify{
+		Store:  d.Store,
+		Local:  classify.NewLocal(activities.StoreExamples{Store: d.Store, Max: examplesPerProject}),
+		Mode:   cfg.Mode,
+		Policy: classify.HybridPolicy{Sure: cfg.Sure, MinMargin: cfg.MinMargin},
+	}
+	ob := &activities.Onboarding{Store: d.Store, Local: classify.NewLocalOnboarder()}
+	if cfg.Mode != config.ClassifierLocal {
+		key := cfg.OpenAIAPIKey
+		if key == "" {
+			key = "sandbox" // the fake OpenAI accepts any key
+		}
+		llm := classify.NewOpenAI(classify.OpenAIConfig{APIKey: key, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel})
+		ca.LLM, ob.LLM = llm, llm
+	}
+	return ca, ob
+}
+
+// llmWorker serves the llm task queue. TaskQueueActivitiesPerSecond is
+// enforced by the Temporal server, so LLM_REQUESTS_PER_SECOND holds for the
+// whole cluster however many workers run.
+func llmWorker(d Deps, ca *activities.Classify, ob *activities.Onboarding) worker.Worker {
+	w := worker.New(d.Temporal, workflows.LLMTaskQueue, worker.Options{
+		TaskQueueActivitiesPerSecond: d.Config.Classify.LLMRequestsPerSecond,
+		WorkerStopTimeout:            30 * time.Second,
+	})
+	w.RegisterActivity(ca)
+	w.RegisterActivity(ob)
+	return w
+}
+
+func usesLLM(cfg config.Config) bool { return cfg.Classify.Mode != config.ClassifierLocal }
