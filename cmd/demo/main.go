@@ -1,11 +1,17 @@
-// Command demo posts the sample emails of testdata/demo to a running stack
+// Command demo sends the sample emails of testdata/demo to a running stack
 // (`make run` in another terminal), waits for each run and prints what it
 // produced: the terminal status, the documents and the run's Temporal UI link.
+//
+// In sandbox mode the mail goes the production way: delivered into the
+// sandbox Gmail mailbox, pushed (signed Pub/Sub envelope) to the webhook,
+// picked up by the mailbox workflow. Otherwise it is uploaded with
+// POST /api/v1/emails.
 package main
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,31 +58,26 @@ func run(base, dir string) error {
 		if err != nil {
 			return err
 		}
-		var ans struct {
-			WorkflowID string `json:"workflow_id"`
-			UIURL      string `json:"ui_url"`
-			Duplicate  bool   `json:"duplicate"`
-		}
-		if err := c.do(c.service, http.MethodPost, "/api/v1/emails", "message/rfc822", raw, &ans); err != nil {
-			return fmt.Errorf("post %s: %w", f, err)
+		ans, err := c.send(raw)
+		if err != nil {
+			return fmt.Errorf("send %s: %w", f, err)
 		}
 		run, err := c.wait(ans.WorkflowID)
 		if err != nil {
 			return err
 		}
-		note := ""
-		if ans.Duplicate {
-			note = " (posted before: same run)"
-		}
-		fmt.Printf("%s%s\n  run     %s\n  status  %v", filepath.Base(f), note, ans.WorkflowID, run.Progress["status"])
+		fmt.Printf("%s (%s)\n  run     %s\n  status  %v", filepath.Base(f), ans.Via, ans.WorkflowID, run.Progress["status"])
 		if r, ok := run.Progress["reason"].(string); ok && r != "" {
 			fmt.Printf(" (%s)", r)
 		}
-		fmt.Printf("\n  UI      %s\n", ans.UIURL)
+		fmt.Printf("\n  UI      %s\n", run.UIURL)
 		docs, _ := run.Progress["documents"].([]any)
 		for _, d := range docs {
 			m, _ := d.(map[string]any)
 			fmt.Printf("  document %v for %v\n", m["document_id"], m["username"])
+			if m["username"] == "demo" {
+				fmt.Printf("  project %s\n", c.classification(fmt.Sprint(m["document_id"])))
+			}
 		}
 		fmt.Println()
 	}
@@ -95,19 +96,44 @@ func run(base, dir string) error {
 	return nil
 }
 
+type sent struct {
+	WorkflowID string `json:"workflow_id"`
+	Via        string `json:"-"`
+}
+
+// send delivers raw into the sandbox mailbox when the stack runs in sandbox
+// mode, and uploads it otherwise.
+func (c client) send(raw []byte) (sent, error) {
+	var ans sent
+	err := c.do(c.service, http.MethodPost, "/api/v1/sandbox/mail", "message/rfc822", raw, &ans)
+	if err == nil {
+		ans.Via = "sandbox Gmail: delivery, push, mailbox workflow"
+		return ans, nil
+	}
+	if !errors.Is(err, errNotFound) {
+		return ans, err
+	}
+	ans.Via = "uploaded: POST /api/v1/emails"
+	return ans, c.do(c.service, http.MethodPost, "/api/v1/emails", "message/rfc822", raw, &ans)
+}
+
 type runAnswer struct {
 	ExecutionStatus string         `json:"execution_status"`
+	UIURL           string         `json:"ui_url"`
 	Progress        map[string]any `json:"progress"`
 }
 
+// wait polls the run until it is done. A Gmail message's run appears only
+// once the mailbox workflow has seen the message, so 404 means "not yet".
 func (c client) wait(id string) (runAnswer, error) {
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		var run runAnswer
-		if err := c.do(c.service, http.MethodGet, "/api/v1/runs/"+url.PathEscape(id), "", nil, &run); err != nil {
+		err := c.do(c.service, http.MethodGet, "/api/v1/runs/"+url.PathEscape(id), "", nil, &run)
+		if err != nil && !errors.Is(err, errNotFound) {
 			return run, err
 		}
-		if run.ExecutionStatus != "Running" {
+		if err == nil && run.ExecutionStatus != "Running" {
 			return run, nil
 		}
 		if time.Now().After(deadline) {
@@ -132,11 +158,58 @@ func (c client) do(token, method, path, contentType string, body []byte, out any
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == http.StatusNotFound {
+		return fmt.Errorf("%s %s: %w", method, path, errNotFound)
+	}
 	if resp.StatusCode >= 300 {
 		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
 	}
 	return json.Unmarshal(b, out)
 }
+
+// classification waits for the document's first decision and describes it.
+func (c client) classification(docID string) string {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var out struct {
+			Decisions []struct {
+				ProjectID  *string `json:"project_id"`
+				Confidence float64 `json:"confidence"`
+				Classifier string  `json:"classifier"`
+				Path       string  `json:"path"`
+				Reason     string  `json:"reason"`
+				Applied    bool    `json:"applied"`
+			} `json:"decisions"`
+		}
+		if err := c.do(c.user, http.MethodGet, "/api/v1/documents/"+docID+"/decisions", "", nil, &out); err != nil {
+			return "unknown (" + err.Error() + ")"
+		}
+		for _, d := range out.Decisions {
+			if !d.Applied {
+				continue
+			}
+			name := "none (left for manual assignment)"
+			if d.ProjectID != nil {
+				name = c.projectName(*d.ProjectID)
+			}
+			return fmt.Sprintf("%s — confidence %.2f, by %s: %s", name, d.Confidence, d.Classifier, d.Reason)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return "not classified yet"
+}
+
+func (c client) projectName(id string) string {
+	var p struct {
+		Name string `json:"name"`
+	}
+	if err := c.do(c.user, http.MethodGet, "/api/v1/projects/"+id, "", nil, &p); err != nil {
+		return id
+	}
+	return p.Name
+}
+
+var errNotFound = errors.New("not found")
 
 func readToken(path string) (string, error) {
 	b, err := os.ReadFile(path)

@@ -80,6 +80,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if err := seedDemoProjects(ctx, base.Store, demo); err != nil {
+		return err
+	}
 	tokens, err := writeTokens(cfg, demo)
 	if err != nil {
 		return err
