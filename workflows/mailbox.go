@@ -167,20 +167,33 @@ func (m *mailbox) run(ctx workflow.Context) error {
 			return m.continueAsNew(ctx)
 		}
 		reason = m.wait(ctx)
+		if err := ctx.Err(); err != nil {
+			// Cancelled: every step now fails at once, so looping on would
+			// spin without ever yielding.
+			return err
+		}
 	}
 }
 
 // wait blocks until a push, a sync-now or the poll timer. Meanwhile it marks
 // finished messages a few seconds after they finish.
 func (m *mailbox) wait(ctx workflow.Context) string {
+	// One poll timer for the whole wait: the 5-second mark timer below must
+	// not restart it, or runs in flight would postpone polling indefinitely.
+	pollCtx, cancelPoll := workflow.WithCancel(ctx)
+	defer cancelPoll()
+	var poll workflow.Future
 	for {
 		if m.coalesceSignals(ctx) {
 			return "signal"
 		}
+		if poll == nil {
+			poll = workflow.NewTimer(pollCtx, m.settings.PollInterval)
+		}
 		timerCtx, cancel := workflow.WithCancel(ctx)
 		reason := ""
 		sel := workflow.NewSelector(ctx)
-		sel.AddFuture(workflow.NewTimer(timerCtx, m.settings.PollInterval), func(workflow.Future) {
+		sel.AddFuture(poll, func(workflow.Future) {
 			now := workflow.Now(ctx)
 			m.st.LastPoll = &now
 			reason = "poll"
@@ -199,6 +212,8 @@ func (m *mailbox) wait(ctx workflow.Context) string {
 		sel.Select(ctx)
 		cancel()
 		if reason != "" {
+			// Signals that arrived with this one are covered by the same sync.
+			m.coalesceSignals(ctx)
 			return reason
 		}
 		if m.unmarkedFinish > 0 {
@@ -264,7 +279,12 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 		if m.unmarkedFinish >= markBatch {
 			m.flushMarks(ctx)
 		}
-		if page.NextPageToken == "" || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+		if page.NextPageToken == "" {
+			return
+		}
+		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			// The next run reads the remaining pages at once.
+			m.st.WakePending = true
 			return
 		}
 		token = page.NextPageToken
@@ -447,7 +467,7 @@ func (m *mailbox) continueAsNew(ctx workflow.Context) error {
 	if m.unmarkedFinish > 0 {
 		m.flushMarks(ctx)
 	}
-	m.st.WakePending = m.coalesceSignals(ctx)
+	m.st.WakePending = m.coalesceSignals(ctx) || m.st.WakePending
 	carried := m.st
 	m.log.Info("continuing as new", "cursor", carried.Cursor, "runs", carried.Runs)
 	return workflow.NewContinueAsNewError(ctx, MailboxWorkflow, MailboxInput{Address: m.st.Address, Carried: &carried})
