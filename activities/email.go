@@ -326,6 +326,9 @@ func optionalUUID(s string) *uuid.UUID {
 }
 
 func truncate(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

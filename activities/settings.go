@@ -17,7 +17,7 @@ type MailboxSettings struct {
 	InboundMailbox string `json:"inbound_mailbox"`
 }
 
-// Settings returns the mailbox settings this worker was configured with.
-func (a *Mailboxes) Settings(context.Context) (MailboxSettings, error) {
+// MailboxSettings returns the mailbox settings this worker was configured with.
+func (a *Mailboxes) MailboxSettings(context.Context) (MailboxSettings, error) {
 	return a.Config, nil
 }

@@ -44,3 +44,6 @@ func ClassifyWorkflowID(documentID string, revision int) string {
 func OnboardWorkflowID(projectID string, revision int) string {
 	return fmt.Sprintf("onboard/%s/%d", projectID, revision)
 }
+
+// DriveFileWorkflowID is the id of the workflow watching a Drive file.
+func DriveFileWorkflowID(fileID string) string { return "drive/" + fileID }

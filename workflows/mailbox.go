@@ -128,7 +128,7 @@ func newMailbox(ctx workflow.Context, in MailboxInput) (*mailbox, error) {
 func (m *mailbox) run(ctx workflow.Context) error {
 	var mb *activities.Mailboxes
 	local := withDBSteps(ctx)
-	if err := workflow.ExecuteLocalActivity(local, mb.Settings).Get(ctx, &m.settings); err != nil {
+	if err := workflow.ExecuteLocalActivity(local, mb.MailboxSettings).Get(ctx, &m.settings); err != nil {
 		return fmt.Errorf("load settings: %w", err)
 	}
 	if m.st.Cursor == "" {

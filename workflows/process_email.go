@@ -58,6 +58,8 @@ type EmailStatus struct {
 	Sender           string                      `json:"sender,omitempty"`
 	Documents        []activities.StoredDocument `json:"documents,omitempty"`
 	UnknownUsernames []string                    `json:"unknown_usernames,omitempty"`
+	// WatchedFiles counts the linked Drive files now watched.
+	WatchedFiles int `json:"watched_files,omitempty"`
 }
 
 // ProcessEmailWorkflow turns one stored message into documents: parse it, find
@@ -176,6 +178,9 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 		revs = append(revs, DocumentRevision{DocumentID: d.DocumentID, Revision: d.ClassifyRevision})
 	}
 	startClassifications(ctx, revs)
+	if parsed.DriveLinks > 0 {
+		p.watchLinkedFiles(ctx, docIDs)
+	}
 	return p.finish(ctx, StatusProcessed, "", rows)
 }
 
@@ -197,6 +202,32 @@ func (p *emailProcess) finish(ctx workflow.Context, status, reason string, rows 
 	workflow.SetCurrentDetails(ctx, p.details())
 	p.log.Info("message processed", "status", status, "reason", reason, "documents", len(p.status.Documents))
 	return p.status, nil
+}
+
+// watchLinkedFiles starts (or joins) the watch of every Drive file the
+// message links, for each recipient who has connected Google. A failure here
+// does not change the message's outcome: the links stay stored, and the user
+// can subscribe the file by hand.
+func (p *emailProcess) watchLinkedFiles(ctx workflow.Context, documentIDs []string) {
+	p.status.Stage = "watching drive links"
+	var da *activities.Drive
+	var refs []activities.FileRef
+	if err := workflow.ExecuteLocalActivity(ctx, da.LinkedFiles, documentIDs).Get(ctx, &refs); err != nil {
+		p.log.Warn("linked Drive files not watched", "error", err)
+		return
+	}
+	owners := map[string][]string{}
+	var files []string
+	for _, r := range refs {
+		if _, ok := owners[r.FileID]; !ok {
+			files = append(files, r.FileID)
+		}
+		owners[r.FileID] = append(owners[r.FileID], r.OwnerID)
+	}
+	for _, f := range files {
+		startDriveWatch(ctx, f, owners[f])
+	}
+	p.status.WatchedFiles = len(files)
 }
 
 // unavailable ends a Gmail message that cannot be fetched (deleted before

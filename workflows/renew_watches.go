@@ -35,7 +35,7 @@ func RenewWatchesWorkflow(ctx workflow.Context) (RenewWatchesResult, error) {
 	local := withDBSteps(ctx)
 	var out RenewWatchesResult
 	var settings activities.MailboxSettings
-	if err := workflow.ExecuteLocalActivity(local, mb.Settings).Get(ctx, &settings); err != nil {
+	if err := workflow.ExecuteLocalActivity(local, mb.MailboxSettings).Get(ctx, &settings); err != nil {
 		return out, fmt.Errorf("load settings: %w", err)
 	}
 	if settings.PubSubTopic == "" {

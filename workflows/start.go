@@ -42,3 +42,18 @@ func MailboxStartOptions(taskQueue, address string) client.StartWorkflowOptions 
 		),
 	}
 }
+
+// DriveFileStartOptions starts a file's watch, or finds it running; a watch
+// that ended (file deleted, unsubscribed) may start again.
+func DriveFileStartOptions(taskQueue, fileID string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                       DriveFileWorkflowID(fileID),
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrDriveFileID.ValueSet(fileID),
+			AttrSource.ValueSet("drive"),
+		),
+	}
+}

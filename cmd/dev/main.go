@@ -83,6 +83,11 @@ func run() error {
 	if err := seedDemoProjects(ctx, base.Store, demo); err != nil {
 		return err
 	}
+	if cfg.Google.Mode == config.GoogleSandbox {
+		if err := connectDemoGoogle(ctx, cfg, base, demo); err != nil {
+			return err
+		}
+	}
 	tokens, err := writeTokens(cfg, demo)
 	if err != nil {
 		return err

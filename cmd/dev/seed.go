@@ -8,9 +8,11 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/besunny/workflows/internal/app"
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/db"
+	"github.com/besunny/workflows/internal/google"
 	"github.com/besunny/workflows/internal/store"
 )
 
@@ -65,4 +67,24 @@ func writeTokens(cfg config.Config, demo db.User) (devTokens, error) {
 		return t, err
 	}
 	return t, os.WriteFile(dataPath("service-token"), []byte(t.service+"\n"), 0o600)
+}
+
+// demoGoogleAccount is the demo user's account in the sandbox Google.
+const demoGoogleAccount = "demo@besunny.local"
+
+// connectDemoGoogle connects the demo user to the sandbox Google account
+// (through the real authorization-code flow) so Drive links in demo mail are
+// watched at once.
+func connectDemoGoogle(ctx context.Context, cfg config.Config, base *app.Base, demo db.User) error {
+	accounts, err := google.NewAccounts(cfg, base.Store)
+	if err != nil {
+		return err
+	}
+	if _, err := accounts.Connection(ctx, demo.ID); err == nil {
+		return nil
+	}
+	if _, err := accounts.ConnectSandbox(ctx, demo.ID, demoGoogleAccount); err != nil {
+		return fmt.Errorf("connect the demo user to the sandbox Google: %w", err)
+	}
+	return nil
 }

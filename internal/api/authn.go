@@ -16,7 +16,7 @@ import (
 // the token's claims the first time this process sees them.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		if path := c.Request().URL.Path; !strings.HasPrefix(path, "/api/") || path == callbackPath {
 			return next(c)
 		}
 		header := c.Request().Header.Get(echo.HeaderAuthorization)

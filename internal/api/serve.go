@@ -32,6 +32,9 @@ func Serve(ctx context.Context, base *app.Base, ln net.Listener) error {
 		if deps.PushVerifier, err = google.NewPushVerifier(ctx, cfg); err != nil {
 			return err
 		}
+		if deps.Accounts, err = google.NewAccounts(cfg, base.Store); err != nil {
+			return err
+		}
 	}
 	e := New(deps)
 	if ln == nil {

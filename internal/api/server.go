@@ -35,6 +35,8 @@ type Deps struct {
 	PushVerifier google.PushVerifier
 	// Sandbox drives the sandbox Google; nil outside sandbox mode.
 	Sandbox *googlefake.AdminClient
+	// Accounts keeps users' Google connections; nil when Google is off.
+	Accounts *google.Accounts
 }
 
 // Server implements apigen.ServerInterface.
@@ -48,6 +50,7 @@ type Server struct {
 
 	pushVerifier google.PushVerifier
 	sandbox      *googlefake.AdminClient
+	accounts     *google.Accounts
 }
 
 var _ apigen.ServerInterface = (*Server)(nil)
@@ -59,7 +62,7 @@ const defaultBodyLimit = 1 << 20
 func New(d Deps) *echo.Echo {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, store: d.Store, temporal: d.Temporal, verifier: d.Verifier,
-		pushVerifier: d.PushVerifier, sandbox: d.Sandbox,
+		pushVerifier: d.PushVerifier, sandbox: d.Sandbox, accounts: d.Accounts,
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -104,7 +107,7 @@ func isEmailUpload(r *http.Request) bool {
 		return false
 	}
 	p := strings.TrimRight(r.URL.Path, "/")
-	return p == "/api/v1/emails" || p == "/api/v1/sandbox/mail"
+	return p == "/api/v1/emails" || p == "/api/v1/sandbox/mail" || p == "/api/v1/sandbox/drive/files"
 }
 
 func (s *Server) accessLog() echo.MiddlewareFunc {

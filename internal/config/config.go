@@ -49,6 +49,39 @@ type Config struct {
 	Google   Google
 	Gmail    Gmail
 	Classify Classify
+	Drive    Drive
+	OAuth    OAuth
+	// TokenEncryptionKey is the keyring that encrypts users' Google tokens:
+	// `id:base64(32 bytes)[,id:base64…]`, the first key active.
+	TokenEncryptionKey string // TOKEN_ENCRYPTION_KEY
+}
+
+// DevTokenEncryptionKey encrypts tokens when TOKEN_ENCRYPTION_KEY is unset
+// in development; refused in production.
+const DevTokenEncryptionKey = "dev:ZGV2ZWxvcG1lbnQta2V5LWJlc3VubnktMzItYnl0ZXM="
+
+// Drive configures Drive monitoring.
+type Drive struct {
+	// WebhookBaseURL is the public base URL Drive push channels call
+	// (<base>/webhooks/drive); without it files are polled only.
+	WebhookBaseURL string        // WEBHOOK_BASE_URL
+	Debounce       time.Duration // DRIVE_DEBOUNCE
+	SweepInterval  time.Duration // DRIVE_SWEEP_INTERVAL
+	PushGrace      time.Duration // DRIVE_PUSH_GRACE
+	// ChannelTTL is how long a push channel lives (Drive allows 24 h for files).
+	ChannelTTL   time.Duration // DRIVE_CHANNEL_TTL
+	MaxFileBytes int64         // DRIVE_MAX_FILE_BYTES
+}
+
+// OAuth configures the per-user Google connection (authorization-code flow).
+type OAuth struct {
+	ClientID     string // GOOGLE_OAUTH_CLIENT_ID
+	ClientSecret string // GOOGLE_OAUTH_CLIENT_SECRET
+	// RedirectURL is the callback registered with the OAuth client.
+	RedirectURL string // GOOGLE_OAUTH_REDIRECT_URL
+	// SuccessURL is where the browser goes after connecting (default: a
+	// small confirmation page).
+	SuccessURL string // GOOGLE_OAUTH_SUCCESS_URL
 }
 
 // Classify configures document classification.
@@ -264,6 +297,22 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.Classify.OpenAIBaseURL = strings.TrimRight(r.str("OPENAI_BASE_URL", defaultLLM), "/")
 
+	c.Drive = Drive{
+		WebhookBaseURL: strings.TrimRight(r.str("WEBHOOK_BASE_URL", map[bool]string{true: c.PublicURL}[sandbox]), "/"),
+		Debounce:       r.duration("DRIVE_DEBOUNCE", 2*time.Minute),
+		SweepInterval:  r.duration("DRIVE_SWEEP_INTERVAL", 15*time.Minute),
+		PushGrace:      r.duration("DRIVE_PUSH_GRACE", 30*time.Minute),
+		ChannelTTL:     r.duration("DRIVE_CHANNEL_TTL", 24*time.Hour),
+		MaxFileBytes:   r.integer("DRIVE_MAX_FILE_BYTES", 10<<20),
+	}
+	c.OAuth = OAuth{
+		ClientID:     r.str("GOOGLE_OAUTH_CLIENT_ID", map[bool]string{true: "besunny-sandbox"}[sandbox]),
+		ClientSecret: r.str("GOOGLE_OAUTH_CLIENT_SECRET", map[bool]string{true: "sandbox-secret"}[sandbox]),
+		RedirectURL:  r.str("GOOGLE_OAUTH_REDIRECT_URL", c.PublicURL+"/api/v1/google/callback"),
+		SuccessURL:   r.str("GOOGLE_OAUTH_SUCCESS_URL", ""),
+	}
+	c.TokenEncryptionKey = r.str("TOKEN_ENCRYPTION_KEY", map[bool]string{true: DevTokenEncryptionKey}[c.Env != EnvProduction])
+
 	if c.JWT.Secret == "" && c.JWT.JWKSURL == "" && c.Env != EnvProduction {
 		c.JWT.Secret = DevJWTSecret
 	}
@@ -367,6 +416,24 @@ func (c Config) validate() []string {
 	}
 	if c.Classify.LLMRequestsPerSecond <= 0 {
 		p = append(p, "LLM_REQUESTS_PER_SECOND must be positive")
+	}
+	if c.Drive.Debounce < 0 || c.Drive.SweepInterval < time.Minute || c.Drive.PushGrace < 0 {
+		p = append(p, "DRIVE_DEBOUNCE must be ≥ 0, DRIVE_SWEEP_INTERVAL ≥ 1m, DRIVE_PUSH_GRACE ≥ 0")
+	}
+	if c.Drive.ChannelTTL < 10*time.Minute || c.Drive.ChannelTTL > 24*time.Hour {
+		p = append(p, "DRIVE_CHANNEL_TTL must be between 10m and 24h (Drive's limit for file channels)")
+	}
+	if c.Drive.MaxFileBytes < 1024 {
+		p = append(p, "DRIVE_MAX_FILE_BYTES must be at least 1024")
+	}
+	if c.Google.Mode != GoogleOff && c.TokenEncryptionKey == "" {
+		p = append(p, "TOKEN_ENCRYPTION_KEY is required to store Google tokens: set it to k1:$(openssl rand -base64 32)")
+	}
+	if c.Env == EnvProduction && c.TokenEncryptionKey == DevTokenEncryptionKey {
+		p = append(p, "TOKEN_ENCRYPTION_KEY is the development key: set your own when APP_ENV=production")
+	}
+	if c.Google.Mode == GoogleLive && (c.OAuth.ClientID == "") != (c.OAuth.ClientSecret == "") {
+		p = append(p, "GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET must be set together")
 	}
 	if c.HTTPTimeout <= 0 {
 		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")

@@ -63,6 +63,41 @@ type DocumentLink struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
+type DriveChannel struct {
+	ChannelID  string    `json:"channel_id"`
+	FileID     string    `json:"file_id"`
+	ResourceID string    `json:"resource_id"`
+	TokenHash  []byte    `json:"token_hash"`
+	Expiration time.Time `json:"expiration"`
+	Active     bool      `json:"active"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+type DriveFileWatch struct {
+	FileID         string     `json:"file_id"`
+	OwnerID        uuid.UUID  `json:"owner_id"`
+	DocumentID     *uuid.UUID `json:"document_id"`
+	Active         bool       `json:"active"`
+	LastVersion    int64      `json:"last_version"`
+	LastModifiedAt *time.Time `json:"last_modified_at"`
+	LastSyncedAt   *time.Time `json:"last_synced_at"`
+	LastWebhookAt  *time.Time `json:"last_webhook_at"`
+	LastPollAt     *time.Time `json:"last_poll_at"`
+	LastError      string     `json:"last_error"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+type DriveWebhookLog struct {
+	ChannelID     string    `json:"channel_id"`
+	MessageNumber int64     `json:"message_number"`
+	FileID        string    `json:"file_id"`
+	ResourceState string    `json:"resource_state"`
+	Changed       string    `json:"changed"`
+	Outcome       string    `json:"outcome"`
+	ReceivedAt    time.Time `json:"received_at"`
+}
+
 type EmailProcessingLog struct {
 	ID                uuid.UUID  `json:"id"`
 	MessageKey        string     `json:"message_key"`
@@ -77,6 +112,19 @@ type EmailProcessingLog struct {
 	ErrorMessage      string     `json:"error_message"`
 	DocumentID        *uuid.UUID `json:"document_id"`
 	WorkflowID        string     `json:"workflow_id"`
+}
+
+type GoogleCredential struct {
+	UserID          uuid.UUID  `json:"user_id"`
+	GoogleEmail     string     `json:"google_email"`
+	Scopes          []string   `json:"scopes"`
+	KeyID           string     `json:"key_id"`
+	AccessTokenEnc  []byte     `json:"access_token_enc"`
+	RefreshTokenEnc []byte     `json:"refresh_token_enc"`
+	TokenType       string     `json:"token_type"`
+	Expiry          *time.Time `json:"expiry"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 type InboundEmail struct {
@@ -110,6 +158,13 @@ type Mailbox struct {
 	LastPollAt      *time.Time `json:"last_poll_at"`
 	LastResyncAt    *time.Time `json:"last_resync_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+}
+
+type OauthState struct {
+	State     string    `json:"state"`
+	UserID    uuid.UUID `json:"user_id"`
+	ExpiresAt time.Time `json:"expires_at"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 type Project struct {

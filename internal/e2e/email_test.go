@@ -84,8 +84,21 @@ func TestEmail_PostedMessageBecomesTheUsersDocument(t *testing.T) {
 	}
 	waitFor(t, "the run to appear in the user's run list", func() bool {
 		s.Do(t, demoToken, http.MethodGet, "/api/v1/runs", "", nil, http.StatusOK, &runs)
-		return len(runs.Runs) == 1 && runs.Runs[0].WorkflowID == ans.WorkflowID
+		return slices.ContainsFunc(runs.Runs, func(r struct {
+			WorkflowID string `json:"workflow_id"`
+		}) bool {
+			return r.WorkflowID == ans.WorkflowID
+		})
 	})
+	var otherRuns struct {
+		Runs []struct {
+			WorkflowID string `json:"workflow_id"`
+		} `json:"runs"`
+	}
+	s.Do(t, otherToken, http.MethodGet, "/api/v1/runs", "", nil, http.StatusOK, &otherRuns)
+	if len(otherRuns.Runs) != 0 {
+		t.Fatalf("another user's run list = %+v, want empty", otherRuns)
+	}
 }
 
 func TestEmail_UnknownRecipientEndsUserNotFound(t *testing.T) {

@@ -210,6 +210,36 @@ func (s *Stack) Do(t testing.TB, token, method, path, contentType string, body i
 	return b
 }
 
+// ConnectGoogle connects the user to the sandbox Google through the API's
+// OAuth flow, as a browser would: connect → consent (the sandbox grants at
+// once) → callback.
+func (s *Stack) ConnectGoogle(t testing.TB, token string) {
+	t.Helper()
+	var start struct {
+		URL string `json:"authorization_url"`
+	}
+	s.Do(t, token, http.MethodGet, "/api/v1/google/connect", "", nil, http.StatusOK, &start)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(start.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	callback := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(callback, s.URL+"/api/v1/google/callback") {
+		t.Fatalf("consent answered %d, Location %q", resp.StatusCode, callback)
+	}
+	resp, err = http.Get(callback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("callback answered %d: %s", resp.StatusCode, body)
+	}
+}
+
 // Status sends a GET and returns the status code, decoding a 200 answer into
 // out; for polling things that may not exist yet.
 func (s *Stack) Status(t testing.TB, token, path string, out any) int {

@@ -29,10 +29,11 @@ func StartMailbox(ctx context.Context, c client.Client, cfg config.Config, addre
 	return nil
 }
 
-// ensureSchedules creates BeSunny's schedules, or updates them to the
-// configured spec when they exist (so a changed interval applies on the next
-// deploy), and triggers the watch renewal once so a new deployment watches its
-// mailbox at once instead of in up to 6 hours.
+// ensureSchedules creates BeSunny's schedules — watch-renewal (every 6 h) and
+// drive-sweep (every DRIVE_SWEEP_INTERVAL), both overlap SKIP — or updates
+// them to the configured spec when they exist (so a changed interval applies
+// on the next deploy). It triggers the watch renewal once, so a new
+// deployment watches its mailbox at once instead of in up to 6 hours.
 func ensureSchedules(ctx context.Context, d Deps) error {
 	cfg := d.Config
 	if cfg.Google.Mode == config.GoogleOff {
@@ -51,7 +52,13 @@ func ensureSchedules(ctx context.Context, d Deps) error {
 	if err := h.Trigger(ctx, client.ScheduleTriggerOptions{Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP}); err != nil {
 		return fmt.Errorf("trigger schedule %s: %w", sched.id, err)
 	}
-	return nil
+	_, err = upsertSchedule(ctx, d.Temporal, cfg, scheduleSpec{
+		id:       workflows.DriveSweepScheduleID,
+		every:    cfg.Drive.SweepInterval,
+		workflow: workflows.DriveSweepWorkflow,
+		note:     "Polls every watched Drive file whose push has been silent for DRIVE_PUSH_GRACE.",
+	})
+	return err
 }
 
 type scheduleSpec struct {

@@ -50,7 +50,11 @@ func Run(ctx context.Context, d Deps) error {
 		WorkerStopTimeout: 30 * time.Second,
 	})
 	ca, ob := classifiers(d)
-	Register(w, d, ca, ob)
+	da, err := driveActivities(d)
+	if err != nil {
+		return err
+	}
+	Register(w, d, ca, ob, da)
 	workers := []worker.Worker{w}
 	if usesLLM(cfg) {
 		workers = append(workers, llmWorker(d, ca, ob))
@@ -95,8 +99,11 @@ func Run(ctx context.Context, d Deps) error {
 }
 
 // Register adds every workflow and the activities of the main task queue to w.
-func Register(w worker.Registry, d Deps, ca *activities.Classify, ob *activities.Onboarding) {
+func Register(w worker.Registry, d Deps, ca *activities.Classify, ob *activities.Onboarding, da *activities.Drive) {
 	cfg := d.Config
+	w.RegisterWorkflow(workflows.DriveFileWorkflow)
+	w.RegisterWorkflow(workflows.DriveSweepWorkflow)
+	w.RegisterActivity(da)
 	w.RegisterWorkflow(workflows.ClassifyDocumentWorkflow)
 	w.RegisterWorkflow(workflows.ProjectOnboardingWorkflow)
 	w.RegisterActivity(ca)

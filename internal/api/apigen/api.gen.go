@@ -411,6 +411,32 @@ type DocumentSummarySource string
 // DocumentSummaryStatus defines model for DocumentSummary.Status.
 type DocumentSummaryStatus string
 
+// DriveWatch defines model for DriveWatch.
+type DriveWatch struct {
+	Active        bool                `json:"active"`
+	DocumentId    *openapi_types.UUID `json:"document_id,omitempty"`
+	FileId        string              `json:"file_id"`
+	LastError     string              `json:"last_error"`
+	LastPollAt    *time.Time          `json:"last_poll_at,omitempty"`
+	LastSyncedAt  *time.Time          `json:"last_synced_at,omitempty"`
+	LastVersion   *int64              `json:"last_version,omitempty"`
+	LastWebhookAt *time.Time          `json:"last_webhook_at,omitempty"`
+
+	// Status The file workflow's `status` query (last sync, channel expiry, last webhook/poll, last error).
+	Status     *map[string]interface{} `json:"status,omitempty"`
+	WorkflowId string                  `json:"workflow_id"`
+}
+
+// DriveWatchList defines model for DriveWatchList.
+type DriveWatchList struct {
+	Watches []DriveWatch `json:"watches"`
+}
+
+// DriveWatchRequest defines model for DriveWatchRequest.
+type DriveWatchRequest struct {
+	FileId string `json:"file_id"`
+}
+
 // EmailDetail defines model for EmailDetail.
 type EmailDetail struct {
 	Documents  []EmailDocument `json:"documents"`
@@ -456,6 +482,19 @@ type EntityPatterns struct {
 	Locations    *[]string `json:"locations,omitempty"`
 	People       *[]Person `json:"people,omitempty"`
 	ProjectCodes *[]string `json:"project_codes,omitempty"`
+}
+
+// GoogleConnect defines model for GoogleConnect.
+type GoogleConnect struct {
+	AuthorizationUrl string `json:"authorization_url"`
+}
+
+// GoogleConnection defines model for GoogleConnection.
+type GoogleConnection struct {
+	Connected   bool       `json:"connected"`
+	ConnectedAt *time.Time `json:"connected_at,omitempty"`
+	Email       *string    `json:"email,omitempty"`
+	Scopes      *[]string  `json:"scopes,omitempty"`
 }
 
 // Health defines model for Health.
@@ -656,6 +695,28 @@ type SandboxDelivery struct {
 	WorkflowId string `json:"workflow_id"`
 }
 
+// SandboxFile defines model for SandboxFile.
+type SandboxFile struct {
+	Id       string  `json:"id"`
+	MimeType string  `json:"mime_type"`
+	Name     string  `json:"name"`
+	Url      *string `json:"url,omitempty"`
+	Version  int64   `json:"version"`
+}
+
+// SandboxFileEdit defines model for SandboxFileEdit.
+type SandboxFileEdit struct {
+	Text string `json:"text"`
+}
+
+// SandboxFileInput defines model for SandboxFileInput.
+type SandboxFileInput struct {
+	// MimeType e.g. application/vnd.google-apps.document, application/vnd.google-apps.spreadsheet, text/plain
+	MimeType string `json:"mime_type"`
+	Name     string `json:"name"`
+	Text     string `json:"text"`
+}
+
 // SetUsernameRequest defines model for SetUsernameRequest.
 type SetUsernameRequest struct {
 	// Username Example: alice
@@ -692,6 +753,9 @@ type Address = string
 // DocumentId defines model for DocumentId.
 type DocumentId = openapi_types.UUID
 
+// FileId defines model for FileId.
+type FileId = string
+
 // MessageKey defines model for MessageKey.
 type MessageKey = string
 
@@ -712,6 +776,18 @@ type ListDocumentsParams struct {
 	Unclassified *bool `form:"unclassified,omitempty" json:"unclassified,omitempty"`
 }
 
+// GoogleCallbackParams defines parameters for GoogleCallback.
+type GoogleCallbackParams struct {
+	State *string `form:"state,omitempty" json:"state,omitempty"`
+	Code  *string `form:"code,omitempty" json:"code,omitempty"`
+	Error *string `form:"error,omitempty" json:"error,omitempty"`
+}
+
+// GoogleConnectParams defines parameters for GoogleConnect.
+type GoogleConnectParams struct {
+	Redirect *bool `form:"redirect,omitempty" json:"redirect,omitempty"`
+}
+
 // ListProjectsParams defines parameters for ListProjects.
 type ListProjectsParams struct {
 	Status *ListProjectsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -726,8 +802,27 @@ type ListRunsParams struct {
 	PageToken *string `form:"page_token,omitempty" json:"page_token,omitempty"`
 }
 
+// SandboxDeleteDriveFileParams defines parameters for SandboxDeleteDriveFile.
+type SandboxDeleteDriveFileParams struct {
+	Trash *bool `form:"trash,omitempty" json:"trash,omitempty"`
+}
+
+// DrivePushParams defines parameters for DrivePush.
+type DrivePushParams struct {
+	XGoogChannelID         string  `json:"X-Goog-Channel-ID"`
+	XGoogChannelToken      *string `json:"X-Goog-Channel-Token,omitempty"`
+	XGoogResourceID        *string `json:"X-Goog-Resource-ID,omitempty"`
+	XGoogResourceState     string  `json:"X-Goog-Resource-State"`
+	XGoogMessageNumber     string  `json:"X-Goog-Message-Number"`
+	XGoogChannelExpiration *string `json:"X-Goog-Channel-Expiration,omitempty"`
+	XGoogChanged           *string `json:"X-Goog-Changed,omitempty"`
+}
+
 // AssignDocumentJSONRequestBody defines body for AssignDocument for application/json ContentType.
 type AssignDocumentJSONRequestBody = AssignRequest
+
+// CreateDriveWatchJSONRequestBody defines body for CreateDriveWatch for application/json ContentType.
+type CreateDriveWatchJSONRequestBody = DriveWatchRequest
 
 // SetUsernameJSONRequestBody defines body for SetUsername for application/json ContentType.
 type SetUsernameJSONRequestBody = SetUsernameRequest
@@ -740,6 +835,12 @@ type UpdateProjectJSONRequestBody = ProjectPatch
 
 // OnboardProjectJSONRequestBody defines body for OnboardProject for application/json ContentType.
 type OnboardProjectJSONRequestBody = OnboardRequest
+
+// SandboxCreateDriveFileJSONRequestBody defines body for SandboxCreateDriveFile for application/json ContentType.
+type SandboxCreateDriveFileJSONRequestBody = SandboxFileInput
+
+// SandboxUpdateDriveFileJSONRequestBody defines body for SandboxUpdateDriveFile for application/json ContentType.
+type SandboxUpdateDriveFileJSONRequestBody = SandboxFileEdit
 
 // GmailPushJSONRequestBody defines body for GmailPush for application/json ContentType.
 type GmailPushJSONRequestBody = PubSubPush
@@ -761,6 +862,15 @@ type ServerInterface interface {
 	// ReclassifyDocument Classify a document again (also over a manual assignment).
 	// (POST /api/v1/documents/{id}/reclassify)
 	ReclassifyDocument(ctx echo.Context, id DocumentId) error
+	// ListDriveWatches The caller's watched Drive files with their workflow status.
+	// (GET /api/v1/drive/watches)
+	ListDriveWatches(ctx echo.Context) error
+	// CreateDriveWatch Watch a Drive file (the caller must have connected Google).
+	// (POST /api/v1/drive/watches)
+	CreateDriveWatch(ctx echo.Context) error
+	// DeleteDriveWatch Stop watching a Drive file.
+	// (DELETE /api/v1/drive/watches/{fileId})
+	DeleteDriveWatch(ctx echo.Context, fileId FileId) error
 	// IngestEmail Ingest one raw RFC 822 message (service role).
 	// (POST /api/v1/emails)
 	IngestEmail(ctx echo.Context) error
@@ -770,6 +880,18 @@ type ServerInterface interface {
 	// ReprocessEmail Re-run a stored message with the current parser (service role).
 	// (POST /api/v1/emails/{messageKey}/reprocess)
 	ReprocessEmail(ctx echo.Context, messageKey MessageKey) error
+	// GoogleCallback OAuth 2.0 redirect target (called by the user's browser, authenticated by state).
+	// (GET /api/v1/google/callback)
+	GoogleCallback(ctx echo.Context, params GoogleCallbackParams) error
+	// GoogleConnect Start connecting the caller's Google account (OAuth 2.0, offline access).
+	// (GET /api/v1/google/connect)
+	GoogleConnect(ctx echo.Context, params GoogleConnectParams) error
+	// DeleteGoogleConnection Revoke the grant at Google, delete the tokens and end the caller's Drive watches.
+	// (DELETE /api/v1/google/connection)
+	DeleteGoogleConnection(ctx echo.Context) error
+	// GetGoogleConnection The caller's Google connection.
+	// (GET /api/v1/google/connection)
+	GetGoogleConnection(ctx echo.Context) error
 	// ListMailboxes The mailboxes BeSunny reads, with their workflow status (service role).
 	// (GET /api/v1/mailboxes)
 	ListMailboxes(ctx echo.Context) error
@@ -809,6 +931,15 @@ type ServerInterface interface {
 	// GetRun Status of one run the caller may see.
 	// (GET /api/v1/runs/{workflowId})
 	GetRun(ctx echo.Context, workflowId string) error
+	// SandboxCreateDriveFile Create a file in the caller's sandbox Drive (sandbox mode).
+	// (POST /api/v1/sandbox/drive/files)
+	SandboxCreateDriveFile(ctx echo.Context) error
+	// SandboxDeleteDriveFile Trash (trash=true) or delete a sandbox file.
+	// (DELETE /api/v1/sandbox/drive/files/{fileId})
+	SandboxDeleteDriveFile(ctx echo.Context, fileId FileId, params SandboxDeleteDriveFileParams) error
+	// SandboxUpdateDriveFile Replace a sandbox file's text (a new version; watchers are notified).
+	// (PATCH /api/v1/sandbox/drive/files/{fileId})
+	SandboxUpdateDriveFile(ctx echo.Context, fileId FileId) error
 	// SandboxDeliverMail Deliver a raw message into the sandbox Gmail mailbox (sandbox mode, service role).
 	// (POST /api/v1/sandbox/mail)
 	SandboxDeliverMail(ctx echo.Context) error
@@ -818,6 +949,9 @@ type ServerInterface interface {
 	// GetReadyz PostgreSQL and Temporal answer.
 	// (GET /readyz)
 	GetReadyz(ctx echo.Context) error
+	// DrivePush Drive push notification (files.watch channel).
+	// (POST /webhooks/drive)
+	DrivePush(ctx echo.Context, params DrivePushParams) error
 	// GmailPush Gmail push notification (Google Cloud Pub/Sub push subscription).
 	// (POST /webhooks/gmail)
 	GmailPush(ctx echo.Context) error
@@ -931,6 +1065,40 @@ func (w *ServerInterfaceWrapper) ReclassifyDocument(ctx echo.Context) error {
 	return err
 }
 
+// ListDriveWatches converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDriveWatches(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDriveWatches(ctx)
+	return err
+}
+
+// CreateDriveWatch converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateDriveWatch(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateDriveWatch(ctx)
+	return err
+}
+
+// DeleteDriveWatch converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteDriveWatch(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "fileId" -------------
+	var fileId FileId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteDriveWatch(ctx, fileId)
+	return err
+}
+
 // IngestEmail converts echo context to params.
 func (w *ServerInterfaceWrapper) IngestEmail(ctx echo.Context) error {
 	var err error
@@ -969,6 +1137,74 @@ func (w *ServerInterfaceWrapper) ReprocessEmail(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReprocessEmail(ctx, messageKey)
+	return err
+}
+
+// GoogleCallback converts echo context to params.
+func (w *ServerInterfaceWrapper) GoogleCallback(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GoogleCallbackParams
+	// ------------- Optional query parameter "state" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "state", ctx.QueryParams(), &params.State, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter state: %s", err))
+	}
+
+	// ------------- Optional query parameter "code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "code", ctx.QueryParams(), &params.Code, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// ------------- Optional query parameter "error" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "error", ctx.QueryParams(), &params.Error, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter error: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GoogleCallback(ctx, params)
+	return err
+}
+
+// GoogleConnect converts echo context to params.
+func (w *ServerInterfaceWrapper) GoogleConnect(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GoogleConnectParams
+	// ------------- Optional query parameter "redirect" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "redirect", ctx.QueryParams(), &params.Redirect, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter redirect: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GoogleConnect(ctx, params)
+	return err
+}
+
+// DeleteGoogleConnection converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteGoogleConnection(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteGoogleConnection(ctx)
+	return err
+}
+
+// GetGoogleConnection converts echo context to params.
+func (w *ServerInterfaceWrapper) GetGoogleConnection(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetGoogleConnection(ctx)
 	return err
 }
 
@@ -1163,6 +1399,56 @@ func (w *ServerInterfaceWrapper) GetRun(ctx echo.Context) error {
 	return err
 }
 
+// SandboxCreateDriveFile converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxCreateDriveFile(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxCreateDriveFile(ctx)
+	return err
+}
+
+// SandboxDeleteDriveFile converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxDeleteDriveFile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "fileId" -------------
+	var fileId FileId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SandboxDeleteDriveFileParams
+	// ------------- Optional query parameter "trash" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "trash", ctx.QueryParams(), &params.Trash, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter trash: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxDeleteDriveFile(ctx, fileId, params)
+	return err
+}
+
+// SandboxUpdateDriveFile converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxUpdateDriveFile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "fileId" -------------
+	var fileId FileId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "fileId", ctx.Param("fileId"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fileId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxUpdateDriveFile(ctx, fileId)
+	return err
+}
+
 // SandboxDeliverMail converts echo context to params.
 func (w *ServerInterfaceWrapper) SandboxDeliverMail(ctx echo.Context) error {
 	var err error
@@ -1187,6 +1473,131 @@ func (w *ServerInterfaceWrapper) GetReadyz(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReadyz(ctx)
+	return err
+}
+
+// DrivePush converts echo context to params.
+func (w *ServerInterfaceWrapper) DrivePush(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DrivePushParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-Goog-Channel-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-ID")]; found {
+		var XGoogChannelID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-ID", valueList[0], &XGoogChannelID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-ID: %s", err))
+		}
+
+		params.XGoogChannelID = XGoogChannelID
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Channel-ID is required, but not found"))
+	}
+	// ------------- Optional header parameter "X-Goog-Channel-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-Token")]; found {
+		var XGoogChannelToken string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-Token", valueList[0], &XGoogChannelToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-Token: %s", err))
+		}
+
+		params.XGoogChannelToken = &XGoogChannelToken
+	}
+	// ------------- Optional header parameter "X-Goog-Resource-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-ID")]; found {
+		var XGoogResourceID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-ID", valueList[0], &XGoogResourceID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-ID: %s", err))
+		}
+
+		params.XGoogResourceID = &XGoogResourceID
+	}
+	// ------------- Required header parameter "X-Goog-Resource-State" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-State")]; found {
+		var XGoogResourceState string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-State, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-State", valueList[0], &XGoogResourceState, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-State: %s", err))
+		}
+
+		params.XGoogResourceState = XGoogResourceState
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Resource-State is required, but not found"))
+	}
+	// ------------- Required header parameter "X-Goog-Message-Number" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Message-Number")]; found {
+		var XGoogMessageNumber string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Message-Number, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Message-Number", valueList[0], &XGoogMessageNumber, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Message-Number: %s", err))
+		}
+
+		params.XGoogMessageNumber = XGoogMessageNumber
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Message-Number is required, but not found"))
+	}
+	// ------------- Optional header parameter "X-Goog-Channel-Expiration" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-Expiration")]; found {
+		var XGoogChannelExpiration string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-Expiration, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-Expiration", valueList[0], &XGoogChannelExpiration, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-Expiration: %s", err))
+		}
+
+		params.XGoogChannelExpiration = &XGoogChannelExpiration
+	}
+	// ------------- Optional header parameter "X-Goog-Changed" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Changed")]; found {
+		var XGoogChanged string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Changed, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Changed", valueList[0], &XGoogChanged, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Changed: %s", err))
+		}
+
+		params.XGoogChanged = &XGoogChanged
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DrivePush(ctx, params)
 	return err
 }
 
@@ -1249,6 +1660,17 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/healthz", wrapper.GetHealthz, options.OperationMiddlewares["getHealthz"]...)
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadyz, options.OperationMiddlewares["getReadyz"]...)
 	router.POST(options.BaseURL+"/webhooks/gmail", wrapper.GmailPush, options.OperationMiddlewares["gmailPush"]...)
+	router.POST(options.BaseURL+"/webhooks/drive", wrapper.DrivePush, options.OperationMiddlewares["drivePush"]...)
+	router.GET(options.BaseURL+"/api/v1/google/connect", wrapper.GoogleConnect, options.OperationMiddlewares["googleConnect"]...)
+	router.GET(options.BaseURL+"/api/v1/google/callback", wrapper.GoogleCallback, options.OperationMiddlewares["googleCallback"]...)
+	router.DELETE(options.BaseURL+"/api/v1/google/connection", wrapper.DeleteGoogleConnection, options.OperationMiddlewares["deleteGoogleConnection"]...)
+	router.GET(options.BaseURL+"/api/v1/google/connection", wrapper.GetGoogleConnection, options.OperationMiddlewares["getGoogleConnection"]...)
+	router.GET(options.BaseURL+"/api/v1/drive/watches", wrapper.ListDriveWatches, options.OperationMiddlewares["listDriveWatches"]...)
+	router.POST(options.BaseURL+"/api/v1/drive/watches", wrapper.CreateDriveWatch, options.OperationMiddlewares["createDriveWatch"]...)
+	router.DELETE(options.BaseURL+"/api/v1/drive/watches/:fileId", wrapper.DeleteDriveWatch, options.OperationMiddlewares["deleteDriveWatch"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/drive/files", wrapper.SandboxCreateDriveFile, options.OperationMiddlewares["sandboxCreateDriveFile"]...)
+	router.DELETE(options.BaseURL+"/api/v1/sandbox/drive/files/:fileId", wrapper.SandboxDeleteDriveFile, options.OperationMiddlewares["sandboxDeleteDriveFile"]...)
+	router.PATCH(options.BaseURL+"/api/v1/sandbox/drive/files/:fileId", wrapper.SandboxUpdateDriveFile, options.OperationMiddlewares["sandboxUpdateDriveFile"]...)
 	router.GET(options.BaseURL+"/api/v1/mailboxes", wrapper.ListMailboxes, options.OperationMiddlewares["listMailboxes"]...)
 	router.GET(options.BaseURL+"/api/v1/mailboxes/:address", wrapper.GetMailbox, options.OperationMiddlewares["getMailbox"]...)
 	router.POST(options.BaseURL+"/api/v1/mailboxes/:address/sync", wrapper.SyncMailbox, options.OperationMiddlewares["syncMailbox"]...)
@@ -1279,96 +1701,117 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7F3pbhvHln6Vg565sIS0SVl2MgmNAa4syb7K2JFGsscDhAZZ7D5k11WzqlNVLYoRBOQdZp4hD5YnGdTS",
-	"G1lNipIo517MH0PspZazfGepc9o3QcSnGWfIlAx6N0FGBJmiQmF+HcSxQGn+jFFGgmaKchb0go8JwpTQ",
-	"dMSvn0lA/ScQ+3AnCAOqn8mISoIwYGSKQS9wd4MwEPhLTgXGQU+JHMNARglOiZ5DzTP9qFSCsklwexsG",
-	"RzzKp8jUSazve4al8coRx1xMiQp6QZ6bJ5dn+IBSkgn+B85bdmnvwyXOQxjKhOx/+12vn+/tvYwSvDZ/",
-	"4BDGXECepZzEErgAlSC8M0QpXqdxC12m1fybkeZM8L9jtDXK3OqXZcaZRMP/M8FHKU71nxFnCpnSf5Is",
-	"S2lENL26mX3im79LTbyb2lz/KnAc9IJ/6Vay1rV3ZbcY18zYJP8BAxSCC9g5f3sIP7z69t/AzQExKkJT",
-	"udsxpHBjGYmVkk7YOf6SozQrzATPUChqd5FZog1o7KMBy9OUjFIsqLVM9IqeP9fH+lI+y0f6WqBFFyMq",
-	"qSVFcxGGaBjX2DriPEXC9GtRSqSkY4rCw/ZQ035MY2QR1m6zfDpCYW4LJArjAVGN/cVE4XNFp7jM6DDw",
-	"02L5MTZGITAeKDIx26AKp9K7SHeBCEHm+ndKFLJoPmg8TpnCiV31lKgoudfIRuR7NwGyfKp5kvKIpEEY",
-	"pOk00OOynKQ17lQDPUgQtBwQJ+WeW1cl35e3qvglMjmgq2/zXPnuLwig03A3XVjof02CGvKyQOdFjpab",
-	"qi+ysaIGI8NSjBtSt0oT3lOfSsbubpPzqyCj1KwlgVggUDW0d1nOthiVTNPTcdD7ec3E7o2LfDolQgvg",
-	"4mZq0LgkGFNUJCbKICKJY6pRjqRntfcbwlYsdGFPxQy18ZY396W2vRaqu7sbUH1p80vayPBaDaJcSC78",
-	"NqvBnHIFq5hTzLYMorlKeAtGOgWwdmkgeS4sXBYoQaiWZQcVDiTCgHGGXqxoYm4LNjwJBj8YtSKkVxsu",
-	"bZl8E+3ZBGFgHZ4gDGJBrwy+ICr91pfWYdzKl+8qonLZ4FGk7KB5ppdnpsEU7V/GLfBOo6hKcYXp8Nxw",
-	"E2xAFB8OOzLVN+reKxYVFjLbZES5+TbBbUhUY7k+xTnWzDky7tFjaL0drkBKn23nk7uPdiZ4hFJSNnnP",
-	"vfbcxRQt+Gk85cGlddWXlYMIievAtelhfk6IMs66eVfAmOcshp0ESYxChkCUIlFiKBbCkZZySCm7lCHM",
-	"iGCUTeTuayAjiUzBLEFmxipc/ojnaQyMKxi5CUwM0KKlFQczS6TVErkdXV/tu0hkcYtbKumvOBjNlRWz",
-	"cjLK1HevqonqYy2hSokmFl68GLKEEhmyWN+sUU2riEQxYFwNDD+1pzNhXJhbY0JTjFeMPljh2sncMsl3",
-	"b8bF5TjlM4dwy4GkyBnwsZGQKBdCi0xB7s5aiKnLfh1rKrK3gkpzWw2Hsb7manclo51yh2tMdRMiljCn",
-	"1Rrf1wjyGUMxeBqLWUncnS2NzziUS65swRrQ9xKaKarmZ0QpFEz60H1KKNs0NuN24k0DL+SZ3f7dgB+F",
-	"9DnsFYMiHuNGa7j1UOhvSFIbEC7IYILRpWy3De2TVWMvgw+/1FjDyBWhVoq+rFNjN4aPuSdsglIZXTp3",
-	"eRcPh3ObbkEPxIgcSxskEQwqQEJiGCEyyLhUqP8ec4E1vKllHtbZVwckuUj9bhRtvbWAjXhNpkZ4ApM4",
-	"7Lqk2g/j77+L9/747fe1aNjErQVsrFYZ1ujlI/mHytlYiC2qtOfSXvAao9xqajs2JFQqLuattkDfxRjc",
-	"Y2BDpo4Pv1Ii1SDjafogZ8COksvk4aMIlHMWPWicinB399RqCWco2P9MwtCONYRfchRz2LGUDEEvFfSG",
-	"u5p2XbvosHDNJEhE1pWKCIVxCJTBOKWTRLkXTXixW+NHJTMzoqJkgNcZFUQ5T+l+VFhQitUSX2XPa6K1",
-	"Qqb9Qb8jIN7dYS9UZF2mpRrZt6hTNuJExK1ZWdkW5EecKRIpv5JparfcwZReodDk9z9wifMZF/FDTOWy",
-	"W3KF4orirCUpOEaBLPKu53Zdzqegj4+2zrIukc5Aq3ct9nzAt0h+F4fGvO5dSXVCsJjhU21roUwqwlr8",
-	"QWHlZX3OwJNHXZsGqIwQGfFc9UYpYZdrLc9CQL/CnjdD3dZI/L6OqYGogcOzFkOlBIkUxgMdDrUy/U7R",
-	"5iZ+sQm+7rmrjTDRs8GaW90k0GKs09h1C/uKUG8BkojCCRcUNwSPRTefThhJ5Ya54PslFxuW1CcpJq4Y",
-	"ZLXAYmVKqBmG3D1wM/5DeTrxsPRGqzwzPVxKf73XcRLjbSaFWxP24KSMMwOD+1mgFWlSIqJER//e1Mbj",
-	"pDiditXFqaZwi4QP66ri3fqy5LWqScGazXKhxRE5y/I/nyZvXSufWkW+jnBv4J3oP/2OsUtCbJTILgZe",
-	"6ReXA69Y0pkOKf5fPP9pxXOZ7/noIh+d5dLD9ZpHt5CTUErQUa7wgWms4gS6GV6PiMTvXgEfw/Cmb2MH",
-	"V/vVD3rQDzqdTj8IoV+Enyexvv5i/+XtEHbKa0DAHoMCF0DArmLXm9dw+zzxu/ZZPkqpTD7S6R0CkpYz",
-	"cJPQXiXD/hS7d6RzdA5je2puXfZszdHKY+XW7p84q50L1FbjpUbOfGl+/tAjK19qbSELhNOMC5I+k2Af",
-	"gZ3znDHKJiEcch3PmXzOW3PIE8Ifv/3ul75M8EmR4dssB1XLPfEZW8w/ESZnKGCHCxAo81QBZxGCpY0/",
-	"oSRytiLAFZv6+veWlNr9lpPylbLktrE4ioepjX21iJffSpvykkxLrClK8qtZvkEhkRbkdRbcDOhb5gVh",
-	"8YhfH9lckyd5Zc4xiwi0jejNTPGmOfe1h45u9mcSXD7CHDB8dq/BjmOFFVNVy7FKRAlU7a4/mlzaZmNT",
-	"S4eMq6HlAtUnF8y3Zgvr6YxaFiel0fo4pnzXO/mcRe0Af2+g9U2lN+nB0HsE9+15vjtG5a1+WJ3Oa7H7",
-	"igqVk3RA2irGPycoEBQHiSw2YgaSA1UwwohPUdqDcZKmKJ5JKNJjnY2rcs0m0VUouYh1TX1ioQ4XVhk8",
-	"+emvYZ1XaoqpxohyQdX8QoOZXecIiUBxkNsjUPvrbcH/Hz9/DFyptDn4M3crgUiUymwRNmVj7keTN3iR",
-	"MzaHEYkuAVnc0/xTuWASCGhxeSbBRTwwJQoFJSns2O4AUyOjOJA+y9JcPneCAjKPEiAShoR+Y3T4ryOU",
-	"epYOocOi6GZMU5QhuPoyUIIwuza522eUKV4KjATCYiiTTEaspmAeKWKxDhxrwIaMZphSZiozpF4C6bPC",
-	"wSjt/GtQCZVwcHYCBitlCC6iMhNps29n4bJyDmSnz/pM80FHSTYQ68HwwJR/0V/d7zeGA2B7CX78/NH1",
-	"EnRAgwPYuluIiBBzoxuavkBjvV8Yynw0NAsgeUx1UANDUk2H8RB29DsXeUa0aw+W7bsd+ChyqTDuM83D",
-	"53w8plGhdlJPAcTODDOqEhgKnmIPJIorGuFA/xp24FgILiQQgX02bOsAGFZV+7udPiuT5r2gkKKDs5Mg",
-	"DK5QWLc4eNHZ6+yZXFuGjGQ06AUvO3udl66y2Uh4l2S0e/Wi2yhkm6DBS62xZh06qAi0C3FUPhU2Glt+",
-	"dg0TxmmrOiZSOqUqqDdJxDgmeaqC3rd7YTAl13SqI7/9Pf2LMvvrReip0/Zpz7BWHjssSoEy7XbzXIL2",
-	"a8oWkYWFuZLalf0gizOesnRe04oq7WqVwUi104i2aWu1Mxv11KxZipYsnisgJVbsaFwwjRswmkNCmPWV",
-	"fWvKWbUTH0HKeobbLwsNLPt7eyuaVzZrWmnUVvs6Vww7NY/LbXe0ZL+ya/ANXa616ogJK/m78zsm7HWn",
-	"qUbqlkyqDIHhDKWCMRXSMN+mWRol2XqgJWXr3tD4tlXj3mGpcC369qgNSk/BXx9vNVEr98Qw9dVTMvWU",
-	"YVlH6OGtwW2qNd4SYmP+dq0mGi+IW/+7SYBzjLiItcm3pfNQtFmEIFFZR64YsuYQ6KA4SpEIHVf0mbUv",
-	"FcT0QPt5w93QmLUxYmxHMmX6FXyJnoNN894z2WeZ4No9ACpB4CinqbI0qC/DWHeQSnA2ARczdOAgV3xK",
-	"FI36rJk0BYZXKIBfoZgJqrC2V0scw3tj1JoqYLvP2rXAx+/qkW6t29GKt4mA3vB4/miS3eyPu226oFoF",
-	"b/8EamXYZRaK8b1w84lV0hIVSLUBbdBKyXc2DXa0VBvfeex6RCux3t1cTxuNU+0+UPnUg6VxW1JRbw/z",
-	"SEa5g6+BtjZUWICHgvJgSkdqfH+gae0KdDPN6/DbZOp5+czj4UyDs/uPxtnFwLpF7ReoK3L2NTh96Kha",
-	"V2MyIZTBDkklN9bAZwfuorkmBJbtJvVCceFSIILMXO2uhgwbc8LQl70bOlsf99mwUUhbdqdrP0GQWRlY",
-	"nnFp4+cEQZJpUSRsdynQRvIqwT4zd4twFmhso2qTRpHAuEr0MAxnPiNYq2QOVhkxlzLsinH0/f5+U6pK",
-	"529EGTH+v7c/fbXhejxB9hVn+9z+KMJMYfzacjJn2inJWYwCZmRuPCCSCiSxDocY7t7Ttr3c7PkXmz7/",
-	"7VOqnSUtcGZF//ztIXy/v182Ue243AMInmJD1ZxOefSse1N9VGFluFLI6GboWftixFbtYr2TrwU53T47",
-	"95KLJ/aRiqL36kiC5yriUwxtcxy4Z0NI+cSiX5UzeLAYdEVxhLsKhVeBrdVjrdgMr6verSIWc3P12Y4D",
-	"Y4vClzi38NsV9kLxngPl3Q6cKFlPXwoEV9YElEGWkggNMaiywY6rKrVUEqgDFIXsdYnKVELZ9hCbZOI4",
-	"T4GMlTFfttGxz8b02ofd5UH3NlTj8fB4+Ty+RUEYzpZw+B9BW87xuV42WVCaKrItWghd4+pm+tHoA2iN",
-	"HD6UT20R5Or9Ch4elmu4F9MeIX1Wkqo8/ND2u8izqASpqPykoiahlRm1NgkvP7o37lhkpdkqmjI21c7i",
-	"a05btVplx0iLxbK3/xF08JTVWo6KrNo2eN2VcxatMEvIYglD/dBzpi2RSd/Xv79VLCq08YKxAgro2Pxr",
-	"/HUNgoyySWcJ8S/mLNqCQD0e1jdO5VukquTKjEh3PpeWqaM/tZDp3TUKL5gpy9hUqHAlXuA2EdyUMrRF",
-	"9iZB3XnsowxzFCpMGjp0UWkMY8GnhpI/fv4IUUroVAJnNhNjXm3QERcJ2K2XO7h68eaGXv7x2/+83IMU",
-	"lRZ+4AJiOqHmPIWrSvMMVBB7L4Sc0V9yBIETIuIUpewzPoaISOyAVjutzENCv7HOYbEG6xz+1V60bd3F",
-	"l+ZUggxGmHI2kQUSODJ7/LlaPU2wnYSyp2LnibPK6wWwcpu0P1gQ+Z7R9w9PmpRKOJdYnv/rZYMyHy0h",
-	"k4WSGVeBU/8MY5u018vdW92/s+KhO52dV8V9Jc82KpPepktSL/33yEmx0UeHqbLgpMaKqiHgNmxJ8B4a",
-	"QCs6DLajtY3OmDvp64vHnrtNZcuihKc/L7eUr05uWhjn0aTyZNx+o2qZqUfmep2pDeq+WjY39o34a6TC",
-	"7dQVHV4b17fKUdiSPajXYrTKeJtT0kqKva8jaF/9DH89Wmzkm1efh9XYmhU9Rk0+fDKJpieBGtvl9MSu",
-	"wRah5qlPpxLCJg2V5Cy1hYFjimksbYFlZB7bELe6rrn1TudTbkmLp1N6NPeZB8omZdY0hFlCowRiFPQK",
-	"ZZ9JRi5xoP1f48KEULW5hVC2aEHRomWmsa1mULSawR+//W+fjebw/v0H+8Wb4eH7g4uLk7cnx+dDHfCa",
-	"AkKqPfRkPhI0DmE0d4UkbmA9bp+5gV0juUnmqgTFjErUk9gCyzh2RaTO2S6ExuNtOwJU+vQQld2GLi58",
-	"iOOJT9HueBzMSzGqHQX/qZXzyEj34jl2QrWtNGFpVQviXlqvoUUjS6t/fp6zh9e17tfrWl/cpa7VWyha",
-	"9eSsqlHdpo9fNA15ZEoTarEw45E9fYGR+QRkkYYyFeWNLI5tqCFp2kjn2OaiRbZ3b4qBThrllivyXjQ2",
-	"9X6EMgkyJTJB2YNP5++fI4t4jEAVuHOpv+y/tWUCf3l58Mdvvw93O312YDMqZolm6SbEzASP8whjl+Uu",
-	"3b/X4N3Y6z4jbG7PoDCVpiDv1d4rH06+Qy29dyoSrSix0efxtyxqbdD1lUpXLmwumo/tMXrOap4lTMlc",
-	"82i12EnbzNYtmon8bsDxNZVKWs/DGt53p6fv3h8PPpweHf+7G2PYgfr/m5ASFkugrKgrMc9AxLO56TY+",
-	"+enN6aefjgYfDk7evzn97+FrV5xiHzPJrizX4gwEbEFgn53lo+5FPgLGVYW2isOwO8NRwvml7JqmtGEI",
-	"eE0ilc6BSHjH+STVKpOncWjtv/J8VAwUuTStb2VCUaA3s9Zo//vwT1TsstjY6C3JM/eeKMX+xBUpbnNA",
-	"TEFK+R94MOf/FbLp/n8PJz47xeUpjzGE1gS+e8xpX2K+V/nrquT939wjWwQ099VMD58/ZZ1Gr1nQ+/nL",
-	"ohF0J/HmiD2rb9Vuzu3UVD2t3Oi5feKr7NPMbWT5WyvLW57vAGLMkMXIojnE3NbUue7x1RQ/41JNBF78",
-	"53sTnZT9asW7LeRvAmM7wh/Um8h01KQl/vTk6NB1hRXQaz+MjRJ2/F1tw91en1W9aWef3lx8ejM4+HR0",
-	"cvzT4fEwBCplrnUsinjOlOxMDDp3Ij4NwToqQ8BfcpKC4n1WDHBxfP5fJ4fHg4PDw9NPP320LXBXKEwK",
-	"ypmO2kcfYJpL04kYJbUxPr25ODw/Oft4cvrT0JoxiaoDB+VAxuJYK5fxS3QlkcvHrbBzYY4aP1OVmJhm",
-	"10aMhhUS9vdeAbFfAHit7YlpKugzbZalQw+qJKZjr4uk75tPhGwpK1N9g+RO5sWToCyqHU1do5bfMbcF",
-	"shYRTYdZjFnK56aWVkMiyvvWPL7Yao3k/SxGi4pa1hoZangoO84DOUx5HpeaZJ6rC23DXBR6q9W4OWWz",
-	"2/fnL9rlNSR2vrTpSA66JpXgRrspnGoHDTqcK9zsYp7ateqsuXaxsF/157D+y9Ub1a4Yb7P2u6qRrl0s",
-	"g+DbL7f/FwAA//8=",
+	"7D3pbhvJma/yoXcDU0iblI+ZTSQEiCzLE2VtSytZ6wBDgyx2fyQralb1VFWL5hgC5h12nyEPNk+yqKMv",
+	"srpJSqI0CfafxK6u47vqu/tbEPFZyhkyJYODb0FKBJmhQmH+O4pjgdL8GaOMBE0V5Sw4CD5NEWaEJiP+",
+	"9ZkE1H8CsYO7QRhQPSYlahqEASMzDA4C9zQIA4E/ZVRgHBwokWEYyGiKM6LXUItUD5VKUDYJbm/D4C2P",
+	"shkydRrr555padw645iLGVHBQZBlZuTqCu9ognb2+gmP4AfOJwnCW0FvEMY0QaBxw+HGdpLtzvYBpSQT",
+	"/E9cNMDXPodrXIQwlFPy8rvvD/rZ/v6raIpfzR84hDEXkKUJJ7EELkBNEX4w6Mhfb9z0rFx/u42fC/53",
+	"jHaGk1v9skw5k2go71zwUYIz/WfEmUKm9J8kTRMaEQ2vXmpH/P7vUgPvW2Wtfxc4Dg6Cf+uVVN6zT2Uv",
+	"n9esuIR8BigEF9C5eHcMf3z93X+AWwNiVIQmcq9rQOHmMrwiJZ2wC/wpQ2l2mAqeolDUniK1QBvQ2AcD",
+	"liUJGSWYQ2sV6CU8f6zO9aUYy0f6t0AzDUZUUguK+iYM0DCuoHXEeYKE6deihEhJxxSFB+2hhv2Yxsgi",
+	"rDxm2WyEwjwWSBTGA6Jq54uJwueKznAV0WHgh8XqMDZGITAeKDIxx6AKZ9K7SfcDEYIs9P8JUciixaA2",
+	"nDKFE7vrGVHR9E4zG5I/+BYgy2YaJwmPSBKEQZLMAj0vy0hSwU450b0IQdMBcVTueXRT4H31qIpfI5MD",
+	"2v6YZ8r3fIkAHYe75cKc/ysUVKOXJTgvY7Q4VHWTtR3VEBkWZFyjujZOeE99LBm7p3XMt4mMgrNWCGIJ",
+	"QOXU3m25W82wZJKcjYODH9cs7N64zGYzIjQBLh+mIhpXCGOGisREGYlI4phqKUeS88r7NWLLN7p0pnyF",
+	"ynyrh/tSOV4D1N3TLaC+cvgVbmT4VQ2iTEgu/HdWDTnFDtqQk6+2KkQzNeUNMtIxgL2XBpJnworLXEoQ",
+	"qmnZiQonJMKAcYZeWVGXuQ2y4VFk8L2lVoT0ZsutrYJvojWbIAyswhOEQayVM0ORqPRbXxqncTtffaqI",
+	"ymQNR5Gyk2ap3p5ZBhO0fxm1wLuMoirBlqvD88AtsAVQfHLYgal6UPdevqkwp9k6IorDNxFujaJq2/Uy",
+	"jsbFZy3oPTxjYerVO3J2vCttaeW7CbsJkWpgcdb4OOVJ0oaCtRsws8gFi9pRudk8NyjyO7yYhTL1/euS",
+	"GCq3tnlljqMp59f3Wrtkg7YLYtVIMXbRnIvrccLnzyQM7URD+ClDsYCO3iBo2IQQTQljmAB+TalYhGAe",
+	"ub33NBLcTwZde93AQ2L5Qn50LzFHThdhydEVcqhP1k7P/otsbnSaLa6xkj/WqQ/51O3barQ1mjmiAUS+",
+	"dU60rH1rrJ2HuMTtdLni41PV+WTz2c4Fj1BKyibvuVc9d86JBnXIGL6Da2t5r951REjcjhU+T4kytrd5",
+	"V8CYZyyGzhRJjEKGQJQi0dRALHQehYSyaxnCnAhG2UTuHQIZSWQK5lNkZq7cgo94lsTAuIKRW8CY9A08",
+	"XWIwtUC6p1S609XdbopIZHGDlSnpzzgYLZQj5PUScFVJKJQDqy18CTe59FNksX5YgZq+8SSKAeNqYPCp",
+	"DZcJ48I8GhOaYNwy+6DFUpOZRZLv2ZKMWxW5ImPAx4ZCokwITTI5uLtrNYYq7VdVhxLsjTpC/Vg1+6+6",
+	"5/J0BaIdc4drNO+6iFiROY3K9V11Wj5nKAaPowCXFLex4ujT9Yotl6rdGh3OC2imqFqcE6VQMOmT7jNC",
+	"2bauFm4X3taPgjy1x99M8KOQPvu7RFDEY9xqD7ceCFnf7zFnzLGpzwSkP1tIZyJZj77VV76sW9frwovs",
+	"s0YnXv54K3FtHPh+SRXxdGtwLnkN3H595/0LkkR57IVoitF1izravIty7lUhz6+1TGfkhlDLrV/WiUs3",
+	"h2/rp2yCUhmZdeHc1R5OyqyXGj2iXGRY3PUSwUhfmJIYRogMUi4V6r/HXGBFrldwvU6PcQLbT55hkNHG",
+	"R0t3EH4lM8OkllB6Lhbxx/Efvo/3f/3lH2tvnfr9sHQHlbsMK/DygfxDqdQt8WMZp1ql7a8YZVYiNsvg",
+	"KZWKi0XjnaufYgxuGFhPUzcId2pSppmc3n8Wgdr8ehLj0CnhbfahhaSz/PSBjSXYs5sOcxVYgkRkPamI",
+	"UBiHQBmMEzqZqg1MRm0pDYzNSdSyYb0VFLYyPstwZ4W0Wmjab2I6AG5hZOYssk4slzP7NnXGRpyIuNHA",
+	"lE2+0YgzRSLlZzIN7YYnmNAbFBr8/gHXuJhzEd9HJVlV/25Q3FCcN8RSxiiQRd793K5zlefw8cHWaTAr",
+	"oGu+g21Y1bdJvoniaF737qQMrC4HRlTTXiiTirAGvVtYelnvavWEn9Z6T8tLiIx4pg5GCWHXa2+eJT9o",
+	"y31edyk0ejzuagAYETVw8qzholKCGNVNm52NSN/Iqt/G/jBG7h1PtZVM9BywYr7UAbRsU9ZO3YC+v3t1",
+	"da1NTLiguKXwWDan6ISRRG4ZQrtbTKZ2k/ooxdhvg7RiwLW63urm3uYGstEfiqDu/dxIjfTM9HQJ/flO",
+	"UXjGm64Ubq+wezu/3DUwuNsN1BJdIiKa0psGF9LDRIYci1XJqcJwy4APq6ziPfoq5TWySY6a7UJIeWYR",
+	"S7PfHifvnCsfm0Wehri30E70n37F2Dl7tgoY5BO36sXFxC1bOvfHOP+fPP9FyHMV79noMhudZ9KD9YpG",
+	"t+STUErQUabwnm6sPHGnbl6PiMTvXwMfw/Bb39oOLlm3HxxAP+h2u/0ghH5ufp7G+vcXL1/dDqFT/AYE",
+	"bPYIcAEE7C72vH4Nd85Tv2qfZqOEyuknOtvAIGlIHTKBgzYa9ocyvDNdoFMYm11z67xna0JYD+Vbu7vj",
+	"rBJ/qezGC43M50hO+H1Dgz7X2pIXCGcpFyR5JsEOgc5FxhhlkxCOubbnjD/nnQmmhfDrL//wU18q+CT3",
+	"8G3ng6r4nvicLfufCJNzFNDhAgTKLFHAWYRgYeN3KImMtRi4Yltd/86UUnnekGDUSkvuGMuzeJBaO1cD",
+	"eflvaZOVl2qKNbmcfjbLtsi/1IS87gY3E/q2eUlYPOJf31pfk8d5ZeLFuQXaBPS6p3hbn/va4K5b/ZkE",
+	"548wAYbP7jXoOFRYMlUVH6tElEDV3voQ8Moxa4daCea2ixYH1Hc08YjYBhjN6AwHjUlxjWpGE0y3yZhq",
+	"sZLKXZVTrjnxSUw9VK/wq1rPjWbUmvkb7KAa/OokhN1JF6qlETcs7k5MUPE5SVPZzd1YYesomQoksZwi",
+	"qhD0TntpQmxS9sbo2gwMHuA3QwbVlXMcNXqmq66ziscwodF6m7l417v4gkXNysSdL3XfUvqQnvv6Do6k",
+	"Zp/yhh6gZmaswHmtnnBDhcpIMiBN5WSfpygQFAeJLDYiDSQHqmCEEZ+htMkuJElQPJOQ03B368IZc0h0",
+	"ScSO9NaUEOSi99IKXk8s5Ck0wVapbDKsokxQtbjUF6fd5wiJQHGU2XC7/e9djv+/fv4UuGomE2Q2T0uC",
+	"mCqV2jopysbcf3O9wcuMsQWMSHQNyOIDjT+VCSaBgCaXZxKcdQ0zolBQkkDHlg6avDfFgfRZmmTyuSMU",
+	"kFk0BSJhSOjvDQ//eYRSr9IldBhWSvNkCC4FHJQgzO5N7vUZZYoXBCOBsBgKh6YhqxmYIbnd34UTrRxA",
+	"SlNMKDPZVlJvgfRZrswWOuUhqCmVcHR+CuZeliE4690spFVMuwqXpSIqu33WZxoP2iK3AvgAhkfV/JAD",
+	"eGMwALbc76+fP7lyvy5o4QC2NAYiIsTC8IaGL9BYnxeGMhsNzQZIFlNtQMOQlMthPISOfucyS4k2I8Gi",
+	"fa8Ln0QmFcZ9pnH4nI/HNMrZTuolgNiVYU7VFIaCJ3gAEsUNjXCg/xt24UQILiQQgX02bCrSG5aFdXvd",
+	"PisCNAdBTkVH56eVe/ggeNHd7+4bv26KjKQ0OAhedfe7r1zxkaHwHklp7+ZFr5acOkEjLzXHmn1oAzbQ",
+	"6urbYlRYq3r90dU0GgOhLGpM6IyqoFrHGOOYZIkKDr7bD4MZ+Upn2Sw4eLmv/6PM/vfCp4L4uGdYqWAZ",
+	"5ul9qTbxeCZB69BFFefSxlzVS2vJ5vKKZyxZVLiidPFbZjBU7TiiadlKPtxWBbdrtqIpi2cKSCErOlou",
+	"mNpKGC1gSpi1y3x7ylh5Eh9AityZ2y9LNaYv9/db6ku3qyutlT/5iksNOjWOi2N3NWW/tnvwTV3stSxa",
+	"DUv62/gd42JxkXtDdStXqgyB4RylgjEV0iDfuvRqVVN6ohVm632j8W0jx/2ABcM18NuD1hA/Bn59uNVA",
+	"LdUTg9TXj4nUM4ZFbrAHt0ZuU83xFhBb47dnOdFoQdzq33UAXGDERayvfFvdBnklZAgSlVXk8ikrCkGH",
+	"C4gSJELbsH1m75dSxByA1vOGe6G51saIsZ3JVNKV4kscOLFp3nsm+ywV3FbuSxA4ymiiLAyq2zC3O0gl",
+	"OJuAsxm6cJQpPiOKRn1Wd9ADwxsUwG9QzAVVWDmrBY7BvbnU6ixgC8SbucCH73JIr9IKwZK3sYDe8Hjx",
+	"YJRdL2G/raugmgVvfwNsZdBlNorxneTmI7OkBSqQ8gD6Qiso391p0NFUbXTnsWvjUJL13vZ8WqttbtaB",
+	"ilH3psZdUUW1gttDGcUJnkLaWlNhSTzkkAeTplTB+z2v1p5At9KiKn7rSL0oxjycnKlh9uWDYXbZsG5g",
+	"+yXoiow9BaaPHVSrbEwmhDLokERycxv47oGNOFdbsb1KNWEzuxalfy5DY1dMV6989GDGbaL70HqohUJc",
+	"teyLC5uKwoZ2waQacE0l+JfbsIEzjo2bp1KDuZsrdLU6c6Nr9NHZSoNWwzsH6JxIKGILwrkxkjvfsH98",
+	"TOY04AZS7dTUKTVgmGVSwZTcIBS1KK63056PgJo4s/fNdnm6tUpvgraoo05lb83vNSrbTvq6dlRNkncz",
+	"RCqexE8hJS8VTy0LUzapIWQNoI0XUDZbFZeKC+cFFmTuSmW01mTdbjD0BcuGztyJ+2xYq1spemhpU0mQ",
+	"eeFbO+fSuhCnCJLM8pocK+gFWmemmmKfmacFzGlsHYtGxEhgXBkAMJz77IBK4VCrEHIRup4YR394+bIu",
+	"AQr7d0QZMS4QbxetxxI6vloon+cjijBVGB9aTGZM22UZi1HAnCyMEUgSgSReQMyZZs87CZ9X241/se34",
+	"7x6TpyxogTNL+hfvjuEPL18WteEd534FwZfkmeMpD5/1vpWt31o9NjmNbifCKn3tdmoaVBsUNNxy7pzd",
+	"O9HFI5uJeY1ZmQHAMxXxGYa25h/c2BASPrHSr3Sb3psMeiLPmGqTwm3C1vKxZmyGX8uS9Nwd5dbqs44T",
+	"xlYKX+PCit+esD/k7zmhvNeFUyWrERyB4LKIgTJIExKhAQZV1t/jijgslATOBVUK2WEhlamEosowNvGU",
+	"cZYAGSujwdv+DX02pl99srvIK9sFazycPF5Nf2tgEIbzFTn8z8AtF/hcb5ssMU3p3Ms7I7h+HNvxh02F",
+	"6Gn9cUSi62YRaau182EbxZG05YLrojXeOA+P7/Re3u6m+cUGIe2NWkiyyDUkEkU8Y0rTTqFYG9p55dNV",
+	"LzCmAiPj/frh7OyH9yeDs6OrT38ZXF4dH59cXg6uLt4/YhjExceDgx+/1PznR5mawsvuPohiv0RMUEHH",
+	"WBMxjMqA6zMJI8HnEkUItQCrHmTwXKM0S1V+SisbDThCWwZeoXvmbWlr/QTg6uJ9kT6hB7l96d86XPRZ",
+	"fhozhcA8gOt+/ZPWD7WoNZFIs/OhFq7UIJdo5cOkmPTZ8eXFOxcDVnnLm5xNwBbt+8RmvZ3CRnyS7+3p",
+	"4nj1TfucILWslQrYN+QCM3/3CQxmc5HnTJuzc+GDyQnMsXen4IkQ+HhskiJIpC+XLanb5ei1m84rDTBW",
+	"EPx6FapvqaxLoEe/jW74tU3HnAjCFBDloBiCPa555rI2tLKSE0wBdGsqz3O3mgeuYaOavh5mO2IK0wm1",
+	"wW1bjHhwH6Gjz+oK7WRYq6JvdK5+KEbtEHzVan8P5Io93EkHewAgF6Aq0rlMImjY4oRt0a0qTQa8+Oh9",
+	"c4lerVZo3tJgW2U7b16/00ui6LfQYIDax/8MKvUZqzTsyPMEdoHrnlywqMXKRBZLGOpBz5k2LE1CUvVz",
+	"A/mmQuv+M0adAjp2+grjSts0jLJJd0UTuVywaAcE9XCmWy3PuIGq6l77JVf9b5rI9OlqZQvMFDVsS1TY",
+	"Ki9wlxLcJGc3XXrminrwC88kdwqTWBM6J3MMY8FnBpJ//fwJooTQmQTObGzZvFqD4/KNiL1qArerMqgf",
+	"6NWvv/zPq31IUGniBy4gphNqMsS4KjnPiApin4WQMfpThiBwQkScoJR9xscQEYld0GynmXlI6O+tryff",
+	"g/X1/Nn+aJvP5Z+30FYVjDDhbCJzSeDA7LEzKhUCO4rveWoQHjlPZj0Bll4QhnPIgfzPEMk7nnIusTCw",
+	"9badnUkmS0UArqag+tWZJmqvFos3qn/n+aCNvTi2NK7A2VZFxrtUSaqF8x46yQ/64GKqSKGvoKIsp18T",
+	"mM/r83fDtbW+Ehvx64uHXruJZYs068fPALaQL3PRGhDn4aQi17fdmK8ida0Nb1vsP4X5bpcu4XBoVN8y",
+	"5GCLkKCaXd5I401KSSMo9p+G0J48K3m9tNhKNy+/SaVla5p36Kjj4crEjR5F1NgeIY+sGuxQ1Dx2vt2U",
+	"sEmNJTlLrOd9TDGJpS0Zi8ywLeVWz7WG2ijdxG1pOdlEz+aaJFI2KYKgIcynNJpCjILeoOwzycg1DrT+",
+	"a1SYEMomMSEUDU4gb3DifIOKqgXkjVrg11/+t89GC3j//oPtFzs8fn90eXn67vTkYqgNXlMSRbWGPl2M",
+	"BI1DGC1carybWM/bZ25i14bNxGbVFMWcStSL2JKxOHZlcU7ZzonGo207AJT8dB+W3QUvLrWx/G1m4vGC",
+	"jCrJrb9p5nxrqHs5M3dK9V1pzNIyu929tJ5D8zYQjfr5RcbuX6n3slqp92KTSj1v6VvZ0eIOYdWHCfBn",
+	"jRnxGlDLqeYPrOkLjMyHKnI3lKmRrXlxbDsKkiQ1d45tzbGM9t63fKLTWgFZi9+LxqaCiVAmQSZETlEe",
+	"wNXF++fIIh4jUAUuzeR3L9/ZrL/fvTr69Zd/DPe6fXZkPSpmi2brxsRMBY+zCGPn5S7Uv0PwHuywzwhb",
+	"2JQSTKQpMXq9/9ob/URNvRuVvZWQ2OqbnDsmtSbR9UTJ+JfWF83HNisuY1DN9iULjaN2spO2x4ZL8DVp",
+	"5s01Fa4hRyWB3HQ72ZF/abn7xyNbq9V+Li2p43dC+2M7k3Lz1lYAsrr94UjABV47+b8zHtdd0O7BWvrZ",
+	"KD28bEGEdVLa4FpTgsip/1qrtb5oS47w2d2c4VMw8Sd9HOiYU5n8kz3jYs5N8Rwfy8njJTrukVnfYB46",
+	"7Fgr8REZ3bQRemRTcZd8fu9sCpfUWSOCZ9I0IoIOMV5t1xni0KVM2I4TwLgy7pnNOThvkOM3BE++Uqmk",
+	"tT2t6eVS1z6cvT35k5tjaPOm8hTEhLBYOnHTZ/kRIp4uTLfG049vzq4+vh18ODp9/+bsb8NDV21gh5lw",
+	"R5pphUaf3xS59tl5NupdZiN3PKdvKw7Dnvt8nuyZpl7DEPAriVSyAFLkScx5lsShtQCV56MMoMi1aR1W",
+	"hJQEemMrtfZpH/6FqheWG8N5y0zNs0cKsj5yiYE7HBBTYVB8N545D0BOm+6z8o58ajdmCI0h3Dr3Tc33",
+	"fn5uC9/+xQ3ZofBzXx3y4Pkq7bbmhzo3WoRSmpzptHpUezh3UlPG0nrQCzviSc5p1ja0/J2l5R2vdwQx",
+	"pshiZNECYm6LpFz3zXaIn3OpJgIv/+u98U8VPZjydxvAXwhGW23WKOE/chjxeHHo9EBpk0/+9lwLz+fH",
+	"9oulz0/fDsOVHz/xa2TDsM/yBxdoP7lWH178emnSassHrhbg+UfTgHeozcl4ZZGT4rs1wy4cMcjYNeNz",
+	"Zko0FU9TjIvPqlr7s8869iTmJtFjjKs0pmyyd1j0bzIGb4EG83F2y+omm77Pplo3MxO+OLSpOMbRSCK9",
+	"eoLxBGM9mcDUJiN03CbCsszD9hXeswnEjD/n6WHF3ag8lYu0msti23D1We3KM108Ii5ijH03lDm46dLs",
+	"V6jt1zhLjXoFy1vZ3OFms35a6ydaM1GFrB5kmktXgPBgJ60T8i5gWHJBcM/ZJv7GUC2OFI/JlJcx3tFX",
+	"++I36NttEL5WlGh9tK57dozJ2zW6dy6Aard+Ln6XpfGkXd8+Wq6i0HLi7PTtsZNbuSJsP6eLEjr+vnnD",
+	"vYM+K7vfnV+9ubx6Mzi6ent68vH4ZBgClTLTGo/NcZeu+Wk34rMQrONwCPhTRhJQvM/yCS5PLv779Phk",
+	"cHR8fHb18ZNtsneDwtgcTpGvtDC3ledGulbmuHpzeXxxev7p9Ozj0BoVElUXjoqJLLyNzZHya3QVx6vp",
+	"j9C5NOLyM1VTE2PYsxEcczFKeLn/GojtZ32otXvTtqjPIpIk0ulyVElMxl6XpX7uROlOoqRlR/2NlP0W",
+	"LjRlw/oaG3PbgsPqp6aHXYxpwhemW4dWUFHuPRLPvno6nrWo9fCsswePE57FBSeZcVWibWTj+pL1fqI/",
+	"ftGS04DYXbim52nQM+4WN9u3XB47RU3L69ztna9T+a3M/az8mFsT1XFY/c+V81V+Md7fyv9lF5bKj0VQ",
+	"qvKbKyWovmp0ydsvt/8XAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
