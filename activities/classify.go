@@ -42,10 +42,10 @@ type Classify struct {
 	Store *store.Store
 	Local *classify.Local
 	// LLM is nil when CLASSIFIER=local.
-	LLM      classify.Classifier
-	Mode     string
-	Policy   classify.HybridPolicy
-	Onboard  classify.Onboarder
+	LLM     classify.Classifier
+	Mode    string
+	Policy  classify.HybridPolicy
+	Onboard classify.Onboarder
 }
 
 // DecisionSummary is a classification decision as workflows carry it.

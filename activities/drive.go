@@ -176,7 +176,7 @@ type SyncInput struct {
 
 // SyncResult is the document after the sync.
 type SyncResult struct {
-	DocumentID       string `json:"document_id"`
+	DocumentID string `json:"document_id"`
 	// ClassifyRevision grows only when the text or title changed, so handing
 	// it to classification again classifies nothing twice.
 	ClassifyRevision int `json:"classify_revision"`
