@@ -507,7 +507,17 @@ func reason(s *projectScore, a *analysis) string {
 	if len(parts) == 0 {
 		parts = append(parts, "vocabulary matches the project")
 	}
-	return strings.Join(parts, "; ")
+	// A contact who is also a listed person yields two hits of different
+	// kinds with the same sentence; say it once.
+	out := parts[:0]
+	said := map[string]bool{}
+	for _, p := range parts {
+		if !said[p] {
+			said[p] = true
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // matchedTags lists the project's tags, reference keywords and categories
