@@ -130,6 +130,14 @@ func (f *driveFile) run(ctx workflow.Context, owners []string) (DriveFileState, 
 	for f.st.Ended == "" {
 		f.ensureChannel(ctx)
 		if len(f.st.Owners) == 0 {
+			// SignalWithStart (the API's subscribe) brings the first owner
+			// as a pending signal, not in the input: take it before
+			// deciding that nobody watches the file.
+			var n DriveOwnerNotice
+			if f.subscribe.ReceiveAsync(&n) {
+				f.addOwner(ctx, n.UserID)
+				continue
+			}
 			f.end(ctx, "no owner watches the file")
 			break
 		}
