@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/besunny/workflows/internal/app"
+	"github.com/besunny/workflows/internal/config"
+)
+
+// mailbox is the sandbox's inbound mailbox, and demoAddress the virtual
+// address every backlog message is sent to.
+const (
+	mailbox     = "ai@besunny.ai"
+	demoAddress = "ai+demo@besunny.ai"
+)
+
+// run sets everything up, measures, and tears everything down again (also
+// on failure or Ctrl-C): the database is dropped, the processes stopped.
+func run(ctx context.Context, o options) (*result, error) {
+	var cleanups []func()
+	defer func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}()
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	logDir, err := os.MkdirTemp("", "besunny-bench-")
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	cleanups = append(cleanups, func() {
+		if ok && !o.keepLogs {
+			_ = os.RemoveAll(logDir)
+			return
+		}
+		say("logs kept in %s", logDir)
+	})
+	logger, closeLog, err := fileLogger(filepath.Join(logDir, "stack.log"))
+	if err != nil {
+		return nil, err
+	}
+	cleanups = append(cleanups, closeLog)
+
+	say("starting the Temporal dev server (bin/temporal, in memory)")
+	tsrv, err := startTemporal(ctx, root, logDir, o.priority)
+	if err != nil {
+		return nil, err
+	}
+	cleanups = append(cleanups, func() { _ = tsrv.Stop() })
+
+	db, err := createDatabase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cleanups = append(cleanups, db.drop)
+	say("database %s created and migrated", db.name)
+
+	apiLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	apiURL := "http://" + apiLn.Addr().String()
+	fake, fakeURL, stopFake, err := startGoogle(o.quota, apiURL, logger)
+	if err != nil {
+		return nil, err
+	}
+	cleanups = append(cleanups, stopFake)
+
+	env := stackEnv(o, db.url, tsrv.FrontendHostPort(), apiURL, fakeURL)
+	cfg, err := config.FromLookup(env.lookup)
+	if err != nil {
+		return nil, err
+	}
+	base, err := app.Open(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	cleanups = append(cleanups, base.Close)
+	if err := seed(ctx, base.Store); err != nil {
+		return nil, err
+	}
+
+	res := &result{mails: o.mails, quota: o.quota}
+	corpus, err := newCorpus(root)
+	if err != nil {
+		return nil, err
+	}
+	backlog, err := loadBacklog(ctx, fake, base.Store, corpus, o.mails)
+	if err != nil {
+		return nil, err
+	}
+	res.corpus = backlog.summary
+
+	if o.ceiling {
+		say("ceiling: %d no-op workflows shaped like the pipeline", o.mails)
+		if res.ceiling, err = runCeiling(ctx, base.Temporal, o, backlog.shapes); err != nil {
+			return nil, fmt.Errorf("ceiling: %w", err)
+		}
+		say("ceiling: %.1f wf/s", res.ceiling.perSecond())
+	}
+
+	stopAPI, err := serveAPI(ctx, base, apiLn, apiURL)
+	if err != nil {
+		return nil, err
+	}
+	cleanups = append(cleanups, stopAPI)
+
+	if err := drain(ctx, o, res, stackParts{
+		root: root, logDir: logDir, env: env, cfg: cfg, logger: logger,
+		fake: fake, store: base.Store, corpus: corpus, backlog: backlog,
+	}); err != nil {
+		return nil, err
+	}
+	res.google = fake.Stats()
+	ok = true
+	return res, nil
+}
+
+// say prints progress on stderr; stdout carries only the results.
+func say(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+// fileLogger sends the in-process services' logs to a file: at info level
+// they would drown the progress lines.
+func fileLogger(path string) (*slog.Logger, func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), func() { f.Close() }, nil
+}
+
+// repoRoot is the directory holding go.mod (make bench runs from it; go run
+// from a subdirectory works too).
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}

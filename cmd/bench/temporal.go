@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/besunny/workflows/workflows"
+)
+
+// startTemporal starts bin/temporal's dev server: in memory (nothing is left
+// behind), on a free port, headless, with BeSunny's search attributes on the
+// default namespace. Its log goes to logDir/temporal.log.
+//
+// priority turns on the server's priority-aware task matcher, which is what
+// honours workflow and activity Priority (off by default in server 1.29).
+func startTemporal(ctx context.Context, root, logDir string, priority bool) (*testsuite.DevServer, error) {
+	bin := filepath.Join(root, "bin", "temporal")
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("%s is missing: run `make tools` (the first build takes about 6 minutes)", bin)
+	}
+	var args []string
+	for name, typ := range workflows.SearchAttributes() {
+		args = append(args, "--search-attribute", name+"="+typ.String())
+	}
+	if priority {
+		args = append(args, "--dynamic-config-value", "matching.useNewMatcher=true")
+	}
+	logFile, err := os.Create(filepath.Join(logDir, "temporal.log"))
+	if err != nil {
+		return nil, err
+	}
+	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	srv, err := testsuite.StartDevServer(startCtx, testsuite.DevServerOptions{
+		ExistingPath: bin,
+		ClientOptions: &client.Options{
+			Namespace: "default",
+			Logger:    log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		},
+		LogLevel:  "warn",
+		ExtraArgs: args,
+		Stdout:    logFile,
+		Stderr:    logFile,
+	})
+	if err != nil {
+		logFile.Close()
+		return nil, errors.Join(fmt.Errorf("start %s (log: %s)", bin, logFile.Name()), err)
+	}
+	return srv, nil
+}
