@@ -40,6 +40,12 @@ test: $(TEMPORAL) ## Run every test: unit, workflow, replay and integration.
 demo: ## Post the sample emails in testdata/demo to the running stack.
 	go run ./cmd/demo
 
+BENCH_MAILS ?= 10000
+
+.PHONY: bench
+bench: $(TEMPORAL) ## Benchmark the Gmail drain, push latency and Temporal ceiling (BENCH_MAILS=10000).
+	BENCH_MAILS=$(BENCH_MAILS) go run ./cmd/bench
+
 .PHONY: migrate
 migrate: ## Apply database migrations to DATABASE_URL.
 	go run ./cmd/migrate
@@ -82,5 +88,5 @@ $(OAPI_CODEGEN):
 	@rm -f bin/.oapi-codegen-* && touch $@
 
 .PHONY: clean
-clean: ## Remove local state (.data: Temporal history, private PostgreSQL, tokens).
-	rm -rf .data
+clean: ## Remove the local state: .data (Temporal history, sandbox Google, tokens) and the local database.
+	go run ./cmd/dev -clean

@@ -338,10 +338,20 @@ func (a *Drive) OpenChannel(ctx context.Context, ref FileRef) (Channel, error) {
 	token := base64.RawURLEncoding.EncodeToString(secret)
 	id := uuid.NewString()
 	exp := time.Now().Add(a.ChannelTTL)
+	hash := sha256.Sum256([]byte(token))
+	// The channel is stored before Drive knows it: Drive sends its first
+	// ("sync") notification while files.watch is still answering, and the
+	// webhook must recognise the channel by then.
+	if err := a.Store.InsertDriveChannel(ctx, db.InsertDriveChannelParams{
+		ChannelID: id, FileID: ref.FileID, TokenHash: hash[:], Expiration: exp,
+	}); err != nil {
+		return Channel{}, fmt.Errorf("store channel: %w", err)
+	}
 	ch, err := svc.Files.Watch(ref.FileID, &drive.Channel{
 		Id: id, Type: "web_hook", Address: a.WebhookURL, Token: token, Expiration: exp.UnixMilli(),
 	}).Context(ctx).Do()
 	if err != nil {
+		_ = a.Store.DeactivateDriveChannel(ctx, id)
 		if res, done := accessResult(err); done {
 			return Channel{}, nonRetryable(ErrTypeDriveRejected, err, "watch %s: gone=%v %s", ref.FileID, res.Gone, res.Forbidden)
 		}
@@ -350,7 +360,6 @@ func (a *Drive) OpenChannel(ctx context.Context, ref FileRef) (Channel, error) {
 	if ch.Expiration > 0 {
 		exp = time.UnixMilli(ch.Expiration)
 	}
-	hash := sha256.Sum256([]byte(token))
 	err = a.Store.InsertDriveChannel(ctx, db.InsertDriveChannelParams{
 		ChannelID: id, FileID: ref.FileID, ResourceID: ch.ResourceId, TokenHash: hash[:], Expiration: exp,
 	})

@@ -266,11 +266,19 @@ func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
 		return 0, nil
 	}
 	if a.MarkAction != config.MarkNone {
-		req := &gmail.BatchModifyMessagesRequest{Ids: keys, AddLabelIds: []string{in.LabelID}, RemoveLabelIds: []string{"UNREAD"}}
+		remove := []string{"UNREAD"}
 		if a.MarkAction == config.MarkLabelAndArchive {
-			req.RemoveLabelIds = append(req.RemoveLabelIds, "INBOX")
+			remove = append(remove, "INBOX")
 		}
-		if err := a.Service.Users.Messages.BatchModify(in.Mailbox, req).Context(ctx).Do(); err != nil {
+		req := &gmail.BatchModifyMessagesRequest{Ids: keys, AddLabelIds: []string{in.LabelID}, RemoveLabelIds: remove}
+		err := a.Service.Users.Messages.BatchModify(in.Mailbox, req).Context(ctx).Do()
+		if isNotFound(err) {
+			// One id of the batch no longer exists (deleted from the
+			// mailbox since): mark one by one, and count a vanished message
+			// as done — there is nothing left to label.
+			err = a.markEach(ctx, in.Mailbox, keys, req)
+		}
+		if err != nil {
 			return 0, gmailError("messages.batchModify", err)
 		}
 	}
@@ -278,6 +286,18 @@ func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
 		return 0, fmt.Errorf("record marks: %w", err)
 	}
 	return len(keys), nil
+}
+
+func (a *Gmail) markEach(ctx context.Context, mailbox string, ids []string, req *gmail.BatchModifyMessagesRequest) error {
+	for _, id := range ids {
+		_, err := a.Service.Users.Messages.Modify(mailbox, id, &gmail.ModifyMessageRequest{
+			AddLabelIds: req.AddLabelIds, RemoveLabelIds: req.RemoveLabelIds,
+		}).Context(ctx).Do()
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // WatchResult is what users.watch answered.

@@ -405,7 +405,10 @@ func (m *mailbox) flushMarks(ctx workflow.Context) {
 		var n int
 		in := activities.MarkInput{Mailbox: m.st.Address, LabelID: m.st.LabelID}
 		if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).MarkProcessed, in).Get(ctx, &n); err != nil {
+			// The marks stay pending in the store; the next finished
+			// message or wake tries again, rather than a tight loop.
 			m.fail("mark processed", err)
+			m.unmarkedFinish = 0
 			return
 		}
 		m.st.MessagesMarked += int64(n)

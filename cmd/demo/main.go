@@ -53,6 +53,7 @@ func run(base, dir string) error {
 		return fmt.Errorf("no .eml files in %s", dir)
 	}
 	sort.Strings(files)
+	sandbox := false
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -62,6 +63,7 @@ func run(base, dir string) error {
 		if err != nil {
 			return fmt.Errorf("send %s: %w", f, err)
 		}
+		sandbox = ans.Sandbox
 		run, err := c.wait(ans.WorkflowID)
 		if err != nil {
 			return err
@@ -81,6 +83,11 @@ func run(base, dir string) error {
 		}
 		fmt.Println()
 	}
+	if sandbox {
+		if err := c.driveDemo(); err != nil {
+			return err
+		}
+	}
 	var list struct {
 		Documents []struct {
 			ID, Title, Author string
@@ -99,6 +106,7 @@ func run(base, dir string) error {
 type sent struct {
 	WorkflowID string `json:"workflow_id"`
 	Via        string `json:"-"`
+	Sandbox    bool   `json:"-"`
 }
 
 // send delivers raw into the sandbox mailbox when the stack runs in sandbox
@@ -107,7 +115,7 @@ func (c client) send(raw []byte) (sent, error) {
 	var ans sent
 	err := c.do(c.service, http.MethodPost, "/api/v1/sandbox/mail", "message/rfc822", raw, &ans)
 	if err == nil {
-		ans.Via = "sandbox Gmail: delivery, push, mailbox workflow"
+		ans.Via, ans.Sandbox = "sandbox Gmail: delivery, push, mailbox workflow", true
 		return ans, nil
 	}
 	if !errors.Is(err, errNotFound) {

@@ -24,6 +24,13 @@ func printBanner(cfg config.Config, t temporalServer, tokens devTokens, took tim
 	fmt.Fprintf(&b, "  API docs     %s/docs\n", api)
 	fmt.Fprintf(&b, "  Temporal UI  %s/namespaces/%s/workflows   (%s)\n", strings.TrimRight(t.uiURL, "/"), cfg.Temporal.Namespace, temporalNote)
 	fmt.Fprintf(&b, "  Metrics      %s/metrics (API), %s/metrics (worker)\n", api, localURL(cfg.MetricsAddr))
+	switch cfg.Google.Mode {
+	case config.GoogleSandbox:
+		fmt.Fprintf(&b, "  Google       sandbox at %s: Gmail mailbox %s, Drive, OAuth (demo is connected)\n", cfg.Google.SandboxURL, cfg.Inbound.Mailbox)
+	default:
+		fmt.Fprintf(&b, "  Google       %s\n", cfg.Google.Mode)
+	}
+	fmt.Fprintf(&b, "  Classifier   %s\n", cfg.Classify.Mode)
 	fmt.Fprintf(&b, "\n  User token for demo (mail to ai+demo@%s), in .data/dev-token:\n    %s\n", firstOr(cfg.Inbound.Domains, "besunny.ai"), tokens.user)
 	fmt.Fprintf(&b, "  Service-role token, in .data/service-token:\n    %s\n", tokens.service)
 	fmt.Fprintf(&b, "\nTry it:\n")

@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -34,9 +35,14 @@ func main() {
 
 func run() error {
 	started := time.Now()
+	cleanOnly := flag.Bool("clean", false, "remove the local state (.data and the local database) and exit")
+	flag.Parse()
 	cfg, logger := app.LoadConfig()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *cleanOnly {
+		return clean(ctx, cfg)
+	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return err
 	}

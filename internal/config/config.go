@@ -299,7 +299,8 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 
 	c.Drive = Drive{
 		WebhookBaseURL: strings.TrimRight(r.str("WEBHOOK_BASE_URL", map[bool]string{true: c.PublicURL}[sandbox]), "/"),
-		Debounce:       r.duration("DRIVE_DEBOUNCE", 2*time.Minute),
+		// The sandbox waits less, so `make demo` shows a re-sync in seconds.
+		Debounce:       r.duration("DRIVE_DEBOUNCE", map[bool]time.Duration{true: 15 * time.Second, false: 2 * time.Minute}[sandbox]),
 		SweepInterval:  r.duration("DRIVE_SWEEP_INTERVAL", 15*time.Minute),
 		PushGrace:      r.duration("DRIVE_PUSH_GRACE", 30*time.Minute),
 		ChannelTTL:     r.duration("DRIVE_CHANNEL_TTL", 24*time.Hour),
