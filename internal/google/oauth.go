@@ -207,6 +207,9 @@ func (a *Accounts) TokenSource(ctx context.Context, userID uuid.UUID) (oauth2.To
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, a.hc)
 	return &persistingSource{
 		base: a.oauth.TokenSource(ctx, tok),
+		renew: func(refresh string) oauth2.TokenSource {
+			return a.oauth.TokenSource(ctx, &oauth2.Token{RefreshToken: refresh})
+		},
 		last: tok,
 		save: func(t *oauth2.Token) error { return a.saveRefreshed(ctx, userID, t) },
 	}, nil
@@ -233,14 +236,19 @@ func (a *Accounts) saveRefreshed(ctx context.Context, userID uuid.UUID, t *oauth
 
 // persistingSource saves every new token its base source hands out.
 type persistingSource struct {
-	base oauth2.TokenSource
-	save func(*oauth2.Token) error
-	mu   sync.Mutex
-	last *oauth2.Token
+	// renew makes a base source that refreshes from the refresh token.
+	renew func(refresh string) oauth2.TokenSource
+	save  func(*oauth2.Token) error
+	mu    sync.Mutex
+	base  oauth2.TokenSource
+	last  *oauth2.Token
 }
 
 func (p *persistingSource) Token() (*oauth2.Token, error) {
-	t, err := p.base.Token()
+	p.mu.Lock()
+	base := p.base
+	p.mu.Unlock()
+	t, err := base.Token()
 	if err != nil {
 		return nil, scrub(err)
 	}
@@ -258,6 +266,55 @@ func (p *persistingSource) Token() (*oauth2.Token, error) {
 	}
 	p.last = t
 	return t, nil
+}
+
+// refresh gets a new access token after Google refused the one given,
+// unless another call already replaced it.
+func (p *persistingSource) refresh(refused string) (*oauth2.Token, error) {
+	p.mu.Lock()
+	if p.last.AccessToken == refused {
+		p.base = p.renew(p.last.RefreshToken)
+	}
+	p.mu.Unlock()
+	return p.Token()
+}
+
+// refreshOn401 authorizes Drive calls with the user's token. Google may
+// refuse an access token before the expiry it announced (a revoked session,
+// a clock running behind Google's): the token is then refreshed once and the
+// call retried, so only a grant that no longer refreshes (invalid_grant)
+// reads as lost access.
+type refreshOn401 struct {
+	src  *persistingSource
+	next http.RoundTripper
+}
+
+func (t *refreshOn401) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok, err := t.src.Token()
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	tok.SetAuthHeader(r)
+	resp, err := t.next.RoundTrip(r)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || (req.Body != nil && req.GetBody == nil) {
+		return resp, err
+	}
+	resp.Body.Close()
+	if tok, err = t.src.refresh(tok.AccessToken); err != nil {
+		return nil, err
+	}
+	r = req.Clone(req.Context())
+	if req.GetBody != nil {
+		if r.Body, err = req.GetBody(); err != nil {
+			return nil, err
+		}
+	}
+	tok.SetAuthHeader(r)
+	return t.next.RoundTrip(r)
 }
 
 // Disconnect revokes the user's grant at Google and deletes the stored
@@ -291,7 +348,8 @@ func (a *Accounts) Drive(ctx context.Context, userID uuid.UUID) (*drive.Service,
 	if err != nil {
 		return nil, err
 	}
-	opts := []option.ClientOption{option.WithTokenSource(ts)}
+	hc := &http.Client{Transport: &refreshOn401{src: ts.(*persistingSource), next: http.DefaultTransport}}
+	opts := []option.ClientOption{option.WithHTTPClient(hc)}
 	if a.driveURL != "" {
 		opts = append(opts, option.WithEndpoint(a.driveURL))
 	}
