@@ -37,7 +37,7 @@ test: $(TEMPORAL) ## Run every test: unit, workflow, replay and integration.
 ## ---- everyday ----------------------------------------------------------------
 
 .PHONY: demo
-demo: ## Post the sample emails in testdata/demo to the running stack.
+demo: ## Send the sample mail (and, in sandbox mode, a Drive file) through the running stack.
 	go run ./cmd/demo
 
 BENCH_MAILS ?= 10000
@@ -45,6 +45,16 @@ BENCH_MAILS ?= 10000
 .PHONY: bench
 bench: $(TEMPORAL) ## Benchmark the Gmail drain, push latency and Temporal ceiling (BENCH_MAILS=10000).
 	BENCH_MAILS=$(BENCH_MAILS) go run ./cmd/bench
+
+.PHONY: eval
+eval: ## Evaluate the classifier on testdata/classify (CLASSIFIER=local|openai|hybrid).
+	go run ./cmd/eval -classifier $(or $(CLASSIFIER),local)
+
+FUZZTIME ?= 1m
+.PHONY: fuzz
+fuzz: ## Fuzz the MIME parser, the address extraction and the Drive-link finder (FUZZTIME each).
+	@for target in FuzzParse FuzzRecipients FuzzFindDriveLinks; do \
+	  go test ./internal/mail -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -parallel 1 || exit 1; done
 
 .PHONY: migrate
 migrate: ## Apply database migrations to DATABASE_URL.
