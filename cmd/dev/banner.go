@@ -30,7 +30,14 @@ func printBanner(cfg config.Config, t temporalServer, tokens devTokens, took tim
 	default:
 		fmt.Fprintf(&b, "  Google       %s\n", cfg.Google.Mode)
 	}
-	fmt.Fprintf(&b, "  Classifier   %s\n", cfg.Classify.Mode)
+	switch {
+	case cfg.Classify.Mode == config.ClassifierLocal:
+		fmt.Fprintf(&b, "  Classifier   local\n")
+	case cfg.Classify.LLMSandbox():
+		fmt.Fprintf(&b, "  Classifier   %s, LLM: sandbox OpenAI at %s\n", cfg.Classify.Mode, cfg.Classify.OpenAIBaseURL)
+	default:
+		fmt.Fprintf(&b, "  Classifier   %s, LLM: %s at %s\n", cfg.Classify.Mode, cfg.Classify.OpenAIModel, cfg.Classify.OpenAIBaseURL)
+	}
 	fmt.Fprintf(&b, "\n  User token for demo (mail to ai+demo@%s), in .data/dev-token:\n    %s\n", firstOr(cfg.Inbound.Domains, "besunny.ai"), tokens.user)
 	fmt.Fprintf(&b, "  Service-role token, in .data/service-token:\n    %s\n", tokens.service)
 	fmt.Fprintf(&b, "\nTry it:\n")

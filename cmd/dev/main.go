@@ -77,6 +77,14 @@ func run() error {
 		cleanups = append(cleanups, stopSandbox)
 	}
 
+	if cfg.Classify.Mode != config.ClassifierLocal && cfg.Classify.LLMSandbox() {
+		stopLLM, err := startSandboxOpenAI(logger)
+		if err != nil {
+			return err
+		}
+		cleanups = append(cleanups, stopLLM)
+	}
+
 	base, err := app.Open(ctx, cfg, logger)
 	if err != nil {
 		return err
