@@ -30,6 +30,10 @@ const GmailTaskQueue = "gmail"
 // markBatch is how many finished messages trigger a batched mark.
 const markBatch = 100
 
+// markDelay is how long a finished message waits, at most, for its batch to
+// fill before it is marked anyway.
+const markDelay = 5 * time.Second
+
 // recentIDs bounds the run's memory of started message ids, which only
 // saves pointless duplicate starts (Temporal rejects them anyway).
 const recentIDs = 5000
@@ -101,6 +105,8 @@ type mailbox struct {
 	startedSet     map[string]bool
 	pendingStarts  int
 	unmarkedFinish int
+	// unmarkedSince is when the oldest unmarked run finished.
+	unmarkedSince time.Time
 }
 
 func newMailbox(ctx workflow.Context, in MailboxInput) (*mailbox, error) {
@@ -159,7 +165,9 @@ func (m *mailbox) run(ctx workflow.Context) error {
 	}
 	for {
 		m.sync(ctx, reason)
-		if m.unmarkedFinish >= markBatch {
+		// Marks are due when the batch is full, or after markDelay even when
+		// wakes come too often for wait's mark timer to ever fire.
+		if m.unmarkedFinish >= markBatch || (m.unmarkedFinish > 0 && workflow.Now(ctx).Sub(m.unmarkedSince) >= markDelay) {
 			m.flushMarks(ctx)
 		}
 		workflow.SetCurrentDetails(ctx, m.details())
@@ -207,7 +215,7 @@ func (m *mailbox) wait(ctx workflow.Context) string {
 			reason = "sync-now"
 		})
 		if m.st.InFlight > 0 || m.unmarkedFinish > 0 {
-			sel.AddFuture(workflow.NewTimer(timerCtx, 5*time.Second), func(workflow.Future) {})
+			sel.AddFuture(workflow.NewTimer(timerCtx, markDelay), func(workflow.Future) {})
 		}
 		sel.Select(ctx)
 		cancel()
@@ -382,6 +390,9 @@ func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef) {
 		// A run that fails (rather than recording a terminal status) has
 		// nothing to mark; the mark step finds finished ones in the store.
 		_ = fut.Get(gctx, nil)
+		if m.unmarkedFinish == 0 {
+			m.unmarkedSince = workflow.Now(gctx)
+		}
 		m.unmarkedFinish++
 	})
 }
