@@ -899,3 +899,48 @@ func (s *mailboxSuite) TestCancelledMailboxStops() {
 	s.Equal([]string{"m1"}, s.started())
 	s.Less(s.historyCallCount(), 5, "no sync after the cancellation")
 }
+
+func (s *mailboxSuite) marksSoFar() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.marks)
+}
+
+func (s *mailboxSuite) TestFinishedRunsAreMarkedWhenThePollIntervalIsShort() {
+	// The poll timer and the 5-second mark timer fire together: marks must
+	// not wait for a full batch or the next continue-as-new.
+	s.settings.PollInterval = 5 * time.Second
+	s.mockMarking(3)
+	s.mockMailbox()
+	s.at(time.Minute, func() {
+		s.gmail.deliver("m1")
+		s.gmail.deliver("m2")
+		s.gmail.deliver("m3")
+		s.push()
+	})
+	s.at(90*time.Second, func() {
+		s.Equal(1, s.marksSoFar(), "three finished runs are marked within seconds, in one batch")
+		s.Equal(int64(3), s.query().MessagesMarked)
+	})
+	s.stopAt(2 * time.Minute)
+	s.run(start)
+}
+
+func (s *mailboxSuite) TestFinishedRunsAreMarkedWhilePushesKeepComing() {
+	s.mockMarking(1)
+	s.mockMailbox()
+	s.at(time.Minute, func() {
+		s.gmail.deliver("m1")
+		s.push()
+	})
+	// A push every 3 seconds (an empty one: nothing new) keeps waking the
+	// workflow before its 5-second mark timer fires.
+	for i := 1; i <= 20; i++ {
+		s.at(time.Minute+time.Duration(i)*3*time.Second, s.push)
+	}
+	s.at(2*time.Minute, func() {
+		s.Equal(1, s.marksSoFar(), "m1 is marked although the workflow never idles for 5 seconds")
+	})
+	s.stopAt(3 * time.Minute)
+	s.run(start)
+}
