@@ -338,7 +338,9 @@ func (f *driveFile) removeOwner(ctx workflow.Context, owner string, end activiti
 		// The channel was opened with this owner's grant: replace it.
 		f.stopChannel(ctx)
 	}
-	if len(f.st.Owners) == 0 {
+	// A subscribe that arrived meanwhile keeps the file watched: the run
+	// loop takes it instead of ending.
+	if len(f.st.Owners) == 0 && f.subscribe.Len() == 0 {
 		f.end(ctx, why)
 	}
 	f.upsertPeople(ctx)
