@@ -426,6 +426,15 @@ func (f *driveFile) upsertPeople(ctx workflow.Context) {
 // handled first so none is lost.
 func (f *driveFile) continueAsNew(ctx workflow.Context) (DriveFileState, error) {
 	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	// Unsubscribes first: while subscribes still wait, the last owner
+	// leaving does not end the watch the newcomers continue.
+	for {
+		var n DriveOwnerNotice
+		if !f.unsubscribe.ReceiveAsync(&n) {
+			break
+		}
+		f.removeOwner(ctx, n.UserID, activities.EndWatchInput{}, "unsubscribed")
+	}
 	var owners []string
 	for {
 		var n DriveOwnerNotice
@@ -436,13 +445,6 @@ func (f *driveFile) continueAsNew(ctx workflow.Context) (DriveFileState, error) 
 	}
 	for f.changed.ReceiveAsync(nil) || f.poll.ReceiveAsync(nil) {
 		f.quiet(ctx)
-	}
-	for {
-		var n DriveOwnerNotice
-		if !f.unsubscribe.ReceiveAsync(&n) {
-			break
-		}
-		f.removeOwner(ctx, n.UserID, activities.EndWatchInput{}, "unsubscribed")
 	}
 	carried := f.st
 	return f.st, workflow.NewContinueAsNewError(ctx, DriveFileWorkflow, DriveFileInput{FileID: f.st.FileID, Owners: owners, Carried: &carried})
