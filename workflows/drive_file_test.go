@@ -94,8 +94,9 @@ type driveFileSuite struct {
 	ended    []activities.EndWatchInput
 	times    []activities.TimesInput
 	channels int
-	// slowMeta makes the next files.get take a minute of workflow time.
-	slowMeta bool
+	// slow makes the next call of "meta" (files.get) or "stop"
+	// (channels.stop) take a minute of workflow time.
+	slow map[string]bool
 	// syncAnswer, when set, answers exports instead of the default.
 	syncAnswer *activities.SyncResult
 }
@@ -110,7 +111,7 @@ func (s *driveFileSuite) SetupTest() {
 	s.settings = activities.DriveSettings{Push: true, Debounce: 2 * time.Minute, ChannelTTL: 24 * time.Hour, PushGrace: 30 * time.Minute}
 	s.file = &scriptedFile{version: 1, modified: s.start.Add(-time.Hour), forbidden: map[string]string{}}
 	s.events, s.opened, s.stopped, s.synced, s.ended, s.times = nil, nil, nil, nil, nil, nil
-	s.channels, s.slowMeta, s.syncAnswer = 0, false, nil
+	s.channels, s.slow, s.syncAnswer = 0, map[string]bool{}, nil
 }
 
 func (s *driveFileSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
@@ -194,26 +195,23 @@ func (s *driveFileSuite) mockDrive() {
 		s.log("open %s %s", ref.OwnerID, ch.ID)
 		return ch, nil
 	}).Maybe()
-	s.env.OnActivity(s.da.StopChannel, mock.Anything, mock.Anything).Return(func(_ context.Context, ch activities.Channel) error {
+	stopFn := func(_ context.Context, ch activities.Channel) error {
 		s.mu.Lock()
 		s.stopped = append(s.stopped, timed[activities.Channel]{s.env.Now().UTC(), ch})
 		s.mu.Unlock()
 		s.log("stop %s", ch.ID)
 		return nil
-	}).Maybe()
+	}
+	s.env.OnActivity(s.da.StopChannel, mock.Anything, mock.MatchedBy(func(activities.Channel) bool { return s.takeSlow("stop") })).
+		After(time.Minute).Return(stopFn).Maybe()
+	s.env.OnActivity(s.da.StopChannel, mock.Anything, mock.Anything).Return(stopFn).Maybe()
 	metaFn := func(_ context.Context, ref activities.FileRef) (activities.MetaResult, error) {
 		s.Equal(testFileID, ref.FileID)
 		s.log("meta %s", ref.OwnerID)
 		return s.file.meta(ref.OwnerID), nil
 	}
-	// A files.get made while slowMeta is set takes a minute.
-	s.env.OnActivity(s.da.GetMetadata, mock.Anything, mock.MatchedBy(func(activities.FileRef) bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		slow := s.slowMeta
-		s.slowMeta = false
-		return slow
-	})).After(time.Minute).Return(metaFn).Maybe()
+	s.env.OnActivity(s.da.GetMetadata, mock.Anything, mock.MatchedBy(func(activities.FileRef) bool { return s.takeSlow("meta") })).
+		After(time.Minute).Return(metaFn).Maybe()
 	s.env.OnActivity(s.da.GetMetadata, mock.Anything, mock.Anything).Return(metaFn).Maybe()
 	s.env.OnActivity(s.da.SyncContent, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.SyncInput) (activities.SyncResult, error) {
 		s.Equal(testFileID, in.FileID)
@@ -230,6 +228,22 @@ func (s *driveFileSuite) mockDrive() {
 		s.log("classify %s/%d", in.DocumentID, in.Revision)
 		return ClassifyResult{}, nil
 	}).Maybe()
+}
+
+// slowNext makes the next call of the named mock ("meta", "stop") take a
+// minute, so signals can arrive while it runs.
+func (s *driveFileSuite) slowNext(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slow[name] = true
+}
+
+func (s *driveFileSuite) takeSlow(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	slow := s.slow[name]
+	delete(s.slow, name)
+	return slow
 }
 
 // docOf is the document id the mocked export gives an owner's document.
@@ -715,6 +729,32 @@ func (s *driveFileSuite) TestSubscribeSignalStartsTheWatch() {
 	s.Equal(1, s.count("sync "+ownerA))
 }
 
+// TestSubscribeWhileTheLastOwnerLeavesKeepsTheWatch: a subscribe that
+// arrives while the last owner's unsubscribe is being handled (here during
+// channels.stop) must not be dropped with the ending run.
+func (s *driveFileSuite) TestSubscribeWhileTheLastOwnerLeavesKeepsTheWatch() {
+	s.mockDrive()
+	s.at(time.Minute, func() {
+		s.slowNext("stop")
+		s.unsubscribe(ownerA)
+	})
+	s.at(90*time.Second, func() { s.subscribe(ownerC) })
+	s.at(5*time.Minute, func() {
+		st := s.query()
+		s.Equal([]string{ownerC}, ownerIDs(st))
+		s.Empty(st.Ended)
+		s.Require().NotNil(st.Channel)
+		s.Equal(ownerC, st.Channel.OwnerID)
+		s.unsubscribe(ownerC)
+	})
+
+	out := s.run(watching(ownerA))
+	s.Equal("unsubscribed", out.Ended)
+	s.Equal(1, s.count("register "+ownerC))
+	s.Equal(1, s.count("sync "+ownerC))
+	s.Equal(s.start.Add(5*time.Minute), s.env.Now().UTC(), "the run went on for C until C left")
+}
+
 func (s *driveFileSuite) TestNoOwnerEndsAtOnce() {
 	s.mockDrive()
 	out := s.run(DriveFileInput{FileID: testFileID})
@@ -766,9 +806,7 @@ func (s *driveFileSuite) TestContinueAsNewHandlesPendingSignalsFirst() {
 	s.mockDrive()
 	s.at(time.Minute, func() { s.subscribe(ownerB) })
 	s.at(5*time.Minute, func() {
-		s.mu.Lock()
-		s.slowMeta = true
-		s.mu.Unlock()
+		s.slowNext("meta")
 		s.poll()
 	})
 	// While the poll's files.get runs, signals queue up.
@@ -788,6 +826,29 @@ func (s *driveFileSuite) TestContinueAsNewHandlesPendingSignalsFirst() {
 	s.Require().NotNil(c.QuietUntil, "a pending push becomes a pending change")
 	s.Equal(s.start.Add(6*time.Minute+s.settings.Debounce), c.QuietUntil.UTC())
 	s.Empty(c.Ended)
+}
+
+// TestContinueAsNewWithTheLastOwnerLeavingAndANewOneComing: both signals
+// are pending when the run continues as new; the newcomer must be watched
+// by the next run rather than dropped with a run that ended.
+func (s *driveFileSuite) TestContinueAsNewWithTheLastOwnerLeavingAndANewOneComing() {
+	s.mockDrive()
+	s.at(5*time.Minute, func() {
+		s.slowNext("meta")
+		s.poll()
+	})
+	s.at(5*time.Minute+30*time.Second, func() {
+		s.env.SetContinueAsNewSuggested(true)
+		s.subscribe(ownerC)
+		s.unsubscribe(ownerA)
+	})
+
+	next := s.continued(watching(ownerA))
+	s.Equal([]string{ownerC}, next.Owners)
+	s.Require().NotNil(next.Carried)
+	s.Empty(next.Carried.Ended, "the next run must not start ended")
+	s.Empty(next.Carried.Owners)
+	s.Equal([]activities.EndWatchInput{{FileRef: activities.FileRef{FileID: testFileID, OwnerID: ownerA}}}, s.ends())
 }
 
 func (s *driveFileSuite) TestContinuedRunStartsFromTheCarriedState() {
