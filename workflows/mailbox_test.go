@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,14 +29,14 @@ type scriptedGmail struct {
 	// mu: the test's callbacks write while activities read.
 	mu        sync.Mutex
 	historyID uint64
-	records   []historyRecord
+	records   []scriptedRecord
 	pageSize  int
 	// floor is the oldest start history.list still answers; older ones get
 	// "history expired" (Gmail's 404).
 	floor uint64
 }
 
-type historyRecord struct {
+type scriptedRecord struct {
 	id  uint64
 	msg activities.MessageRef
 }
@@ -47,7 +48,7 @@ func (g *scriptedGmail) deliver(id string, labels ...string) {
 		labels = []string{"INBOX", "UNREAD"}
 	}
 	g.historyID++
-	g.records = append(g.records, historyRecord{id: g.historyID, msg: activities.MessageRef{ID: id, Labels: labels}})
+	g.records = append(g.records, scriptedRecord{id: g.historyID, msg: activities.MessageRef{ID: id, Labels: labels}})
 }
 
 // expire forgets the history so far, as Gmail does after about a week.
@@ -301,7 +302,7 @@ func (s *mailboxSuite) historyCallCount() int {
 func (s *mailboxSuite) started() []string {
 	var out []string
 	for _, e := range s.eventLog() {
-		if id, ok := cutPrefix(e, "start "); ok {
+		if id, ok := strings.CutPrefix(e, "start "); ok {
 			out = append(out, id)
 		}
 	}
@@ -311,21 +312,15 @@ func (s *mailboxSuite) started() []string {
 func (s *mailboxSuite) cursors() []string {
 	var out []string
 	for _, e := range s.eventLog() {
-		if id, ok := cutPrefix(e, "cursor "); ok {
+		if id, ok := strings.CutPrefix(e, "cursor "); ok {
 			out = append(out, id)
 		}
 	}
 	return out
 }
 
-func cutPrefix(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):], true
-	}
-	return "", false
-}
-
-var start = MailboxInput{Address: testMailbox}
+// mailboxStart is the input of a mailbox workflow started from scratch.
+var mailboxStart = MailboxInput{Address: testMailbox}
 
 func (s *mailboxSuite) TestMissingAddressIsRefused() {
 	s.env.ExecuteWorkflow(MailboxWorkflow, MailboxInput{})
@@ -351,7 +346,7 @@ func (s *mailboxSuite) TestPushWakesASync() {
 	})
 	s.stopAt(20 * time.Minute)
 
-	s.run(start)
+	s.run(mailboxStart)
 	s.Equal([]string{EmailWorkflowID("m1", 1)}, s.childIDs)
 	s.Require().NotEmpty(s.activity)
 	s.NotNil(s.activity[0].PushAt, "the push time is recorded in the database")
@@ -380,7 +375,7 @@ func (s *mailboxSuite) TestPollTimerWakesASync() {
 	})
 	s.stopAt(100 * time.Second)
 
-	s.run(start)
+	s.run(mailboxStart)
 	s.Require().NotEmpty(s.activity)
 	s.NotNil(s.activity[0].PollAt, "the poll time is recorded in the database")
 }
@@ -403,7 +398,7 @@ func (s *mailboxSuite) TestPushAndPollAtOnceSyncOnce() {
 		s.Equal([]string{"m1"}, s.started())
 	})
 	s.stopAt(16 * time.Minute)
-	s.run(start)
+	s.run(mailboxStart)
 }
 
 func (s *mailboxSuite) TestManyPushesAtOnceSyncOnce() {
@@ -420,7 +415,7 @@ func (s *mailboxSuite) TestManyPushesAtOnceSyncOnce() {
 		s.ElementsMatch([]string{"m1", "m2", "m3"}, s.started())
 	})
 	s.stopAt(3 * time.Minute)
-	s.run(start)
+	s.run(mailboxStart)
 }
 
 func (s *mailboxSuite) TestSyncNowSignalTriggersASync() {
@@ -439,7 +434,7 @@ func (s *mailboxSuite) TestSyncNowSignalTriggersASync() {
 		s.Equal(5*time.Minute, st.LastSync.Sub(s.startTime()))
 	})
 	s.stopAt(7 * time.Minute)
-	s.run(start)
+	s.run(mailboxStart)
 }
 
 func (s *mailboxSuite) TestNewMailboxStartsFromTheCurrentHistoryID() {
@@ -453,7 +448,7 @@ func (s *mailboxSuite) TestNewMailboxStartsFromTheCurrentHistoryID() {
 	})
 	s.stopAt(2 * time.Minute)
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.Equal([]string{"new"}, s.started(), "mail older than the first cursor is not imported")
 	s.Equal("101", s.cursors()[0], "the first cursor is the profile's history id")
 	s.Equal("102", next.Carried.Cursor)
@@ -495,7 +490,7 @@ func (s *mailboxSuite) TestExpiredHistoryResyncsFromAFreshCursor() {
 	})
 	s.stopAt(3 * time.Minute)
 
-	s.run(start)
+	s.run(mailboxStart)
 	s.Require().Len(listed, 2)
 	s.Equal(testMailbox, listed[0].Mailbox)
 	s.True(listed[0].After.Equal(newest), "the listing starts at the newest stored message")
@@ -535,7 +530,7 @@ func (s *mailboxSuite) TestSameMessageOnTwoPagesStartsOneRun() {
 	})
 	s.stopAt(2 * time.Minute)
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.ElementsMatch([]string{"a", "b", "c"}, s.started())
 	s.Equal(int64(4), next.Carried.MessagesSeen)
 	s.Equal(int64(3), next.Carried.MessagesStarted)
@@ -554,7 +549,7 @@ func (s *mailboxSuite) TestSentMailAndDraftsAreSkipped() {
 	})
 	s.stopAt(2 * time.Minute)
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.ElementsMatch([]string{"incoming", "sent-to-self"}, s.started())
 	s.Equal(int64(3), next.Carried.Skipped)
 	s.Equal(int64(5), next.Carried.MessagesSeen)
@@ -579,7 +574,7 @@ func (s *mailboxSuite) TestInFlightRunsAreBounded() {
 	})
 	s.stopAt(10 * time.Minute)
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.Len(s.started(), 7)
 	s.Equal(2, s.maxRunning, "never more than GMAIL_MAX_IN_FLIGHT runs at once")
 	s.Equal(int64(7), next.Carried.MessagesStarted)
@@ -600,7 +595,7 @@ func (s *mailboxSuite) TestCursorMovesPerPageOnlyAfterThePagesRunsStarted() {
 	})
 	s.stopAt(10 * time.Minute)
 
-	s.run(start)
+	s.run(mailboxStart)
 	ev := s.eventLog()
 	// With one run in flight, m2 starts only when m1 is done, and page 1's
 	// cursor (102) may be saved only after that; it does not wait for m2 to
@@ -624,7 +619,7 @@ func (s *mailboxSuite) TestFinishedRunsAreMarkedInBatches() {
 	})
 	s.stopAt(5 * time.Minute)
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.Equal([]activities.MarkInput{{Mailbox: testMailbox, LabelID: "Label_7"}}, s.marks, "three finished runs, one batchModify")
 	s.Equal(int64(3), next.Carried.MessagesMarked)
 	s.Equal("Label_7", next.Carried.LabelID)
@@ -639,7 +634,7 @@ func (s *mailboxSuite) TestMarkingRepeatsWhileFullBatchesRemain() {
 	})
 	s.stopAt(5 * time.Minute)
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.Len(s.marks, 2, "a full batch (1000) means more may be waiting")
 	s.Equal(int64(1005), next.Carried.MessagesMarked)
 }
@@ -652,7 +647,7 @@ func (s *mailboxSuite) TestMarkNoneNeverTouchesTheMailbox() {
 	})
 	s.stopAt(5 * time.Minute)
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.Equal(int64(0), next.Carried.MessagesMarked)
 	s.Empty(next.Carried.LabelID)
 }
@@ -685,7 +680,7 @@ func (s *mailboxSuite) TestStatusQueryReportsProgress() {
 		s.Empty(st.LastError)
 	})
 	s.stopAt(30 * time.Minute)
-	s.run(start)
+	s.run(mailboxStart)
 }
 
 func (s *mailboxSuite) TestFailedStepIsReportedAndRetriedOnTheNextWake() {
@@ -715,7 +710,7 @@ func (s *mailboxSuite) TestFailedStepIsReportedAndRetriedOnTheNextWake() {
 		s.Equal("101", s.query().Cursor)
 	})
 	s.stopAt(4 * time.Minute)
-	s.run(start)
+	s.run(mailboxStart)
 }
 
 func (s *mailboxSuite) TestContinueAsNewCarriesTheState() {
@@ -729,7 +724,7 @@ func (s *mailboxSuite) TestContinueAsNewCarriesTheState() {
 	})
 	s.stopAt(10 * time.Minute)
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.Equal(testMailbox, next.Address)
 	c := next.Carried
 	s.Equal(testMailbox, c.Address)
@@ -761,19 +756,19 @@ func (s *mailboxSuite) TestContinueAsNewWaitsForRunsInFlightAndCarriesAPendingWa
 		s.push()
 	})
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.Equal(s.startTime().Add(11*time.Minute), s.env.Now(), "the run ends when m1's run is done")
-	s.Equal([]string{"start m1", "done m1"}, filter(s.eventLog(), "start ", "done "))
+	s.Equal([]string{"start m1", "done m1"}, eventsWith(s.eventLog(), "start ", "done "))
 	s.True(next.Carried.WakePending, "the pending push is carried to the next run")
 	s.Equal(0, next.Carried.InFlight)
 	s.Equal(int64(1), next.Carried.MessagesStarted)
 }
 
-func filter(events []string, prefixes ...string) []string {
+func eventsWith(events []string, prefixes ...string) []string {
 	var out []string
 	for _, e := range events {
 		for _, p := range prefixes {
-			if _, ok := cutPrefix(e, p); ok {
+			if _, ok := strings.CutPrefix(e, p); ok {
 				out = append(out, e)
 				break
 			}
@@ -830,7 +825,7 @@ func (s *mailboxSuite) TestPollingContinuesWhileRunsAreInFlight() {
 		s.Equal(150*time.Second, st.LastPoll.Sub(s.startTime()), "polls keep the interval from the last wake")
 	})
 	s.stopAt(4 * time.Minute)
-	s.run(start)
+	s.run(mailboxStart)
 }
 
 func (s *mailboxSuite) TestPushesDuringASyncAreCoveredByOneMoreSync() {
@@ -851,7 +846,7 @@ func (s *mailboxSuite) TestPushesDuringASyncAreCoveredByOneMoreSync() {
 		s.ElementsMatch([]string{"m1", "m2", "m3", "m4"}, s.started())
 	})
 	s.stopAt(6 * time.Minute)
-	s.run(start)
+	s.run(mailboxStart)
 }
 
 func (s *mailboxSuite) TestContinueAsNewBetweenPagesCarriesAWake() {
@@ -865,7 +860,7 @@ func (s *mailboxSuite) TestContinueAsNewBetweenPagesCarriesAWake() {
 		s.push()
 	})
 
-	next := s.run(start)
+	next := s.run(mailboxStart)
 	s.ElementsMatch([]string{"m1", "m2"}, s.started(), "the run stops paging when continue-as-new is suggested")
 	s.Equal("102", next.Carried.Cursor, "the cursor is past the page that was read")
 	s.True(next.Carried.WakePending, "the next run reads the remaining pages at once instead of waiting for the poll")
@@ -884,7 +879,7 @@ func (s *mailboxSuite) TestCancelledMailboxStops() {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.env.ExecuteWorkflow(MailboxWorkflow, start)
+		s.env.ExecuteWorkflow(MailboxWorkflow, mailboxStart)
 	}()
 	select {
 	case <-done:
@@ -923,7 +918,7 @@ func (s *mailboxSuite) TestFinishedRunsAreMarkedWhenThePollIntervalIsShort() {
 		s.Equal(int64(3), s.query().MessagesMarked)
 	})
 	s.stopAt(2 * time.Minute)
-	s.run(start)
+	s.run(mailboxStart)
 }
 
 func (s *mailboxSuite) TestFinishedRunsAreMarkedWhilePushesKeepComing() {
@@ -942,5 +937,5 @@ func (s *mailboxSuite) TestFinishedRunsAreMarkedWhilePushesKeepComing() {
 		s.Equal(1, s.marksSoFar(), "m1 is marked although the workflow never idles for 5 seconds")
 	})
 	s.stopAt(3 * time.Minute)
-	s.run(start)
+	s.run(mailboxStart)
 }
