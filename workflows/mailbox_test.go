@@ -509,6 +509,8 @@ func (s *mailboxSuite) TestExpiredHistoryResyncsFromAFreshCursor() {
 	s.True(resyncRecorded, "the resync time is recorded in the database")
 }
 
+// indexOf is the position of e in events, -1 when absent. (drive_file_test.go
+// uses it too.)
 func indexOf(events []string, e string) int {
 	for i, v := range events {
 		if v == e {
