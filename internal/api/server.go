@@ -122,8 +122,13 @@ func (s *Server) accessLog() echo.MiddlewareFunc {
 			if v.Status >= 500 {
 				level = slog.LevelError
 			}
+			uri := v.URI
+			if c.Request().URL.Path == callbackPath {
+				// The OAuth code and state are credentials: keep them out of logs.
+				uri = callbackPath
+			}
 			s.log.LogAttrs(c.Request().Context(), level, "request",
-				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+				slog.String("method", v.Method), slog.String("uri", uri), slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID))
 			return nil
 		},
