@@ -296,6 +296,11 @@ func (a *Gmail) markEach(ctx context.Context, mailbox string, ids []string, req 
 		if err != nil && !isNotFound(err) {
 			return err
 		}
+		// Recorded one by one: when the quota cuts this loop short, the
+		// retry goes on from here instead of starting over.
+		if err := a.Store.SetMessagesMarked(ctx, []string{id}); err != nil {
+			return fmt.Errorf("record mark of %s: %w", id, err)
+		}
 	}
 	return nil
 }
