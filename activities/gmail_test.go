@@ -638,3 +638,96 @@ func TestMarkProcessed_MarksAtMost1000PerCall(t *testing.T) {
 		t.Fatalf("batchModify calls = %d, want 2", n)
 	}
 }
+
+// vanished stores a finished message that is no longer in the mailbox
+// (deleted there after it was processed), processed after the others.
+func vanished(t *testing.T, g *activities.Gmail, id string) {
+	t.Helper()
+	_, err := g.Store.InsertInboundEmail(t.Context(), db.InsertInboundEmailParams{
+		MessageKey: id, Source: "gmail", Mailbox: mailbox, Sha256: "x", Raw: []byte("x"), SizeBytes: 1, ReceivedAt: time.Now(),
+	})
+	if err == nil {
+		err = g.Store.SetInboundEmailStatus(t.Context(), db.SetInboundEmailStatusParams{MessageKey: id, Status: "processed"})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMarkProcessed_AVanishedMessageDoesNotBlockTheOthers(t *testing.T) {
+	database := testenv.NewDatabase(t)
+	fake, svc := gmailFake(t, googlefake.Options{})
+	g := &activities.Gmail{Service: svc, Store: database.Store, MarkAction: config.MarkLabel}
+	label, err := g.EnsureLabel(t.Context(), mailbox, "BeSunny/Processed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := deliver(t, fake, 4, googlefake.DeliverOptions{})
+	finished(t, g, ids)
+	vanished(t, g, "18c0ffee00000001")
+
+	n, err := g.MarkProcessed(t.Context(), activities.MarkInput{Mailbox: mailbox, LabelID: label})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 5 || fake.Mailbox(mailbox).Count(label) != 4 {
+		t.Fatalf("marked %d, %d labelled; want 5 marked (the vanished one too) and the 4 in the mailbox labelled", n, fake.Mailbox(mailbox).Count(label))
+	}
+	unmarked, err := database.Store.ListUnmarkedMessages(t.Context(), db.ListUnmarkedMessagesParams{Mailbox: mailbox, MaxRows: 100})
+	if err != nil || len(unmarked) != 0 {
+		t.Fatalf("unmarked = %v, %v: the vanished message must not be tried again forever", unmarked, err)
+	}
+}
+
+// TestMarkProcessed_AVanishedMessageInAFullBatchConvergesUnderTheQuota: one
+// by one, a batch of 100 costs 500 units, twice the mailbox's quota per
+// second, so the quota cuts the loop short; Temporal's retries must then go
+// on from where the last attempt stopped, or they repeat the same first
+// messages forever while the mailbox workflow waits on the mark.
+func TestMarkProcessed_AVanishedMessageInAFullBatchConvergesUnderTheQuota(t *testing.T) {
+	database := testenv.NewDatabase(t)
+	fake, svc := gmailFake(t, googlefake.Options{QuotaUnitsPerSecond: 250})
+	g := &activities.Gmail{Service: svc, Store: database.Store, MarkAction: config.MarkLabel}
+	label, err := g.EnsureLabel(t.Context(), mailbox, "BeSunny/Processed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := deliver(t, fake, 99, googlefake.DeliverOptions{})
+	for _, id := range ids {
+		_, err := database.Store.InsertInboundEmail(t.Context(), db.InsertInboundEmailParams{
+			MessageKey: id, Source: "gmail", Mailbox: mailbox, Sha256: "x", Raw: []byte("x"), SizeBytes: 1, ReceivedAt: time.Now(),
+		})
+		if err == nil {
+			err = database.Store.SetInboundEmailStatus(t.Context(), db.SetInboundEmailStatusParams{MessageKey: id, Status: "processed"})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	vanished(t, g, "18c0ffee00000001")
+
+	// Attempts as Temporal makes them: a rate limit is retried after a
+	// second (the retry policy's first interval; the fake sends no
+	// Retry-After).
+	marked := 0
+	for attempt := 1; ; attempt++ {
+		n, err := g.MarkProcessed(t.Context(), activities.MarkInput{Mailbox: mailbox, LabelID: label})
+		if err == nil {
+			marked = n
+			t.Logf("marked after %d attempts", attempt)
+			break
+		}
+		appError(t, err, activities.ErrTypeGmailRateLimited)
+		if attempt == 8 {
+			t.Fatalf("still rate limited after %d attempts; %d of 99 labelled", attempt, fake.Mailbox(mailbox).Count(label))
+		}
+		time.Sleep(1100 * time.Millisecond)
+	}
+	if n := fake.Mailbox(mailbox).Count(label); n != 99 {
+		t.Fatalf("%d of 99 labelled", n)
+	}
+	unmarked, err := database.Store.ListUnmarkedMessages(t.Context(), db.ListUnmarkedMessagesParams{Mailbox: mailbox, MaxRows: 1000})
+	if err != nil || len(unmarked) != 0 {
+		t.Fatalf("unmarked = %d, %v (last attempt marked %d)", len(unmarked), err, marked)
+	}
+}
