@@ -273,10 +273,16 @@ func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
 		req := &gmail.BatchModifyMessagesRequest{Ids: keys, AddLabelIds: []string{in.LabelID}, RemoveLabelIds: remove}
 		err := a.Service.Users.Messages.BatchModify(in.Mailbox, req).Context(ctx).Do()
 		if isNotFound(err) {
-			// One id of the batch no longer exists (deleted from the
-			// mailbox since): mark one by one, and count a vanished message
-			// as done — there is nothing left to label.
-			err = a.markEach(ctx, in.Mailbox, keys, req)
+			// An id of the batch no longer exists (deleted from the mailbox
+			// since). Mark the oldest few one by one — a vanished message
+			// counts as done, there is nothing left to label — and leave the
+			// rest for the next call, so this detour stays within a few
+			// quota units and the vanished id soon leaves the batches.
+			n := min(len(keys), markOneByOne)
+			if err := a.markEach(ctx, in.Mailbox, keys[:n], req); err != nil {
+				return 0, gmailError("messages.modify", err)
+			}
+			return n, nil
 		}
 		if err != nil {
 			return 0, gmailError("messages.batchModify", err)
@@ -287,6 +293,9 @@ func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
 	}
 	return len(keys), nil
 }
+
+// markOneByOne bounds the one-by-one marks of a call (5 units each).
+const markOneByOne = 20
 
 func (a *Gmail) markEach(ctx context.Context, mailbox string, ids []string, req *gmail.BatchModifyMessagesRequest) error {
 	for _, id := range ids {

@@ -259,10 +259,12 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 	now := workflow.Now(ctx)
 	m.st.LastSync = &now
 	m.recordActivity(ctx, reason)
-	token := ""
+	// A page token belongs to the listing that issued it: every page of
+	// this sync asks with the same start id, even as the cursor moves.
+	start, token := m.st.Cursor, ""
 	for {
 		var page activities.HistoryPage
-		in := activities.HistoryPageInput{Mailbox: m.st.Address, StartHistoryID: m.st.Cursor, PageToken: token}
+		in := activities.HistoryPageInput{Mailbox: m.st.Address, StartHistoryID: start, PageToken: token}
 		err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).ListHistory, in).Get(ctx, &page)
 		if isApplicationError(err, activities.ErrTypeGmailHistoryExpired) {
 			m.resync(ctx)
@@ -423,7 +425,9 @@ func (m *mailbox) flushMarks(ctx workflow.Context) {
 			return
 		}
 		m.st.MessagesMarked += int64(n)
-		if n < 1000 {
+		// A call marks at most a batch (fewer when it works around a
+		// vanished message): go on until one finds nothing to mark.
+		if n == 0 {
 			m.unmarkedFinish = 0
 			return
 		}
