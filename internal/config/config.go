@@ -300,11 +300,11 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	c.Drive = Drive{
 		WebhookBaseURL: strings.TrimRight(r.str("WEBHOOK_BASE_URL", map[bool]string{true: c.PublicURL}[sandbox]), "/"),
 		// The sandbox waits less, so `make demo` shows a re-sync in seconds.
-		Debounce:       r.duration("DRIVE_DEBOUNCE", map[bool]time.Duration{true: 15 * time.Second, false: 2 * time.Minute}[sandbox]),
-		SweepInterval:  r.duration("DRIVE_SWEEP_INTERVAL", 15*time.Minute),
-		PushGrace:      r.duration("DRIVE_PUSH_GRACE", 30*time.Minute),
-		ChannelTTL:     r.duration("DRIVE_CHANNEL_TTL", 24*time.Hour),
-		MaxFileBytes:   r.integer("DRIVE_MAX_FILE_BYTES", 10<<20),
+		Debounce:      r.duration("DRIVE_DEBOUNCE", map[bool]time.Duration{true: 15 * time.Second, false: 2 * time.Minute}[sandbox]),
+		SweepInterval: r.duration("DRIVE_SWEEP_INTERVAL", 15*time.Minute),
+		PushGrace:     r.duration("DRIVE_PUSH_GRACE", 30*time.Minute),
+		ChannelTTL:    r.duration("DRIVE_CHANNEL_TTL", 24*time.Hour),
+		MaxFileBytes:  r.integer("DRIVE_MAX_FILE_BYTES", 10<<20),
 	}
 	c.OAuth = OAuth{
 		ClientID:     r.str("GOOGLE_OAUTH_CLIENT_ID", map[bool]string{true: "besunny-sandbox"}[sandbox]),
