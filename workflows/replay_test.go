@@ -23,7 +23,9 @@ func TestReplay(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflow(ProcessEmailWorkflow)
+			for _, wf := range All() {
+				r.RegisterWorkflow(wf)
+			}
 			if _, err := os.Stat(f); err != nil {
 				t.Fatal(err)
 			}

@@ -101,16 +101,12 @@ func Run(ctx context.Context, d Deps) error {
 // Register adds every workflow and the activities of the main task queue to w.
 func Register(w worker.Registry, d Deps, ca *activities.Classify, ob *activities.Onboarding, da *activities.Drive) {
 	cfg := d.Config
-	w.RegisterWorkflow(workflows.DriveFileWorkflow)
-	w.RegisterWorkflow(workflows.DriveSweepWorkflow)
+	for _, wf := range workflows.All() {
+		w.RegisterWorkflow(wf)
+	}
 	w.RegisterActivity(da)
-	w.RegisterWorkflow(workflows.ClassifyDocumentWorkflow)
-	w.RegisterWorkflow(workflows.ProjectOnboardingWorkflow)
 	w.RegisterActivity(ca)
 	w.RegisterActivity(ob)
-	w.RegisterWorkflow(workflows.ProcessEmailWorkflow)
-	w.RegisterWorkflow(workflows.MailboxWorkflow)
-	w.RegisterWorkflow(workflows.RenewWatchesWorkflow)
 	w.RegisterActivity(&activities.Mailboxes{Store: d.Store, Config: mailboxSettings(cfg)})
 	w.RegisterActivity(&activities.Email{
 		Store: d.Store,

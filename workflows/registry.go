@@ -1,0 +1,15 @@
+package workflows
+
+// All lists every workflow, for the worker to register and for replayers to
+// know: one list, so a new workflow cannot be forgotten in either.
+func All() []any {
+	return []any{
+		ProcessEmailWorkflow,
+		ClassifyDocumentWorkflow,
+		ProjectOnboardingWorkflow,
+		MailboxWorkflow,
+		RenewWatchesWorkflow,
+		DriveFileWorkflow,
+		DriveSweepWorkflow,
+	}
+}
