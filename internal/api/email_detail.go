@@ -14,19 +14,25 @@ import (
 	"github.com/besunny/workflows/workflows"
 )
 
+// storedEmail loads a message for a service-role caller.
+func (s *Server) storedEmail(c echo.Context, messageKey string) (db.GetInboundEmailRow, error) {
+	if _, err := requireService(c); err != nil {
+		return db.GetInboundEmailRow{}, err
+	}
+	e, err := s.store.GetInboundEmail(c.Request().Context(), messageKey)
+	if store.IsNotFound(err) {
+		return e, notFound("no message " + messageKey)
+	}
+	return e, err
+}
+
 // GetEmail shows everything BeSunny knows about one stored message.
 func (s *Server) GetEmail(c echo.Context, messageKey string) error {
-	if _, err := requireService(c); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	e, err := s.store.GetInboundEmail(ctx, messageKey)
-	if store.IsNotFound(err) {
-		return notFound("no message " + messageKey)
-	}
+	e, err := s.storedEmail(c, messageKey)
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
 	logs, err := s.store.ListProcessingLogs(ctx, messageKey)
 	if err != nil {
 		return err
@@ -68,17 +74,11 @@ func (s *Server) GetEmail(c echo.Context, messageKey string) error {
 
 // ReprocessEmail re-runs a stored message under its next revision.
 func (s *Server) ReprocessEmail(c echo.Context, messageKey string) error {
-	if _, err := requireService(c); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	e, err := s.store.GetInboundEmail(ctx, messageKey)
-	if store.IsNotFound(err) {
-		return notFound("no message " + messageKey)
-	}
+	e, err := s.storedEmail(c, messageKey)
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
 	rev, err := s.store.BumpInboundEmailRevision(ctx, messageKey)
 	if err != nil {
 		return err

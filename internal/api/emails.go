@@ -25,17 +25,9 @@ func (s *Server) IngestEmail(c echo.Context) error {
 	if _, err := requireService(c); err != nil {
 		return err
 	}
-	mediaType, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
-	if mediaType != "message/rfc822" {
-		return newProblem(http.StatusUnsupportedMediaType, "send the raw message with Content-Type: message/rfc822")
-	}
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, s.cfg.Inbound.MaxUploadBytes))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the message is larger than %d bytes (MAX_UPLOAD_BYTES)", s.cfg.Inbound.MaxUploadBytes))
-	}
+	raw, err := s.readRawMessage(c)
 	if err != nil {
-		return badRequest("the body could not be read: " + err.Error())
+		return err
 	}
 	// Even an empty body is stored and recorded (failed/unparseable): what
 	// reaches the ingest path is never silently dropped.
@@ -66,6 +58,23 @@ func (s *Server) IngestEmail(c echo.Context) error {
 		UiUrl:      ptr(s.workflowUIURL(id)),
 		Duplicate:  !row.Inserted,
 	})
+}
+
+// readRawMessage reads a message/rfc822 body of at most MAX_UPLOAD_BYTES.
+func (s *Server) readRawMessage(c echo.Context) ([]byte, error) {
+	mediaType, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	if mediaType != "message/rfc822" {
+		return nil, newProblem(http.StatusUnsupportedMediaType, "send the raw message with Content-Type: message/rfc822")
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, s.cfg.Inbound.MaxUploadBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the message is larger than %d bytes (MAX_UPLOAD_BYTES)", s.cfg.Inbound.MaxUploadBytes))
+	}
+	if err != nil {
+		return nil, badRequest("the body could not be read: " + err.Error())
+	}
+	return raw, nil
 }
 
 // startEmailWorkflow starts the run, treating "already started" (running or

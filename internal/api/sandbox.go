@@ -1,10 +1,7 @@
 package api
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -24,17 +21,9 @@ func (s *Server) SandboxDeliverMail(c echo.Context) error {
 	if _, err := requireService(c); err != nil {
 		return err
 	}
-	mediaType, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
-	if mediaType != "message/rfc822" {
-		return newProblem(http.StatusUnsupportedMediaType, "send the raw message with Content-Type: message/rfc822")
-	}
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, s.cfg.Inbound.MaxUploadBytes))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return newProblem(http.StatusRequestEntityTooLarge, "the message is larger than MAX_UPLOAD_BYTES")
-	}
+	raw, err := s.readRawMessage(c)
 	if err != nil {
-		return badRequest("the body could not be read: " + err.Error())
+		return err
 	}
 	id, historyID, err := s.sandbox.DeliverMail(c.Request().Context(), s.cfg.Inbound.Mailbox, raw)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -76,4 +78,23 @@ func LoadConfig() (config.Config, *slog.Logger) {
 		logger.Warn("using the built-in development JWT secret; set JWT_SECRET (and APP_ENV=production) in real deployments")
 	}
 	return cfg, logger
+}
+
+// Main runs a binary: configuration, logger, connections, then serve until
+// SIGINT or SIGTERM. It exits the process with a logged reason on failure.
+func Main(name string, serve func(ctx context.Context, base *Base) error) {
+	cfg, logger := LoadConfig()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	base, err := Open(ctx, cfg, logger)
+	if err != nil {
+		logger.Error(name+" cannot start", "error", err)
+		os.Exit(1)
+	}
+	defer base.Close()
+	if err := serve(ctx, base); err != nil {
+		logger.Error(name+" failed", "error", err)
+		base.Close()
+		os.Exit(1)
+	}
 }
