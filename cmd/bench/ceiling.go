@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"runtime"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -202,6 +204,7 @@ type ceilingResult struct {
 	n       int
 	elapsed time.Duration
 	rate    float64 // the limited queue's activities per second
+	cpu     cpuUse
 }
 
 func (c ceilingResult) perSecond() float64 {
@@ -234,6 +237,10 @@ func runCeiling(ctx context.Context, c client.Client, o options, shapes []int) (
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	in := CeilingInput{Tag: hex.EncodeToString(b), Total: o.mails, InFlight: o.inFlight, Shapes: shapes}
+	groups := func() map[string][]int {
+		return map[string][]int{"temporal": processes("temporal", os.Getpid()), "bench": {os.Getpid()}}
+	}
+	before := sampleCPU(groups)
 	start := time.Now()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "ceiling/" + in.Tag, TaskQueue: ceilingQueue}, CeilingMailbox, in)
 	if err != nil {
@@ -243,5 +250,6 @@ func runCeiling(ctx context.Context, c client.Client, o options, shapes []int) (
 		return res, err
 	}
 	res.elapsed = time.Since(start)
+	res.cpu = before.until(sampleCPU(groups), runtime.NumCPU())
 	return res, nil
 }

@@ -3,7 +3,8 @@
 // that comes to what Temporal alone allows (`make bench`).
 //
 // It starts everything it needs and removes it afterwards: a Temporal dev
-// server (bin/temporal, in memory, free ports), a fresh PostgreSQL database,
+// server per phase (bin/temporal, in memory, free ports), a fresh PostgreSQL
+// database,
 // the sandbox Google (in-process, Gmail quota enforced), the real API
 // (in-process) and the real worker (the cmd/worker binary as a child process,
 // so its memory is its own; -worker inprocess hosts it here for profiling).
@@ -44,7 +45,6 @@ type options struct {
 	trickleMax   int
 	worker       string
 	ceiling      bool
-	priority     bool
 	cpuProfile   string
 	memProfile   string
 	keepLogs     bool
@@ -68,7 +68,6 @@ func parseOptions() options {
 	flag.IntVar(&o.trickleMax, "trickle", 0, "stop the trickle after this many messages (0: trickle until the backlog is drained)")
 	flag.StringVar(&o.worker, "worker", "process", "process: run the cmd/worker binary as a child (its own RSS); inprocess: host the worker here (for -cpuprofile)")
 	flag.BoolVar(&o.ceiling, "ceiling", true, "measure the Temporal ceiling (false: report 0 and skip it)")
-	flag.BoolVar(&o.priority, "priority", false, "start the dev server with the priority-aware task matcher (matching.useNewMatcher)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process during the drain")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of this process after the drain")
 	flag.BoolVar(&o.keepLogs, "keep-logs", false, "keep the log directory (Temporal, worker) after a successful run")

@@ -59,6 +59,7 @@ func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "corpus:   %s\n", r.corpus)
 	fmt.Fprintf(w, "ceiling:  %d no-op pipelines in %.1fs = %.1f wf/s (limited queue at %.1f activities/s)\n",
 		r.ceiling.n, r.ceiling.elapsed.Seconds(), r.ceiling.perSecond(), r.ceiling.rate)
+	printCPU(w, "ceiling", r.ceiling.cpu, r.ceiling.perSecond())
 	fmt.Fprintf(w, "drain:    %d messages in %.1fs = %.1f mails/s; statuses %s\n", r.mails, r.drain.Seconds(), r.mailsPerSecond(), counts(r.statuses))
 	fmt.Fprintf(w, "trickle:  %d pushed messages, push→document p50 %s p90 %s p99 %s max %s", len(r.trickle)+r.trickleMissing,
 		ms(percentile(r.trickle, 50)), ms(percentile(r.trickle, 90)), ms(percentile(r.trickle, 99)), ms(percentile(r.trickle, 100)))
@@ -66,16 +67,7 @@ func (r *result) print(w io.Writer) {
 		fmt.Fprintf(w, "; %d without a document after 3 min", r.trickleMissing)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "cpu:      machine %.2f of %d cores busy during the drain;", r.cpu.machine, r.cpu.ncpu)
-	names := make([]string, 0, len(r.cpu.cores))
-	for n := range r.cpu.cores {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, " %s %.2f", n, r.cpu.cores[n])
-	}
-	fmt.Fprintln(w, " (cores)")
+	printCPU(w, "drain", r.cpu, r.mailsPerSecond())
 	g := r.google
 	fmt.Fprintf(w, "gmail:    %d messages.get, %d history.list, %d batchModify; %d calls refused for quota %s; peak %d of %d units/s; %d pushes\n",
 		g.Calls["gmail.users.messages.get"], g.Calls["gmail.users.history.list"], g.Calls["gmail.users.messages.batchModify"],
@@ -84,6 +76,32 @@ func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "drain: %d mails in %.1fs = %.1f mails/s; ceiling %.1f wf/s; ratio %.2f; push p50 %dms p99 %dms; worker rss %.0fMB\n",
 		r.mails, r.drain.Seconds(), r.mailsPerSecond(), r.ceiling.perSecond(), r.ratio(),
 		percentile(r.trickle, 50).Milliseconds(), percentile(r.trickle, 99).Milliseconds(), mb(r.workerRSS))
+}
+
+// printCPU shows where the CPU went during a phase, in cores: the
+// machine as a whole, each process group, and what the rest of the machine
+// (other users of this shared machine) used; and the Temporal server's CPU
+// per pipeline, which compares the two phases' load on Temporal.
+func printCPU(w io.Writer, phase string, u cpuUse, perSecond float64) {
+	if u.wall <= 0 {
+		return
+	}
+	names := make([]string, 0, len(u.cores))
+	ours := 0.0
+	for n, c := range u.cores {
+		names = append(names, n)
+		ours += c
+	}
+	sort.Strings(names)
+	fmt.Fprintf(w, "cpu:      %s: machine %.2f of %d cores busy:", phase, u.machine, u.ncpu)
+	for _, n := range names {
+		fmt.Fprintf(w, " %s %.2f,", n, u.cores[n])
+	}
+	fmt.Fprintf(w, " everything else %.2f", max(u.machine-ours, 0))
+	if perSecond > 0 {
+		fmt.Fprintf(w, "; Temporal server %.0f ms CPU per message", u.cores["temporal"]/perSecond*1000)
+	}
+	fmt.Fprintln(w)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%dms", d.Milliseconds()) }

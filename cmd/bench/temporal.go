@@ -19,11 +19,8 @@ import (
 
 // startTemporal starts bin/temporal's dev server: in memory (nothing is left
 // behind), on a free port, headless, with BeSunny's search attributes on the
-// default namespace. Its log goes to logDir/temporal.log.
-//
-// priority turns on the server's priority-aware task matcher, which is what
-// honours workflow and activity Priority (off by default in server 1.29).
-func startTemporal(ctx context.Context, root, logDir string, priority bool) (*testsuite.DevServer, error) {
+// default namespace. Its output goes to logPath.
+func startTemporal(ctx context.Context, root, logPath string) (*testsuite.DevServer, error) {
 	bin := filepath.Join(root, "bin", "temporal")
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("%s is missing: run `make tools` (the first build takes about 6 minutes)", bin)
@@ -32,10 +29,7 @@ func startTemporal(ctx context.Context, root, logDir string, priority bool) (*te
 	for name, typ := range workflows.SearchAttributes() {
 		args = append(args, "--search-attribute", name+"="+typ.String())
 	}
-	if priority {
-		args = append(args, "--dynamic-config-value", "matching.useNewMatcher=true")
-	}
-	logFile, err := os.Create(filepath.Join(logDir, "temporal.log"))
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
