@@ -4,10 +4,10 @@
 //
 // It starts everything it needs and removes it afterwards: a Temporal dev
 // server per phase (bin/temporal, in memory, free ports), a fresh PostgreSQL
-// database,
-// the sandbox Google (in-process, Gmail quota enforced), the real API
-// (in-process) and the real worker (the cmd/worker binary as a child process,
-// so its memory is its own; -worker inprocess hosts it here for profiling).
+// database, the sandbox Google (in-process, Gmail quota enforced), the real
+// API (in-process) and the real worker (the cmd/worker binary as a child
+// process, so its memory is its own; -worker inprocess hosts it here for
+// profiling).
 //
 // The run, in order:
 //
