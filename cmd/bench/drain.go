@@ -30,6 +30,10 @@ type stackParts struct {
 // must fail the bench, not hang it).
 const drainTimeout = 3 * time.Minute
 
+// idlePushes are delivered after the drain, one a second, to time a push
+// with no backlog ahead of it.
+const idlePushes = 10
+
 // drain starts the worker — which starts the mailbox workflow on the
 // backlog — and measures until every backlog message has a terminal status,
 // with the trickle running meanwhile.
@@ -94,6 +98,12 @@ func drain(ctx context.Context, o options, res *result, p stackParts) (err error
 	}
 	say("drain: %d messages terminal after %.1fs; timing the %d trickle messages", o.mails, res.drain.Seconds(), len(sent))
 	if res.trickle, res.trickleMissing, err = latencies(ctx, p.store, sent, 3*time.Minute); err != nil {
+		return err
+	}
+
+	// The same path with nothing ahead of it: what a push costs on its own.
+	idle := startTrickle(options{trickleEvery: time.Second, trickleMax: idlePushes}, p.fake, p.corpus)
+	if res.idle, _, err = latencies(ctx, p.store, idle.wait(), time.Minute); err != nil {
 		return err
 	}
 

@@ -24,10 +24,12 @@ type result struct {
 	// trickle are the push-to-document latencies of the live messages.
 	trickle        []time.Duration
 	trickleMissing int
-	workerRSS      int64
-	rssScope       string
-	cpu            cpuUse
-	google         googlefake.Stats
+	// idle are push-to-document latencies after the drain.
+	idle      []time.Duration
+	workerRSS int64
+	rssScope  string
+	cpu       cpuUse
+	google    googlefake.Stats
 }
 
 func (r *result) mailsPerSecond() float64 {
@@ -67,6 +69,8 @@ func (r *result) print(w io.Writer) {
 		fmt.Fprintf(w, "; %d without a document after 3 min", r.trickleMissing)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintf(w, "idle:     %d pushed messages after the drain, push→document p50 %s p99 %s\n", len(r.idle),
+		ms(percentile(r.idle, 50)), ms(percentile(r.idle, 99)))
 	printCPU(w, "drain", r.cpu, r.mailsPerSecond())
 	g := r.google
 	fmt.Fprintf(w, "gmail:    %d messages.get, %d history.list, %d batchModify; %d calls refused for quota %s; peak %d of %d units/s; %d pushes\n",

@@ -77,6 +77,14 @@ func (t *trickle) ids() []string {
 	return out
 }
 
+// wait waits until a trickle with a maximum count has sent it all.
+func (t *trickle) wait() []delivery {
+	<-t.done
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.sent
+}
+
 // finish stops the trickle and returns what it delivered.
 func (t *trickle) finish() []delivery {
 	close(t.stop)
