@@ -77,6 +77,9 @@ type MailboxStatus struct {
 	// WakePending carries a push or sync-now that arrived while the previous
 	// run was finishing.
 	WakePending bool `json:"wake_pending,omitempty"`
+	// Head is how far pushed mail has been read ahead of the cursor during
+	// a backlog (see followHead); carried so the next run goes on from there.
+	Head string `json:"head,omitempty"`
 }
 
 // MailboxWorkflow is the one reader of a Gmail mailbox and the only writer of
@@ -262,6 +265,7 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 	// A page token belongs to the listing that issued it: every page of
 	// this sync asks with the same start id, even as the cursor moves.
 	start, token := m.st.Cursor, ""
+	caughtUp := false
 	for {
 		var page activities.HistoryPage
 		in := activities.HistoryPageInput{Mailbox: m.st.Address, StartHistoryID: start, PageToken: token}
@@ -274,8 +278,18 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 			m.fail("history.list", err)
 			return
 		}
+		if token == "" && m.isBacklog(page) && workflow.GetVersion(ctx, "mailbox-follow-head", workflow.DefaultVersion, 1) == 1 {
+			stop := m.followHead(ctx, page.MailboxHistoryID)
+			defer func() {
+				stop()
+				if caughtUp {
+					// The cursor has passed what was read ahead.
+					m.st.Head = ""
+				}
+			}()
+		}
 		for _, msg := range page.Messages {
-			m.consider(ctx, msg)
+			m.consider(ctx, msg, false)
 		}
 		// The cursor may pass this page only once all its runs exist.
 		_ = workflow.Await(ctx, func() bool { return m.pendingStarts == 0 })
@@ -290,6 +304,7 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 			m.flushMarks(ctx)
 		}
 		if page.NextPageToken == "" {
+			caughtUp = true
 			return
 		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
@@ -331,7 +346,7 @@ func (m *mailbox) resync(ctx workflow.Context) {
 			return
 		}
 		for _, msg := range page.Messages {
-			m.consider(ctx, msg)
+			m.consider(ctx, msg, false)
 		}
 		if page.NextPageToken == "" {
 			break
@@ -343,9 +358,95 @@ func (m *mailbox) resync(ctx workflow.Context) {
 	m.recordActivity(ctx, "resync")
 }
 
+// isBacklog reports whether the sync that read page as its first will take
+// long: more pages follow, or the page alone exceeds the in-flight bound.
+func (m *mailbox) isBacklog(page activities.HistoryPage) bool {
+	return page.NextPageToken != "" || len(page.Messages) > m.settings.MaxInFlight
+}
+
+// followHead answers pushes while sync works through a backlog. History is
+// read in order, so without it new mail would wait behind the whole
+// backlog: instead a push reads the history after the head (at first the
+// mailbox's history id when the backlog listing began) and starts those
+// runs at once, ahead of the backlog and at high priority. The backlog
+// reader finds them started when it gets there, and the cursor still moves
+// only behind it. A head carried from the previous run is read at once:
+// pushes that came while that run ended were coalesced. The returned stop
+// lets a read in progress finish, so no push is lost.
+func (m *mailbox) followHead(ctx workflow.Context, first string) (stop func()) {
+	readNow := m.st.Head != ""
+	if !readNow {
+		m.st.Head = first
+	}
+	// A channel, not a cancelled context, ends it: runs started from a
+	// cancelled context would be asked to cancel.
+	done := workflow.NewChannel(ctx)
+	busy := readNow
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		if readNow {
+			m.readHead(gctx)
+			busy = false
+		}
+		for {
+			pushed := false
+			sel := workflow.NewSelector(gctx)
+			sel.AddReceive(m.push, func(c workflow.ReceiveChannel, _ bool) {
+				m.receivePush(gctx, c)
+				pushed = true
+			})
+			sel.AddReceive(done, func(workflow.ReceiveChannel, bool) {})
+			sel.Select(gctx)
+			if !pushed {
+				return
+			}
+			for m.push.ReceiveAsync(nil) {
+			}
+			busy = true
+			m.readHead(gctx)
+			busy = false
+		}
+	})
+	return func() {
+		_ = workflow.Await(ctx, func() bool { return !busy })
+		done.Close()
+	}
+}
+
+// readHead starts a run for each message after the head, first, and moves
+// the head. On failure the backlog reader still gets to the mail.
+func (m *mailbox) readHead(ctx workflow.Context) {
+	token := ""
+	for {
+		var page activities.HistoryPage
+		in := activities.HistoryPageInput{Mailbox: m.st.Address, StartHistoryID: m.st.Head, PageToken: token}
+		urgent := workflow.WithPriority(gmailCtx(ctx), urgentPriority)
+		if err := workflow.ExecuteActivity(urgent, (*activities.Gmail).ListHistory, in).Get(ctx, &page); err != nil {
+			m.fail("history.list after a push", err)
+			return
+		}
+		for _, msg := range page.Messages {
+			m.consider(ctx, msg, true)
+		}
+		if page.NextPageToken == "" {
+			if page.MailboxHistoryID != "" {
+				m.st.Head = page.MailboxHistoryID
+			}
+			return
+		}
+		token = page.NextPageToken
+	}
+}
+
+// urgentPriority is the Temporal priority of pushed mail read during a
+// backlog (1 is the highest of the default 5; unset means 3). Children and
+// activities inherit it, so on a server with the priority matcher
+// (matching.useNewMatcher) its tasks pass the backlog's queued ones.
+var urgentPriority = temporal.Priority{PriorityKey: 1}
+
 // consider starts a ProcessEmailWorkflow for msg unless it is a draft, sent
 // mail, or already has a run, waiting while too many runs are in flight.
-func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef) {
+// Urgent runs (pushed mail read during a backlog) run at high priority.
+func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef, urgent bool) {
 	m.st.MessagesSeen++
 	if slices.Contains(msg.Labels, "DRAFT") || (slices.Contains(msg.Labels, "SENT") && !slices.Contains(msg.Labels, "INBOX")) {
 		m.st.Skipped++
@@ -355,9 +456,15 @@ func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef) {
 		m.st.Duplicates++
 		return
 	}
-	_ = workflow.Await(ctx, func() bool { return m.st.InFlight < m.settings.MaxInFlight })
+	// Urgent runs have a tenth more room, so a flood of pushes during a
+	// backlog stays bounded too.
+	limit := m.settings.MaxInFlight
+	if urgent {
+		limit += m.settings.MaxInFlight/10 + 1
+	}
+	_ = workflow.Await(ctx, func() bool { return m.st.InFlight < limit })
 	m.remember(msg.ID)
-	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+	opts := workflow.ChildWorkflowOptions{
 		WorkflowID:            EmailWorkflowID(msg.ID, 1),
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		// The message's run outlives this one: continue-as-new or a mailbox
@@ -369,7 +476,11 @@ func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef) {
 			AttrMailbox.ValueSet(m.st.Address),
 			AttrStatus.ValueSet(StatusPending),
 		),
-	})
+	}
+	if urgent {
+		opts.Priority = urgentPriority
+	}
+	child := workflow.WithChildOptions(ctx, opts)
 	fut := workflow.ExecuteChildWorkflow(child, ProcessEmailWorkflow, ProcessEmailInput{
 		MessageKey: msg.ID, Source: "gmail", Mailbox: m.st.Address,
 	})
