@@ -45,6 +45,7 @@ type options struct {
 	trickleMax   int
 	worker       string
 	ceiling      bool
+	matcher      bool
 	cpuProfile   string
 	memProfile   string
 	keepLogs     bool
@@ -68,6 +69,7 @@ func parseOptions() options {
 	flag.IntVar(&o.trickleMax, "trickle", 0, "stop the trickle after this many messages (0: trickle until the backlog is drained)")
 	flag.StringVar(&o.worker, "worker", "process", "process: run the cmd/worker binary as a child (its own RSS); inprocess: host the worker here (for -cpuprofile)")
 	flag.BoolVar(&o.ceiling, "ceiling", true, "measure the Temporal ceiling (false: report 0 and skip it)")
+	flag.BoolVar(&o.matcher, "priority-matcher", true, "run the dev servers with the priority-aware task matcher (matching.useNewMatcher), which honours the priority of pushed mail")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process during the drain")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of this process after the drain")
 	flag.BoolVar(&o.keepLogs, "keep-logs", false, "keep the log directory (Temporal, worker) after a successful run")

@@ -100,7 +100,7 @@ func run(ctx context.Context, o options) (*result, error) {
 	}
 
 	say("starting a fresh Temporal dev server for the drain")
-	tsrv, err := startTemporal(ctx, root, filepath.Join(logDir, "temporal-drain.log"))
+	tsrv, err := startTemporal(ctx, root, filepath.Join(logDir, "temporal-drain.log"), o.matcher)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func run(ctx context.Context, o options) (*result, error) {
 
 // ceilingPhase runs the ceiling on a dev server of its own.
 func ceilingPhase(ctx context.Context, o options, root, logDir string, shapes []int) (ceilingResult, error) {
-	tsrv, err := startTemporal(ctx, root, filepath.Join(logDir, "temporal-ceiling.log"))
+	tsrv, err := startTemporal(ctx, root, filepath.Join(logDir, "temporal-ceiling.log"), o.matcher)
 	if err != nil {
 		return ceilingResult{}, err
 	}

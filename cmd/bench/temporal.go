@@ -20,7 +20,12 @@ import (
 // startTemporal starts bin/temporal's dev server: in memory (nothing is left
 // behind), on a free port, headless, with BeSunny's search attributes on the
 // default namespace. Its output goes to logPath.
-func startTemporal(ctx context.Context, root, logPath string) (*testsuite.DevServer, error) {
+//
+// matcher turns on the priority-aware task matcher (off by default in
+// server 1.29): MailboxWorkflow starts pushed mail that arrives during a
+// backlog at priority 1, and only that matcher lets its tasks pass the
+// backlog's queued ones. Both phases run with the same setting.
+func startTemporal(ctx context.Context, root, logPath string, matcher bool) (*testsuite.DevServer, error) {
 	bin := filepath.Join(root, "bin", "temporal")
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("%s is missing: run `make tools` (the first build takes about 6 minutes)", bin)
@@ -28,6 +33,9 @@ func startTemporal(ctx context.Context, root, logPath string) (*testsuite.DevSer
 	var args []string
 	for name, typ := range workflows.SearchAttributes() {
 		args = append(args, "--search-attribute", name+"="+typ.String())
+	}
+	if matcher {
+		args = append(args, "--dynamic-config-value", "matching.useNewMatcher=true")
 	}
 	logFile, err := os.Create(logPath)
 	if err != nil {
