@@ -110,6 +110,10 @@ type mailbox struct {
 	unmarkedFinish int
 	// unmarkedSince is when the oldest unmarked run finished.
 	unmarkedSince time.Time
+	// urgentInFlight counts the runs in flight started by followHead;
+	// stopHead, while it runs into a continue-as-new, stops it.
+	urgentInFlight int
+	stopHead       func()
 }
 
 func newMailbox(ctx workflow.Context, in MailboxInput) (*mailbox, error) {
@@ -176,6 +180,11 @@ func (m *mailbox) run(ctx workflow.Context) error {
 		workflow.SetCurrentDetails(ctx, m.details())
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return m.continueAsNew(ctx)
+		}
+		if m.stopHead != nil {
+			// Handed over by a sync that expected a continue-as-new.
+			m.stopHead()
+			m.stopHead = nil
 		}
 		reason = m.wait(ctx)
 		if err := ctx.Err(); err != nil {
@@ -265,7 +274,7 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 	// A page token belongs to the listing that issued it: every page of
 	// this sync asks with the same start id, even as the cursor moves.
 	start, token := m.st.Cursor, ""
-	caughtUp := false
+	caughtUp, handOver := false, false
 	for {
 		var page activities.HistoryPage
 		in := activities.HistoryPageInput{Mailbox: m.st.Address, StartHistoryID: start, PageToken: token}
@@ -278,15 +287,23 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 			m.fail("history.list", err)
 			return
 		}
-		if token == "" && m.isBacklog(page) && workflow.GetVersion(ctx, "mailbox-follow-head", workflow.DefaultVersion, 1) == 1 {
-			stop := m.followHead(ctx, page.MailboxHistoryID)
-			defer func() {
-				stop()
-				if caughtUp {
-					// The cursor has passed what was read ahead.
-					m.st.Head = ""
-				}
-			}()
+		if token == "" && m.isBacklog(page) {
+			if v := workflow.GetVersion(ctx, "mailbox-follow-head", workflow.DefaultVersion, 2); v >= 1 {
+				stop := m.followHead(ctx, page.MailboxHistoryID)
+				defer func() {
+					if handOver && v >= 2 {
+						// Pushes are still answered while continue-as-new
+						// waits for the runs in flight.
+						m.stopHead = stop
+						return
+					}
+					stop()
+					if caughtUp {
+						// The cursor has passed what was read ahead.
+						m.st.Head = ""
+					}
+				}()
+			}
 		}
 		for _, msg := range page.Messages {
 			m.consider(ctx, msg, false)
@@ -310,6 +327,7 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			// The next run reads the remaining pages at once.
 			m.st.WakePending = true
+			handOver = true
 			return
 		}
 		token = page.NextPageToken
@@ -464,6 +482,9 @@ func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef, urge
 	}
 	_ = workflow.Await(ctx, func() bool { return m.st.InFlight < limit })
 	m.remember(msg.ID)
+	if urgent {
+		m.urgentInFlight++
+	}
 	opts := workflow.ChildWorkflowOptions{
 		WorkflowID:            EmailWorkflowID(msg.ID, 1),
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
@@ -487,7 +508,12 @@ func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef, urge
 	m.st.InFlight++
 	m.pendingStarts++
 	workflow.Go(ctx, func(gctx workflow.Context) {
-		defer func() { m.st.InFlight-- }()
+		defer func() {
+			m.st.InFlight--
+			if urgent {
+				m.urgentInFlight--
+			}
+		}()
 		err := fut.GetChildWorkflowExecution().Get(gctx, nil)
 		m.pendingStarts--
 		var dup *temporal.ChildWorkflowExecutionAlreadyStartedError
@@ -592,6 +618,14 @@ func (m *mailbox) fail(step string, err error) {
 // triggers marking), marks them, carries pending signals over and starts the
 // next run with the state.
 func (m *mailbox) continueAsNew(ctx workflow.Context) error {
+	if m.stopHead != nil {
+		// Pushed mail keeps jumping the queue until the backlog's runs are
+		// done; then only the few urgent runs are waited for, so the
+		// hand-over, during which pushes are only carried, stays short.
+		_ = workflow.Await(ctx, func() bool { return m.st.InFlight == m.urgentInFlight })
+		m.stopHead()
+		m.stopHead = nil
+	}
 	_ = workflow.Await(ctx, func() bool { return m.st.InFlight == 0 && workflow.AllHandlersFinished(ctx) })
 	if m.unmarkedFinish > 0 {
 		m.flushMarks(ctx)

@@ -56,3 +56,26 @@ func (s *mailboxSuite) TestCarriedHeadIsReadAtOnce() {
 	s.Len(started, 7)
 	s.Less(slices.Index(started, "late"), slices.Index(started, "b4"), "the mail after the carried head goes first")
 }
+
+// While continue-as-new waits for the backlog's runs in flight, pushed mail
+// still jumps the queue instead of waiting for the next run.
+func (s *mailboxSuite) TestPushWhileContinuingAsNewStillJumps() {
+	s.settings.MaxInFlight = 2
+	s.gmail.pageSize = 3
+	s.childDelay = time.Minute
+	s.realChildren = true
+	for i := 1; i <= 9; i++ {
+		s.gmail.deliver(fmt.Sprintf("b%d", i))
+	}
+	s.mockMailbox()
+	s.at(30*time.Second, func() { s.env.SetContinueAsNewSuggested(true) })
+	s.at(90*time.Second, func() {
+		s.gmail.deliver("pushed")
+		s.push()
+	})
+
+	next := s.run(mailboxStart)
+	s.Equal([]string{"b1", "b2", "b3", "pushed"}, s.started(), "the first page, then the pushed mail before the hand-over")
+	s.Equal("103", next.Carried.Cursor)
+	s.Equal("110", next.Carried.Head, "the next run goes on after the pushed mail")
+}
