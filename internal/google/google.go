@@ -26,13 +26,14 @@ var ErrOff = errors.New("Google is switched off (GOOGLE_MODE=off)")
 // NewGmail returns a Gmail client for the inbound mailbox: in live mode a
 // service account with domain-wide delegation impersonates INBOUND_MAILBOX
 // with the gmail.modify scope; in sandbox mode the client talks to the fake.
+// Either way its calls are paced to the mailbox's quota.
 func NewGmail(ctx context.Context, cfg config.Config) (*gmail.Service, error) {
 	switch cfg.Google.Mode {
 	case config.GoogleSandbox:
 		return gmail.NewService(ctx,
 			option.WithEndpoint(cfg.Google.SandboxURL+"/"),
 			option.WithoutAuthentication(),
-			option.WithHTTPClient(&http.Client{Timeout: 2 * time.Minute}))
+			option.WithHTTPClient(withGmailQuota(&http.Client{Timeout: 2 * time.Minute}, cfg.Gmail.QuotaUnitsPerSecond)))
 	case config.GoogleLive:
 		key, err := os.ReadFile(cfg.Google.ServiceAccountFile)
 		if err != nil {
@@ -44,7 +45,7 @@ func NewGmail(ctx context.Context, cfg config.Config) (*gmail.Service, error) {
 		}
 		// Domain-wide delegation: act as the mailbox itself.
 		jwt.Subject = cfg.Inbound.Mailbox
-		return gmail.NewService(ctx, option.WithHTTPClient(jwt.Client(ctx)))
+		return gmail.NewService(ctx, option.WithHTTPClient(withGmailQuota(jwt.Client(ctx), cfg.Gmail.QuotaUnitsPerSecond)))
 	default:
 		return nil, ErrOff
 	}

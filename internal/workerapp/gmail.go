@@ -12,9 +12,11 @@ import (
 	"github.com/besunny/workflows/workflows"
 )
 
-// quotaHeadroom is the share of the Gmail quota given to per-message calls;
-// the rest absorbs the calls that cost more than one slot (batchModify 50
-// units, watch 100) without pushing the mailbox over its quota.
+// quotaHeadroom is the share of the Gmail quota the task queue's rate is
+// sized for. The rate is the cluster-wide bound, in activities not units;
+// each worker's Gmail client additionally paces itself by units (see
+// google.NewGmail), which catches what the rate cannot: bursts, and calls
+// that cost more than one slot (batchModify 50 units, watch 100).
 const quotaHeadroom = 0.9
 
 // gmailActivitiesPerSecond converts the mailbox quota (units/s) into the
@@ -26,8 +28,9 @@ func gmailActivitiesPerSecond(quotaUnitsPerSecond int) float64 {
 }
 
 // gmailWorker serves the gmail task queue. TaskQueueActivitiesPerSecond is
-// enforced by the Temporal server for the whole task queue, so every worker
-// of the cluster together stays under the mailbox's quota.
+// enforced by the Temporal server for the whole task queue, so the workers
+// of a cluster together stay near the mailbox's quota, and each worker's
+// client keeps its own calls exactly within it.
 func gmailWorker(ctx context.Context, d Deps) (worker.Worker, error) {
 	svc, err := google.NewGmail(ctx, d.Config)
 	if err != nil {
