@@ -54,6 +54,10 @@ func ensureTemporal(ctx context.Context, cfg config.Config, logger *slog.Logger)
 		"--db-filename", dataPath("temporal.db"),
 		"--namespace", cfg.Temporal.Namespace,
 		"--log-level", "warn",
+		// The priority-aware matcher lets mail pushed during a backlog
+		// (started at priority 1) pass the backlog's tasks; production
+		// Temporal needs the same dynamic config.
+		"--dynamic-config-value", "matching.useNewMatcher=true",
 	}
 	for name, typ := range workflows.SearchAttributes() {
 		args = append(args, "--search-attribute", name+"="+typ.String())

@@ -92,6 +92,8 @@ func startDevServer() (*testsuite.DevServer, error) {
 	for name, typ := range workflows.SearchAttributes() {
 		args = append(args, "--search-attribute", name+"="+typ.String())
 	}
+	// As make run and production: the priority-aware task matcher.
+	args = append(args, "--dynamic-config-value", "matching.useNewMatcher=true")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
