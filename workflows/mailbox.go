@@ -108,6 +108,8 @@ type mailbox struct {
 	startedSet     map[string]bool
 	pendingStarts  int
 	unmarkedFinish int
+	// recorded is what recordActivity last wrote to the store.
+	recorded struct{ push, poll, resync time.Time }
 	// unmarkedSince is when the oldest unmarked run finished.
 	unmarkedSince time.Time
 	// urgentInFlight counts the runs in flight started by followHead;
@@ -270,7 +272,8 @@ func (m *mailbox) receivePush(ctx workflow.Context, c workflow.ReceiveChannel) {
 func (m *mailbox) sync(ctx workflow.Context, reason string) {
 	now := workflow.Now(ctx)
 	m.st.LastSync = &now
-	m.recordActivity(ctx, reason)
+	m.log.Debug("sync", "reason", reason, "cursor", m.st.Cursor)
+	m.recordActivity(ctx)
 	// A page token belongs to the listing that issued it: every page of
 	// this sync asks with the same start id, even as the cursor moves.
 	start, token := m.st.Cursor, ""
@@ -373,7 +376,7 @@ func (m *mailbox) resync(ctx workflow.Context) {
 	}
 	_ = workflow.Await(ctx, func() bool { return m.pendingStarts == 0 })
 	m.saveCursor(ctx, fresh.HistoryID)
-	m.recordActivity(ctx, "resync")
+	m.recordActivity(ctx)
 }
 
 // isBacklog reports whether the sync that read page as its first will take
@@ -590,21 +593,34 @@ func (m *mailbox) saveCursor(ctx workflow.Context, historyID string) {
 	m.st.Cursor = historyID
 }
 
-func (m *mailbox) recordActivity(ctx workflow.Context, reason string) {
+func (m *mailbox) recordActivity(ctx workflow.Context) {
 	var mb *activities.Mailboxes
 	in := activities.ActivityInput{Address: m.st.Address}
-	switch reason {
-	case "push":
-		in.PushAt = m.st.LastPush
-	case "poll":
-		in.PollAt = m.st.LastPoll
-	case "resync":
-		in.ResyncAt = m.st.LastResync
-	default:
+	newer := func(t *time.Time, last time.Time) *time.Time {
+		if t != nil && t.After(last) {
+			return t
+		}
+		return nil
+	}
+	// Whatever happened since the last write — a push coalesced into a
+	// poll's sync is still a push — and nothing when nothing did.
+	in.PushAt = newer(m.st.LastPush, m.recorded.push)
+	in.PollAt = newer(m.st.LastPoll, m.recorded.poll)
+	in.ResyncAt = newer(m.st.LastResync, m.recorded.resync)
+	if in.PushAt == nil && in.PollAt == nil && in.ResyncAt == nil {
 		return
 	}
 	if err := workflow.ExecuteLocalActivity(withDBSteps(ctx), mb.RecordActivity, in).Get(ctx, nil); err != nil {
 		m.fail("record activity", err)
+		return
+	}
+	for _, r := range []struct {
+		at   *time.Time
+		last *time.Time
+	}{{in.PushAt, &m.recorded.push}, {in.PollAt, &m.recorded.poll}, {in.ResyncAt, &m.recorded.resync}} {
+		if r.at != nil {
+			*r.last = *r.at
+		}
 	}
 }
 
