@@ -20,6 +20,7 @@ type compose struct {
 		Build       *struct{ Target string } `yaml:"build"`
 		Environment map[string]string        `yaml:"environment"`
 		Ports       []string                 `yaml:"ports"`
+		Volumes     []string                 `yaml:"volumes"`
 		DependsOn   map[string]struct {
 			Condition string `yaml:"condition"`
 		} `yaml:"depends_on"`
@@ -84,6 +85,36 @@ func TestCompose_HasTheWholeStackWiredByEnvironment(t *testing.T) {
 	tmp := c.Services["temporal"].Environment
 	if tmp["DB"] != "postgres12" || tmp["POSTGRES_SEEDS"] != "postgres" || tmp["POSTGRES_USER"] != pg.Environment["POSTGRES_USER"] {
 		t.Errorf("temporal must auto-setup on the postgres service: %v", tmp)
+	}
+	checkDynamicConfig(t, tmp["DYNAMIC_CONFIG_FILE_PATH"], c.Services["temporal"].Volumes)
+}
+
+// checkDynamicConfig checks that the temporal service reads a mounted
+// dynamic config file that switches on the priority-aware matcher.
+func checkDynamicConfig(t *testing.T, path string, volumes []string) {
+	t.Helper()
+	var source string
+	for _, v := range volumes {
+		parts := strings.Split(v, ":")
+		if len(parts) >= 2 && parts[1] == path {
+			source = parts[0]
+		}
+	}
+	if path == "" || source == "" {
+		t.Fatalf("temporal must mount its DYNAMIC_CONFIG_FILE_PATH (%q) from the repository: volumes %v", path, volumes)
+	}
+	b, err := os.ReadFile(filepath.Join("..", "..", source))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dc map[string][]struct {
+		Value any `yaml:"value"`
+	}
+	if err := yaml.Unmarshal(b, &dc); err != nil {
+		t.Fatalf("%s: %v", source, err)
+	}
+	if v := dc["matching.useNewMatcher"]; len(v) != 1 || v[0].Value != true {
+		t.Errorf("%s must set matching.useNewMatcher to true: %v", source, v)
 	}
 }
 
