@@ -10,8 +10,9 @@ import (
 )
 
 // Faults configures failure injection into Gmail and Drive API calls (not
-// OAuth, JWKS or admin endpoints). Faults strike before quota and before
-// the call's effect, so a failed modify changes nothing. Rates are
+// OAuth, JWKS or admin endpoints). Faults strike after quota, as on a real
+// server that counts a request when it arrives and only then is slow or
+// fails, and before the call's effect, so a failed modify changes nothing. Rates are
 // probabilities in [0,1]; the error rates are exclusive of each other and
 // should add up to at most 1. The zero value injects nothing.
 //

@@ -49,6 +49,26 @@ func TestGmailQuota(t *testing.T) {
 	}
 }
 
+// TestGmailQuota_ChargesACallWhenItArrives: a call that then fails or is
+// slow still counts in the second it was sent, as on Gmail; a client that
+// paces itself by when it sends can rely on that.
+func TestGmailQuota_ChargesACallWhenItArrives(t *testing.T) {
+	clock := newTestClock()
+	fake, ts := newFake(t, Options{Clock: clock.Now, QuotaUnitsPerSecond: 5})
+	svc := gmailClient(t, ts.URL)
+	id, _, _ := fake.Deliver(mbox, rawMail("a@x.com", mbox, "s", clock.Now(), "x"), DeliverOptions{})
+
+	fake.SetFaults(Faults{Seed: 1, Rate503: 1})
+	_, err := svc.Users.Messages.Get(mbox, id).Do()
+	apiErr(t, err, 503, "")
+	fake.SetFaults(Faults{})
+	_, err = svc.Users.Messages.Get(mbox, id).Do()
+	apiErr(t, err, 429, "rateLimitExceeded")
+	if st := fake.Stats(); st.Faults["503"] != 1 || st.QuotaRejected["gmail.users.messages.get"] != 1 || st.MaxGmailUnitsPerSecond != 5 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
 func TestDriveQuota(t *testing.T) {
 	clock := newTestClock()
 	fake, ts := newFake(t, Options{Clock: clock.Now, DriveQueriesPerSecond: 2})

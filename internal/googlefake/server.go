@@ -232,20 +232,21 @@ func (s *Server) routes() {
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeNotFound(w) })
 }
 
-// gmail wraps a Gmail method: count it, inject faults, resolve the user,
-// charge quota, and only then run the handler, so a rejected or faulted
-// call has no effect.
+// gmail wraps a Gmail method: count it, resolve the user, charge quota
+// when the call arrives, inject faults, and only then run the handler, so a
+// rejected or faulted call has no effect. Charging on arrival is what Gmail
+// does: a call that is then slow still counts in the second it was sent.
 func (s *Server) gmail(method string, h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
 	units := GmailUnitCost[method]
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.stats.call(method)
-		if !s.injectFaults(w, r, method, "rateLimitExceeded") {
-			return
-		}
 		user := s.gmailUser(r)
 		if !s.gmailQuota.take(user, units, s.opts.QuotaUnitsPerSecond, s.now()) {
 			s.stats.rejected(method)
 			s.writeRateLimited(w, "rateLimitExceeded")
+			return
+		}
+		if !s.injectFaults(w, r, method, "rateLimitExceeded") {
 			return
 		}
 		s.log.Debug("googlefake: call", "method", method, "user", user)
@@ -254,13 +255,10 @@ func (s *Server) gmail(method string, h func(http.ResponseWriter, *http.Request,
 }
 
 // drive wraps a Drive method like gmail does, with OAuth bearer
-// authentication between fault injection and quota (quota is per account).
+// authentication before quota (quota is per account).
 func (s *Server) drive(method string, h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.stats.call(method)
-		if !s.injectFaults(w, r, method, "userRateLimitExceeded") {
-			return
-		}
 		account, ok := s.driveAuth(w, r)
 		if !ok {
 			return
@@ -268,6 +266,9 @@ func (s *Server) drive(method string, h func(http.ResponseWriter, *http.Request,
 		if !s.driveQuota.take(account, 1, s.opts.DriveQueriesPerSecond, s.now()) {
 			s.stats.rejected(method)
 			s.writeRateLimited(w, "userRateLimitExceeded")
+			return
+		}
+		if !s.injectFaults(w, r, method, "userRateLimitExceeded") {
 			return
 		}
 		s.log.Debug("googlefake: call", "method", method, "account", account)
