@@ -12,6 +12,7 @@ import (
 	"github.com/besunny/workflows/internal/app"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/store"
+	"github.com/besunny/workflows/internal/testenv"
 )
 
 // mailbox is the sandbox's inbound mailbox, and demoAddress the virtual
@@ -30,7 +31,7 @@ func run(ctx context.Context, o options) (*result, error) {
 			cleanups[i]()
 		}
 	}()
-	root, err := repoRoot()
+	root, err := testenv.RepoRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -155,23 +156,4 @@ func fileLogger(path string) (*slog.Logger, func(), error) {
 		return nil, nil, err
 	}
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), func() { f.Close() }, nil
-}
-
-// repoRoot is the directory holding go.mod (make bench runs from it; go run
-// from a subdirectory works too).
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,51 +23,13 @@ import (
 	"github.com/besunny/workflows/internal/testenv"
 )
 
-// grantedTokens records the tokens the fake's token endpoint hands out.
-type grantedTokens struct {
-	mu     sync.Mutex
-	tokens []string
-}
-
-func (g *grantedTokens) list() []string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return append([]string(nil), g.tokens...)
-}
-
-func (g *grantedTokens) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/token" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		var body map[string]any
-		if json.Unmarshal(rec.Body.Bytes(), &body) == nil {
-			g.mu.Lock()
-			for _, k := range []string{"access_token", "refresh_token"} {
-				if s, ok := body[k].(string); ok && s != "" {
-					g.tokens = append(g.tokens, s)
-				}
-			}
-			g.mu.Unlock()
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	})
-}
-
 // connectHarness is the API in sandbox mode on a fresh database, with the
 // sandbox Google, a mocked Temporal client and the API's JSON log captured.
 type connectHarness struct {
 	t       *testing.T
 	handler http.Handler
 	cfg     config.Config
-	tokens  *grantedTokens
+	tokens  *googlefake.TokenLog
 	logs    *bytes.Buffer
 	user    uuid.UUID
 	bearer  string
@@ -78,8 +39,8 @@ func newConnectHarness(t *testing.T) *connectHarness {
 	t.Helper()
 	database := testenv.NewDatabase(t)
 	fake := googlefake.New(googlefake.Options{})
-	granted := &grantedTokens{}
-	srv := httptest.NewServer(granted.wrap(fake.Handler()))
+	granted := &googlefake.TokenLog{}
+	srv := httptest.NewServer(granted.Wrap(fake.Handler()))
 	t.Cleanup(func() {
 		srv.Close()
 		fake.Close()
@@ -176,7 +137,7 @@ func (h *connectHarness) connected() bool {
 
 func (h *connectHarness) noTokenInLogs() {
 	out := h.logs.String()
-	for _, tok := range h.tokens.list() {
+	for _, tok := range h.tokens.All() {
 		if strings.Contains(out, tok) {
 			h.t.Errorf("a Google token appears in the API's log:\n%s", out)
 			return
@@ -197,11 +158,11 @@ func TestGoogleConnect_FlowConnectsTheCallerWithoutLoggingTokens(t *testing.T) {
 	if !h.connected() {
 		t.Fatal("not connected after the callback")
 	}
-	if n := len(h.tokens.list()); n != 2 {
+	if n := len(h.tokens.All()); n != 2 {
 		t.Fatalf("%d tokens issued, want 2", n)
 	}
 	body := h.do(http.MethodGet, "/api/v1/google/connection", true).Body.String()
-	for _, tok := range h.tokens.list() {
+	for _, tok := range h.tokens.All() {
 		if strings.Contains(body, tok) {
 			t.Fatal("GET /google/connection shows a token")
 		}

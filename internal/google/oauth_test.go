@@ -5,14 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,57 +28,13 @@ import (
 
 const account = "pat@sandbox.example.com"
 
-// issued records every token the fake's token endpoint hands out, so tests
-// can look for them where they must not be.
-type issued struct {
-	mu     sync.Mutex
-	tokens []string
-}
-
-func (i *issued) all() []string {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	return append([]string(nil), i.tokens...)
-}
-
-// recordTokens wraps the fake: /token answers are copied through and their
-// tokens recorded.
-func (i *issued) recordTokens(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/token" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		var body struct {
-			AccessToken  string `json:"access_token"`
-			RefreshToken string `json:"refresh_token"`
-		}
-		if json.Unmarshal(rec.Body.Bytes(), &body) == nil {
-			i.mu.Lock()
-			for _, t := range []string{body.AccessToken, body.RefreshToken} {
-				if t != "" {
-					i.tokens = append(i.tokens, t)
-				}
-			}
-			i.mu.Unlock()
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	})
-}
-
 // oauthHarness is a fresh database with one user and a sandbox Google.
 type oauthHarness struct {
 	t      *testing.T
 	st     *store.Store
 	fake   *googlefake.Server
 	url    string
-	issued *issued
+	issued *googlefake.TokenLog
 	user   uuid.UUID
 	// logs receives every error the test sees, as the API and worker would
 	// log them.
@@ -92,8 +46,8 @@ func newOAuthHarness(t *testing.T) *oauthHarness {
 	t.Helper()
 	database := testenv.NewDatabase(t)
 	fake := googlefake.New(googlefake.Options{})
-	rec := &issued{}
-	srv := httptest.NewServer(rec.recordTokens(fake.Handler()))
+	rec := &googlefake.TokenLog{}
+	srv := httptest.NewServer(rec.Wrap(fake.Handler()))
 	t.Cleanup(func() {
 		srv.Close()
 		fake.Close()
@@ -211,7 +165,7 @@ func (h *oauthHarness) readFile(a *google.Accounts, user uuid.UUID, fileID strin
 // noTokenInLogs fails when any token the fake issued appears in the log.
 func (h *oauthHarness) noTokenInLogs() {
 	out := h.logs.String()
-	for _, tok := range h.issued.all() {
+	for _, tok := range h.issued.All() {
 		if strings.Contains(out, tok) {
 			h.t.Errorf("a Google token appears in the log:\n%s", out)
 			return
@@ -225,7 +179,7 @@ func (h *oauthHarness) noTokenIn(err error) {
 	if err == nil {
 		return
 	}
-	for _, tok := range h.issued.all() {
+	for _, tok := range h.issued.All() {
 		if strings.Contains(err.Error(), tok) {
 			h.t.Fatalf("error message carries a token: %v", err)
 		}
@@ -238,7 +192,7 @@ func TestAccounts_ConnectStoresTokensEncrypted(t *testing.T) {
 	a := h.accounts(key)
 	h.connect(a, h.user)
 
-	tokens := h.issued.all()
+	tokens := h.issued.All()
 	if len(tokens) != 2 {
 		t.Fatalf("the fake issued %d tokens, want an access and a refresh token", len(tokens))
 	}
@@ -305,7 +259,7 @@ func TestAccounts_ExpiredTokenIsRefreshedAndSaved(t *testing.T) {
 	key := newKey("k1")
 	a := h.accounts(key)
 	h.connect(a, h.user)
-	first := h.issued.all()
+	first := h.issued.All()
 	before := h.row(h.user)
 
 	h.hourLater(h.user)
@@ -313,7 +267,7 @@ func TestAccounts_ExpiredTokenIsRefreshedAndSaved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := h.issued.all()
+	now := h.issued.All()
 	if len(now) != 3 {
 		t.Fatalf("the fake issued %d tokens, want one more access token", len(now))
 	}
@@ -352,7 +306,7 @@ func TestAccounts_ExpiredTokenIsRefreshedAndSaved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.AccessToken != tok.AccessToken || len(h.issued.all()) != 3 {
+	if again.AccessToken != tok.AccessToken || len(h.issued.All()) != 3 {
 		t.Fatal("a new process refreshed again instead of using the saved token")
 	}
 
@@ -379,14 +333,14 @@ func TestAccounts_DriveClientRefreshesAnExpiredTokenBeforeCalling(t *testing.T) 
 	if err := h.readFile(a, h.user, f.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(h.issued.all()); n != 3 {
+	if n := len(h.issued.All()); n != 3 {
 		t.Fatalf("%d tokens issued, want the connect's two and one refresh", n)
 	}
 	tok, err := h.token(a, h.user)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok.AccessToken != h.issued.all()[2] {
+	if tok.AccessToken != h.issued.All()[2] {
 		t.Fatal("the Drive client's refresh was not saved")
 	}
 }
@@ -427,7 +381,7 @@ func TestAccounts_KeyRotationReadsOldRowsAndWritesNewOnes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the rotated keyring cannot read a row of the old key: %v", err)
 	}
-	if tok.AccessToken != h.issued.all()[0] {
+	if tok.AccessToken != h.issued.All()[0] {
 		t.Fatal("wrong token read")
 	}
 	if id := h.row(h.user).KeyID; id != "old" {
@@ -469,7 +423,7 @@ func TestAccounts_DisconnectRevokesAtGoogleAndDeletesTheRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	issued := h.issued.all()
+	issued := h.issued.All()
 
 	ctx := context.Background()
 	if err := a.Disconnect(ctx, h.user); err != nil {
@@ -519,7 +473,7 @@ func TestAccounts_DisconnectOfAGrantGoogleForgotStillDeletesTheRow(t *testing.T)
 	a := h.accounts(newKey("k1"))
 	h.connect(a, h.user)
 	// The user revoked BeSunny in their Google account settings.
-	revokeAtGoogle(t, h.url, h.issued.all()[1])
+	revokeAtGoogle(t, h.url, h.issued.All()[1])
 
 	ctx := context.Background()
 	if err := a.Disconnect(ctx, h.user); err != nil {
@@ -550,7 +504,7 @@ func TestAccounts_RevokedGrantFailsWithoutTokensInErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	revokeAtGoogle(t, h.url, h.issued.all()[1])
+	revokeAtGoogle(t, h.url, h.issued.All()[1])
 	h.hourLater(h.user)
 
 	_, err = h.token(a, h.user)
@@ -621,7 +575,7 @@ func TestAccounts_TokenRefusedBeforeItsExpiryIsRefreshed(t *testing.T) {
 	if err := h.readFile(a, h.user, f.ID); err != nil {
 		t.Fatalf("Drive call after Google dropped the access token: %v", err)
 	}
-	issued := h.issued.all()
+	issued := h.issued.All()
 	if len(issued) != 3 {
 		t.Fatalf("%d tokens issued, want one refresh", len(issued))
 	}
@@ -636,7 +590,7 @@ func TestAccounts_TokenRefusedBeforeItsExpiryIsRefreshed(t *testing.T) {
 	if err := h.readFile(a, h.user, f.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(h.issued.all()); n != 3 {
+	if n := len(h.issued.All()); n != 3 {
 		t.Fatalf("%d tokens issued, want no further refresh", n)
 	}
 }
@@ -652,7 +606,7 @@ func TestAccounts_RevokedGrantIsReportedAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	revokeAtGoogle(t, h.url, h.issued.all()[1])
+	revokeAtGoogle(t, h.url, h.issued.All()[1])
 
 	err = h.readFile(a, h.user, f.ID)
 	if err == nil || !strings.Contains(err.Error(), "invalid_grant") {
