@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,11 +11,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/besunny/workflows/internal/classify"
-	"github.com/besunny/workflows/internal/db"
+	"github.com/besunny/workflows/internal/seed"
 	"github.com/besunny/workflows/internal/store"
 )
 
@@ -75,68 +72,12 @@ func createDatabase(ctx context.Context) (*database, error) {
 	return d, nil
 }
 
-// demoUserID is the user every backlog message is addressed to
-// (ai+demo@besunny.ai).
-var demoUserID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://besunny.ai/users/demo"))
-
-// benchProjects give classification real work: the corpus talks about
-// them (and about other things, which stay unclassified).
-var benchProjects = []struct {
-	name, description string
-	tags, keywords    []string
-	entities          classify.EntityPatterns
-}{
-	{
-		name:        "Harbor Library renovation",
-		description: "Renovation of the Harbor Library for the city: reading room, roof insulation, children's corner, structural survey and asbestos check.",
-		tags:        []string{"renovation", "reading_room", "roof_insulation", "structural_survey"},
-		keywords:    []string{"Harbor Library", "Brandt Engineering"},
-		entities: classify.EntityPatterns{
-			People:  []classify.Person{{Name: "Maya Lindqvist", Role: "project architect", Email: "maya@northwind-architects.example"}},
-			Domains: []string{"brandt-eng.example"}, Locations: []string{"Harbor district"}, ProjectCodes: []string{"HL-2026"},
-		},
-	},
-	{
-		name:        "Crumb & Co bakery website",
-		description: "A new website and online shop for the Crumb & Co sourdough bakery: product pages, checkout, delivery slots, newsletter.",
-		tags:        []string{"website", "online_shop", "checkout", "branding"},
-		keywords:    []string{"Crumb & Co", "sourdough"},
-		entities:    classify.EntityPatterns{Domains: []string{"crumbandco.example"}},
-	},
-	{
-		name:        "Riverside clinic fit-out",
-		description: "Interior fit-out of the Riverside physiotherapy clinic: treatment rooms, reception, accessibility, medical gas and ventilation.",
-		tags:        []string{"fit_out", "clinic", "ventilation", "accessibility"},
-		keywords:    []string{"Riverside clinic", "treatment rooms"},
-		entities: classify.EntityPatterns{
-			People:  []classify.Person{{Name: "Jonas Berg", Role: "clinic manager", Email: "jonas@riverside-physio.example"}},
-			Domains: []string{"riverside-physio.example"}, ProjectCodes: []string{"RC-114"},
-		},
-	},
-}
-
-// seed creates the user demo and its projects.
-func seed(ctx context.Context, st *store.Store) error {
-	if _, err := st.UpsertUserFromClaims(ctx, db.UpsertUserFromClaimsParams{ID: demoUserID, Email: "demo@besunny.local", Name: "Demo User"}); err != nil {
-		return fmt.Errorf("seed the demo user: %w", err)
+// seedDemo creates the user demo, whom every backlog message is addressed to
+// (ai+demo@besunny.ai), and its projects.
+func seedDemo(ctx context.Context, st *store.Store) error {
+	u, err := seed.DemoUser(ctx, st)
+	if err != nil {
+		return err
 	}
-	name := "demo"
-	if _, err := st.SetUsername(ctx, db.SetUsernameParams{ID: demoUserID, Username: &name}); err != nil {
-		return fmt.Errorf("seed the demo user: %w", err)
-	}
-	for _, p := range benchProjects {
-		ent, err := json.Marshal(p.entities)
-		if err != nil {
-			return err
-		}
-		_, err = st.CreateProject(ctx, db.CreateProjectParams{
-			OwnerID: demoUserID, Name: p.name, Description: p.description, Status: "active",
-			NormalizedTags: p.tags, Categories: []string{}, ReferenceKeywords: p.keywords,
-			EntityPatterns: ent, ClassificationSignals: json.RawMessage(`{}`),
-		})
-		if err != nil {
-			return fmt.Errorf("seed project %q: %w", p.name, err)
-		}
-	}
-	return nil
+	return seed.DemoProjects(ctx, st, u.ID)
 }

@@ -64,7 +64,7 @@ func run(ctx context.Context, o options) (*result, error) {
 		return nil, err
 	}
 	cleanups = append(cleanups, st.Close)
-	if err := seed(ctx, st); err != nil {
+	if err := seedDemo(ctx, st); err != nil {
 		return nil, err
 	}
 

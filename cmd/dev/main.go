@@ -20,6 +20,7 @@ import (
 	"github.com/besunny/workflows/internal/api"
 	"github.com/besunny/workflows/internal/app"
 	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/seed"
 	"github.com/besunny/workflows/internal/workerapp"
 )
 
@@ -90,11 +91,11 @@ func run() error {
 		return err
 	}
 	cleanups = append(cleanups, base.Close)
-	demo, err := seedDemoUser(ctx, base.Store)
+	demo, err := seed.DemoUser(ctx, base.Store)
 	if err != nil {
 		return err
 	}
-	if err := seedDemoProjects(ctx, base.Store, demo); err != nil {
+	if err := seed.DemoProjects(ctx, base.Store, demo.ID); err != nil {
 		return err
 	}
 	if cfg.Google.Mode == config.GoogleSandbox {

@@ -6,38 +6,12 @@ import (
 	"os"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/besunny/workflows/internal/app"
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/db"
 	"github.com/besunny/workflows/internal/google"
-	"github.com/besunny/workflows/internal/store"
 )
-
-// demoUserID is fixed so that tokens written by one run stay valid in the
-// next and the demo user's data accumulates across runs.
-var demoUserID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://besunny.ai/users/demo"))
-
-const demoUsername = "demo"
-
-// seedDemoUser creates (or refreshes) the user `demo`, owner of
-// ai+demo@<domain>.
-func seedDemoUser(ctx context.Context, st *store.Store) (db.User, error) {
-	if _, err := st.UpsertUserFromClaims(ctx, db.UpsertUserFromClaimsParams{ID: demoUserID, Email: "demo@besunny.local", Name: "Demo User"}); err != nil {
-		return db.User{}, fmt.Errorf("seed the demo user: %w", err)
-	}
-	name := demoUsername
-	u, err := st.SetUsername(ctx, db.SetUsernameParams{ID: demoUserID, Username: &name})
-	if store.IsUniqueViolation(err, "users_username_key") {
-		return db.User{}, fmt.Errorf("another user already has the username %q in this database; the demo user needs it", demoUsername)
-	}
-	if err != nil {
-		return db.User{}, fmt.Errorf("seed the demo user: %w", err)
-	}
-	return u, nil
-}
 
 type devTokens struct {
 	user, service string
