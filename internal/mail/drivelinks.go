@@ -32,16 +32,32 @@ const (
 // drive.google.com/file/d/<id>, docs.google.com/{document,spreadsheets,
 // presentation}/d/<id>, drive.google.com/open?id=<id> and
 // drive.google.com/drive/folders/<id>, each also with a /u/<n>/ account
-// segment and with or without the scheme. Hosts are case-insensitive, paths
-// and ids are not.
+// segment and with or without the scheme, and percent-encoded inside another
+// URL (Google's redirect `url?q=`, Outlook SafeLinks `?url=`). Hosts are
+// case-insensitive, paths and ids are not.
 func FindDriveLinks(text string) []DriveLink {
 	return appendDriveLinks(nil, map[string]bool{}, text)
 }
 
-// appendDriveLinks scans text for `.google.com/` (found quickly through its
+// appendDriveLinks appends the links in text, then those a redirector
+// percent-encoded into it: decoded and scanned again, twice at most
+// (SafeLinks around a Google redirect).
+func appendDriveLinks(links []DriveLink, seen map[string]bool, text string) []DriveLink {
+	links = scanDriveLinks(links, seen, text)
+	for range 2 {
+		if !strings.Contains(text, "google.com%2F") && !strings.Contains(text, "google.com%2f") {
+			break
+		}
+		text = string(percentDecode(make([]byte, 0, len(text)), text))
+		links = scanDriveLinks(links, seen, text)
+	}
+	return links
+}
+
+// scanDriveLinks scans text for `.google.com/` (found quickly through its
 // dot) and parses what surrounds each occurrence; a regular expression
 // without a literal prefix is an order of magnitude slower on long bodies.
-func appendDriveLinks(links []DriveLink, seen map[string]bool, text string) []DriveLink {
+func scanDriveLinks(links []DriveLink, seen map[string]bool, text string) []DriveLink {
 	const host = "google.com/"
 	for off := 0; off < len(text); {
 		d := strings.IndexByte(text[off:], '.')

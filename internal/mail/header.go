@@ -527,6 +527,8 @@ func readQuoted(s string) (val, rest string) {
 	return b.String(), ""
 }
 
+// percentDecode appends s to dst with every valid %XX escape decoded and
+// everything else (a stray %) kept as it is.
 func percentDecode(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '%' && i+2 < len(s) {
