@@ -48,9 +48,10 @@ func gmailCallUnits(r *http.Request) int {
 }
 
 // quotaTransport paces Gmail calls so that no sliding window of
-// gmailQuotaSpan carries more quota units than the budget. The gmail task queue's rate
-// limit bounds the cluster as a whole; this keeps each worker exact, which a
-// per-activity rate cannot: one batchModify costs ten messages.get.
+// gmailQuotaSpan carries more quota units than the budget. The gmail task
+// queue's rate limit bounds the cluster as a whole; this keeps each worker
+// exact, which a per-activity rate cannot: one batchModify costs ten
+// messages.get.
 type quotaTransport struct {
 	base   http.RoundTripper
 	window *unitWindow
@@ -81,6 +82,8 @@ func withGmailQuota(client *http.Client, quotaUnitsPerSecond int) *http.Client {
 type unitWindow struct {
 	limit int
 	span  time.Duration
+	// now is read under the lock, so the log stays in time order.
+	now func() time.Time
 
 	mu     sync.Mutex
 	spends []unitSpend // oldest first
@@ -93,7 +96,7 @@ type unitSpend struct {
 }
 
 func newUnitWindow(limit int, span time.Duration) *unitWindow {
-	return &unitWindow{limit: max(limit, 1), span: span}
+	return &unitWindow{limit: max(limit, 1), span: span, now: time.Now}
 }
 
 // wait blocks until units fit in the window, then charges them. A call
@@ -101,7 +104,7 @@ func newUnitWindow(limit int, span time.Duration) *unitWindow {
 func (w *unitWindow) wait(ctx context.Context, units int) error {
 	units = min(units, w.limit)
 	for {
-		until, ok := w.take(units, time.Now())
+		until, ok := w.take(units)
 		if ok {
 			return nil
 		}
@@ -115,18 +118,21 @@ func (w *unitWindow) wait(ctx context.Context, units int) error {
 	}
 }
 
-// take charges units at now if they fit; otherwise it reports how long
-// until enough of the window has expired.
-func (w *unitWindow) take(units int, now time.Time) (time.Duration, bool) {
+// take charges units now if they fit; otherwise it reports how long until
+// enough of the window has expired.
+func (w *unitWindow) take(units int) (time.Duration, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	now := w.now()
 	cut := now.Add(-w.span)
 	i := 0
 	for i < len(w.spends) && !w.spends[i].at.After(cut) {
 		w.sum -= w.spends[i].units
 		i++
 	}
-	w.spends = append(w.spends[:0], w.spends[i:]...)
+	if i > 0 {
+		w.spends = append(w.spends[:0], w.spends[i:]...)
+	}
 	if w.sum+units <= w.limit {
 		w.spends = append(w.spends, unitSpend{at: now, units: units})
 		w.sum += units
