@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/besunny/workflows/internal/unitwindow"
 )
 
 // gmailQuotaShare is the share of GMAIL_QUOTA_UNITS_PER_SECOND one client
@@ -76,33 +78,23 @@ func withGmailQuota(client *http.Client, quotaUnitsPerSecond int) *http.Client {
 	return &paced
 }
 
-// unitWindow admits weighted calls so that the calls admitted in any window
-// of span together weigh at most limit: a sliding log, exact where a token
-// bucket lets a burst plus a refill through in the same second.
+// unitWindow is a unitwindow.Window shared by concurrent calls, which wait
+// for room rather than being refused.
 type unitWindow struct {
-	limit int
-	span  time.Duration
+	mu sync.Mutex
+	w  unitwindow.Window
 	// now is read under the lock, so the log stays in time order.
 	now func() time.Time
-
-	mu     sync.Mutex
-	spends []unitSpend // oldest first
-	sum    int
-}
-
-type unitSpend struct {
-	at    time.Time
-	units int
 }
 
 func newUnitWindow(limit int, span time.Duration) *unitWindow {
-	return &unitWindow{limit: max(limit, 1), span: span, now: time.Now}
+	return &unitWindow{w: unitwindow.Window{Limit: max(limit, 1), Span: span}, now: time.Now}
 }
 
 // wait blocks until units fit in the window, then charges them. A call
 // costlier than the whole limit waits for an empty window.
 func (w *unitWindow) wait(ctx context.Context, units int) error {
-	units = min(units, w.limit)
+	units = min(units, w.w.Limit)
 	for {
 		until, ok := w.take(units)
 		if ok {
@@ -123,27 +115,5 @@ func (w *unitWindow) wait(ctx context.Context, units int) error {
 func (w *unitWindow) take(units int) (time.Duration, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	now := w.now()
-	cut := now.Add(-w.span)
-	i := 0
-	for i < len(w.spends) && !w.spends[i].at.After(cut) {
-		w.sum -= w.spends[i].units
-		i++
-	}
-	if i > 0 {
-		w.spends = append(w.spends[:0], w.spends[i:]...)
-	}
-	if w.sum+units <= w.limit {
-		w.spends = append(w.spends, unitSpend{at: now, units: units})
-		w.sum += units
-		return 0, true
-	}
-	excess := w.sum + units - w.limit
-	for _, s := range w.spends {
-		excess -= s.units
-		if excess <= 0 {
-			return s.at.Add(w.span).Sub(now), false
-		}
-	}
-	return w.span, false // unreachable: units <= limit
+	return w.w.Take(units, w.now())
 }

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"sync"
 	"time"
+
+	"github.com/besunny/workflows/internal/unitwindow"
 )
 
 // GmailUnitCost is the per-user quota cost of each Gmail method the fake
@@ -28,21 +30,11 @@ var GmailUnitCost = map[string]int{
 // and does not let a client burst twice the limit across a second boundary.
 type quota struct {
 	mu      sync.Mutex
-	windows map[string]*window
+	windows map[string]*unitwindow.Window
 	maxSeen int
 }
 
-type window struct {
-	spends []spend
-	sum    int
-}
-
-type spend struct {
-	at    time.Time
-	units int
-}
-
-func newQuota() *quota { return &quota{windows: map[string]*window{}} }
+func newQuota() *quota { return &quota{windows: map[string]*unitwindow.Window{}} }
 
 // take charges units to key if that keeps the last second within limit
 // (limit <= 0: unlimited) and reports whether it did. Usage is tracked even
@@ -52,25 +44,14 @@ func (q *quota) take(key string, units, limit int, now time.Time) bool {
 	defer q.mu.Unlock()
 	w := q.windows[key]
 	if w == nil {
-		w = &window{}
+		w = &unitwindow.Window{Span: time.Second}
 		q.windows[key] = w
 	}
-	cut := now.Add(-time.Second)
-	i := 0
-	for i < len(w.spends) && !w.spends[i].at.After(cut) {
-		w.sum -= w.spends[i].units
-		i++
-	}
-	if i > 0 {
-		// Copy down so the backing array does not grow without bound.
-		w.spends = append(w.spends[:0], w.spends[i:]...)
-	}
-	if limit > 0 && w.sum+units > limit {
+	w.Limit = limit
+	if _, ok := w.Take(units, now); !ok {
 		return false
 	}
-	w.spends = append(w.spends, spend{at: now, units: units})
-	w.sum += units
-	q.maxSeen = max(q.maxSeen, w.sum)
+	q.maxSeen = max(q.maxSeen, w.Sum())
 	return true
 }
 
@@ -83,7 +64,7 @@ func (q *quota) peak() int {
 func (q *quota) reset() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.windows = map[string]*window{}
+	q.windows = map[string]*unitwindow.Window{}
 	q.maxSeen = 0
 }
 
