@@ -364,6 +364,10 @@ func (a *Drive) OpenChannel(ctx context.Context, ref FileRef) (Channel, error) {
 		ChannelID: id, FileID: ref.FileID, ResourceID: ch.ResourceId, TokenHash: hash[:], Expiration: exp,
 	})
 	if err != nil {
+		// The retry opens a channel of its own: this one must not push on
+		// beside it until it expires.
+		_ = svc.Channels.Stop(&drive.Channel{Id: id, ResourceId: ch.ResourceId}).Context(ctx).Do()
+		_ = a.Store.DeactivateDriveChannel(ctx, id)
 		return Channel{}, fmt.Errorf("store channel: %w", err)
 	}
 	return Channel{ID: id, ResourceID: ch.ResourceId, OwnerID: ref.OwnerID, Expiration: exp.UTC()}, nil

@@ -21,8 +21,9 @@ import (
 )
 
 // Gmail adapts the Gmail API to the mailbox pipeline. Its activities run on
-// the gmail task queue, whose rate limit keeps the whole cluster under the
-// mailbox's quota; each call is one activity so the limit counts every call.
+// the gmail task queue, whose rate limit keeps the whole cluster near the
+// mailbox's quota (each call is one activity so the limit counts every
+// call); the client itself paces its calls by quota units (google.NewGmail).
 type Gmail struct {
 	Service *gmail.Service
 	Store   *store.Store
@@ -30,17 +31,7 @@ type Gmail struct {
 	MarkAction string
 }
 
-// Quota units Gmail charges per call.
 const (
-	UnitsMessagesGet     = 5
-	UnitsMessagesList    = 5
-	UnitsHistoryList     = 2
-	UnitsMessagesModify  = 5
-	UnitsBatchModify     = 50
-	UnitsWatch           = 100
-	UnitsGetProfile      = 1
-	UnitsLabelsList      = 1
-	UnitsLabelsCreate    = 5
 	maxBatchModifyIDs    = 1000
 	historyPageSize      = 500
 	messagesListPageSize = 500

@@ -109,7 +109,7 @@ type mailbox struct {
 	pendingStarts  int
 	unmarkedFinish int
 	// recorded is what recordActivity last wrote to the store.
-	recorded struct{ push, poll, resync time.Time }
+	recorded recordedTimes
 	// unmarkedSince is when the oldest unmarked run finished.
 	unmarkedSince time.Time
 	// urgentInFlight counts the runs in flight started by followHead;
@@ -593,35 +593,40 @@ func (m *mailbox) saveCursor(ctx workflow.Context, historyID string) {
 	m.st.Cursor = historyID
 }
 
+// recordActivity stores whatever happened since its last write — a push
+// coalesced into a poll's sync is still a push — and nothing when nothing
+// did.
 func (m *mailbox) recordActivity(ctx workflow.Context) {
+	now := recordedTimes{push: timeOf(m.st.LastPush), poll: timeOf(m.st.LastPoll), resync: timeOf(m.st.LastResync)}
+	if now == m.recorded {
+		return
+	}
 	var mb *activities.Mailboxes
 	in := activities.ActivityInput{Address: m.st.Address}
-	newer := func(t *time.Time, last time.Time) *time.Time {
-		if t != nil && t.After(last) {
-			return t
-		}
-		return nil
+	if now.push != m.recorded.push {
+		in.PushAt = m.st.LastPush
 	}
-	// Whatever happened since the last write — a push coalesced into a
-	// poll's sync is still a push — and nothing when nothing did.
-	in.PushAt = newer(m.st.LastPush, m.recorded.push)
-	in.PollAt = newer(m.st.LastPoll, m.recorded.poll)
-	in.ResyncAt = newer(m.st.LastResync, m.recorded.resync)
-	if in.PushAt == nil && in.PollAt == nil && in.ResyncAt == nil {
-		return
+	if now.poll != m.recorded.poll {
+		in.PollAt = m.st.LastPoll
+	}
+	if now.resync != m.recorded.resync {
+		in.ResyncAt = m.st.LastResync
 	}
 	if err := workflow.ExecuteLocalActivity(withDBSteps(ctx), mb.RecordActivity, in).Get(ctx, nil); err != nil {
 		m.fail("record activity", err)
 		return
 	}
-	for _, r := range []struct {
-		at   *time.Time
-		last *time.Time
-	}{{in.PushAt, &m.recorded.push}, {in.PollAt, &m.recorded.poll}, {in.ResyncAt, &m.recorded.resync}} {
-		if r.at != nil {
-			*r.last = *r.at
-		}
+	m.recorded = now
+}
+
+// recordedTimes are the push, poll and resync times recordActivity wrote.
+type recordedTimes struct{ push, poll, resync time.Time }
+
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
 	}
+	return *t
 }
 
 // fail records an error for the status query; the next wake tries again.

@@ -15,7 +15,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/besunny/workflows/activities"
+	"github.com/besunny/workflows/internal/workerapp"
 	"github.com/besunny/workflows/workflows"
 )
 
@@ -194,12 +194,6 @@ func ceilingLocal(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// gmailActivitiesPerSecond is workerapp's rate for the gmail queue: 90 % of
-// the quota, every slot priced as a messages.get.
-func gmailActivitiesPerSecond(quota int) float64 {
-	return 0.9 * float64(quota) / activities.UnitsMessagesGet
-}
-
 type ceilingResult struct {
 	n       int
 	elapsed time.Duration
@@ -218,7 +212,7 @@ func (c ceilingResult) perSecond() float64 {
 // process (the worker options of workerapp: defaults on the main queue, the
 // rate limit on the other) and times the parent from start to completion.
 func runCeiling(ctx context.Context, c client.Client, o options, shapes []int) (ceilingResult, error) {
-	res := ceilingResult{n: o.mails, rate: gmailActivitiesPerSecond(o.quota)}
+	res := ceilingResult{n: o.mails, rate: workerapp.GmailActivitiesPerSecond(o.quota)}
 	main := sdkworker.New(c, ceilingQueue, sdkworker.Options{WorkerStopTimeout: 30 * time.Second})
 	main.RegisterWorkflow(CeilingMailbox)
 	main.RegisterWorkflow(CeilingMessage)

@@ -20,8 +20,19 @@ const gmailQuotaShare = 0.95
 // the next; without the allowance both would land in Gmail's same second.
 const gmailQuotaSpan = time.Second + 100*time.Millisecond
 
-// gmailCallUnits is the quota cost Gmail charges for the request, from
-// Google's published per-method usage units.
+// Quota units Gmail charges per call, from Google's published usage limits.
+const (
+	GmailUnitsMessages   = 5 // messages.get, list, modify; attachments.get
+	GmailUnitsHistory    = 2
+	GmailUnitsBatchLabel = 50 // messages.batchModify
+	GmailUnitsWatch      = 100
+	GmailUnitsStop       = 50
+	GmailUnitsProfile    = 1
+	GmailUnitsLabelsList = 1
+	GmailUnitsLabelsNew  = 5
+)
+
+// gmailCallUnits is the quota cost Gmail charges for the request.
 func gmailCallUnits(r *http.Request) int {
 	// Paths look like /gmail/v1/users/{user}/{resource...}.
 	_, rest, _ := strings.Cut(r.URL.Path, "/users/")
@@ -32,20 +43,21 @@ func gmailCallUnits(r *http.Request) int {
 	post := r.Method == http.MethodPost
 	switch {
 	case parts[0] == "profile":
-		return 1
+		return GmailUnitsProfile
 	case parts[0] == "history":
-		return 2
+		return GmailUnitsHistory
 	case parts[0] == "watch":
-		return 100
+		return GmailUnitsWatch
 	case parts[0] == "stop":
-		return 50
-	case parts[0] == "labels" && !post:
-		return 1
+		return GmailUnitsStop
+	case parts[0] == "labels" && post:
+		return GmailUnitsLabelsNew
+	case parts[0] == "labels":
+		return GmailUnitsLabelsList
 	case parts[0] == "messages" && len(parts) == 2 && parts[1] == "batchModify":
-		return 50
+		return GmailUnitsBatchLabel
 	default:
-		// messages.get/list/modify, attachments.get, labels.create.
-		return 5
+		return GmailUnitsMessages
 	}
 }
 

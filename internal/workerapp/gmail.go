@@ -19,12 +19,12 @@ import (
 // that cost more than one slot (batchModify 50 units, watch 100).
 const quotaHeadroom = 0.9
 
-// gmailActivitiesPerSecond converts the mailbox quota (units/s) into the
+// GmailActivitiesPerSecond converts the mailbox quota (units/s) into the
 // task queue's activity rate: every slot is priced at the cost of the common
 // per-message calls (messages.get, 5 units). history.list (2 units) is
 // over-priced by that, which only adds margin.
-func gmailActivitiesPerSecond(quotaUnitsPerSecond int) float64 {
-	return quotaHeadroom * float64(quotaUnitsPerSecond) / activities.UnitsMessagesGet
+func GmailActivitiesPerSecond(quotaUnitsPerSecond int) float64 {
+	return quotaHeadroom * float64(quotaUnitsPerSecond) / google.GmailUnitsMessages
 }
 
 // gmailWorker serves the gmail task queue. TaskQueueActivitiesPerSecond is
@@ -37,7 +37,7 @@ func gmailWorker(ctx context.Context, d Deps) (worker.Worker, error) {
 		return nil, fmt.Errorf("Gmail client: %w", err)
 	}
 	w := worker.New(d.Temporal, workflows.GmailTaskQueue, worker.Options{
-		TaskQueueActivitiesPerSecond: gmailActivitiesPerSecond(d.Config.Gmail.QuotaUnitsPerSecond),
+		TaskQueueActivitiesPerSecond: GmailActivitiesPerSecond(d.Config.Gmail.QuotaUnitsPerSecond),
 		WorkerStopTimeout:            30 * time.Second,
 	})
 	w.RegisterActivity(&activities.Gmail{Service: svc, Store: d.Store, MarkAction: d.Config.Gmail.MarkAction})
