@@ -23,9 +23,21 @@ func sandboxStack(t *testing.T, env map[string]string) *testenv.Stack {
 
 // waitWatched waits until the renewal schedule's first run has watched the
 // mailbox, so deliveries are pushed.
+// waitWatched waits until the mailbox is watched (pushes are sent) and its
+// workflow has a cursor: mail delivered before the cursor exists is, by
+// design, mail the mailbox had before BeSunny and is not imported.
 func waitWatched(t *testing.T, s *testenv.Stack) {
 	waitFor(t, "the mailbox to be watched", func() bool {
 		return !s.Google.Mailbox(s.Config.Inbound.Mailbox).WatchExpiration.IsZero()
+	})
+	waitFor(t, "the mailbox workflow's cursor", func() bool {
+		var mb struct {
+			Status struct {
+				Cursor string `json:"cursor"`
+			} `json:"status"`
+		}
+		code := s.Status(t, s.ServiceToken, "/api/v1/mailboxes/"+s.Config.Inbound.Mailbox, &mb)
+		return code == http.StatusOK && mb.Status.Cursor != ""
 	})
 }
 
