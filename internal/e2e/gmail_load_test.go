@@ -15,9 +15,10 @@ import (
 const loadMessages = 500
 
 // loadDeadline bounds the processing of the load test: on this 2-core
-// machine it takes well under a minute; past this something is stuck or far
-// too slow, and the test reports how far it got.
-const loadDeadline = 100 * time.Second
+// machine it takes 25–45 s, and up to three times that when the shared
+// machine is starved; past this something is stuck, and the test reports how
+// far it got. Speed is measured by make bench, not here.
+const loadDeadline = 3 * time.Minute
 
 var loadSubjects = []string{"Kickoff notes", "Invoice", "Re: budget", "Site visit photos", "Weekly report", "Contract draft", "Fwd: permits", "Meeting moved"}
 
