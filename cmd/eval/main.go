@@ -25,7 +25,20 @@ func main() {
 	model := flag.String("model", "", "OpenAI model (default gpt-4o-mini)")
 	verbose := flag.Bool("v", false, "list every wrong decision")
 	llm := flag.String("llm", "fake", "without -live: fake (in-process openaifake) or oracle (knows the labels; an upper bound)")
+	real := flag.String("real", "", "run the real-world evaluation on the SpamAssassin corpus in this directory (make eval-real)")
+	realProjects := flag.String("real-projects", "testdata/classify/real/projects.json", "projects of the real-world evaluation")
+	seeds := flag.Int("seeds", 5, "real-world evaluation: seeds of the learning curve")
 	flag.Parse()
+
+	if *real != "" {
+		ds, st, err := LoadReal(*real, *realProjects, DefaultRealOptions)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "eval:", err)
+			os.Exit(1)
+		}
+		ReportReal(context.Background(), os.Stdout, ds, st, *seeds, *verbose)
+		return
+	}
 
 	ds, err := Load(*dir)
 	if err != nil {

@@ -98,7 +98,7 @@ func loadCal(t *testing.T) []calDoc {
 		h.Write([]byte(d.ID))
 		docs = append(docs, calDoc{id: d.ID, owner: d.Owner, label: d.Label, mode: d.Mode, holdout: h.Sum32()%2 == 1,
 			a:        analyzeDocument(Document{ID: d.ID, Type: d.Type, Author: d.Author, Title: d.Title, Text: d.Text, Attachments: d.Attachments}),
-			profiles: profs[d.Owner], set: newCandidateSet(profs[d.Owner])})
+			profiles: profs[d.Owner], set: newCandidateSet(profs[d.Owner], calDict)})
 	}
 	return docs
 }

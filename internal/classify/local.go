@@ -47,6 +47,9 @@ type localParams struct {
 	// in bulk mail: newsletters are topical by nature, so only identifiers
 	// (names, codes, contacts) should tie them to a project.
 	bulkDamp float64
+	// centW is the weight of the cosine similarity to a project's centroid
+	// of examples, reached as the examples grow: centW × n/(n + centK).
+	centW, centK float64
 }
 
 var defaultParams = localParams{
@@ -59,7 +62,7 @@ var defaultParams = localParams{
 		hitName: 1, hitSubName: 1, hitCode: 1.5, hitSender: 1, hitSenderName: 1, hitDomain: 1,
 		hitExSender: 1, hitExDomain: 1, hitContact: 2, hitMDomain: 1.5, hitPerson: 2, hitLocation: 1.5, hitKeyword: 2,
 	},
-	temp: 3.47, none: 12.2, bulkW: 1.76, bulkDamp: 0.18,
+	temp: 3.47, none: 12.2, bulkW: 1.76, bulkDamp: 0.18, centW: 20, centK: 2,
 }
 
 // Local is the default classifier: offline, deterministic and fast. It is
@@ -165,7 +168,7 @@ func (l *Local) candidateSet(ctx context.Context, projects []Project) (*candidat
 		}
 		profiles[i] = pr
 	}
-	s := newCandidateSet(profiles)
+	s := newCandidateSet(profiles, l.dict)
 	if cacheable {
 		l.sets.put(key, s)
 	}
@@ -186,6 +189,7 @@ type projectScore struct {
 	hits   []hit
 	total  float64
 	shared float64 // part of total that comes from references shared with other candidates
+	cent   float64 // cosine similarity to the project's centroid of examples
 	prob   float64
 	index  int
 }
@@ -241,6 +245,7 @@ func (pp *localParams) score(a *analysis, set *candidateSet, dict *termDict) sco
 		scores[i].terms = float64(fixed[i]) / fixedScale
 	}
 	damp := 1 + pp.lenNorm*math.Log1p(a.total/200)
+	cos := set.cent.cosines(a, dict, n)
 
 	// Exact features.
 	counts := map[string]int{}
@@ -272,6 +277,10 @@ func (pp *localParams) score(a *analysis, set *candidateSet, dict *termDict) sco
 			if perKind[k] > 0 {
 				s.shared += c * sharedKind[k] / perKind[k]
 			}
+		}
+		if ex := set.cent.examples[s.index]; ex > 0 {
+			s.cent = cos[s.index]
+			total += pp.centW * s.cent * ex / (ex + pp.centK)
 		}
 		s.total = total
 	}

@@ -45,6 +45,7 @@ type termDict struct {
 	mu     sync.RWMutex
 	ids    map[string]uint32
 	common []bool // by id: the term is a common word
+	stop   []bool // by id: a stop word, or a pair of them (centroid features)
 }
 
 func newTermDict() *termDict { return &termDict{ids: map[string]uint32{}} }
@@ -65,6 +66,7 @@ func (d *termDict) intern(s string) uint32 {
 	d.ids[s] = id
 	_, c := commonWords[s]
 	d.common = append(d.common, c)
+	d.stop = append(d.stop, isStopFeature(s))
 	return id
 }
 
@@ -89,6 +91,8 @@ type profile struct {
 	codes     []string
 	exAuthors map[string]float64 // addresses of example authors
 	exDomains map[string]float64
+
+	cent centroid // the examples' centroid (see centroid.go)
 }
 
 func buildProfile(p Project, examples []Example, dict *termDict) *profile {
@@ -197,17 +201,26 @@ func buildProfile(p Project, examples []Example, dict *termDict) *profile {
 		}
 	}
 
-	// Examples: vocabulary with a bounded budget per example, plus their
-	// authors as known correspondents.
-	if len(examples) > maxExamples {
-		examples = examples[:maxExamples]
-	}
-	exTerms := map[string]float64{}
+	// Examples: every one goes into the centroid; the most recent
+	// maxExamples also add vocabulary with a bounded budget per example,
+	// and their authors become known correspondents.
+	analyses := make([]*analysis, 0, len(examples))
+	manual := make([]bool, 0, len(examples))
 	for _, ex := range examples {
 		a := analyzeDocument(Document{Title: ex.Title, Author: ex.Author, Text: ex.Text})
 		if a.total == 0 {
 			continue
 		}
+		analyses = append(analyses, a)
+		manual = append(manual, ex.Manual)
+	}
+	pr.cent = buildCentroid(pr.terms, analyses, manual, dict)
+	if len(analyses) > maxExamples {
+		analyses, manual = analyses[:maxExamples], manual[:maxExamples]
+	}
+	exTerms := map[string]float64{}
+	for i, a := range analyses {
+		ex := Example{Manual: manual[i]}
 		budget, tcap := exBudgetAuto, exTermCapAuto
 		if ex.Manual {
 			budget, tcap = exBudgetManual, exTermCapMan
@@ -267,6 +280,29 @@ func (pr *profile) weight(id uint32) float64 {
 		return pr.termW[i]
 	}
 	return 0
+}
+
+// stopStems are the stems of the stop words (centroid features are stems).
+var stopStems = func() map[string]struct{} {
+	m := make(map[string]struct{}, len(stopWords))
+	for w := range stopWords {
+		m[stem(w)] = struct{}{}
+	}
+	return m
+}()
+
+// isStopFeature reports whether a centroid feature is a stop word or a pair
+// of stop words.
+func isStopFeature(f string) bool {
+	a, b, pair := strings.Cut(f, " ")
+	if _, ok := stopStems[a]; !ok {
+		return false
+	}
+	if !pair {
+		return true
+	}
+	_, ok := stopStems[b]
+	return ok
 }
 
 func isFreemail(d string) bool {
@@ -349,6 +385,7 @@ type candidateSet struct {
 	profiles  []*profile
 	relLength []float64 // profile length / average length
 	postings  map[uint32]termPostings
+	cent      *centroidIndex
 }
 
 type termPostings struct {
@@ -361,8 +398,8 @@ type posting struct {
 	w float64
 }
 
-func newCandidateSet(profiles []*profile) *candidateSet {
-	s := &candidateSet{profiles: profiles, relLength: make([]float64, len(profiles))}
+func newCandidateSet(profiles []*profile, dict *termDict) *candidateSet {
+	s := &candidateSet{profiles: profiles, relLength: make([]float64, len(profiles)), cent: newCentroidIndex(profiles, dict)}
 	avg, size := 0.0, 0
 	for _, p := range profiles {
 		avg += p.length

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/besunny/workflows/internal/classify"
+)
+
+// LearningKs are the numbers of manual assignments per project of the
+// learning curve.
+var LearningKs = []int{0, 1, 3, 5, 10}
+
+// CurveThresholds are the confidence thresholds of the precision/coverage
+// curve.
+var CurveThresholds = []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95}
+
+// RealResult is one classified item of the real-world set.
+type RealResult = Result
+
+// RunReal classifies every item of ds with a fresh local classifier whose
+// examples are the manual assignments in assigned (item index -> project),
+// the way the store hands them to the worker's classifier. Items in
+// assigned are not evaluated.
+func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision string) []Result {
+	byProject := map[string][]classify.Example{}
+	ids := make([]int, 0, len(assigned))
+	for i := range assigned {
+		ids = append(ids, i)
+	}
+	sort.Ints(ids)
+	for _, i := range ids {
+		it := ds.Items[i]
+		byProject[assigned[i]] = append(byProject[assigned[i]], classify.Example{
+			Title: it.Doc.Title, Author: it.Doc.Author, Text: leftRunes(it.Doc.Text, exampleExcerptRunes), Manual: true,
+		})
+	}
+	local := classify.NewLocal(classify.ExampleSourceFunc(func(_ context.Context, id string) ([]classify.Example, error) {
+		return byProject[id], nil
+	}))
+	projects := make([]classify.Project, 0, len(ds.Projects[RealOwner]))
+	for _, p := range ds.Projects[RealOwner] {
+		p.Revision = revision
+		projects = append(projects, p)
+	}
+	out := make([]Result, 0, len(ds.Items))
+	for i, it := range ds.Items {
+		if _, ok := assigned[i]; ok {
+			continue
+		}
+		start := time.Now()
+		d, err := local.Classify(ctx, it.Doc, projects)
+		out = append(out, Result{Item: it, Decision: d, Err: err, Elapsed: time.Since(start)})
+	}
+	return out
+}
+
+// pickExamples chooses k labelled items per project with a seeded shuffle.
+func pickExamples(ds *Dataset, k int, seed uint64) map[int]string {
+	out := map[int]string{}
+	if k == 0 {
+		return out
+	}
+	byLabel := map[string][]int{}
+	for i, it := range ds.Items {
+		if it.Label != "" {
+			byLabel[it.Label] = append(byLabel[it.Label], i)
+		}
+	}
+	labels := make([]string, 0, len(byLabel))
+	for l := range byLabel {
+		labels = append(labels, l)
+	}
+	sort.Strings(labels)
+	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	for _, l := range labels {
+		idx := byLabel[l]
+		r.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		for _, i := range idx[:min(k, len(idx)-1)] {
+			out[i] = l
+		}
+	}
+	return out
+}
+
+// CurvePoint is the precision and coverage of labelled mail when a
+// document is assigned at confidence >= Threshold, and the share of
+// no-project mail left unclassified.
+type CurvePoint struct {
+	Threshold, Precision, Coverage, NoneRate float64
+}
+
+// Curve computes the precision/coverage curve over the results kept.
+func Curve(rs []Result, keep func(Result) bool) []CurvePoint {
+	var out []CurvePoint
+	for _, t := range CurveThresholds {
+		var labelled, classified, correct, none, noneOK int
+		for _, r := range rs {
+			if keep != nil && !keep(r) {
+				continue
+			}
+			top, conf := "", r.Decision.Confidence
+			if len(r.Decision.Candidates) > 0 {
+				top = r.Decision.Candidates[0].ProjectID
+			}
+			assigned := top != "" && conf >= t
+			if r.Item.Label == "" {
+				none++
+				if !assigned {
+					noneOK++
+				}
+				continue
+			}
+			labelled++
+			if assigned {
+				classified++
+				if top == r.Item.Label {
+					correct++
+				}
+			}
+		}
+		out = append(out, CurvePoint{t, ratio(correct, classified), ratio(classified, labelled), ratio(noneOK, none)})
+	}
+	return out
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(b)
+}
+
+// RealMetrics are the numbers the goals are stated in.
+type RealMetrics struct {
+	Top1, Precision, Coverage, NoneRate float64
+}
+
+func realMetrics(rs []Result, keep func(Result) bool) RealMetrics {
+	m := Compute(rs, keep)
+	return RealMetrics{
+		Top1:      ratio(m.Top1, m.Labelled),
+		Precision: ratio(m.CorrectClassified, m.Classified),
+		Coverage:  ratio(m.LabelledClassified, m.Labelled),
+		NoneRate:  ratio(m.NoProjectUnclassified, m.NoProject),
+	}
+}
+
+func isDev(r Result) bool  { return !r.Item.Holdout }
+func isTest(r Result) bool { return r.Item.Holdout }
+
+// ReportReal runs the whole real-world evaluation and prints it.
+func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, seeds int, verbose bool) {
+	labelled, none := 0, 0
+	for _, it := range ds.Items {
+		if it.Label != "" {
+			labelled++
+		} else {
+			none++
+		}
+	}
+	fmt.Fprintf(w, "real-world set: %d documents, %d labelled (%d dev, %d test) in %d projects, %d no project %v\n",
+		len(ds.Items), labelled, st.DevLabelled, st.TestLabelled, len(ds.Projects[RealOwner]), none, st.NoProject)
+	fmt.Fprintf(w, "  corpus: %d messages read, %d with List-Id held back unread; %d feed items relabelled by channel id, %d duplicates dropped\n",
+		st.Read, st.HeldBack, st.Relabelled, st.Duplicates)
+	fmt.Fprintf(w, "  feed items by project: %v\n", st.FeedItems)
+
+	zero := RunReal(ctx, ds, nil, "0")
+	fmt.Fprintln(w, "\nzero-shot (names, descriptions and keywords only), at the production thresholds:")
+	fmt.Fprintln(w, "  split   top-1   precision  coverage  no-project unclassified")
+	for _, s := range []struct {
+		name string
+		keep func(Result) bool
+	}{{"all", nil}, {"dev", isDev}, {"test", isTest}} {
+		m := realMetrics(zero, s.keep)
+		fmt.Fprintf(w, "  %-6s %6.3f  %9.3f  %8.3f  %7.3f\n", s.name, m.Top1, m.Precision, m.Coverage, m.NoneRate)
+	}
+	fmt.Fprintln(w, "  no-project unclassified by kind:")
+	for _, k := range []string{KindOtherFeed, KindHam, KindSpam} {
+		m := realMetrics(zero, func(r Result) bool { return r.Item.Mode == k })
+		fmt.Fprintf(w, "    %-10s %.3f\n", k, m.NoneRate)
+	}
+	fmt.Fprintln(w, "\nzero-shot precision/coverage curve (assigned when the top confidence >= threshold):")
+	fmt.Fprintln(w, "  threshold   dev: precision coverage none-left   test: precision coverage none-left")
+	dev, test := Curve(zero, isDev), Curve(zero, isTest)
+	for i := range dev {
+		fmt.Fprintf(w, "  %9.2f   %14.3f %8.3f %9.3f   %15.3f %8.3f %9.3f\n", dev[i].Threshold,
+			dev[i].Precision, dev[i].Coverage, dev[i].NoneRate, test[i].Precision, test[i].Coverage, test[i].NoneRate)
+	}
+
+	fmt.Fprintf(w, "\nlearning curve: k manual assignments per project (chosen by seed), evaluated on the rest; mean ± sd over %d seeds\n", seeds)
+	fmt.Fprintln(w, "  k    top-1           precision       coverage        no-project unclassified")
+	for _, k := range LearningKs {
+		var ms []RealMetrics
+		n := seeds
+		if k == 0 {
+			n = 1 // nothing to choose
+		}
+		for s := 1; s <= n; s++ {
+			rs := RunReal(ctx, ds, pickExamples(ds, k, uint64(s)), "k"+strconv.Itoa(k)+"s"+strconv.Itoa(s))
+			ms = append(ms, realMetrics(rs, nil))
+		}
+		fmt.Fprintf(w, "  %-3d  %s   %s   %s   %s\n", k,
+			meanSD(ms, func(m RealMetrics) float64 { return m.Top1 }),
+			meanSD(ms, func(m RealMetrics) float64 { return m.Precision }),
+			meanSD(ms, func(m RealMetrics) float64 { return m.Coverage }),
+			meanSD(ms, func(m RealMetrics) float64 { return m.NoneRate }))
+	}
+	if verbose {
+		fmt.Fprintln(w, "\nzero-shot wrong assignments:")
+		for _, r := range zero {
+			if r.Decision.ProjectID != "" && r.Decision.ProjectID != r.Item.Label {
+				fmt.Fprintf(w, "  %s [%s %s] label=%q got=%q conf=%.2f %q | %s\n", r.Item.Doc.ID, realSplitName(r.Item), r.Item.Mode,
+					r.Item.Label, r.Decision.ProjectID, r.Decision.Confidence, r.Decision.Reason, r.Item.Doc.Title)
+			}
+		}
+	}
+}
+
+func meanSD(ms []RealMetrics, f func(RealMetrics) float64) string {
+	var sum, sq float64
+	for _, m := range ms {
+		sum += f(m)
+	}
+	mean := sum / float64(len(ms))
+	for _, m := range ms {
+		sq += (f(m) - mean) * (f(m) - mean)
+	}
+	return fmt.Sprintf("%.3f ± %.3f", mean, math.Sqrt(sq/float64(len(ms))))
+}
