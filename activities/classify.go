@@ -46,6 +46,8 @@ type Classify struct {
 	Mode    string
 	Policy  classify.HybridPolicy
 	Onboard classify.Onboarder
+	// Backlog configures the ReclassifyBacklogWorkflow (backlog.go).
+	Backlog BacklogSettings
 }
 
 // DecisionSummary is a classification decision as workflows carry it.

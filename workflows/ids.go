@@ -47,3 +47,7 @@ func OnboardWorkflowID(projectID string, revision int) string {
 
 // DriveFileWorkflowID is the id of the workflow watching a Drive file.
 func DriveFileWorkflowID(fileID string) string { return "drive/" + fileID }
+
+// BacklogWorkflowID is the id of a user's ReclassifyBacklogWorkflow: one run
+// per user at a time.
+func BacklogWorkflowID(userID string) string { return "backlog/" + userID }

@@ -57,3 +57,15 @@ func DriveFileStartOptions(taskQueue, fileID string) client.StartWorkflowOptions
 		),
 	}
 }
+
+// BacklogStartOptions starts a user's backlog run, or finds it running (the
+// correction is then a signal to it); a finished run may start again.
+func BacklogStartOptions(taskQueue, userID string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                       BacklogWorkflowID(userID),
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes:    temporal.NewSearchAttributes(AttrUserID.ValueSet([]string{userID})),
+	}
+}

@@ -22,7 +22,12 @@ import (
 )
 
 // AssignDocument records the user's own decision and feeds it back to the
-// local classifier by bumping the profile revision of the projects involved.
+// local classifier by bumping the profile revision of the projects involved
+// (the document becomes an example of its project's centroid). Then it
+// signals the user's ReclassifyBacklogWorkflow (starting it if needed),
+// which re-scores the user's unclassified documents once the corrections
+// settle. The assignment is idempotent: if Temporal cannot be reached the
+// request fails after the assignment was stored, and repeating it is safe.
 func (s *Server) AssignDocument(c echo.Context, id apigen.DocumentId) error {
 	p, err := requireUser(c)
 	if err != nil {
@@ -75,6 +80,12 @@ func (s *Server) AssignDocument(c echo.Context, id apigen.DocumentId) error {
 	})
 	if err != nil {
 		return err
+	}
+	user := p.UserID.String()
+	if _, err := s.temporal.SignalWithStartWorkflow(ctx, workflows.BacklogWorkflowID(user), workflows.CorrectionSignal,
+		workflows.BacklogCorrection{DocumentID: id.String()}, workflows.BacklogStartOptions(s.cfg.Temporal.TaskQueue, user),
+		workflows.ReclassifyBacklogWorkflow, workflows.BacklogInput{UserID: user}); err != nil {
+		return fmt.Errorf("the assignment is stored, but the backlog run of %s could not be signalled (repeat the request): %w", user, err)
 	}
 	return c.JSON(http.StatusOK, documentBody(doc))
 }

@@ -97,6 +97,12 @@ type Classify struct {
 	MinMargin float64 // CLASSIFY_MIN_MARGIN
 	// LLMRequestsPerSecond rate-limits the llm task queue cluster-wide.
 	LLMRequestsPerSecond float64 // LLM_REQUESTS_PER_SECOND
+	// BacklogDebounce is how long after a user's last manual assignment
+	// the ReclassifyBacklogWorkflow re-scores their unclassified documents.
+	BacklogDebounce time.Duration // CLASSIFY_BACKLOG_DEBOUNCE
+	// BacklogMinConfidence is the local confidence from which the backlog
+	// run files a document (at least the classifier's own threshold).
+	BacklogMinConfidence float64 // CLASSIFY_BACKLOG_MIN_CONFIDENCE
 }
 
 // Classifier modes.
@@ -290,6 +296,8 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		Sure:                 r.float("CLASSIFY_SURE", 0.8),
 		MinMargin:            r.float("CLASSIFY_MIN_MARGIN", 0.15),
 		LLMRequestsPerSecond: r.float("LLM_REQUESTS_PER_SECOND", 5),
+		BacklogDebounce:      r.duration("CLASSIFY_BACKLOG_DEBOUNCE", 30*time.Second),
+		BacklogMinConfidence: r.float("CLASSIFY_BACKLOG_MIN_CONFIDENCE", 0.7),
 	}
 	defaultLLM := "https://api.openai.com/v1"
 	if c.Classify.OpenAIAPIKey == "" && c.Env != EnvProduction {
@@ -417,6 +425,12 @@ func (c Config) validate() []string {
 	}
 	if c.Classify.LLMRequestsPerSecond <= 0 {
 		p = append(p, "LLM_REQUESTS_PER_SECOND must be positive")
+	}
+	if c.Classify.BacklogDebounce < 0 || c.Classify.BacklogDebounce > time.Hour {
+		p = append(p, "CLASSIFY_BACKLOG_DEBOUNCE must be between 0 and 1h")
+	}
+	if c.Classify.BacklogMinConfidence < 0.5 || c.Classify.BacklogMinConfidence > 1 {
+		p = append(p, "CLASSIFY_BACKLOG_MIN_CONFIDENCE must be in [0.5, 1] (0.5 is the classifier's own threshold)")
 	}
 	if c.Drive.Debounce < 0 || c.Drive.SweepInterval < time.Minute || c.Drive.PushGrace < 0 {
 		p = append(p, "DRIVE_DEBOUNCE must be ≥ 0, DRIVE_SWEEP_INTERVAL ≥ 1m, DRIVE_PUSH_GRACE ≥ 0")

@@ -11,8 +11,10 @@ import (
 	"github.com/besunny/workflows/workflows"
 )
 
-// examplesPerProject bounds what the local classifier learns per project.
-const examplesPerProject = 50
+// examplesPerProject bounds what the local classifier learns per project:
+// every one of them goes into the project's centroid (the most recent 60
+// also into its vocabulary), and the profile is built once per revision.
+const examplesPerProject = 200
 
 // classifiers builds the activity adapters of classification and onboarding.
 // The local classifier is one per process: its profile cache is shared by
@@ -24,6 +26,9 @@ func classifiers(d Deps) (*activities.Classify, *activities.Onboarding) {
 		Local:  classify.NewLocal(activities.StoreExamples{Store: d.Store, Max: examplesPerProject}),
 		Mode:   cfg.Mode,
 		Policy: classify.HybridPolicy{Sure: cfg.Sure, MinMargin: cfg.MinMargin},
+		Backlog: activities.BacklogSettings{
+			Debounce: cfg.BacklogDebounce, MinConfidence: cfg.BacklogMinConfidence, PageSize: activities.DefaultBacklogPageSize,
+		},
 	}
 	ob := &activities.Onboarding{Store: d.Store, Local: classify.NewLocalOnboarder()}
 	if cfg.Mode != config.ClassifierLocal {
