@@ -61,7 +61,11 @@ func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision
 	return out
 }
 
-// pickExamples chooses k labelled items per project with a seeded shuffle.
+// pickExamples chooses k labelled items per project of the development
+// split with a seeded shuffle (fewer when a project has fewer: at least one
+// of its development items is always left to evaluate). The test split is
+// never an example, so learning is measured there on mail nothing was
+// chosen or tuned on.
 func pickExamples(ds *Dataset, k int, seed uint64) map[int]string {
 	out := map[int]string{}
 	if k == 0 {
@@ -69,7 +73,7 @@ func pickExamples(ds *Dataset, k int, seed uint64) map[int]string {
 	}
 	byLabel := map[string][]int{}
 	for i, it := range ds.Items {
-		if it.Label != "" {
+		if it.Label != "" && !it.Holdout {
 			byLabel[it.Label] = append(byLabel[it.Label], i)
 		}
 	}
@@ -194,23 +198,28 @@ func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, see
 			dev[i].Precision, dev[i].Coverage, dev[i].NoneRate, test[i].Precision, test[i].Coverage, test[i].NoneRate)
 	}
 
-	fmt.Fprintf(w, "\nlearning curve: k manual assignments per project (chosen by seed), evaluated on the rest; mean ± sd over %d seeds\n", seeds)
-	fmt.Fprintln(w, "  k    top-1           precision       coverage        no-project unclassified")
-	for _, k := range LearningKs {
-		var ms []RealMetrics
-		n := seeds
-		if k == 0 {
-			n = 1 // nothing to choose
+	fmt.Fprintf(w, "\nlearning curve: k manual assignments per project, chosen by seed among the dev split, evaluated on the rest; mean ± sd over %d seeds\n", seeds)
+	metrics, curves := LearningCurve(ctx, ds, seeds)
+	for _, split := range []string{"dev", "test"} {
+		fmt.Fprintf(w, "  %s (%s)\n", split, map[string]string{"dev": "the dev items not chosen: tuned on", "test": "never chosen, never tuned on"}[split])
+		fmt.Fprintln(w, "  k    top-1           precision       coverage        no-project unclassified")
+		for _, k := range LearningKs {
+			ms := metrics[split][k]
+			fmt.Fprintf(w, "  %-3d  %s   %s   %s   %s\n", k,
+				meanSD(ms, func(m RealMetrics) float64 { return m.Top1 }),
+				meanSD(ms, func(m RealMetrics) float64 { return m.Precision }),
+				meanSD(ms, func(m RealMetrics) float64 { return m.Coverage }),
+				meanSD(ms, func(m RealMetrics) float64 { return m.NoneRate }))
 		}
-		for s := 1; s <= n; s++ {
-			rs := RunReal(ctx, ds, pickExamples(ds, k, uint64(s)), "k"+strconv.Itoa(k)+"s"+strconv.Itoa(s))
-			ms = append(ms, realMetrics(rs, nil))
+	}
+	for _, k := range []int{5, 10} {
+		fmt.Fprintf(w, "\nprecision/coverage curve after %d assignments per project (mean over the seeds):\n", k)
+		fmt.Fprintln(w, "  threshold   dev: precision coverage none-left   test: precision coverage none-left")
+		dev, test := curves["dev"][k], curves["test"][k]
+		for i := range dev {
+			fmt.Fprintf(w, "  %9.2f   %14.3f %8.3f %9.3f   %15.3f %8.3f %9.3f\n", dev[i].Threshold,
+				dev[i].Precision, dev[i].Coverage, dev[i].NoneRate, test[i].Precision, test[i].Coverage, test[i].NoneRate)
 		}
-		fmt.Fprintf(w, "  %-3d  %s   %s   %s   %s\n", k,
-			meanSD(ms, func(m RealMetrics) float64 { return m.Top1 }),
-			meanSD(ms, func(m RealMetrics) float64 { return m.Precision }),
-			meanSD(ms, func(m RealMetrics) float64 { return m.Coverage }),
-			meanSD(ms, func(m RealMetrics) float64 { return m.NoneRate }))
 	}
 	if verbose {
 		fmt.Fprintln(w, "\nzero-shot wrong assignments:")
@@ -221,6 +230,46 @@ func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, see
 			}
 		}
 	}
+}
+
+// LearningCurve runs the learning curve: for every k and seed, the metrics
+// on the dev items that were not chosen and on the test split, and the
+// precision/coverage curves (mean over the seeds) by split and k.
+func LearningCurve(ctx context.Context, ds *Dataset, seeds int) (map[string]map[int][]RealMetrics, map[string]map[int][]CurvePoint) {
+	out := map[string]map[int][]RealMetrics{"dev": {}, "test": {}}
+	curves := map[string]map[int][]CurvePoint{"dev": {}, "test": {}}
+	for _, k := range LearningKs {
+		n := seeds
+		if k == 0 {
+			n = 1 // nothing to choose
+		}
+		for s := 1; s <= n; s++ {
+			rs := RunReal(ctx, ds, pickExamples(ds, k, uint64(s)), "k"+strconv.Itoa(k)+"s"+strconv.Itoa(s))
+			out["dev"][k] = append(out["dev"][k], realMetrics(rs, isDev))
+			out["test"][k] = append(out["test"][k], realMetrics(rs, isTest))
+			for split, keep := range map[string]func(Result) bool{"dev": isDev, "test": isTest} {
+				c := Curve(rs, keep)
+				if curves[split][k] == nil {
+					curves[split][k] = make([]CurvePoint, len(c))
+				}
+				for i, p := range c {
+					m := &curves[split][k][i]
+					m.Threshold = p.Threshold
+					m.Precision += nanToZero(p.Precision) / float64(n)
+					m.Coverage += p.Coverage / float64(n)
+					m.NoneRate += p.NoneRate / float64(n)
+				}
+			}
+		}
+	}
+	return out, curves
+}
+
+func nanToZero(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return x
 }
 
 func meanSD(ms []RealMetrics, f func(RealMetrics) float64) string {

@@ -6,12 +6,17 @@ import (
 )
 
 // Learning from assigned documents: each project has a centroid (Rocchio)
-// of its examples' term vectors, with the project's own description,
-// keywords and name as a prior pseudo-document. A document's cosine
-// similarity to the centroids is evidence that grows with the number of
-// examples: with none it adds nothing (the zero-shot score stands alone),
-// with a handful it is what tells a user's projects apart, the way a text
-// classifier trained on those documents would.
+// of its examples' term vectors (words and layout features), with the
+// project's own description, keywords and name as a prior pseudo-document.
+// The evidence for a project is how much closer a document is to that
+// project's centroid than to the background centroid — all the projects'
+// centroids (a project without examples by its description), each
+// weighing the same — so what every
+// project's mail has in common counts for none of them, and mail unlike all
+// of it stays unclassified. It weighs more as the examples grow (with none
+// the zero-shot score stands alone), and the description's vocabulary
+// weighs less (localParams.seedK): the user's corrections win over the
+// words they typed.
 //
 // Term weights are log(1 + tf) × IDF, where the IDF comes from the
 // candidate set's own examples (the user's assigned documents, so what is
@@ -51,10 +56,10 @@ func buildCentroid(seed map[string]float64, examples []*analysis, manual []bool,
 	sum := map[string]float64{}
 	df := map[string]float64{}
 	var c centroid
-	addVec := func(terms map[string]float64, weight float64, countDF bool) {
+	addVec := func(weight float64, countDF bool, terms ...map[string]float64) {
 		norm := 0.0
-		for t, tf := range terms {
-			if !isStopFeature(t) {
+		for _, m := range terms {
+			for _, tf := range m {
 				v := math.Log1p(tf)
 				norm += v * v
 			}
@@ -63,13 +68,12 @@ func buildCentroid(seed map[string]float64, examples []*analysis, manual []bool,
 			return
 		}
 		norm = math.Sqrt(norm)
-		for t, tf := range terms {
-			if isStopFeature(t) {
-				continue
-			}
-			sum[t] += weight * math.Log1p(tf) / norm
-			if countDF {
-				df[t] += weight
+		for _, m := range terms {
+			for t, tf := range m {
+				sum[t] += weight * math.Log1p(tf) / norm
+				if countDF {
+					df[t] += weight
+				}
 			}
 		}
 	}
@@ -78,13 +82,12 @@ func buildCentroid(seed map[string]float64, examples []*analysis, manual []bool,
 		if !manual[i] {
 			w = centAutoWeight
 		}
-		addVec(a.feat, w, true)
+		addVec(w, true, a.terms, a.shapes)
 		c.examples += w
 	}
-	if c.examples == 0 {
-		return c
-	}
-	addVec(seed, centPrior, false)
+	// A project without examples still has its description: it is part of
+	// the background the other projects' centroids are compared with.
+	addVec(centPrior, false, seed)
 
 	type tw struct {
 		t string
@@ -148,22 +151,43 @@ func newCentroidIndex(profiles []*profile, dict *termDict) *centroidIndex {
 		ix.idf[id] = centIDF(total, d, dict.common[id])
 	}
 	dict.mu.RUnlock()
-	for i, p := range profiles {
+	// The background centroid (index len(profiles)): every project's
+	// examples together, each project with the same weight. A document is
+	// evidence for a project by how much closer it is to that project's
+	// centroid than to the user's documents at large.
+	bg := map[uint32]float64{}
+	add := func(i int, ids []uint32, w []float64) {
 		norm := 0.0
-		for j, id := range p.cent.ids {
-			v := p.cent.w[j] * ix.idf[id]
+		for j, id := range ids {
+			v := w[j] * ix.idf[id]
 			norm += v * v
 		}
 		if norm == 0 {
-			continue
+			return
 		}
 		norm = math.Sqrt(norm)
-		for j, id := range p.cent.ids {
-			if v := p.cent.w[j] * ix.idf[id] / norm; v > 0 {
+		for j, id := range ids {
+			if v := w[j] * ix.idf[id] / norm; v > 0 {
 				ix.postings[id] = append(ix.postings[id], posting{int32(i), v})
+				if i < len(profiles) {
+					bg[id] += v
+				}
 			}
 		}
 	}
+	for i, p := range profiles {
+		add(i, p.cent.ids, p.cent.w)
+	}
+	ids := make([]uint32, 0, len(bg))
+	for id := range bg {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	w := make([]float64, len(ids))
+	for i, id := range ids {
+		w[i] = bg[id] / ix.idf[id] // add applies the IDF again
+	}
+	add(len(profiles), ids, w)
 	return ix
 }
 
@@ -177,43 +201,36 @@ func centIDF(total, df float64, common bool) float64 {
 	return math.Max(0, math.Log((total+centBgDocs+1)/(df+bg+0.5)))
 }
 
-// cosines returns the document's cosine similarity to every centroid
-// (0 for profiles without examples). Features the index does not know
-// still count in the document's norm; stop words count nowhere.
+// cosines returns the document's cosine similarity to every profile's
+// centroid (0 for profiles without examples) and, last, to the background
+// centroid. Terms the index does not know count in the document's norm with
+// the IDF of an unseen term.
 func (ix *centroidIndex) cosines(a *analysis, dict *termDict, n int) []float64 {
-	out := make([]float64, n)
+	out := make([]float64, n+1)
 	if len(ix.postings) == 0 {
 		return out
 	}
-	fixed := make([]int64, n)
+	fixed := make([]int64, n+1)
 	norm := 0.0
 	dict.mu.RLock()
-	for t, tf := range a.feat {
-		id, ok := dict.ids[t]
-		idf := 0.0
-		switch {
-		case !ok:
-			if isStopFeature(t) {
+	for _, m := range []map[string]float64{a.terms, a.shapes} {
+		for t, tf := range m {
+			id, ok := dict.ids[t]
+			_, common := commonWords[t]
+			idf := centIDF(0, 0, common)
+			if ok {
+				if v, known := ix.idf[id]; known {
+					idf = v
+				}
+			}
+			v := math.Log1p(tf) * idf
+			norm += v * v
+			if !ok {
 				continue
 			}
-			_, common := commonWords[t]
-			idf = centIDF(0, 0, common)
-		case dict.stop[id]:
-			continue
-		default:
-			if v, known := ix.idf[id]; known {
-				idf = v
-			} else {
-				idf = centIDF(0, 0, dict.common[id])
+			for _, p := range ix.postings[id] {
+				fixed[p.p] += int64(math.Round(v * p.w * fixedScale))
 			}
-		}
-		v := math.Log1p(tf) * idf
-		norm += v * v
-		if !ok {
-			continue
-		}
-		for _, p := range ix.postings[id] {
-			fixed[p.p] += int64(math.Round(v * p.w * fixedScale))
 		}
 	}
 	dict.mu.RUnlock()

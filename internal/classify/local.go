@@ -50,6 +50,9 @@ type localParams struct {
 	// centW is the weight of the cosine similarity to a project's centroid
 	// of examples, reached as the examples grow: centW × n/(n + centK).
 	centW, centK float64
+	// seedK: with n examples, the description's vocabulary weighs
+	// 1/(1 + n/seedK) (0 = always fully).
+	seedK float64
 }
 
 var defaultParams = localParams{
@@ -62,7 +65,7 @@ var defaultParams = localParams{
 		hitName: 1, hitSubName: 1, hitCode: 1.5, hitSender: 1, hitSenderName: 1, hitDomain: 1,
 		hitExSender: 1, hitExDomain: 1, hitContact: 2, hitMDomain: 1.5, hitPerson: 2, hitLocation: 1.5, hitKeyword: 2,
 	},
-	temp: 3.47, none: 12.2, bulkW: 1.76, bulkDamp: 0.18, centW: 20, centK: 2,
+	temp: 3.47, none: 12.2, bulkW: 1.76, bulkDamp: 0.18, centW: 300, centK: 2, seedK: 5,
 }
 
 // Local is the default classifier: offline, deterministic and fast. It is
@@ -267,6 +270,12 @@ func (pp *localParams) score(a *analysis, set *candidateSet, dict *termDict) sco
 			}
 		}
 		vocab := 1 - pp.bulkDamp*a.bulk
+		ex := set.cent.examples[s.index]
+		if ex > 0 && pp.seedK > 0 {
+			// The description's vocabulary is a prior: the more documents
+			// the user assigned, the more their centroid decides.
+			vocab /= 1 + ex/pp.seedK
+		}
 		total := vocab * pp.termW * s.terms / damp
 		for k := range perKind {
 			c := math.Min(perKind[k], pp.hitW[k]*pp.hitCap[k])
@@ -278,8 +287,10 @@ func (pp *localParams) score(a *analysis, set *candidateSet, dict *termDict) sco
 				s.shared += c * sharedKind[k] / perKind[k]
 			}
 		}
-		if ex := set.cent.examples[s.index]; ex > 0 {
-			s.cent = cos[s.index]
+		if ex > 0 {
+			// How much closer the document is to this project's examples
+			// than to the user's assigned documents at large.
+			s.cent = cos[s.index] - cos[n]
 			total += pp.centW * s.cent * ex / (ex + pp.centK)
 		}
 		s.total = total

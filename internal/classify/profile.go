@@ -22,13 +22,6 @@ const (
 	pwNotes       = 0.5
 	pwTermCap     = 5.0
 
-	exBudgetAuto   = 12.0 // total term weight one automatic example adds
-	exBudgetManual = 24.0 // manual examples (user corrections) weigh double
-	exTermCapAuto  = 0.8
-	exTermCapMan   = 1.2
-	exTermCapTotal = 2.0
-	maxExamples    = 60
-
 	contactDomainWeight = 0.5
 )
 
@@ -45,7 +38,6 @@ type termDict struct {
 	mu     sync.RWMutex
 	ids    map[string]uint32
 	common []bool // by id: the term is a common word
-	stop   []bool // by id: a stop word, or a pair of them (centroid features)
 }
 
 func newTermDict() *termDict { return &termDict{ids: map[string]uint32{}} }
@@ -66,7 +58,6 @@ func (d *termDict) intern(s string) uint32 {
 	d.ids[s] = id
 	_, c := commonWords[s]
 	d.common = append(d.common, c)
-	d.stop = append(d.stop, isStopFeature(s))
 	return id
 }
 
@@ -201,38 +192,20 @@ func buildProfile(p Project, examples []Example, dict *termDict) *profile {
 		}
 	}
 
-	// Examples: every one goes into the centroid; the most recent
-	// maxExamples also add vocabulary with a bounded budget per example,
-	// and their authors become known correspondents.
+	// Examples: their terms and layouts go into the project's centroid
+	// (centroid.go), their authors become known correspondents. They do
+	// not change the description's term weights: on real mail, examples'
+	// words in the description's profile made confident mistakes, while the
+	// centroid, compared with the user's documents at large, does not.
 	analyses := make([]*analysis, 0, len(examples))
 	manual := make([]bool, 0, len(examples))
 	for _, ex := range examples {
 		a := analyzeDocument(Document{Title: ex.Title, Author: ex.Author, Text: ex.Text})
-		if a.total == 0 {
+		if a.total == 0 && len(a.shapes) == 0 {
 			continue
 		}
 		analyses = append(analyses, a)
 		manual = append(manual, ex.Manual)
-	}
-	pr.cent = buildCentroid(pr.terms, analyses, manual, dict)
-	if len(analyses) > maxExamples {
-		analyses, manual = analyses[:maxExamples], manual[:maxExamples]
-	}
-	exTerms := map[string]float64{}
-	for i, a := range analyses {
-		ex := Example{Manual: manual[i]}
-		budget, tcap := exBudgetAuto, exTermCapAuto
-		if ex.Manual {
-			budget, tcap = exBudgetManual, exTermCapMan
-		}
-		scale := budget / a.total
-		for st, tf := range a.terms {
-			w := tf * scale
-			if w > tcap {
-				w = tcap
-			}
-			exTerms[st] += w
-		}
 		if a.sender != "" {
 			w := 1.0
 			if ex.Manual {
@@ -244,16 +217,7 @@ func buildProfile(p Project, examples []Example, dict *termDict) *profile {
 			}
 		}
 	}
-	for st, w := range exTerms {
-		if w > exTermCapTotal {
-			w = exTermCapTotal
-		}
-		nw := pr.terms[st] + w
-		if nw > pwTermCap {
-			nw = pwTermCap
-		}
-		pr.terms[st] = nw
-	}
+	pr.cent = buildCentroid(pr.terms, analyses, manual, dict)
 	type tw struct {
 		id uint32
 		w  float64
@@ -280,29 +244,6 @@ func (pr *profile) weight(id uint32) float64 {
 		return pr.termW[i]
 	}
 	return 0
-}
-
-// stopStems are the stems of the stop words (centroid features are stems).
-var stopStems = func() map[string]struct{} {
-	m := make(map[string]struct{}, len(stopWords))
-	for w := range stopWords {
-		m[stem(w)] = struct{}{}
-	}
-	return m
-}()
-
-// isStopFeature reports whether a centroid feature is a stop word or a pair
-// of stop words.
-func isStopFeature(f string) bool {
-	a, b, pair := strings.Cut(f, " ")
-	if _, ok := stopStems[a]; !ok {
-		return false
-	}
-	if !pair {
-		return true
-	}
-	_, ok := stopStems[b]
-	return ok
 }
 
 func isFreemail(d string) bool {

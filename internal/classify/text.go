@@ -37,11 +37,9 @@ type analysis struct {
 	domains map[string]float64 // domains of mentioned addresses and URLs
 	codes   map[string]float64 // project-code-like tokens, upper case
 
-	// feat are the features of the centroid similarity (centroid.go):
-	// every word's stem, stop words included (what is common is learnt from
-	// the user's documents, not from a list), and adjacent word pairs.
-	feat     map[string]float64
-	prevFeat string
+	// shapes are the layout features of the body (shape.go), for the
+	// centroids only.
+	shapes map[string]float64
 
 	sender       string // author's address, lower case
 	senderDomain string
@@ -59,7 +57,7 @@ func newAnalysis() *analysis {
 		emails:  map[string]float64{},
 		domains: map[string]float64{},
 		codes:   map[string]float64{},
-		feat:    make(map[string]float64, 512),
+		shapes:  make(map[string]float64, 8),
 	}
 }
 
@@ -89,6 +87,7 @@ func analyzeDocument(doc Document) *analysis {
 		a.brk()
 	}
 	a.addBody(doc.Text)
+	a.addShapes(doc.Text)
 	a.bulk = bulkness(a.sender, doc.Text)
 	// Nor do the sender's name and mailbox in the sign-off, the signature
 	// or the quoted attribution count as vocabulary.
@@ -101,7 +100,6 @@ func analyzeDocument(doc Document) *analysis {
 			a.total -= w
 			delete(a.terms, st)
 		}
-		delete(a.feat, st)
 	}
 	return a
 }
@@ -137,7 +135,6 @@ func bulkness(sender, text string) float64 {
 }
 
 func (a *analysis) brk() {
-	a.prevFeat = ""
 	if len(a.seq) > 0 && a.seq[len(a.seq)-1] != "" {
 		a.seq = append(a.seq, "")
 		a.seqW = append(a.seqW, 0)
@@ -350,7 +347,6 @@ func (a *analysis) addText(s string, w float64, features bool) {
 // addWords splits s into words and adds their stems.
 func (a *analysis) addWords(s string, w float64) {
 	forEachWord(s, func(word string) {
-		a.addFeature(word, w)
 		st, ok := stemWord(word)
 		if !ok {
 			return
@@ -363,31 +359,6 @@ func (a *analysis) addWords(s string, w float64) {
 		a.seq = append(a.seq, st)
 		a.seqW = append(a.seqW, float32(w))
 	})
-}
-
-// addFeature adds a word and the pair it forms with the previous word of
-// the same segment to the centroid features. Numbers break pairs.
-func (a *analysis) addFeature(word string, w float64) {
-	if isNumber(word) {
-		a.prevFeat = ""
-		return
-	}
-	st := stem(word)
-	a.feat[st] += w
-	if a.prevFeat != "" {
-		a.feat[a.prevFeat+" "+st] += w
-	}
-	a.prevFeat = st
-}
-
-func isNumber(w string) bool {
-	digits := 0
-	for i := 0; i < len(w); i++ {
-		if w[i] >= '0' && w[i] <= '9' {
-			digits++
-		}
-	}
-	return digits*2 > len(w)
 }
 
 // chunkPunct is what trimPunct strips from both ends of a chunk.

@@ -1,0 +1,88 @@
+package classify
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Layout features. Mail from one source has a layout as much as a
+// vocabulary: a newsletter's section labels, a link list of footnotes, a
+// one-line body in parentheses, quoted blocks. The centroids learn which
+// layouts a user's projects have from the documents assigned to them; the
+// features mean nothing before that (no project's description has them).
+
+// shapePrefix marks layout features apart from words in the term
+// dictionary.
+const shapePrefix = "\x00"
+
+// addShapes adds the layout features of a body.
+func (a *analysis) addShapes(text string) {
+	words, lines, lastLine := 0, 0, ""
+	seen := map[string]bool{}
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			a.shapes[shapePrefix+f] = 1
+		}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		raw := strings.TrimRight(line, "\r ")
+		t := strings.TrimSpace(raw)
+		if t == "" {
+			continue
+		}
+		lines++
+		lastLine = t
+		words += len(strings.Fields(t))
+		switch {
+		case strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")"):
+			add("line in parentheses")
+		case strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]"):
+			add("line in brackets")
+		}
+		if strings.HasPrefix(t, "*") || strings.HasPrefix(t, "_") {
+			if i := strings.Index(t, ":"); i > 0 && i < 40 {
+				add("emphasised label")
+			}
+		}
+		if strings.HasPrefix(raw, "    ") || strings.HasPrefix(raw, "\t") {
+			add("indented block")
+		}
+		if isFootnoteLine(t) {
+			add("footnote link")
+		} else if strings.Contains(t, "[1]") {
+			add("footnote reference")
+		}
+	}
+	switch {
+	case words == 0:
+		add("empty body")
+	case words < 12:
+		add("one-line body")
+	case words < 60:
+		add("short body")
+	case words < 250:
+		add("medium body")
+	default:
+		add("long body")
+	}
+	if lastLine != "" && !isFootnoteLine(lastLine) {
+		r := rune(lastLine[len(lastLine)-1])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			add("no final stop")
+		}
+	}
+}
+
+// isFootnoteLine recognises "[3] http://…".
+func isFootnoteLine(t string) bool {
+	if !strings.HasPrefix(t, "[") {
+		return false
+	}
+	i := strings.Index(t, "]")
+	if i < 2 || i > 4 {
+		return false
+	}
+	rest := strings.TrimSpace(t[i+1:])
+	return strings.HasPrefix(rest, "http") || strings.HasPrefix(rest, "www.") || strings.HasPrefix(rest, "mailto:")
+}
