@@ -27,6 +27,12 @@ func init() {
 }
 
 func benchProjects(r *rand.Rand, n int) ([]Project, map[string][]Example) {
+	return benchProjectsWith(r, n, 5)
+}
+
+// benchProjectsWith makes n projects with perProject assigned documents
+// each (the first of every five a manual assignment).
+func benchProjectsWith(r *rand.Rand, n, perProject int) ([]Project, map[string][]Example) {
 	var ps []Project
 	ex := map[string][]Example{}
 	pick := func(k int) []string {
@@ -49,9 +55,9 @@ func benchProjects(r *rand.Rand, n int) ([]Project, map[string][]Example) {
 				Locations:    []string{strings.Title(pick(1)[0]) + " Street"}, //nolint:staticcheck // ASCII test words
 			},
 		})
-		for j := 0; j < 5; j++ {
+		for j := 0; j < perProject; j++ {
 			ex[id] = append(ex[id], Example{Title: strings.Join(pick(5), " "), Author: fmt.Sprintf("person%d@client%d.example", i, i),
-				Text: strings.Join(pick(150), " "), Manual: j == 0})
+				Text: strings.Join(pick(150), " "), Manual: j%5 == 0})
 		}
 	}
 	return ps, ex
@@ -96,6 +102,45 @@ func BenchmarkLocalClassify(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		if _, err := l.Classify(ctx, doc, ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLocalClassify10000Examples classifies the same 5 KB email
+// against 50 projects with 200 assigned documents each (10,000 in the
+// profiles: every one in its project's centroid), warm cache. Goal: at
+// most 2 ms/op.
+func BenchmarkLocalClassify10000Examples(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ps, ex := benchProjectsWith(r, 50, 200)
+	l := NewLocal(ExampleSourceFunc(func(_ context.Context, id string) ([]Example, error) { return ex[id], nil }))
+	doc := benchDocument(r)
+	ctx := context.Background()
+	if _, err := l.Classify(ctx, doc, ps); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := l.Classify(ctx, doc, ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLocalProfiles10000Examples builds the 50 profiles of 200
+// assigned documents each from scratch (a cold cache: after a worker start,
+// or for the projects whose revision changed).
+func BenchmarkLocalProfiles10000Examples(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ps, ex := benchProjectsWith(r, 50, 200)
+	doc := benchDocument(r)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		l := NewLocal(ExampleSourceFunc(func(_ context.Context, id string) ([]Example, error) { return ex[id], nil }))
 		if _, err := l.Classify(ctx, doc, ps); err != nil {
 			b.Fatal(err)
 		}
