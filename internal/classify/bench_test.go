@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // benchWords is a vocabulary for synthetic projects and documents.
@@ -101,11 +103,13 @@ func BenchmarkLocalClassify(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		if _, err := l.Classify(ctx, doc, ps); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkLocalClassify10000Examples classifies the same 5 KB email
@@ -123,11 +127,13 @@ func BenchmarkLocalClassify10000Examples(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		if _, err := l.Classify(ctx, doc, ps); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkLocalProfiles10000Examples builds the 50 profiles of 200
@@ -145,6 +151,23 @@ func BenchmarkLocalProfiles10000Examples(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// processCPU is the CPU time the process has used (all threads, user and
+// system).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU time per op since start: on a machine shared
+// with other work the wall time per op (ns/op) grows with the load, the CPU
+// time much less.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
 }
 
 func TestBenchDocumentHasManyDistinctTerms(t *testing.T) {
