@@ -113,5 +113,8 @@ func TestPickExamples_DeterministicPerSeedAndLeavesOneToEvaluate(t *testing.T) {
 		if ds.Items[i].Label != l {
 			t.Errorf("item %d labelled %q chosen as an example of %q", i, ds.Items[i].Label, l)
 		}
+		if ds.Items[i].Holdout {
+			t.Errorf("item %d of the test split chosen as an example", i)
+		}
 	}
 }
