@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func lookup(env map[string]string) func(string) (string, bool) {
@@ -109,5 +110,28 @@ func TestReadDotEnv_SyntaxErrorNamesTheLine(t *testing.T) {
 func TestReadDotEnv_MissingFileIsFine(t *testing.T) {
 	if m, err := readDotEnv(filepath.Join(t.TempDir(), "absent")); err != nil || m != nil {
 		t.Fatalf("m = %v, err = %v", m, err)
+	}
+}
+
+func TestFromLookup_BacklogSettings(t *testing.T) {
+	c, err := FromLookup(lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Classify.BacklogDebounce != 30*time.Second || c.Classify.BacklogMinConfidence != 0.7 {
+		t.Fatalf("backlog defaults = %v, %v; want 30s and 0.7", c.Classify.BacklogDebounce, c.Classify.BacklogMinConfidence)
+	}
+	c, err = FromLookup(lookup(map[string]string{"CLASSIFY_BACKLOG_DEBOUNCE": "2s", "CLASSIFY_BACKLOG_MIN_CONFIDENCE": "0.9"}))
+	if err != nil || c.Classify.BacklogDebounce != 2*time.Second || c.Classify.BacklogMinConfidence != 0.9 {
+		t.Fatalf("set = %v, %v, %v", c.Classify.BacklogDebounce, c.Classify.BacklogMinConfidence, err)
+	}
+	for env, want := range map[string]string{
+		"CLASSIFY_BACKLOG_DEBOUNCE":       "2h",
+		"CLASSIFY_BACKLOG_MIN_CONFIDENCE": "0.3",
+	} {
+		_, err := FromLookup(lookup(map[string]string{env: want}))
+		if err == nil || !strings.Contains(err.Error(), env) {
+			t.Errorf("%s=%s: error %v, want one naming it", env, want, err)
+		}
 	}
 }
