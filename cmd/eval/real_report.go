@@ -221,6 +221,7 @@ func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, see
 				dev[i].Precision, dev[i].Coverage, dev[i].NoneRate, test[i].Precision, test[i].Coverage, test[i].NoneRate)
 		}
 	}
+	printGoals(w, zero, metrics)
 	if verbose {
 		fmt.Fprintln(w, "\nzero-shot wrong assignments:")
 		for _, r := range zero {
@@ -263,6 +264,65 @@ func LearningCurve(ctx context.Context, ds *Dataset, seeds int) (map[string]map[
 		}
 	}
 	return out, curves
+}
+
+// The issue's goals on the real-world set.
+const (
+	goalZeroShotPrecision = 0.95 // at coverage >= goalZeroShotCoverage
+	goalZeroShotCoverage  = 0.6
+	goalNoneLeft          = 0.9
+	goalLearnedTop1       = 0.90 // after 5 assignments per project
+	goalLearnedPrecision  = 0.97
+)
+
+// printGoals prints the goals table: each goal with its number on dev and
+// on test (the learning goals as the mean over the seeds) and whether the
+// test split meets it.
+func printGoals(w io.Writer, zero []Result, learned map[string]map[int][]RealMetrics) {
+	fmt.Fprintln(w, "\ngoals (issue 9), dev and test; met = on test:")
+	row := func(what string, dev, test float64, goal float64, detail string) {
+		met := "no"
+		if test >= goal {
+			met = "yes"
+		}
+		fmt.Fprintf(w, "  %-62s goal >= %.2f   dev %.3f   test %.3f   met: %-3s %s\n", what, goal, dev, test, met, detail)
+	}
+	best := func(c []CurvePoint) (float64, string) {
+		p, maxCov := 0.0, 0.0
+		for _, x := range c {
+			maxCov = math.Max(maxCov, x.Coverage)
+			if x.Coverage >= goalZeroShotCoverage && !math.IsNaN(x.Precision) {
+				p = math.Max(p, x.Precision)
+			}
+		}
+		if maxCov < goalZeroShotCoverage {
+			return 0, fmt.Sprintf("(coverage reaches only %.3f)", maxCov)
+		}
+		return p, ""
+	}
+	dp, _ := best(Curve(zero, isDev))
+	tp, detail := best(Curve(zero, isTest))
+	row("zero-shot: precision at coverage >= 0.6", dp, tp, goalZeroShotPrecision, detail)
+	row("zero-shot: no-project left unclassified", realMetrics(zero, isDev).NoneRate, realMetrics(zero, isTest).NoneRate, goalNoneLeft, "")
+	mean := func(split string, f func(RealMetrics) float64) float64 {
+		ms := learned[split][5]
+		sum := 0.0
+		for _, m := range ms {
+			sum += f(m)
+		}
+		return sum / float64(len(ms))
+	}
+	for _, g := range []struct {
+		what string
+		f    func(RealMetrics) float64
+		goal float64
+	}{
+		{"after 5 assignments per project: top-1 on the rest", func(m RealMetrics) float64 { return m.Top1 }, goalLearnedTop1},
+		{"after 5 assignments per project: precision", func(m RealMetrics) float64 { return m.Precision }, goalLearnedPrecision},
+		{"after 5 assignments per project: no-project left unclassified", func(m RealMetrics) float64 { return m.NoneRate }, goalNoneLeft},
+	} {
+		row(g.what, mean("dev", g.f), mean("test", g.f), g.goal, "")
+	}
 }
 
 func nanToZero(x float64) float64 {

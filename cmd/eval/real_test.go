@@ -62,7 +62,7 @@ func TestEvalReal_CommittedSampleRunsThePipelineOffline(t *testing.T) {
 
 	var b bytes.Buffer
 	ReportReal(context.Background(), &b, ds, st, 2, false)
-	for _, want := range []string{"zero-shot", "precision/coverage curve", "learning curve", "\n  10 ", "held back unread"} {
+	for _, want := range []string{"zero-shot", "precision/coverage curve", "learning curve", "\n  10 ", "held back unread", "goals (issue 9)"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}
