@@ -106,6 +106,13 @@ func (b *backlogRun) setup(ctx workflow.Context) error {
 
 func (b *backlogRun) run(ctx workflow.Context) (BacklogStatus, error) {
 	resuming := b.in.Cursor != ""
+	// Started by a correction (SignalWithStart: its signal is already
+	// here), continued with one pending, or started by hand from the UI
+	// with none: either way there is a pass to make.
+	b.drainSignals(ctx)
+	if !resuming {
+		b.pending = true
+	}
 	for {
 		if !resuming {
 			b.waitForQuiet(ctx)
@@ -123,15 +130,11 @@ func (b *backlogRun) run(ctx workflow.Context) (BacklogStatus, error) {
 	}
 }
 
-// waitForQuiet blocks until a correction has arrived (unless one is
-// pending already) and then until none has for the debounce, at most
-// backlogMaxWaitFactor debounces.
+// waitForQuiet blocks until no correction has arrived for the debounce, at
+// most backlogMaxWaitFactor debounces.
 func (b *backlogRun) waitForQuiet(ctx workflow.Context) {
 	b.st.Stage = "waiting"
 	b.details(ctx)
-	if !b.pending {
-		b.receive(ctx)
-	}
 	deadline := workflow.Now(ctx).Add(backlogMaxWaitFactor * b.settings.Debounce)
 	for {
 		wait := b.settings.Debounce

@@ -195,3 +195,12 @@ func TestBacklogStartOptions_OneRunPerUser(t *testing.T) {
 	require.Equal(t, enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE, o.WorkflowIDReusePolicy)
 	require.Equal(t, 1, o.TypedSearchAttributes.Size())
 }
+
+func TestBacklog_StartedByHandWithoutACorrectionRunsOnePass(t *testing.T) {
+	b := newBacklogEnv(t)
+	b.pagesReturn(activities.BacklogPageResult{Done: true, Scanned: 3})
+	st := b.run(t, BacklogInput{UserID: "u1"})
+	require.Len(t, b.pages, 1)
+	require.GreaterOrEqual(t, b.at[0], backlogSettings.Debounce)
+	require.Equal(t, BacklogTotals{Passes: 1, Scanned: 3}, st.Totals)
+}
