@@ -7,8 +7,10 @@
 //   - Local is the default classifier: offline, deterministic and fast. It
 //     scores the document against a per-project profile (BM25-style term
 //     weights plus exact features such as sender domains, contacts, project
-//     codes and the project name as a phrase) and turns the scores into a
-//     calibrated confidence.
+//     codes and the project name as a phrase), learns from the documents
+//     assigned to each project (a centroid of their words and layout,
+//     compared with the background of all the user's projects) and turns
+//     the scores into a calibrated confidence.
 //   - OpenAI asks a chat model with a strict JSON schema. Its failures are
 //     typed (*LLMError) so that the caller can decide about retries.
 //   - HybridPolicy.NeedsLLM tells the workflow when the local decision is
