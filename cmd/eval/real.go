@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -251,9 +250,4 @@ func realSplitName(it Item) string {
 		return "test"
 	}
 	return "dev"
-}
-
-// RealCorpusDir is where make eval-real unpacks the npm package.
-func RealCorpusDir(cache string) string {
-	return filepath.Join(cache, "package", "data")
 }

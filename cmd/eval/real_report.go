@@ -21,9 +21,6 @@ var LearningKs = []int{0, 1, 3, 5, 10}
 // curve.
 var CurveThresholds = []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95}
 
-// RealResult is one classified item of the real-world set.
-type RealResult = Result
-
 // RunReal classifies every item of ds with a fresh local classifier whose
 // examples are the manual assignments in assigned (item index -> project),
 // the way the store hands them to the worker's classifier. Items in
