@@ -1,7 +1,12 @@
-// Command eval measures a document classifier on the evaluation set in
-// testdata/classify.
+// Command eval measures a document classifier on the generated evaluation
+// set in testdata/classify, or the local classifier on real mail.
 //
 //	go run ./cmd/eval [-classifier local|openai|hybrid] [-data testdata/classify] [-live] [-llm fake|oracle] [-v]
+//	go run ./cmd/eval -real <corpus data dir> [-real-projects testdata/classify/real/projects.json] [-seeds 5] [-v]
+//
+// -real runs the real-world evaluation (make eval-real downloads the corpus):
+// the SpamAssassin corpus's RSS items against the committed projects, with
+// every List-Id message held back unread (see testdata/classify/real).
 //
 // openai and hybrid run against an in-process fake OpenAI server
 // (internal/openaifake) unless -live is given and OPENAI_API_KEY is set.
