@@ -54,6 +54,15 @@ func (a *analysis) addShapes(text string) {
 			add("footnote reference")
 		}
 	}
+	if voice := personOf(text); voice != "" {
+		add(voice)
+	}
+	if strings.ContainsAny(text, "$£€") {
+		add("money amount")
+	}
+	if strings.ContainsAny(text, "“”") || strings.Contains(text, "&#8220;") || strings.Count(text, "\"") >= 2 {
+		add("quotation")
+	}
 	switch {
 	case words == 0:
 		add("empty body")
@@ -71,6 +80,63 @@ func (a *analysis) addShapes(text string) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			add("no final stop")
 		}
+	}
+}
+
+// personOf tells whether a text speaks in the first person (a diary, a
+// weblog, a letter), addresses the reader, or neither (a report).
+func personOf(text string) string {
+	first, second := 0, 0
+	forEachWord(text, func(w string) {
+		switch w {
+		case "i", "my", "me", "we", "our":
+			first++
+		case "you", "your":
+			second++
+		}
+	})
+	switch {
+	case first >= 2 && first >= second:
+		return "first person"
+	case second >= 2:
+		return "second person"
+	case first+second == 0:
+		return "impersonal"
+	}
+	return ""
+}
+
+// addTitleShapes adds the layout features of a title (subject): its length
+// and punctuation. A source's subjects have a style as its bodies do.
+func (a *analysis) addTitleShapes(title string) {
+	t := strings.TrimSpace(title)
+	if t == "" {
+		return
+	}
+	words := len(strings.Fields(t))
+	switch {
+	case words <= 3:
+		a.shapes[shapePrefix+"title: short"] = 1
+	case words <= 8:
+		a.shapes[shapePrefix+"title: medium"] = 1
+	case words <= 14:
+		a.shapes[shapePrefix+"title: long"] = 1
+	default:
+		a.shapes[shapePrefix+"title: sentence"] = 1
+	}
+	if strings.ContainsAny(t, "\"“”") || strings.Contains(t, "'") && strings.Count(t, "'") >= 2 {
+		a.shapes[shapePrefix+"title: quotes"] = 1
+	}
+	if strings.Contains(t, ": ") {
+		a.shapes[shapePrefix+"title: colon"] = 1
+	}
+	switch t[len(t)-1] {
+	case '.':
+		a.shapes[shapePrefix+"title: final stop"] = 1
+	case '?':
+		a.shapes[shapePrefix+"title: question"] = 1
+	case '!':
+		a.shapes[shapePrefix+"title: exclamation"] = 1
 	}
 }
 

@@ -88,6 +88,7 @@ func analyzeDocument(doc Document) *analysis {
 	}
 	a.addBody(doc.Text)
 	a.addShapes(doc.Text)
+	a.addTitleShapes(stripSubjectPrefixes(doc.Title))
 	a.bulk = bulkness(a.sender, doc.Text)
 	// Nor do the sender's name and mailbox in the sign-off, the signature
 	// or the quoted attribution count as vocabulary.
