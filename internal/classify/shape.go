@@ -15,6 +15,13 @@ import (
 // dictionary.
 const shapePrefix = "\x00"
 
+// shapeWeight is the term frequency of a layout feature: less than a word,
+// because a layout is shared by more of a user's mail than a word is.
+var shapeWeight = 1.0
+
+// shape records a layout feature.
+func (a *analysis) shape(name string) { a.shapes[shapePrefix+name] = shapeWeight }
+
 // addShapes adds the layout features of a body.
 func (a *analysis) addShapes(text string) {
 	words, lines, lastLine := 0, 0, ""
@@ -22,7 +29,7 @@ func (a *analysis) addShapes(text string) {
 	add := func(f string) {
 		if !seen[f] {
 			seen[f] = true
-			a.shapes[shapePrefix+f] = 1
+			a.shape(f)
 		}
 	}
 	for _, line := range strings.Split(text, "\n") {
@@ -116,27 +123,27 @@ func (a *analysis) addTitleShapes(title string) {
 	words := len(strings.Fields(t))
 	switch {
 	case words <= 3:
-		a.shapes[shapePrefix+"title: short"] = 1
+		a.shape("title: short")
 	case words <= 8:
-		a.shapes[shapePrefix+"title: medium"] = 1
+		a.shape("title: medium")
 	case words <= 14:
-		a.shapes[shapePrefix+"title: long"] = 1
+		a.shape("title: long")
 	default:
-		a.shapes[shapePrefix+"title: sentence"] = 1
+		a.shape("title: sentence")
 	}
 	if strings.ContainsAny(t, "\"“”") || strings.Contains(t, "'") && strings.Count(t, "'") >= 2 {
-		a.shapes[shapePrefix+"title: quotes"] = 1
+		a.shape("title: quotes")
 	}
 	if strings.Contains(t, ": ") {
-		a.shapes[shapePrefix+"title: colon"] = 1
+		a.shape("title: colon")
 	}
 	switch t[len(t)-1] {
 	case '.':
-		a.shapes[shapePrefix+"title: final stop"] = 1
+		a.shape("title: final stop")
 	case '?':
-		a.shapes[shapePrefix+"title: question"] = 1
+		a.shape("title: question")
 	case '!':
-		a.shapes[shapePrefix+"title: exclamation"] = 1
+		a.shape("title: exclamation")
 	}
 }
 
