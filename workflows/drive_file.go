@@ -95,6 +95,9 @@ type driveFile struct {
 	unsubscribe workflow.ReceiveChannel
 	changed     workflow.ReceiveChannel
 	poll        workflow.ReceiveChannel
+	// refused are the owners Drive answered 404 in the current round of
+	// reads; settleRefusals decides what that means once the round is over.
+	refused []refusal
 }
 
 func newDriveFile(ctx workflow.Context, in DriveFileInput) (*driveFile, error) {
@@ -224,7 +227,8 @@ func (f *driveFile) onChange(ctx workflow.Context, state string) {
 			changed = true
 		}
 	}
-	if changed {
+	f.settleRefusals(ctx)
+	if changed && f.st.Ended == "" {
 		f.quiet(ctx)
 	}
 }
@@ -235,9 +239,11 @@ func (f *driveFile) quiet(ctx workflow.Context) {
 	f.st.QuietUntil = &until
 }
 
-// metadata reads the file as the owner and acts on its absence: a deleted or
-// trashed file ends the watch for everyone, lost access ends it for the
-// owner. ok is false when there is no metadata to use.
+// metadata reads the file as the owner and acts on its absence: a trashed
+// file ends the watch for everyone; lost access (403) ends it for the owner;
+// a 404 is recorded as the owner's refusal, settled when the round of reads
+// is over (see settleRefusals; released runs read it as the file's
+// deletion). ok is false when there is no metadata to use.
 func (f *driveFile) metadata(ctx workflow.Context, owner string) (activities.FileMeta, bool) {
 	var res activities.MetaResult
 	err := workflow.ExecuteActivity(driveCtx(ctx), (*activities.Drive).GetMetadata, activities.FileRef{FileID: f.st.FileID, OwnerID: owner}).Get(ctx, &res)
@@ -246,6 +252,10 @@ func (f *driveFile) metadata(ctx workflow.Context, owner string) (activities.Fil
 		f.st.LastError = fmt.Sprintf("files.get: %v", err)
 		return activities.FileMeta{}, false
 	case res.Gone:
+		if f.notFoundIsPerOwner(ctx) {
+			f.refuse(owner, f.hasRead(owner))
+			return activities.FileMeta{}, false
+		}
 		f.fileGone(ctx, "the file was deleted")
 		return activities.FileMeta{}, false
 	case res.Meta.Trashed:
@@ -271,6 +281,7 @@ func (f *driveFile) resync(ctx workflow.Context) {
 		}
 		f.sync(ctx, o.UserID, meta)
 	}
+	f.settleRefusals(ctx)
 }
 
 // sync writes one owner's document from the file and classifies it.
@@ -283,6 +294,11 @@ func (f *driveFile) sync(ctx workflow.Context, owner string, meta activities.Fil
 	}
 	switch {
 	case res.Gone:
+		if f.notFoundIsPerOwner(ctx) {
+			// The metadata read just worked: the owner had the file.
+			f.refuse(owner, true)
+			return
+		}
 		f.fileGone(ctx, "the file was deleted")
 		return
 	case res.Forbidden != "":
@@ -319,6 +335,7 @@ func (f *driveFile) addOwner(ctx workflow.Context, owner string) {
 	if meta, ok := f.metadata(ctx, owner); ok {
 		f.sync(ctx, owner, meta)
 	}
+	f.settleRefusals(ctx)
 }
 
 // removeOwner ends one owner's watch (with their document's final state).
@@ -369,8 +386,13 @@ func (f *driveFile) ensureChannel(ctx workflow.Context) {
 	if f.st.Channel != nil || !f.settings.Push || len(f.st.Owners) == 0 || f.st.Ended != "" {
 		return
 	}
+	f.openChannelAs(ctx, f.st.Owners[0].UserID)
+}
+
+// openChannelAs opens the file's push channel with the owner's grant.
+func (f *driveFile) openChannelAs(ctx workflow.Context, owner string) {
 	var ch activities.Channel
-	ref := activities.FileRef{FileID: f.st.FileID, OwnerID: f.st.Owners[0].UserID}
+	ref := activities.FileRef{FileID: f.st.FileID, OwnerID: owner}
 	if err := workflow.ExecuteActivity(driveCtx(ctx), (*activities.Drive).OpenChannel, ref).Get(ctx, &ch); err != nil {
 		f.st.LastError = fmt.Sprintf("open push channel (polling only until the next change): %v", err)
 		return
