@@ -317,11 +317,12 @@ func DocumentType(mime string) string {
 	}
 }
 
-// Channel is an open push channel.
+// Channel is an open push channel. Its ids are empty only in a status shown
+// to a user (who sees when push ends, not the channel's identity).
 type Channel struct {
-	ID         string    `json:"id"`
-	ResourceID string    `json:"resource_id"`
-	OwnerID    string    `json:"owner_id"`
+	ID         string    `json:"id,omitempty"`
+	ResourceID string    `json:"resource_id,omitempty"`
+	OwnerID    string    `json:"owner_id,omitempty"`
 	Expiration time.Time `json:"expiration"`
 }
 

@@ -47,13 +47,19 @@ type DriveFileInput struct {
 	Carried *DriveFileState `json:"carried,omitempty"`
 }
 
-// DriveOwner is one user watching the file, with their document.
+// DriveOwner is one user watching the file, with their document and their
+// own part of the file's status (what the API shows that user).
 type DriveOwner struct {
 	UserID       string    `json:"user_id"`
 	DocumentID   string    `json:"document_id,omitempty"`
 	Version      int64     `json:"version"`
 	ModifiedTime time.Time `json:"modified_time"`
 	Note         string    `json:"note,omitempty"`
+	// LastSync and Syncs count this owner's exports; LastError is the last
+	// Drive or store error while reading the file for this owner.
+	LastSync  *time.Time `json:"last_sync,omitempty"`
+	Syncs     int        `json:"syncs,omitempty"`
+	LastError string     `json:"last_error,omitempty"`
 }
 
 // DriveFileState is the status query's answer and what continue-as-new
@@ -249,7 +255,7 @@ func (f *driveFile) metadata(ctx workflow.Context, owner string) (activities.Fil
 	err := workflow.ExecuteActivity(driveCtx(ctx), (*activities.Drive).GetMetadata, activities.FileRef{FileID: f.st.FileID, OwnerID: owner}).Get(ctx, &res)
 	switch {
 	case err != nil:
-		f.st.LastError = fmt.Sprintf("files.get: %v", err)
+		f.ownerError(owner, fmt.Sprintf("files.get: %v", err))
 		return activities.FileMeta{}, false
 	case res.Gone:
 		if f.notFoundIsPerOwner(ctx) {
@@ -289,7 +295,7 @@ func (f *driveFile) sync(ctx workflow.Context, owner string, meta activities.Fil
 	var res activities.SyncResult
 	in := activities.SyncInput{FileRef: activities.FileRef{FileID: f.st.FileID, OwnerID: owner}, Meta: meta}
 	if err := workflow.ExecuteActivity(driveCtx(ctx), (*activities.Drive).SyncContent, in).Get(ctx, &res); err != nil {
-		f.st.LastError = fmt.Sprintf("sync: %v", err)
+		f.ownerError(owner, fmt.Sprintf("sync: %v", err))
 		return
 	}
 	switch {
@@ -309,9 +315,10 @@ func (f *driveFile) sync(ctx workflow.Context, owner string, meta activities.Fil
 	f.st.LastSync = &now
 	f.st.Syncs++
 	for i := range f.st.Owners {
-		if f.st.Owners[i].UserID == owner {
-			f.st.Owners[i].DocumentID, f.st.Owners[i].Version, f.st.Owners[i].ModifiedTime, f.st.Owners[i].Note =
-				res.DocumentID, meta.Version, meta.ModifiedTime, res.Note
+		if o := &f.st.Owners[i]; o.UserID == owner {
+			o.DocumentID, o.Version, o.ModifiedTime, o.Note = res.DocumentID, meta.Version, meta.ModifiedTime, res.Note
+			o.LastSync, o.LastError = &now, ""
+			o.Syncs++
 		}
 	}
 	f.upsertPeople(ctx)
@@ -422,6 +429,17 @@ func (f *driveFile) stopChannel(ctx workflow.Context) {
 	f.st.Channel = nil
 	if err := workflow.ExecuteActivity(driveCtx(ctx), (*activities.Drive).StopChannel, ch).Get(ctx, nil); err != nil {
 		f.st.LastError = fmt.Sprintf("stop channel: %v", err)
+	}
+}
+
+// ownerError records an error met while reading the file for one owner:
+// in the file's status for operators, and in the owner's own part.
+func (f *driveFile) ownerError(owner, msg string) {
+	f.st.LastError = msg
+	for i := range f.st.Owners {
+		if f.st.Owners[i].UserID == owner {
+			f.st.Owners[i].LastError = msg
+		}
 	}
 }
 

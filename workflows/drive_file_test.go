@@ -330,7 +330,9 @@ func (s *driveFileSuite) TestFirstSyncRegistersOpensTheChannelReadsExportsAndCla
 	s.mockDrive()
 	s.at(time.Minute, func() {
 		st := s.query()
-		s.Equal([]DriveOwner{{UserID: ownerA, DocumentID: docOf(ownerA), Version: 1, ModifiedTime: s.start.Add(-time.Hour)}}, st.Owners)
+		s.Equal([]DriveOwner{{UserID: ownerA, DocumentID: docOf(ownerA), Version: 1, ModifiedTime: s.start.Add(-time.Hour), LastSync: st.Owners[0].LastSync, Syncs: 1}}, st.Owners)
+		s.Require().NotNil(st.Owners[0].LastSync, "the owner's own part counts their syncs")
+		s.Equal(s.start, st.Owners[0].LastSync.UTC())
 		s.Require().NotNil(st.Channel)
 		s.Equal("ch1", st.Channel.ID)
 		s.Equal(ownerA, st.Channel.OwnerID)
@@ -798,10 +800,15 @@ func (s *driveFileSuite) TestContinueAsNewCarriesOwnersChannelAndState() {
 	s.Require().NotNil(c)
 	s.Equal(testFileID, c.FileID)
 	modified := s.start.Add(-time.Hour)
+	s.Require().Len(c.Owners, 2)
+	s.Require().NotNil(c.Owners[0].LastSync)
+	s.Require().NotNil(c.Owners[1].LastSync)
+	s.Equal(s.start, c.Owners[0].LastSync.UTC())
+	s.Equal(s.start.Add(time.Minute), c.Owners[1].LastSync.UTC())
 	s.Equal([]DriveOwner{
-		{UserID: ownerA, DocumentID: docOf(ownerA), Version: 1, ModifiedTime: modified},
-		{UserID: ownerB, DocumentID: docOf(ownerB), Version: 1, ModifiedTime: modified},
-	}, c.Owners)
+		{UserID: ownerA, DocumentID: docOf(ownerA), Version: 1, ModifiedTime: modified, LastSync: c.Owners[0].LastSync, Syncs: 1},
+		{UserID: ownerB, DocumentID: docOf(ownerB), Version: 1, ModifiedTime: modified, LastSync: c.Owners[1].LastSync, Syncs: 1},
+	}, c.Owners, "each owner's own part is carried")
 	s.Require().NotNil(c.Channel)
 	s.Equal(activities.Channel{ID: "ch1", ResourceID: "res-" + testFileID, OwnerID: ownerA, Expiration: s.start.Add(24 * time.Hour)}, *c.Channel)
 	s.Require().NotNil(c.QuietUntil, "the change waiting for its quiet period is carried")
