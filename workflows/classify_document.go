@@ -38,8 +38,12 @@ type ClassifyResult struct {
 	LLMError string `json:"llm_error,omitempty"`
 }
 
-// classifyGuardedApply is the change id of the version whose store step
-// answers whether the decision was applied.
+// classifyGuardedApply is the change id of the version that believes the
+// store step when it refuses a decision (the run then reports it not applied
+// and does not tag itself with the project). Its GetVersion is called only
+// on a refusal, which released runs never met (their store step answered
+// nothing): the common path pays no marker and no extra search-attribute
+// write, and released histories replay unchanged.
 const classifyGuardedApply = "classify-guarded-apply"
 
 // ClassifyDocumentWorkflow decides which project a document belongs to: the
@@ -88,27 +92,20 @@ func ClassifyDocumentWorkflow(ctx workflow.Context, in ClassifyInput) (ClassifyR
 
 	res.Stage = "storing"
 	// "manual" was read at the local step, possibly minutes ago: the store
-	// step's guarded apply is what decides, and from classifyGuardedApply on
-	// the run reports its answer (an assignment or a newer revision's
-	// decision made meanwhile wins).
+	// step's guarded apply is what decides (an assignment, or a newer
+	// revision's decision, made meanwhile wins) and says so.
 	res.Applied = !lo.Manual || in.Force
 	store := activities.StoreDecisionInput{DocumentID: in.DocumentID, Revision: in.Revision, Decision: res.Decision, Apply: res.Applied, Force: in.Force}
-	if workflow.GetVersion(ctx, classifyGuardedApply, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		if err := workflow.ExecuteLocalActivity(local, ca.StoreDecision, store).Get(ctx, nil); err != nil {
-			return res, fmt.Errorf("store decision: %w", err)
-		}
-	} else {
-		var stored activities.StoreDecisionResult
-		if err := workflow.ExecuteLocalActivity(local, ca.StoreDecision, store).Get(ctx, &stored); err != nil {
-			return res, fmt.Errorf("store decision: %w", err)
-		}
-		res.Applied, res.NotApplied = stored.Applied, stored.NotApplied
-		if !store.Apply {
-			res.NotApplied = activities.NotAppliedManual
-		}
-		if res.NotApplied != "" {
-			workflow.GetLogger(ctx).Info("decision not applied", "document_id", in.DocumentID, "revision", in.Revision, "why", res.NotApplied)
-		}
+	var stored activities.StoreDecisionResult
+	if err := workflow.ExecuteLocalActivity(local, ca.StoreDecision, store).Get(ctx, &stored); err != nil {
+		return res, fmt.Errorf("store decision: %w", err)
+	}
+	switch {
+	case !store.Apply:
+		res.NotApplied = activities.NotAppliedManual
+	case stored.NotApplied != "" && workflow.GetVersion(ctx, classifyGuardedApply, workflow.DefaultVersion, 1) >= 1:
+		res.Applied, res.NotApplied = false, stored.NotApplied
+		workflow.GetLogger(ctx).Info("decision not applied", "document_id", in.DocumentID, "revision", in.Revision, "why", res.NotApplied)
 	}
 	if res.Applied && res.Decision.ProjectID != "" {
 		_ = workflow.UpsertTypedSearchAttributes(ctx, AttrProjectID.ValueSet(res.Decision.ProjectID))

@@ -22,7 +22,7 @@ import (
 func (s *Server) GetRun(c echo.Context, workflowID string) error {
 	ctx := c.Request().Context()
 	p := principal(c)
-	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflowID, "")
+	desc, err := s.temporal.DescribeWorkflow(ctx, workflowID, "")
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		return notFound("no run " + workflowID)
@@ -30,7 +30,7 @@ func (s *Server) GetRun(c echo.Context, workflowID string) error {
 	if err != nil {
 		return fmt.Errorf("describe %s: %w", workflowID, err)
 	}
-	info := desc.GetWorkflowExecutionInfo()
+	info := desc.RawResponse.GetWorkflowExecutionInfo()
 	owners := runOwners(info.GetSearchAttributes())
 	if !canSee(p, owners) {
 		return notFound("no run " + workflowID)

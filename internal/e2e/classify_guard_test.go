@@ -15,13 +15,16 @@ import (
 	"github.com/besunny/workflows/workflows"
 )
 
-// heldLLM is an OpenAI fake whose answers the test scripts and holds: the
-// first request waits until the test releases it, so the test can act while
-// an LLM call is in flight.
+// heldLLM is an OpenAI fake whose answers the test scripts and holds: one
+// request (the first, unless holdCall says another) waits until the test
+// releases it, so the test can act while an LLM call is in flight.
 type heldLLM struct {
 	arrived chan struct{}
 	release chan struct{}
 	once    sync.Once
+	// holdCall is the classification request (0-based) that is held; set
+	// it before the stack starts.
+	holdCall int
 
 	mu sync.Mutex
 	// answers are the project ids answered in turn (the last one repeats).
@@ -57,8 +60,11 @@ func (h *heldLLM) respond(r openaifake.Request) (string, bool) {
 	h.calls++
 	project := h.answers[min(n, len(h.answers)-1)]
 	h.mu.Unlock()
-	h.arrived <- struct{}{}
-	if n == 0 {
+	select {
+	case h.arrived <- struct{}{}:
+	default: // nobody waits for this many arrivals
+	}
+	if n == h.holdCall {
 		<-h.release
 	}
 	return fmt.Sprintf(`{"project_id": %q, "confidence": 0.93, "matched_tags": [], "inferred_tags": [], "reason": "scripted answer %d"}`, project, n+1), true

@@ -23,7 +23,8 @@ import (
 // TestRecordReplayHistoriesDriveAndLLM records, from a running sandbox stack,
 // the histories that cover what the first recordings do not (issue 10, item
 // 16): the LLM path of classification (the local decision kept, the LLM
-// asked, the guarded store step), and a Drive file's run with one owner's
+// asked, the guarded store step — applied, and refused because the user
+// assigned the document meanwhile), and a Drive file's run with one owner's
 // 404 settled per owner and its continue-as-new (the dev server suggests
 // continue-as-new early, see testenv.DynamicConfigEnv). Each is replayed at
 // once; with BESUNNY_RECORD_HISTORIES=1 the files are written into
@@ -32,19 +33,22 @@ import (
 //
 //	BESUNNY_RECORD_HISTORIES=1 go test ./internal/e2e -run TestRecordReplayHistoriesDriveAndLLM
 func TestRecordReplayHistoriesDriveAndLLM(t *testing.T) {
-	s := sandboxStack(t, map[string]string{
-		"DRIVE_DEBOUNCE": "1s",
-		"CLASSIFIER":     "openai",
-		// Enough for the first sync, another owner's 404 and an edit;
-		// the polls after them bring continue-as-new.
-		testenv.DynamicConfigEnv: "limit.historyCount.suggestContinueAsNew=150",
-	})
+	// The LLM answers Harbor; its second classification request is held
+	// until the user has assigned the document by hand.
+	llm, env := startHeldLLM(t)
+	llm.holdCall = 1
+	env["DRIVE_DEBOUNCE"] = "1s"
+	// Enough for the first sync, another owner's 404 and an edit; the polls
+	// after them bring continue-as-new.
+	env[testenv.DynamicConfigEnv] = "limit.historyCount.suggestContinueAsNew=150"
+	s := sandboxStack(t, env)
 	_, alice := s.CreateUser(t, "alice")
 	s.ConnectGoogle(t, alice)
 	_, bob := s.CreateUser(t, "bob")
 	s.ConnectGoogle(t, bob)
-	createProject(t, s, alice, harborProject)
-	createProject(t, s, alice, bakeryProject)
+	harbor := createProject(t, s, alice, harborProject)
+	bakery := createProject(t, s, alice, bakeryProject)
+	llm.script(harbor.ID)
 
 	dir := t.TempDir()
 	if os.Getenv("BESUNNY_RECORD_HISTORIES") != "" {
@@ -89,6 +93,22 @@ func TestRecordReplayHistoriesDriveAndLLM(t *testing.T) {
 		t.Fatalf("classification = %+v, want the LLM path", run.Progress)
 	}
 	record("classify_document_v2_llm", classifyRun, "",
+		"local ClassifyLocal", "local StoreDecision", "activity ClassifyLLM")
+
+	// … and one the user assigns by hand while the LLM answers: the store
+	// step refuses the LLM's decision.
+	llm.waitArrived(t) // the first message's request
+	assignedID := postAndWait(t, s, message("ai+alice@besunny.ai", "Harbor Library survey", "The structural survey of the Harbor Library is due."))
+	llm.waitArrived(t)
+	s.Do(t, alice, http.MethodPost, "/api/v1/documents/"+assignedID+"/assign", "application/json",
+		strings.NewReader(`{"project_id": "`+bakery.ID+`"}`), http.StatusOK, nil)
+	llm.releaseFirst()
+	waitClassified(t, s, alice, assignedID, 1)
+	assignedRun := workflows.ClassifyWorkflowID(assignedID, 1)
+	if run := runOf(t, s, s.ServiceToken, assignedRun); run.Progress["applied"] != false || run.Progress["not_applied"] == nil {
+		t.Fatalf("classification = %+v, want the LLM's decision refused", run.Progress)
+	}
+	record("classify_document_v2_llm_assigned_meanwhile", assignedRun, "",
 		"local ClassifyLocal", "local StoreDecision", "activity ClassifyLLM", "version classify-guarded-apply")
 
 	// Drive: Alice watches her file; Bob, who cannot see it, is mailed its
@@ -97,11 +117,11 @@ func TestRecordReplayHistoriesDriveAndLLM(t *testing.T) {
 	file := createSandboxDoc(t, s, alice, "Reading room plan", "Reading room plan, version 1.")
 	watchFile(t, s, alice, file.ID)
 	wf := workflows.DriveFileWorkflowID(file.ID)
-	desc, err := s.Base.Temporal.DescribeWorkflowExecution(t.Context(), wf, "")
+	desc, err := s.Base.Temporal.DescribeWorkflow(t.Context(), wf, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	firstRun := desc.GetWorkflowExecutionInfo().GetExecution().GetRunId()
+	firstRun := desc.WorkflowExecution.RunID
 	ans := s.PostEmail(t, message("ai+bob@besunny.ai", "Have a look", "The plan: "+file.URL))
 	s.WaitRun(t, s.ServiceToken, ans.WorkflowID)
 	waitFor(t, "Bob's watch to end", func() bool {
@@ -117,11 +137,11 @@ func TestRecordReplayHistoriesDriveAndLLM(t *testing.T) {
 		return strings.Contains(doc.Content, "version 2")
 	})
 	waitFor(t, "the file's run to continue as new", func() bool {
-		d, err := s.Base.Temporal.DescribeWorkflowExecution(t.Context(), wf, firstRun)
+		d, err := s.Base.Temporal.DescribeWorkflow(t.Context(), wf, firstRun)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
+		if d.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
 			return true
 		}
 		// The latest run: the first one, or the one it continued as.
