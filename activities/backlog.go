@@ -139,8 +139,20 @@ func (a *Classify) rescore(ctx context.Context, owner, id uuid.UUID, minConfiden
 		if err != nil {
 			return fmt.Errorf("lock %s: %w", id, err)
 		}
-		// The same decision-apply queries as StoreDecision: the decision is
-		// recorded, then put on the document.
+		// The same decision-apply queries as StoreDecision, guard included: the
+		// decision is put on the document, then recorded as applied. The row
+		// lock above makes a refusal unlikely; one is not recorded at all.
+		conf := float32(sum.Confidence)
+		n, err := q.ApplyClassification(ctx, db.ApplyClassificationParams{
+			ID: id, ProjectID: project, ClassificationSource: "local", Confidence: &conf, Revision: c.doc.ClassifyRevision,
+		})
+		if err != nil {
+			return fmt.Errorf("apply backlog decision to %s: %w", id, err)
+		}
+		if n == 0 {
+			changed = true
+			return nil
+		}
 		if _, err := q.UpsertDecision(ctx, db.UpsertDecisionParams{
 			DocumentID: id, Revision: c.doc.ClassifyRevision, Path: PathBacklog, Classifier: sum.Classifier,
 			ProjectID: project, Confidence: float32(sum.Confidence), MatchedTags: nonNil(sum.MatchedTags),
@@ -148,10 +160,6 @@ func (a *Classify) rescore(ctx context.Context, owner, id uuid.UUID, minConfiden
 			LatencyMs: int32(sum.LatencyMS), Applied: true,
 		}); err != nil {
 			return fmt.Errorf("record backlog decision for %s: %w", id, err)
-		}
-		conf := float32(sum.Confidence)
-		if err := q.ApplyClassification(ctx, db.ApplyClassificationParams{ID: id, ProjectID: project, ClassificationSource: "local", Confidence: &conf}); err != nil {
-			return fmt.Errorf("apply backlog decision to %s: %w", id, err)
 		}
 		filed = true
 		return q.SetProjectLastClassified(ctx, *project)

@@ -60,7 +60,8 @@ func (f *backlogFixture) doc(title, text string) uuid.UUID {
 func (f *backlogFixture) assign(doc uuid.UUID, project *uuid.UUID) {
 	f.t.Helper()
 	one := float32(1)
-	if err := f.st.ApplyClassification(f.t.Context(), db.ApplyClassificationParams{ID: doc, ProjectID: project, ClassificationSource: "manual", Confidence: &one}); err != nil {
+	d := f.get(doc)
+	if _, err := f.st.ApplyClassification(f.t.Context(), db.ApplyClassificationParams{ID: doc, ProjectID: project, ClassificationSource: "manual", Confidence: &one, Revision: d.ClassifyRevision}); err != nil {
 		f.t.Fatal(err)
 	}
 }

@@ -193,51 +193,101 @@ type StoreDecisionInput struct {
 	Revision   int             `json:"revision"`
 	Decision   DecisionSummary `json:"decision"`
 	Apply      bool            `json:"apply"`
+	// Force lets the decision replace a manual assignment made before this
+	// revision was requested (the user's explicit reclassify).
+	Force bool `json:"force,omitempty"`
+}
+
+// Reasons a decision that was to be applied was not.
+const (
+	NotAppliedManual        = "the document was assigned by hand"
+	NotAppliedNewerRevision = "a newer revision's decision is on the document"
+)
+
+// StoreDecisionResult says whether the decision is now on the document.
+type StoreDecisionResult struct {
+	Applied bool `json:"applied"`
+	// NotApplied says why a decision asked to be applied was not.
+	NotApplied string `json:"not_applied,omitempty"`
 }
 
 // StoreDecision records the decision in classification_decisions and, when
-// applied, sets the document's project, source and confidence — in one
-// transaction, idempotent per (document, revision, path).
-func (a *Classify) StoreDecision(ctx context.Context, in StoreDecisionInput) error {
+// asked to apply it, puts it on the document through the guarded apply query
+// (never over a manual assignment unless forced, never over a newer
+// revision's decision) — in one transaction, idempotent per (document,
+// revision, path). The recorded decision says whether it was applied.
+func (a *Classify) StoreDecision(ctx context.Context, in StoreDecisionInput) (StoreDecisionResult, error) {
 	docID, err := uuid.Parse(in.DocumentID)
 	if err != nil {
-		return nonRetryable(ErrTypeInvalidInput, err, "document id %q", in.DocumentID)
+		return StoreDecisionResult{}, nonRetryable(ErrTypeInvalidInput, err, "document id %q", in.DocumentID)
 	}
 	d := in.Decision
 	project := optionalUUID(d.ProjectID)
 	cands, err := json.Marshal(d.Candidates)
 	if err != nil {
-		return err
+		return StoreDecisionResult{}, err
 	}
-	return a.Store.InTx(ctx, func(q *db.Queries) error {
+	var out StoreDecisionResult
+	err = a.Store.InTx(ctx, func(q *db.Queries) error {
+		out = StoreDecisionResult{}
+		if in.Apply {
+			applied, err := applyDecision(ctx, q, docID, in.Revision, d, in.Force)
+			if err != nil {
+				return fmt.Errorf("apply decision to %s: %w", in.DocumentID, err)
+			}
+			out.Applied = applied
+			if !applied {
+				// Read in the same transaction, after the refused update:
+				// the row is the one that won.
+				doc, err := q.GetDocumentForClassification(ctx, docID)
+				if err != nil && !store.IsNotFound(err) {
+					return fmt.Errorf("load document %s: %w", in.DocumentID, err)
+				}
+				out.NotApplied = NotAppliedNewerRevision
+				if err == nil && doc.ClassificationSource == "manual" {
+					out.NotApplied = NotAppliedManual
+				}
+			}
+		}
 		_, err := q.UpsertDecision(ctx, db.UpsertDecisionParams{
 			DocumentID: docID, Revision: int32(in.Revision), Path: d.Path, Classifier: d.Classifier,
 			ProjectID: project, Confidence: float32(d.Confidence), MatchedTags: nonNil(d.MatchedTags),
 			InferredTags: nonNil(d.InferredTags), Reason: d.Reason, Candidates: cands,
-			TokensIn: int32(d.TokensIn), TokensOut: int32(d.TokensOut), LatencyMs: int32(d.LatencyMS), Applied: in.Apply,
+			TokensIn: int32(d.TokensIn), TokensOut: int32(d.TokensOut), LatencyMs: int32(d.LatencyMS), Applied: out.Applied,
 		})
 		if err != nil {
 			return fmt.Errorf("record decision for %s: %w", in.DocumentID, err)
 		}
-		if !in.Apply {
-			return nil
-		}
-		source := "local"
-		if d.Path == PathLLM {
-			source = "ai"
-		}
-		if project == nil {
-			source = "none"
-		}
-		conf := float32(d.Confidence)
-		if err := q.ApplyClassification(ctx, db.ApplyClassificationParams{ID: docID, ProjectID: project, ClassificationSource: source, Confidence: &conf}); err != nil {
-			return fmt.Errorf("apply decision to %s: %w", in.DocumentID, err)
-		}
-		if project != nil {
-			return q.SetProjectLastClassified(ctx, *project)
-		}
 		return nil
 	})
+	return out, err
+}
+
+// applyDecision puts an automatic decision on the document through the
+// guarded apply query and reports whether it won.
+func applyDecision(ctx context.Context, q *db.Queries, docID uuid.UUID, revision int, d DecisionSummary, force bool) (bool, error) {
+	project := optionalUUID(d.ProjectID)
+	source := "local"
+	if d.Path == PathLLM {
+		source = "ai"
+	}
+	if project == nil {
+		source = "none"
+	}
+	conf := float32(d.Confidence)
+	n, err := q.ApplyClassification(ctx, db.ApplyClassificationParams{
+		ID: docID, ProjectID: project, ClassificationSource: source, Confidence: &conf,
+		Revision: int32(revision), Force: force,
+	})
+	if err != nil || n == 0 {
+		return false, err
+	}
+	if project != nil {
+		if err := q.SetProjectLastClassified(ctx, *project); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // StoreExamples feeds the local classifier the projects' assigned documents

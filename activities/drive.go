@@ -141,7 +141,7 @@ func accessResult(err error) (MetaResult, bool) {
 		switch {
 		case gerr.Code == http.StatusNotFound:
 			return MetaResult{Gone: true}, true
-		case gerr.Code == http.StatusForbidden && !hasReason(gerr, "rateLimitExceeded", "userRateLimitExceeded"):
+		case gerr.Code == http.StatusForbidden && !isDriveQuota(gerr):
 			return MetaResult{Forbidden: fmt.Sprintf("Drive refused access: %s", gerr.Message)}, true
 		case gerr.Code == http.StatusUnauthorized:
 			return MetaResult{Forbidden: "the owner's Google grant is no longer valid"}, true
@@ -154,13 +154,21 @@ func accessResult(err error) (MetaResult, bool) {
 	return MetaResult{}, false
 }
 
+// isDriveQuota reports whether a 403 is about quota (the project's or the
+// user's rate, the daily limit, sharing limits) rather than about the
+// owner's access to the file: those are retried with backoff and never end
+// anyone's watch.
+func isDriveQuota(gerr *googleapi.Error) bool {
+	return hasReason(gerr, "rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded", "sharingRateLimitExceeded", "quotaExceeded")
+}
+
 func driveError(op string, err error) error {
 	var gerr *googleapi.Error
 	if !errors.As(err, &gerr) {
 		return fmt.Errorf("drive %s: %w", op, err)
 	}
 	msg := fmt.Sprintf("drive %s: %d %s", op, gerr.Code, gerr.Message)
-	if gerr.Code == http.StatusTooManyRequests || gerr.Code >= 500 || hasReason(gerr, "rateLimitExceeded", "userRateLimitExceeded") {
+	if gerr.Code == http.StatusTooManyRequests || gerr.Code >= 500 || isDriveQuota(gerr) {
 		return temporal.NewApplicationErrorWithOptions(msg, ErrTypeDriveUnavailable, temporal.ApplicationErrorOptions{
 			NextRetryDelay: retryAfter(gerr.Header, time.Now()),
 		})
@@ -309,11 +317,12 @@ func DocumentType(mime string) string {
 	}
 }
 
-// Channel is an open push channel.
+// Channel is an open push channel. Its ids are empty only in a status shown
+// to a user (who sees when push ends, not the channel's identity).
 type Channel struct {
-	ID         string    `json:"id"`
-	ResourceID string    `json:"resource_id"`
-	OwnerID    string    `json:"owner_id"`
+	ID         string    `json:"id,omitempty"`
+	ResourceID string    `json:"resource_id,omitempty"`
+	OwnerID    string    `json:"owner_id,omitempty"`
 	Expiration time.Time `json:"expiration"`
 }
 

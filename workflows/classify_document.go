@@ -30,10 +30,21 @@ type ClassifyResult struct {
 	Skip       string                     `json:"skip,omitempty"`
 	Decision   activities.DecisionSummary `json:"decision"`
 	Applied    bool                       `json:"applied"`
+	// NotApplied says why the decision is not on the document (assigned by
+	// hand, or a newer revision decided first).
+	NotApplied string `json:"not_applied,omitempty"`
 	// LLMError says why the LLM did not decide when it should have; the
 	// local decision stood in.
 	LLMError string `json:"llm_error,omitempty"`
 }
+
+// classifyGuardedApply is the change id of the version that believes the
+// store step when it refuses a decision (the run then reports it not applied
+// and does not tag itself with the project). Its GetVersion is called only
+// on a refusal, which released runs never met (their store step answered
+// nothing): the common path pays no marker and no extra search-attribute
+// write, and released histories replay unchanged.
+const classifyGuardedApply = "classify-guarded-apply"
 
 // ClassifyDocumentWorkflow decides which project a document belongs to: the
 // local classifier first (a local activity), the LLM only when configured and
@@ -80,10 +91,21 @@ func ClassifyDocumentWorkflow(ctx workflow.Context, in ClassifyInput) (ClassifyR
 	}
 
 	res.Stage = "storing"
+	// "manual" was read at the local step, possibly minutes ago: the store
+	// step's guarded apply is what decides (an assignment, or a newer
+	// revision's decision, made meanwhile wins) and says so.
 	res.Applied = !lo.Manual || in.Force
-	store := activities.StoreDecisionInput{DocumentID: in.DocumentID, Revision: in.Revision, Decision: res.Decision, Apply: res.Applied}
-	if err := workflow.ExecuteLocalActivity(local, ca.StoreDecision, store).Get(ctx, nil); err != nil {
+	store := activities.StoreDecisionInput{DocumentID: in.DocumentID, Revision: in.Revision, Decision: res.Decision, Apply: res.Applied, Force: in.Force}
+	var stored activities.StoreDecisionResult
+	if err := workflow.ExecuteLocalActivity(local, ca.StoreDecision, store).Get(ctx, &stored); err != nil {
 		return res, fmt.Errorf("store decision: %w", err)
+	}
+	switch {
+	case !store.Apply:
+		res.NotApplied = activities.NotAppliedManual
+	case stored.NotApplied != "" && workflow.GetVersion(ctx, classifyGuardedApply, workflow.DefaultVersion, 1) >= 1:
+		res.Applied, res.NotApplied = false, stored.NotApplied
+		workflow.GetLogger(ctx).Info("decision not applied", "document_id", in.DocumentID, "revision", in.Revision, "why", res.NotApplied)
 	}
 	if res.Applied && res.Decision.ProjectID != "" {
 		_ = workflow.UpsertTypedSearchAttributes(ctx, AttrProjectID.ValueSet(res.Decision.ProjectID))
@@ -100,7 +122,10 @@ func classifyDetails(r ClassifyResult) string {
 		project = "unclassified"
 	}
 	s := fmt.Sprintf("**%s** (confidence %.2f, by %s via %s)\n\n%s", project, d.Confidence, d.Classifier, d.Path, d.Reason)
-	if !r.Applied {
+	switch {
+	case r.NotApplied != "":
+		s += "\n\nnot applied: " + r.NotApplied
+	case !r.Applied:
 		s += "\n\nnot applied: the document was assigned by hand"
 	}
 	if r.LLMError != "" {

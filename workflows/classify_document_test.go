@@ -38,10 +38,16 @@ func (s *classifySuite) run(in ClassifyInput) ClassifyResult {
 	return out
 }
 
+// expectStore expects one store step; a decision asked to be applied is
+// applied (the guarded apply lets it win).
 func (s *classifySuite) expectStore(apply bool, path, project string) {
+	s.expectStoreAnswer(apply, path, project, activities.StoreDecisionResult{Applied: apply})
+}
+
+func (s *classifySuite) expectStoreAnswer(apply bool, path, project string, answer activities.StoreDecisionResult) {
 	s.env.OnActivity(s.ca.StoreDecision, mock.Anything, mock.MatchedBy(func(in activities.StoreDecisionInput) bool {
 		return in.Apply == apply && in.Decision.Path == path && in.Decision.ProjectID == project && in.Revision == 2
-	})).Return(nil).Once()
+	})).Return(answer, nil).Once()
 }
 
 func local(project string, conf float64, needsLLM bool) activities.LocalOutcome {
@@ -108,14 +114,52 @@ func (s *classifySuite) TestManualAssignmentIsNotOverwritten() {
 	s.False(out.Applied)
 }
 
+func (s *classifySuite) TestManualAssignmentIsNotOverwritten_SaysWhy() {
+	lo := local("p1", 0.95, false)
+	lo.Manual = true
+	s.env.OnActivity(s.ca.ClassifyLocal, mock.Anything, "doc-1").Return(lo, nil)
+	s.expectStore(false, activities.PathLocal, "p1")
+
+	out := s.run(classifyIn)
+	s.False(out.Applied)
+	s.Equal(activities.NotAppliedManual, out.NotApplied)
+}
+
 func (s *classifySuite) TestReclassifyOverridesAManualAssignment() {
 	lo := local("p1", 0.95, false)
 	lo.Manual = true
 	s.env.OnActivity(s.ca.ClassifyLocal, mock.Anything, "doc-1").Return(lo, nil)
-	s.expectStore(true, activities.PathLocal, "p1")
+	s.env.OnActivity(s.ca.StoreDecision, mock.Anything, mock.MatchedBy(func(in activities.StoreDecisionInput) bool {
+		return in.Apply && in.Force && in.Decision.ProjectID == "p1"
+	})).Return(activities.StoreDecisionResult{Applied: true}, nil).Once()
 
 	out := s.run(ClassifyInput{DocumentID: "doc-1", Revision: 2, Force: true})
 	s.True(out.Applied)
+	s.Empty(out.NotApplied)
+}
+
+// TestDecisionRefusedByTheStoreIsReportedNotApplied: the local step saw no
+// manual assignment, but one (or a newer revision's decision) was made while
+// the LLM answered; the guarded apply refuses and the run says so, without
+// tagging the run with a project the document is not in.
+func (s *classifySuite) TestDecisionRefusedByTheStoreIsReportedNotApplied() {
+	s.env.OnActivity(s.ca.ClassifyLocal, mock.Anything, "doc-1").Return(local("p1", 0.55, true), nil)
+	s.expectStore(false, activities.PathLocal, "p1")
+	s.env.OnActivity(s.ca.ClassifyLLM, mock.Anything, "doc-1").
+		Return(activities.DecisionSummary{ProjectID: "p2", Confidence: 0.9, Path: activities.PathLLM}, nil).Once()
+	s.expectStoreAnswer(true, activities.PathLLM, "p2", activities.StoreDecisionResult{NotApplied: activities.NotAppliedManual})
+	var projectAttr bool
+	s.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		if sa, ok := args.Get(0).(temporal.SearchAttributes); ok && sa.ContainsKey(AttrProjectID) {
+			projectAttr = true
+		}
+	}).Return(nil)
+
+	out := s.run(classifyIn)
+	s.False(out.Applied)
+	s.Equal(activities.NotAppliedManual, out.NotApplied)
+	s.Equal("p2", out.Decision.ProjectID, "the decision itself is still reported")
+	s.False(projectAttr)
 }
 
 func (s *classifySuite) TestDeletedDocumentIsSkipped() {

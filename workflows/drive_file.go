@@ -47,13 +47,19 @@ type DriveFileInput struct {
 	Carried *DriveFileState `json:"carried,omitempty"`
 }
 
-// DriveOwner is one user watching the file, with their document.
+// DriveOwner is one user watching the file, with their document and their
+// own part of the file's status (what the API shows that user).
 type DriveOwner struct {
 	UserID       string    `json:"user_id"`
 	DocumentID   string    `json:"document_id,omitempty"`
 	Version      int64     `json:"version"`
 	ModifiedTime time.Time `json:"modified_time"`
 	Note         string    `json:"note,omitempty"`
+	// LastSync and Syncs count this owner's exports; LastError is the last
+	// Drive or store error while reading the file for this owner.
+	LastSync  *time.Time `json:"last_sync,omitempty"`
+	Syncs     int        `json:"syncs,omitempty"`
+	LastError string     `json:"last_error,omitempty"`
 }
 
 // DriveFileState is the status query's answer and what continue-as-new
@@ -95,6 +101,9 @@ type driveFile struct {
 	unsubscribe workflow.ReceiveChannel
 	changed     workflow.ReceiveChannel
 	poll        workflow.ReceiveChannel
+	// refused are the owners Drive answered 404 in the current round of
+	// reads; settleRefusals decides what that means once the round is over.
+	refused []refusal
 }
 
 func newDriveFile(ctx workflow.Context, in DriveFileInput) (*driveFile, error) {
@@ -224,7 +233,8 @@ func (f *driveFile) onChange(ctx workflow.Context, state string) {
 			changed = true
 		}
 	}
-	if changed {
+	f.settleRefusals(ctx)
+	if changed && f.st.Ended == "" {
 		f.quiet(ctx)
 	}
 }
@@ -235,17 +245,23 @@ func (f *driveFile) quiet(ctx workflow.Context) {
 	f.st.QuietUntil = &until
 }
 
-// metadata reads the file as the owner and acts on its absence: a deleted or
-// trashed file ends the watch for everyone, lost access ends it for the
-// owner. ok is false when there is no metadata to use.
+// metadata reads the file as the owner and acts on its absence: a trashed
+// file ends the watch for everyone; lost access (403) ends it for the owner;
+// a 404 is recorded as the owner's refusal, settled when the round of reads
+// is over (see settleRefusals; released runs read it as the file's
+// deletion). ok is false when there is no metadata to use.
 func (f *driveFile) metadata(ctx workflow.Context, owner string) (activities.FileMeta, bool) {
 	var res activities.MetaResult
 	err := workflow.ExecuteActivity(driveCtx(ctx), (*activities.Drive).GetMetadata, activities.FileRef{FileID: f.st.FileID, OwnerID: owner}).Get(ctx, &res)
 	switch {
 	case err != nil:
-		f.st.LastError = fmt.Sprintf("files.get: %v", err)
+		f.ownerError(owner, fmt.Sprintf("files.get: %v", err))
 		return activities.FileMeta{}, false
 	case res.Gone:
+		if f.notFoundIsPerOwner(ctx) {
+			f.refuse(owner, f.hasRead(owner))
+			return activities.FileMeta{}, false
+		}
 		f.fileGone(ctx, "the file was deleted")
 		return activities.FileMeta{}, false
 	case res.Meta.Trashed:
@@ -271,6 +287,7 @@ func (f *driveFile) resync(ctx workflow.Context) {
 		}
 		f.sync(ctx, o.UserID, meta)
 	}
+	f.settleRefusals(ctx)
 }
 
 // sync writes one owner's document from the file and classifies it.
@@ -278,11 +295,16 @@ func (f *driveFile) sync(ctx workflow.Context, owner string, meta activities.Fil
 	var res activities.SyncResult
 	in := activities.SyncInput{FileRef: activities.FileRef{FileID: f.st.FileID, OwnerID: owner}, Meta: meta}
 	if err := workflow.ExecuteActivity(driveCtx(ctx), (*activities.Drive).SyncContent, in).Get(ctx, &res); err != nil {
-		f.st.LastError = fmt.Sprintf("sync: %v", err)
+		f.ownerError(owner, fmt.Sprintf("sync: %v", err))
 		return
 	}
 	switch {
 	case res.Gone:
+		if f.notFoundIsPerOwner(ctx) {
+			// The metadata read just worked: the owner had the file.
+			f.refuse(owner, true)
+			return
+		}
 		f.fileGone(ctx, "the file was deleted")
 		return
 	case res.Forbidden != "":
@@ -293,9 +315,10 @@ func (f *driveFile) sync(ctx workflow.Context, owner string, meta activities.Fil
 	f.st.LastSync = &now
 	f.st.Syncs++
 	for i := range f.st.Owners {
-		if f.st.Owners[i].UserID == owner {
-			f.st.Owners[i].DocumentID, f.st.Owners[i].Version, f.st.Owners[i].ModifiedTime, f.st.Owners[i].Note =
-				res.DocumentID, meta.Version, meta.ModifiedTime, res.Note
+		if o := &f.st.Owners[i]; o.UserID == owner {
+			o.DocumentID, o.Version, o.ModifiedTime, o.Note = res.DocumentID, meta.Version, meta.ModifiedTime, res.Note
+			o.LastSync, o.LastError = &now, ""
+			o.Syncs++
 		}
 	}
 	f.upsertPeople(ctx)
@@ -319,6 +342,7 @@ func (f *driveFile) addOwner(ctx workflow.Context, owner string) {
 	if meta, ok := f.metadata(ctx, owner); ok {
 		f.sync(ctx, owner, meta)
 	}
+	f.settleRefusals(ctx)
 }
 
 // removeOwner ends one owner's watch (with their document's final state).
@@ -369,8 +393,13 @@ func (f *driveFile) ensureChannel(ctx workflow.Context) {
 	if f.st.Channel != nil || !f.settings.Push || len(f.st.Owners) == 0 || f.st.Ended != "" {
 		return
 	}
+	f.openChannelAs(ctx, f.st.Owners[0].UserID)
+}
+
+// openChannelAs opens the file's push channel with the owner's grant.
+func (f *driveFile) openChannelAs(ctx workflow.Context, owner string) {
 	var ch activities.Channel
-	ref := activities.FileRef{FileID: f.st.FileID, OwnerID: f.st.Owners[0].UserID}
+	ref := activities.FileRef{FileID: f.st.FileID, OwnerID: owner}
 	if err := workflow.ExecuteActivity(driveCtx(ctx), (*activities.Drive).OpenChannel, ref).Get(ctx, &ch); err != nil {
 		f.st.LastError = fmt.Sprintf("open push channel (polling only until the next change): %v", err)
 		return
@@ -400,6 +429,17 @@ func (f *driveFile) stopChannel(ctx workflow.Context) {
 	f.st.Channel = nil
 	if err := workflow.ExecuteActivity(driveCtx(ctx), (*activities.Drive).StopChannel, ch).Get(ctx, nil); err != nil {
 		f.st.LastError = fmt.Sprintf("stop channel: %v", err)
+	}
+}
+
+// ownerError records an error met while reading the file for one owner:
+// in the file's status for operators, and in the owner's own part.
+func (f *driveFile) ownerError(owner, msg string) {
+	f.st.LastError = msg
+	for i := range f.st.Owners {
+		if f.st.Owners[i].UserID == owner {
+			f.st.Owners[i].LastError = msg
+		}
 	}
 }
 

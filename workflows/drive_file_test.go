@@ -35,6 +35,9 @@ type scriptedFile struct {
 	trashed   bool
 	gone      bool
 	forbidden map[string]string
+	// notFound makes files.get answer 404 to these owners only: Drive's
+	// answer to a user the file is not shared with.
+	notFound map[string]bool
 }
 
 func (f *scriptedFile) edit(at time.Time) {
@@ -54,7 +57,7 @@ func (f *scriptedFile) meta(owner string) activities.MetaResult {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	switch {
-	case f.gone:
+	case f.gone || f.notFound[owner]:
 		return activities.MetaResult{Gone: true}
 	case f.forbidden[owner] != "":
 		return activities.MetaResult{Forbidden: f.forbidden[owner]}
@@ -97,8 +100,10 @@ type driveFileSuite struct {
 	// slow makes the next call of "meta" (files.get) or "stop"
 	// (channels.stop) take a minute of workflow time.
 	slow map[string]bool
-	// syncAnswer, when set, answers exports instead of the default.
-	syncAnswer *activities.SyncResult
+	// syncAnswer, when set, answers exports instead of the default;
+	// syncAnswerFor answers one owner's exports.
+	syncAnswer    *activities.SyncResult
+	syncAnswerFor map[string]activities.SyncResult
 }
 
 func TestDriveFile(t *testing.T) { suite.Run(t, new(driveFileSuite)) }
@@ -109,9 +114,9 @@ func (s *driveFileSuite) SetupTest() {
 	s.env.SetStartTime(s.start)
 	s.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: DriveFileWorkflowID(testFileID)})
 	s.settings = activities.DriveSettings{Push: true, Debounce: 2 * time.Minute, ChannelTTL: 24 * time.Hour, PushGrace: 30 * time.Minute}
-	s.file = &scriptedFile{version: 1, modified: s.start.Add(-time.Hour), forbidden: map[string]string{}}
+	s.file = &scriptedFile{version: 1, modified: s.start.Add(-time.Hour), forbidden: map[string]string{}, notFound: map[string]bool{}}
 	s.events, s.opened, s.stopped, s.synced, s.ended, s.times = nil, nil, nil, nil, nil, nil
-	s.channels, s.slow, s.syncAnswer = 0, map[string]bool{}, nil
+	s.channels, s.slow, s.syncAnswer, s.syncAnswerFor = 0, map[string]bool{}, nil, map[string]activities.SyncResult{}
 }
 
 func (s *driveFileSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
@@ -219,6 +224,12 @@ func (s *driveFileSuite) mockDrive() {
 		s.synced = append(s.synced, timed[activities.SyncInput]{s.env.Now().UTC(), in})
 		s.mu.Unlock()
 		s.log("sync %s v%d", in.OwnerID, in.Meta.Version)
+		s.mu.Lock()
+		answer, scripted := s.syncAnswerFor[in.OwnerID]
+		s.mu.Unlock()
+		if scripted {
+			return answer, nil
+		}
 		if s.syncAnswer != nil {
 			return *s.syncAnswer, nil
 		}
@@ -319,7 +330,9 @@ func (s *driveFileSuite) TestFirstSyncRegistersOpensTheChannelReadsExportsAndCla
 	s.mockDrive()
 	s.at(time.Minute, func() {
 		st := s.query()
-		s.Equal([]DriveOwner{{UserID: ownerA, DocumentID: docOf(ownerA), Version: 1, ModifiedTime: s.start.Add(-time.Hour)}}, st.Owners)
+		s.Equal([]DriveOwner{{UserID: ownerA, DocumentID: docOf(ownerA), Version: 1, ModifiedTime: s.start.Add(-time.Hour), LastSync: st.Owners[0].LastSync, Syncs: 1}}, st.Owners)
+		s.Require().NotNil(st.Owners[0].LastSync, "the owner's own part counts their syncs")
+		s.Equal(s.start, st.Owners[0].LastSync.UTC())
 		s.Require().NotNil(st.Channel)
 		s.Equal("ch1", st.Channel.ID)
 		s.Equal(ownerA, st.Channel.OwnerID)
@@ -787,10 +800,15 @@ func (s *driveFileSuite) TestContinueAsNewCarriesOwnersChannelAndState() {
 	s.Require().NotNil(c)
 	s.Equal(testFileID, c.FileID)
 	modified := s.start.Add(-time.Hour)
+	s.Require().Len(c.Owners, 2)
+	s.Require().NotNil(c.Owners[0].LastSync)
+	s.Require().NotNil(c.Owners[1].LastSync)
+	s.Equal(s.start, c.Owners[0].LastSync.UTC())
+	s.Equal(s.start.Add(time.Minute), c.Owners[1].LastSync.UTC())
 	s.Equal([]DriveOwner{
-		{UserID: ownerA, DocumentID: docOf(ownerA), Version: 1, ModifiedTime: modified},
-		{UserID: ownerB, DocumentID: docOf(ownerB), Version: 1, ModifiedTime: modified},
-	}, c.Owners)
+		{UserID: ownerA, DocumentID: docOf(ownerA), Version: 1, ModifiedTime: modified, LastSync: c.Owners[0].LastSync, Syncs: 1},
+		{UserID: ownerB, DocumentID: docOf(ownerB), Version: 1, ModifiedTime: modified, LastSync: c.Owners[1].LastSync, Syncs: 1},
+	}, c.Owners, "each owner's own part is carried")
 	s.Require().NotNil(c.Channel)
 	s.Equal(activities.Channel{ID: "ch1", ResourceID: "res-" + testFileID, OwnerID: ownerA, Expiration: s.start.Add(24 * time.Hour)}, *c.Channel)
 	s.Require().NotNil(c.QuietUntil, "the change waiting for its quiet period is carried")

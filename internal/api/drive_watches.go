@@ -96,7 +96,9 @@ func (s *Server) ListDriveWatches(c echo.Context) error {
 			LastError: w.LastError, WorkflowId: workflows.DriveFileWorkflowID(w.FileID),
 		}
 		if w.Active {
-			if st, err := s.queryStatus(ctx, item.WorkflowId); err == nil {
+			// The file's workflow serves every watcher: the caller sees
+			// their own part of its status.
+			if st, err := s.driveStatusFor(ctx, item.WorkflowId, p.UserID.String()); err == nil {
 				item.Status = &st
 			}
 		}

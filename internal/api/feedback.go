@@ -63,7 +63,12 @@ func (s *Server) AssignDocument(c echo.Context, id apigen.DocumentId) error {
 			return err
 		}
 		one := float32(1)
-		if err := q.ApplyClassification(ctx, db.ApplyClassificationParams{ID: id, ProjectID: in.ProjectId, ClassificationSource: "manual", Confidence: &one}); err != nil {
+		// The assignment carries the document's current revision: a
+		// reclassify requested before it does not replace it, one requested
+		// after it does (see ApplyClassification).
+		if _, err := q.ApplyClassification(ctx, db.ApplyClassificationParams{
+			ID: id, ProjectID: in.ProjectId, ClassificationSource: "manual", Confidence: &one, Revision: cur.ClassifyRevision,
+		}); err != nil {
 			return err
 		}
 		var touched []uuid.UUID

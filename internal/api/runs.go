@@ -6,17 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 
 	"github.com/labstack/echo/v4"
-	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/serviceerror"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
-	"go.temporal.io/sdk/converter"
 
 	"github.com/besunny/workflows/internal/api/apigen"
-	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/workflows"
 )
 
@@ -26,7 +22,7 @@ import (
 func (s *Server) GetRun(c echo.Context, workflowID string) error {
 	ctx := c.Request().Context()
 	p := principal(c)
-	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflowID, "")
+	desc, err := s.temporal.DescribeWorkflow(ctx, workflowID, "")
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		return notFound("no run " + workflowID)
@@ -34,15 +30,16 @@ func (s *Server) GetRun(c echo.Context, workflowID string) error {
 	if err != nil {
 		return fmt.Errorf("describe %s: %w", workflowID, err)
 	}
-	info := desc.GetWorkflowExecutionInfo()
-	if !canSee(p, info.GetSearchAttributes()) {
+	info := desc.RawResponse.GetWorkflowExecutionInfo()
+	owners := runOwners(info.GetSearchAttributes())
+	if !canSee(p, owners) {
 		return notFound("no run " + workflowID)
 	}
 	run := s.runBody(info)
-	if progress, err := s.queryStatus(ctx, workflowID); err == nil {
+	if progress, err := s.progressFor(ctx, p, run.WorkflowType, workflowID, owners); err == nil {
 		run.Progress = &progress
 	} else {
-		s.log.DebugContext(ctx, "status query failed", "workflow_id", workflowID, "error", err)
+		s.log.DebugContext(ctx, "no progress shown", "workflow_id", workflowID, "error", err)
 	}
 	return c.JSON(http.StatusOK, run)
 }
@@ -110,20 +107,4 @@ func (s *Server) queryStatus(ctx context.Context, workflowID string) (map[string
 	}
 	var out map[string]any
 	return out, v.Get(&out)
-}
-
-// canSee reports whether p may see a run with these search attributes.
-func canSee(p auth.Principal, attrs *commonpb.SearchAttributes) bool {
-	if p.IsService() {
-		return true
-	}
-	payload, ok := attrs.GetIndexedFields()[workflows.AttrUserID.GetName()]
-	if !ok {
-		return false
-	}
-	var ids []string
-	if err := converter.GetDefaultDataConverter().FromPayload(payload, &ids); err != nil {
-		return false
-	}
-	return slices.Contains(ids, p.UserID.String())
 }

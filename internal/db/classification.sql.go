@@ -13,28 +13,62 @@ import (
 	"github.com/google/uuid"
 )
 
-const applyClassification = `-- name: ApplyClassification :exec
+const applyClassification = `-- name: ApplyClassification :execrows
 UPDATE documents
-SET project_id = $1, classification_source = $2, confidence = $3,
-    classified_at = now(), updated_at = now()
-WHERE id = $4
+SET project_id            = $1,
+    classification_source = $2,
+    confidence            = $3,
+    classified_revision   = GREATEST(COALESCE(classified_revision, 0), $4::integer),
+    classified_at         = now(),
+    updated_at            = now()
+WHERE id = $5
+  AND CASE
+        WHEN $2::text = 'manual' THEN true
+        WHEN classification_source = 'manual'
+            THEN $6::boolean AND COALESCE(classified_revision, 0) < $4::integer
+        ELSE COALESCE(classified_revision, 0) <= $4::integer
+      END
 `
 
 type ApplyClassificationParams struct {
 	ProjectID            *uuid.UUID `json:"project_id"`
 	ClassificationSource string     `json:"classification_source"`
 	Confidence           *float32   `json:"confidence"`
+	Revision             int32      `json:"revision"`
 	ID                   uuid.UUID  `json:"id"`
+	Force                bool       `json:"force"`
 }
 
-func (q *Queries) ApplyClassification(ctx context.Context, arg ApplyClassificationParams) error {
-	_, err := q.db.Exec(ctx, applyClassification,
+// Puts a decision of revision @revision on the document. It is the one apply
+// path of every decision — the classification workflow's, a backlog's, a
+// user's manual assignment — and it refuses (0 rows) a decision that must
+// not win:
+//   - a manual assignment (classification_source 'manual') always applies:
+//     it is the user's own act, made at the document's current revision;
+//   - an automatic decision never replaces a manual assignment, unless it is
+//     forced (the user's explicit reclassify) and of a revision newer than
+//     the one the assignment was made at — an assignment made after the
+//     reclassify request still wins;
+//   - an automatic decision never replaces one of a newer revision (a late
+//     LLM answer of revision 1 after revision 2 decided); the same revision
+//     applies again, so a retried activity is idempotent.
+//
+// The guard is in the WHERE clause, not read beforehand: concurrent appliers
+// queue on the row lock and PostgreSQL re-checks the condition against the
+// row the other one left.
+func (q *Queries) ApplyClassification(ctx context.Context, arg ApplyClassificationParams) (int64, error) {
+	result, err := q.db.Exec(ctx, applyClassification,
 		arg.ProjectID,
 		arg.ClassificationSource,
 		arg.Confidence,
+		arg.Revision,
 		arg.ID,
+		arg.Force,
 	)
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const bumpClassifyRevision = `-- name: BumpClassifyRevision :one

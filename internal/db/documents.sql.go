@@ -30,7 +30,7 @@ func (q *Queries) DeleteStaleDocumentLinks(ctx context.Context, arg DeleteStaleD
 }
 
 const getDocumentForOwner = `-- name: GetDocumentForOwner :one
-SELECT id, owner_id, project_id, source, source_id, type, title, author, content, metadata, received_at, status, status_reason, classification_source, confidence, file_id, watch_active, last_synced_at, created_at, updated_at, classify_revision, classified_at FROM documents WHERE id = $1 AND owner_id = $2
+SELECT id, owner_id, project_id, source, source_id, type, title, author, content, metadata, received_at, status, status_reason, classification_source, confidence, file_id, watch_active, last_synced_at, created_at, updated_at, classify_revision, classified_at, classified_revision FROM documents WHERE id = $1 AND owner_id = $2
 `
 
 type GetDocumentForOwnerParams struct {
@@ -64,6 +64,7 @@ func (q *Queries) GetDocumentForOwner(ctx context.Context, arg GetDocumentForOwn
 		&i.UpdatedAt,
 		&i.ClassifyRevision,
 		&i.ClassifiedAt,
+		&i.ClassifiedRevision,
 	)
 	return i, err
 }

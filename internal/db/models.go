@@ -53,6 +53,7 @@ type Document struct {
 	UpdatedAt            time.Time       `json:"updated_at"`
 	ClassifyRevision     int32           `json:"classify_revision"`
 	ClassifiedAt         *time.Time      `json:"classified_at"`
+	ClassifiedRevision   *int32          `json:"classified_revision"`
 }
 
 type DocumentLink struct {

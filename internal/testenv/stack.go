@@ -48,12 +48,18 @@ type Stack struct {
 // StartStack starts a Stack; env overrides settings (as environment
 // variables would). Google is off unless env sets GOOGLE_MODE=sandbox, in
 // which case a sandbox Google (with quota GMAIL_QUOTA_UNITS_PER_SECOND)
-// starts with the stack and pushes to its API. Everything stops when the test
-// ends.
+// starts with the stack and pushes to its API. With DynamicConfigEnv set,
+// the stack runs on a dev server of its own with that dynamic config.
+// Everything stops when the test ends.
 func StartStack(t testing.TB, env map[string]string) *Stack {
 	t.Helper()
 	database := NewDatabase(t)
-	address := TemporalAddress(t)
+	var address string
+	if dc := env[DynamicConfigEnv]; dc != "" {
+		address = TunedTemporalAddress(t, dc)
+	} else {
+		address = TemporalAddress(t)
+	}
 	values := map[string]string{
 		"DATABASE_URL":       database.URL,
 		"TEMPORAL_ADDRESS":   address,
@@ -63,7 +69,9 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 		"GOOGLE_MODE":        "off",
 	}
 	for k, v := range env {
-		values[k] = v
+		if k != DynamicConfigEnv {
+			values[k] = v
+		}
 	}
 	apiLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

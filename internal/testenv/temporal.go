@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,14 +25,62 @@ var devServer struct {
 	err  error
 }
 
-// Main runs the package's tests and then stops the dev server if one was
+// tunedServers are dev servers started with extra dynamic config for the
+// tests that ask for it (DynamicConfigEnv), one per distinct config.
+var tunedServers struct {
+	mu   sync.Mutex
+	srvs map[string]*testsuite.DevServer
+}
+
+// Main runs the package's tests and then stops the dev servers that were
 // started. Use it as the package's TestMain body.
 func Main(m *testing.M) {
 	code := m.Run()
 	if devServer.srv != nil {
 		_ = devServer.srv.Stop()
 	}
+	tunedServers.mu.Lock()
+	for _, srv := range tunedServers.srvs {
+		_ = srv.Stop()
+	}
+	tunedServers.mu.Unlock()
 	os.Exit(code)
+}
+
+// DynamicConfigEnv, set in StartStack's env to "key=value[,key=value…]",
+// runs the stack on a dev server of its own started with that dynamic config
+// (e.g. limit.historyCount.suggestContinueAsNew=40, so that long-lived
+// workflows continue as new within a test). The shared dev server never gets
+// it: the config is server-wide and would change every other test's
+// workflows. The setting itself is not passed on to the stack.
+const DynamicConfigEnv = "TEST_TEMPORAL_DYNAMIC_CONFIG"
+
+// TunedTemporalAddress returns the host:port of a dev server started with
+// the dynamic config values (see DynamicConfigEnv), started on first use and
+// stopped by Main. It ignores TEST_TEMPORAL_ADDRESS: a server someone else
+// runs cannot be given the config.
+func TunedTemporalAddress(t testing.TB, dynamicConfig string) string {
+	t.Helper()
+	tunedServers.mu.Lock()
+	defer tunedServers.mu.Unlock()
+	if srv, ok := tunedServers.srvs[dynamicConfig]; ok {
+		return srv.FrontendHostPort()
+	}
+	var extra []string
+	for _, kv := range strings.Split(dynamicConfig, ",") {
+		if kv = strings.TrimSpace(kv); kv != "" {
+			extra = append(extra, "--dynamic-config-value", kv)
+		}
+	}
+	srv, err := startDevServer(extra...)
+	if err != nil {
+		unavailable(t, "a Temporal dev server with "+dynamicConfig, "Build it with `make tools` (bin/temporal).", err)
+	}
+	if tunedServers.srvs == nil {
+		tunedServers.srvs = map[string]*testsuite.DevServer{}
+	}
+	tunedServers.srvs[dynamicConfig] = srv
+	return srv.FrontendHostPort()
 }
 
 // namespacePoolSize is how many fresh namespaces one test binary can use.
@@ -76,7 +125,7 @@ func TemporalAddress(t testing.TB) string {
 	return devServer.srv.FrontendHostPort()
 }
 
-func startDevServer() (*testsuite.DevServer, error) {
+func startDevServer(extraArgs ...string) (*testsuite.DevServer, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
@@ -94,6 +143,7 @@ func startDevServer() (*testsuite.DevServer, error) {
 	}
 	// As make run and production: the priority-aware task matcher.
 	args = append(args, "--dynamic-config-value", "matching.useNewMatcher=true")
+	args = append(args, extraArgs...)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
