@@ -29,6 +29,7 @@ type connectHarness struct {
 	t       *testing.T
 	handler http.Handler
 	cfg     config.Config
+	fake    *googlefake.Server
 	tokens  *googlefake.TokenLog
 	logs    *bytes.Buffer
 	user    uuid.UUID
@@ -61,7 +62,7 @@ func newConnectHarness(t *testing.T) *connectHarness {
 	tc := &mocks.Client{}
 	t.Cleanup(func() { tc.AssertExpectations(t) })
 	logs := &bytes.Buffer{}
-	h := &connectHarness{t: t, cfg: cfg, tokens: granted, logs: logs, user: uuid.New()}
+	h := &connectHarness{t: t, cfg: cfg, fake: fake, tokens: granted, logs: logs, user: uuid.New()}
 	h.handler = api.New(api.Deps{
 		Config:   cfg,
 		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -72,14 +73,22 @@ func newConnectHarness(t *testing.T) *connectHarness {
 		Accounts: accounts,
 		Sandbox:  google.Sandbox(cfg),
 	})
-	h.bearer, err = auth.MintHS256(cfg.JWT.Secret, auth.TokenSpec{
-		UserID: h.user, Role: auth.RoleAuthenticated, Email: "pat@sandbox.example.com", Audience: cfg.JWT.Audience, TTL: time.Hour,
-	}, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	h.bearer = h.mint(h.user, "pat@sandbox.example.com")
 	t.Cleanup(h.noTokenInLogs)
 	return h
+}
+
+// mint signs a user token for id with the given email (the sandbox grants
+// that address's Google account).
+func (h *connectHarness) mint(id uuid.UUID, email string) string {
+	h.t.Helper()
+	tok, err := auth.MintHS256(h.cfg.JWT.Secret, auth.TokenSpec{
+		UserID: id, Role: auth.RoleAuthenticated, Email: email, Audience: h.cfg.JWT.Audience, TTL: time.Hour,
+	}, time.Now())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return tok
 }
 
 func (h *connectHarness) do(method, target string, bearer bool) *httptest.ResponseRecorder {
@@ -93,11 +102,26 @@ func (h *connectHarness) do(method, target string, bearer bool) *httptest.Respon
 	return rec
 }
 
-// consent starts the flow and follows the sandbox's consent screen; it
-// returns the callback path with its query, as the browser would call it.
-func (h *connectHarness) consent() string {
+// oauthFlow is a started connection as the browser holds it: the callback
+// Google's consent screen redirected to, and the cookies the API set when
+// the flow started.
+type oauthFlow struct {
+	callback string
+	cookies  []*http.Cookie
+}
+
+// consent starts the flow for the harness's user and follows the sandbox's
+// consent screen.
+func (h *connectHarness) consent() oauthFlow { return h.consentAs(h.bearer) }
+
+// consentAs starts the flow with bearer, as the frontend calls connect, and
+// follows the sandbox's consent screen.
+func (h *connectHarness) consentAs(bearer string) oauthFlow {
 	h.t.Helper()
-	rec := h.do(http.MethodGet, "/api/v1/google/connect", true)
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/google/connect", nil)
+	req.Header.Set("Authorization", "Bearer "+bearer)
+	rec := httptest.NewRecorder()
+	h.handler.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		h.t.Fatalf("connect: %d %s", rec.Code, rec.Body.String())
 	}
@@ -120,7 +144,26 @@ func (h *connectHarness) consent() string {
 	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != h.cfg.PublicURL+"/api/v1/google/callback" {
 		h.t.Fatalf("consent redirected to %s", got)
 	}
-	return loc.Path + "?" + loc.RawQuery
+	return oauthFlow{callback: loc.Path + "?" + loc.RawQuery, cookies: rec.Result().Cookies()}
+}
+
+// browserCallback is the browser arriving at target with cookies (and no
+// bearer token).
+func (h *connectHarness) browserCallback(target string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+	h.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.handler.ServeHTTP(rec, req)
+	return rec
+}
+
+// finish is the browser that started f coming back from Google.
+func (h *connectHarness) finish(f oauthFlow) *httptest.ResponseRecorder {
+	h.t.Helper()
+	return h.browserCallback(f.callback, f.cookies...)
 }
 
 func (h *connectHarness) connected() bool {
@@ -151,7 +194,7 @@ func TestGoogleConnect_FlowConnectsTheCallerWithoutLoggingTokens(t *testing.T) {
 		t.Fatal("connected before the flow")
 	}
 
-	rec := h.do(http.MethodGet, h.consent(), false) // the browser carries no bearer token
+	rec := h.finish(h.consent()) // the browser carries no bearer token
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "pat@sandbox.example.com") {
 		t.Fatalf("callback: %d %s", rec.Code, rec.Body.String())
 	}
@@ -174,12 +217,12 @@ func TestGoogleConnect_FlowConnectsTheCallerWithoutLoggingTokens(t *testing.T) {
 
 func TestGoogleConnect_CallbackStateIsSingleUse(t *testing.T) {
 	h := newConnectHarness(t)
-	callback := h.consent()
-	if rec := h.do(http.MethodGet, callback, false); rec.Code != http.StatusOK {
+	flow := h.consent()
+	if rec := h.finish(flow); rec.Code != http.StatusOK {
 		t.Fatalf("callback: %d %s", rec.Code, rec.Body.String())
 	}
 	// Replayed: the state is used up.
-	if rec := h.do(http.MethodGet, callback, false); rec.Code != http.StatusBadRequest {
+	if rec := h.finish(flow); rec.Code != http.StatusBadRequest {
 		t.Fatalf("replayed callback: %d, want 400", rec.Code)
 	}
 	// Forged or missing state.
@@ -187,7 +230,7 @@ func TestGoogleConnect_CallbackStateIsSingleUse(t *testing.T) {
 		"/api/v1/google/callback?state=forged&code=4/0abc",
 		"/api/v1/google/callback?code=4/0abc",
 	} {
-		if rec := h.do(http.MethodGet, target, false); rec.Code != http.StatusBadRequest {
+		if rec := h.browserCallback(target, flow.cookies...); rec.Code != http.StatusBadRequest {
 			t.Fatalf("%s: %d, want 400", target, rec.Code)
 		}
 	}
@@ -195,24 +238,26 @@ func TestGoogleConnect_CallbackStateIsSingleUse(t *testing.T) {
 
 func TestGoogleConnect_RefusedConsentOrBadCodeConnectsNothing(t *testing.T) {
 	h := newConnectHarness(t)
-	cb, err := url.Parse(h.consent())
+	flow := h.consent()
+	cb, err := url.Parse(flow.callback)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q := cb.Query()
 	q.Del("code")
 	q.Set("error", "access_denied")
-	if rec := h.do(http.MethodGet, cb.Path+"?"+q.Encode(), false); rec.Code != http.StatusBadRequest {
+	if rec := h.browserCallback(cb.Path+"?"+q.Encode(), flow.cookies...); rec.Code != http.StatusBadRequest {
 		t.Fatalf("refused consent: %d, want 400", rec.Code)
 	}
 
-	cb, err = url.Parse(h.consent())
+	flow = h.consent()
+	cb, err = url.Parse(flow.callback)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q = cb.Query()
 	q.Set("code", "4/0-not-a-code")
-	rec := h.do(http.MethodGet, cb.Path+"?"+q.Encode(), false)
+	rec := h.browserCallback(cb.Path+"?"+q.Encode(), flow.cookies...)
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "invalid_grant") {
 		t.Fatalf("bad code: %d %s, want 400 saying invalid_grant", rec.Code, rec.Body.String())
 	}
@@ -226,7 +271,7 @@ func TestGoogleConnect_RefusedConsentOrBadCodeConnectsNothing(t *testing.T) {
 
 func TestGoogleConnect_DisconnectDeletesTheConnection(t *testing.T) {
 	h := newConnectHarness(t)
-	if rec := h.do(http.MethodGet, h.consent(), false); rec.Code != http.StatusOK {
+	if rec := h.finish(h.consent()); rec.Code != http.StatusOK {
 		t.Fatalf("callback: %d %s", rec.Code, rec.Body.String())
 	}
 

@@ -6,6 +6,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,8 +88,12 @@ func New(d Deps) *echo.Echo {
 		MaxAge:        3600,
 	}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   "1M",
-		Skipper: func(c echo.Context) bool { return isEmailUpload(c.Request()) },
+		Limit:   strconv.Itoa(defaultBodyLimit),
+		Skipper: func(c echo.Context) bool { return isEmailUpload(c.Request()) || isSandboxFileUpload(c.Request()) },
+	}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   strconv.FormatInt(sandboxFileBodyLimit(d.Config), 10),
+		Skipper: func(c echo.Context) bool { return !isSandboxFileUpload(c.Request()) },
 	}))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: d.Config.HTTPTimeout}))
 	e.Use(s.authenticate)
@@ -107,8 +112,19 @@ func isEmailUpload(r *http.Request) bool {
 		return false
 	}
 	p := strings.TrimRight(r.URL.Path, "/")
-	return p == "/api/v1/emails" || p == "/api/v1/sandbox/mail" || p == "/api/v1/sandbox/drive/files"
+	return p == "/api/v1/emails" || p == "/api/v1/sandbox/mail"
 }
+
+// isSandboxFileUpload reports whether r creates a sandbox Drive file, whose
+// JSON body carries the file's text and so gets a larger limit than other
+// JSON bodies.
+func isSandboxFileUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.TrimRight(r.URL.Path, "/") == "/api/v1/sandbox/drive/files"
+}
+
+// sandboxFileBodyLimit leaves room for a file somewhat over
+// DRIVE_MAX_FILE_BYTES (to try the cap) and for JSON escaping.
+func sandboxFileBodyLimit(cfg config.Config) int64 { return 2 * cfg.Drive.MaxFileBytes }
 
 func (s *Server) accessLog() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{

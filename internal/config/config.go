@@ -375,7 +375,13 @@ func (c Config) validate() []string {
 		p = append(p, "MAX_UPLOAD_BYTES must be at least MAX_EMAIL_BYTES, so too-large mail is kept and recorded")
 	}
 	switch c.Google.Mode {
-	case GoogleSandbox, GoogleOff:
+	case GoogleSandbox:
+		if c.Env == EnvProduction {
+			// The sandbox serves unauthenticated admin routes and lets any
+			// user deliver mail or edit files: never on a real deployment.
+			p = append(p, "GOOGLE_MODE=sandbox is refused when APP_ENV=production: set GOOGLE_MODE=live (with GOOGLE_SERVICE_ACCOUNT_FILE) or off")
+		}
+	case GoogleOff:
 	case GoogleLive:
 		if c.Google.ServiceAccountFile == "" {
 			p = append(p, "GOOGLE_MODE=live needs GOOGLE_SERVICE_ACCOUNT_FILE: a service-account key with domain-wide delegation for INBOUND_MAILBOX")

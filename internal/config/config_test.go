@@ -111,3 +111,25 @@ func TestReadDotEnv_MissingFileIsFine(t *testing.T) {
 		t.Fatalf("m = %v, err = %v", m, err)
 	}
 }
+
+// production is the smallest valid production environment, plus extra.
+func production(extra map[string]string) map[string]string {
+	env := map[string]string{"APP_ENV": "production", "JWT_SECRET": strings.Repeat("s", 40), "TOKEN_ENCRYPTION_KEY": "k1:" + strings.Repeat("A", 43) + "="}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+func TestFromLookup_ProductionRefusesTheSandboxGoogle(t *testing.T) {
+	_, err := FromLookup(lookup(production(map[string]string{"GOOGLE_MODE": "sandbox"})))
+	if err == nil || !strings.Contains(err.Error(), "GOOGLE_MODE=sandbox") || !strings.Contains(err.Error(), "production") {
+		t.Fatalf("err = %v, want GOOGLE_MODE=sandbox refused in production", err)
+	}
+	if _, err := FromLookup(lookup(production(nil))); err != nil {
+		t.Fatalf("production without Google: %v", err)
+	}
+	if c, err := FromLookup(lookup(map[string]string{"GOOGLE_MODE": "sandbox"})); err != nil || c.Google.Mode != GoogleSandbox {
+		t.Fatalf("development with the sandbox: %v", err)
+	}
+}
