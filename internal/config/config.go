@@ -191,6 +191,15 @@ type JWT struct {
 	JWKSURL  string // JWT_JWKS_URL (RS256/ES256)
 	Audience string // JWT_AUDIENCE
 	Issuer   string // JWT_ISSUER (checked when set)
+	// MaxTokenLifetime refuses tokens living longer (exp − iat, or exp −
+	// now without iat).
+	MaxTokenLifetime time.Duration // JWT_MAX_TOKEN_LIFETIME
+	// JWKSRefresh is the key set's age from which it is refreshed in the
+	// background.
+	JWKSRefresh time.Duration // JWT_JWKS_REFRESH
+	// JWKSMaxStale is how long the last good keys keep verifying while the
+	// JWKS endpoint fails.
+	JWKSMaxStale time.Duration // JWT_JWKS_MAX_STALE
 }
 
 // Inbound describes the master mailbox and the virtual plus-addresses.
@@ -249,6 +258,10 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 			JWKSURL:  r.str("JWT_JWKS_URL", ""),
 			Audience: r.str("JWT_AUDIENCE", "authenticated"),
 			Issuer:   r.str("JWT_ISSUER", ""),
+			// The development tokens of `make run` live 30 days.
+			MaxTokenLifetime: r.duration("JWT_MAX_TOKEN_LIFETIME", 30*24*time.Hour),
+			JWKSRefresh:      r.duration("JWT_JWKS_REFRESH", time.Hour),
+			JWKSMaxStale:     r.duration("JWT_JWKS_MAX_STALE", 24*time.Hour),
 		},
 	}
 	c.LogFormat = r.str("LOG_FORMAT", map[bool]string{true: "json", false: "text"}[c.Env == EnvProduction])
@@ -355,6 +368,12 @@ func (c Config) validate() []string {
 	}
 	if c.Env == EnvProduction && c.JWT.Secret == DevJWTSecret {
 		p = append(p, "JWT_SECRET is the development secret: set your own when APP_ENV=production")
+	}
+	if c.JWT.MaxTokenLifetime < time.Minute {
+		p = append(p, "JWT_MAX_TOKEN_LIFETIME must be at least 1m (default 720h, 30 days)")
+	}
+	if c.JWT.JWKSRefresh < time.Minute || c.JWT.JWKSMaxStale < c.JWT.JWKSRefresh {
+		p = append(p, "JWT_JWKS_REFRESH must be at least 1m and JWT_JWKS_MAX_STALE at least JWT_JWKS_REFRESH (defaults 1h and 24h)")
 	}
 	if c.JWT.Secret != "" && len(c.JWT.Secret) < 32 {
 		p = append(p, "JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)")

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func lookup(env map[string]string) func(string) (string, bool) {
@@ -131,5 +132,19 @@ func TestFromLookup_ProductionRefusesTheSandboxGoogle(t *testing.T) {
 	}
 	if c, err := FromLookup(lookup(map[string]string{"GOOGLE_MODE": "sandbox"})); err != nil || c.Google.Mode != GoogleSandbox {
 		t.Fatalf("development with the sandbox: %v", err)
+	}
+}
+
+func TestFromLookup_TokenLifetimeAndJWKSDefaultsFitTheDevelopmentTokens(t *testing.T) {
+	c, err := FromLookup(lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.JWT.MaxTokenLifetime != 30*24*time.Hour || c.JWT.JWKSRefresh != time.Hour || c.JWT.JWKSMaxStale != 24*time.Hour {
+		t.Fatalf("JWT defaults = %+v", c.JWT)
+	}
+	_, err = FromLookup(lookup(map[string]string{"JWT_JWKS_REFRESH": "2h", "JWT_JWKS_MAX_STALE": "1h"}))
+	if err == nil || !strings.Contains(err.Error(), "JWT_JWKS_MAX_STALE") {
+		t.Fatalf("err = %v, want the stale period refused below the refresh age", err)
 	}
 }
