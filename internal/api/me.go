@@ -32,7 +32,7 @@ func (s *Server) SetUsername(c echo.Context) error {
 	}
 	var req apigen.SetUsernameRequest
 	if err := c.Bind(&req); err != nil {
-		return badRequest("send a JSON body like {\"username\": \"alice\"}")
+		return bindFailed(err, `send a JSON body like {"username": "alice"}`)
 	}
 	if !mail.ValidUsername(req.Username) {
 		return badRequest("a username has 3 to 30 letters or digits and does not start with a digit")

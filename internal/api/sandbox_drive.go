@@ -39,7 +39,7 @@ func (s *Server) SandboxCreateDriveFile(c echo.Context) error {
 	}
 	var in apigen.SandboxFileInput
 	if err := c.Bind(&in); err != nil {
-		return badRequest(`send {"name", "mime_type", "text"}`)
+		return bindFailed(err, `send {"name", "mime_type", "text"}`)
 	}
 	f, err := s.sandbox.CreateFile(c.Request().Context(), account, in.Name, in.MimeType, in.Text)
 	if err != nil {
@@ -82,7 +82,7 @@ func (s *Server) SandboxUpdateDriveFile(c echo.Context, fileID apigen.FileId) er
 	}
 	var in apigen.SandboxFileEdit
 	if err := c.Bind(&in); err != nil {
-		return badRequest(`send {"text"}`)
+		return bindFailed(err, `send {"text"}`)
 	}
 	f, err := s.sandbox.UpdateFile(c.Request().Context(), fileID, in.Text)
 	if errors.Is(err, googlefake.ErrNotFound) {

@@ -68,7 +68,12 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.Binder = jsonBinder{}
 	e.Server.ReadHeaderTimeout = 10 * time.Second
+	e.Server.ReadTimeout = d.Config.HTTPReadTimeout
+	e.Server.WriteTimeout = d.Config.HTTPWriteTimeout
+	e.Server.IdleTimeout = d.Config.HTTPIdleTimeout
+	e.Use(liftDeadlines)
 
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: func() string { return uuid.NewString() }}))
 	e.Use(s.accessLog())
@@ -95,7 +100,10 @@ func New(d Deps) *echo.Echo {
 		Limit:   strconv.FormatInt(sandboxFileBodyLimit(d.Config), 10),
 		Skipper: func(c echo.Context) bool { return !isSandboxFileUpload(c.Request()) },
 	}))
-	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: d.Config.HTTPTimeout}))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
+		Timeout: d.Config.HTTPTimeout,
+		Skipper: func(c echo.Context) bool { return isStreaming(c.Request()) },
+	}))
 	e.Use(s.authenticate)
 
 	apigen.RegisterHandlers(e, s)

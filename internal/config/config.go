@@ -39,6 +39,13 @@ type Config struct {
 	MetricsAddr string        // METRICS_ADDR (worker)
 	CORSOrigins []string      // CORS_ALLOWED_ORIGINS
 	HTTPTimeout time.Duration // HTTP_TIMEOUT
+	// HTTPReadTimeout bounds reading a whole request, body included.
+	HTTPReadTimeout time.Duration // HTTP_READ_TIMEOUT
+	// HTTPWriteTimeout bounds a request from the end of its headers to the
+	// end of its response (streaming routes are exempt).
+	HTTPWriteTimeout time.Duration // HTTP_WRITE_TIMEOUT
+	// HTTPIdleTimeout closes keep-alive connections idle this long.
+	HTTPIdleTimeout time.Duration // HTTP_IDLE_TIMEOUT
 	// PublicURL is where users reach the API; used in links the API returns.
 	PublicURL string // PUBLIC_URL
 
@@ -252,7 +259,13 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		MetricsAddr: r.str("METRICS_ADDR", ":9090"),
 		CORSOrigins: r.list("CORS_ALLOWED_ORIGINS", []string{"*"}),
 		HTTPTimeout: r.duration("HTTP_TIMEOUT", 30*time.Second),
-		PublicURL:   strings.TrimRight(r.str("PUBLIC_URL", "http://localhost:8080"), "/"),
+		// A 50 MiB upload at 1 MB/s needs most of the read minute; the write
+		// timeout also covers that read (net/http starts it after the
+		// headers), so it is longer.
+		HTTPReadTimeout:  r.duration("HTTP_READ_TIMEOUT", time.Minute),
+		HTTPWriteTimeout: r.duration("HTTP_WRITE_TIMEOUT", 2*time.Minute),
+		HTTPIdleTimeout:  r.duration("HTTP_IDLE_TIMEOUT", 2*time.Minute),
+		PublicURL:        strings.TrimRight(r.str("PUBLIC_URL", "http://localhost:8080"), "/"),
 		JWT: JWT{
 			Secret:   r.str("JWT_SECRET", ""),
 			JWKSURL:  r.str("JWT_JWKS_URL", ""),
@@ -463,6 +476,12 @@ func (c Config) validate() []string {
 	}
 	if c.HTTPTimeout <= 0 {
 		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")
+	}
+	if c.HTTPReadTimeout <= 0 || c.HTTPIdleTimeout <= 0 {
+		p = append(p, "HTTP_READ_TIMEOUT and HTTP_IDLE_TIMEOUT must be positive durations (defaults 1m and 2m)")
+	}
+	if c.HTTPWriteTimeout <= c.HTTPTimeout {
+		p = append(p, "HTTP_WRITE_TIMEOUT must be longer than HTTP_TIMEOUT, or a request that times out could not be answered (defaults 2m and 30s)")
 	}
 	return p
 }

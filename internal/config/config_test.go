@@ -148,3 +148,17 @@ func TestFromLookup_TokenLifetimeAndJWKSDefaultsFitTheDevelopmentTokens(t *testi
 		t.Fatalf("err = %v, want the stale period refused below the refresh age", err)
 	}
 }
+
+func TestFromLookup_ServerTimeoutsHaveDefaultsAndTheWriteTimeoutOutlastsARequest(t *testing.T) {
+	c, err := FromLookup(lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPReadTimeout != time.Minute || c.HTTPWriteTimeout != 2*time.Minute || c.HTTPIdleTimeout != 2*time.Minute {
+		t.Fatalf("timeouts = %v %v %v", c.HTTPReadTimeout, c.HTTPWriteTimeout, c.HTTPIdleTimeout)
+	}
+	_, err = FromLookup(lookup(map[string]string{"HTTP_TIMEOUT": "1m", "HTTP_WRITE_TIMEOUT": "30s"}))
+	if err == nil || !strings.Contains(err.Error(), "HTTP_WRITE_TIMEOUT") {
+		t.Fatalf("err = %v, want HTTP_WRITE_TIMEOUT refused below HTTP_TIMEOUT", err)
+	}
+}
