@@ -38,6 +38,11 @@ type connectHarness struct {
 
 func newConnectHarness(t *testing.T) *connectHarness {
 	t.Helper()
+	return newConnectHarnessWith(t, nil)
+}
+
+func newConnectHarnessWith(t *testing.T, extra map[string]string) *connectHarness {
+	t.Helper()
 	database := testenv.NewDatabase(t)
 	fake := googlefake.New(googlefake.Options{})
 	granted := &googlefake.TokenLog{}
@@ -47,6 +52,9 @@ func newConnectHarness(t *testing.T) *connectHarness {
 		fake.Close()
 	})
 	env := map[string]string{"GOOGLE_MODE": "sandbox", "GOOGLE_SANDBOX_URL": srv.URL, "PUBLIC_URL": "https://besunny.example"}
+	for k, v := range extra {
+		env[k] = v
+	}
 	cfg, err := config.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
 		t.Fatal(err)
@@ -118,10 +126,29 @@ func (h *connectHarness) consent() oauthFlow { return h.consentAs(h.bearer) }
 // follows the sandbox's consent screen.
 func (h *connectHarness) consentAs(bearer string) oauthFlow {
 	h.t.Helper()
-	req := httptest.NewRequest(http.MethodGet, "/api/v1/google/connect", nil)
+	authURL, cookies := h.start(bearer, false)
+	return oauthFlow{callback: h.consentAt(authURL), cookies: cookies}
+}
+
+// start calls connect with bearer (redirect=true: as a navigation that
+// follows the redirect) and returns Google's authorization URL and the
+// cookies the answer set.
+func (h *connectHarness) start(bearer string, redirect bool) (string, []*http.Cookie) {
+	h.t.Helper()
+	target := "/api/v1/google/connect"
+	if redirect {
+		target += "?redirect=true"
+	}
+	req := httptest.NewRequest(http.MethodGet, target, nil)
 	req.Header.Set("Authorization", "Bearer "+bearer)
 	rec := httptest.NewRecorder()
 	h.handler.ServeHTTP(rec, req)
+	if redirect {
+		if rec.Code != http.StatusFound {
+			h.t.Fatalf("connect?redirect=true: %d %s", rec.Code, rec.Body.String())
+		}
+		return rec.Header().Get("Location"), rec.Result().Cookies()
+	}
 	if rec.Code != http.StatusOK {
 		h.t.Fatalf("connect: %d %s", rec.Code, rec.Body.String())
 	}
@@ -131,8 +158,15 @@ func (h *connectHarness) consentAs(bearer string) oauthFlow {
 	if err := json.Unmarshal(rec.Body.Bytes(), &start); err != nil {
 		h.t.Fatal(err)
 	}
+	return start.URL, rec.Result().Cookies()
+}
+
+// consentAt follows the sandbox's consent screen at authURL and returns
+// the callback path with its query, as the browser would call it.
+func (h *connectHarness) consentAt(authURL string) string {
+	h.t.Helper()
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(start.URL)
+	resp, err := c.Get(authURL)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -144,7 +178,7 @@ func (h *connectHarness) consentAs(bearer string) oauthFlow {
 	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != h.cfg.PublicURL+"/api/v1/google/callback" {
 		h.t.Fatalf("consent redirected to %s", got)
 	}
-	return oauthFlow{callback: loc.Path + "?" + loc.RawQuery, cookies: rec.Result().Cookies()}
+	return loc.Path + "?" + loc.RawQuery
 }
 
 // browserCallback is the browser arriving at target with cookies (and no
@@ -284,5 +318,124 @@ func TestGoogleConnect_DisconnectDeletesTheConnection(t *testing.T) {
 	}
 	if rec := h.do(http.MethodDelete, "/api/v1/google/connection", true); rec.Code != http.StatusNotFound {
 		t.Fatalf("second disconnect: %d, want 404", rec.Code)
+	}
+}
+
+// connectedAs reports whether bearer's user has a Google connection.
+func (h *connectHarness) connectedAs(bearer string) bool {
+	h.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/google/connection", nil)
+	req.Header.Set("Authorization", "Bearer "+bearer)
+	rec := httptest.NewRecorder()
+	h.handler.ServeHTTP(rec, req)
+	var conn struct {
+		Connected bool `json:"connected"`
+	}
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &conn) != nil {
+		h.t.Fatalf("connection: %d %s", rec.Code, rec.Body.String())
+	}
+	return conn.Connected
+}
+
+func TestGoogleConnect_AttackersStateInTheVictimsBrowserIsRefused(t *testing.T) {
+	h := newConnectHarness(t)
+	attacker := h.bearer
+	victimID := uuid.New()
+	victim := h.mint(victimID, "victim@sandbox.example.com")
+
+	// The attacker starts a connection in their own browser and sends the
+	// victim the authorization URL; the victim consents with their own
+	// Google account.
+	attackerFlow := func() (callback string, attackerCookies []*http.Cookie) {
+		authURL, cookies := h.start(attacker, false)
+		u, err := url.Parse(authURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("login_hint", "victim@sandbox.example.com")
+		u.RawQuery = q.Encode()
+		return h.consentAt(u.String()), cookies
+	}
+
+	// The victim's browser comes back without the attacker's cookie: with
+	// none at all, and with the cookie of a connection the victim started
+	// themselves.
+	_, victimCookies := h.start(victim, false)
+	for _, cookies := range [][]*http.Cookie{nil, victimCookies} {
+		callback, attackerCookies := attackerFlow()
+		rec := h.browserCallback(callback, cookies...)
+		if rec.Code != http.StatusForbidden {
+			t.Fatalf("the attacker's state in the victim's browser (%d cookies): %d %s, want 403", len(cookies), rec.Code, rec.Body.String())
+		}
+		// The refused state is used up: the victim's code cannot be
+		// redeemed with it afterwards, not even from the attacker's browser.
+		if rec := h.browserCallback(callback, attackerCookies...); rec.Code != http.StatusBadRequest {
+			t.Fatalf("the refused state replayed from the attacker's browser: %d %s, want 400", rec.Code, rec.Body.String())
+		}
+	}
+	if h.connectedAs(attacker) {
+		t.Fatal("the victim's Google account landed in the attacker's BeSunny account")
+	}
+	if h.connectedAs(victim) {
+		t.Fatal("the victim got connected by a flow they did not finish")
+	}
+	if !strings.Contains(h.logs.String(), "started in another browser") {
+		t.Fatalf("the refusal is not logged:\n%s", h.logs.String())
+	}
+}
+
+func TestGoogleConnect_StateCookieIsHttpOnlyLaxScopedAndShortLived(t *testing.T) {
+	h := newConnectHarness(t) // PUBLIC_URL is https
+	for _, redirect := range []bool{false, true} {
+		_, cookies := h.start(h.bearer, redirect)
+		if len(cookies) != 1 {
+			t.Fatalf("redirect=%v: %d cookies, want 1", redirect, len(cookies))
+		}
+		c := cookies[0]
+		if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/api/v1/google/callback" ||
+			c.MaxAge <= 0 || c.MaxAge > 15*60 || c.Domain != "" || len(c.Value) < 40 {
+			t.Fatalf("redirect=%v: cookie %+v, want HttpOnly, Secure, SameSite=Lax, Path=/api/v1/google/callback, host-only, a random value, at most 15 min", redirect, c)
+		}
+	}
+}
+
+func TestGoogleConnect_StateCookieIsNotSecureOverPlainHTTP(t *testing.T) {
+	h := newConnectHarnessWith(t, map[string]string{"PUBLIC_URL": "http://localhost:8080"})
+	_, cookies := h.start(h.bearer, false)
+	if len(cookies) != 1 || cookies[0].Secure || !cookies[0].HttpOnly {
+		t.Fatalf("cookies %+v, want one HttpOnly cookie without Secure (the browser would not send it back over http)", cookies)
+	}
+}
+
+func TestGoogleConnect_TwoFlowsInOneBrowserBothComplete(t *testing.T) {
+	h := newConnectHarness(t)
+	first := h.consent()
+	second := h.consent()
+	// The browser holds both cookies (two tabs); each callback finds its own.
+	jar := append(append([]*http.Cookie{}, first.cookies...), second.cookies...)
+	if rec := h.browserCallback(first.callback, jar...); rec.Code != http.StatusOK {
+		t.Fatalf("first flow: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := h.browserCallback(second.callback, jar...); rec.Code != http.StatusOK {
+		t.Fatalf("second flow: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestGoogleConnect_CallbackClearsItsCookie(t *testing.T) {
+	h := newConnectHarness(t)
+	flow := h.consent()
+	rec := h.finish(flow)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("callback: %d %s", rec.Code, rec.Body.String())
+	}
+	cleared := false
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == flow.cookies[0].Name && c.MaxAge < 0 {
+			cleared = true
+		}
+	}
+	if !cleared {
+		t.Fatalf("the callback did not clear %s: %v", flow.cookies[0].Name, rec.Result().Cookies())
 	}
 }

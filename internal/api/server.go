@@ -6,6 +6,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,10 +88,15 @@ func New(d Deps) *echo.Echo {
 		},
 	}))
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins:  d.Config.CORSOrigins,
-		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID},
-		ExposeHeaders: []string{echo.HeaderXRequestID, echo.HeaderLocation},
-		MaxAge:        3600,
+		AllowOrigins: d.Config.CORSOrigins,
+		// Credentials only for named origins: a frontend that calls
+		// /google/connect with fetch(…, {credentials: "include"}) must be
+		// able to receive the flow's browser cookie. No route reads a
+		// cookie for authentication; the bearer token stays the only one.
+		AllowCredentials: !slices.Contains(d.Config.CORSOrigins, "*"),
+		AllowHeaders:     []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID},
+		ExposeHeaders:    []string{echo.HeaderXRequestID, echo.HeaderLocation},
+		MaxAge:           3600,
 	}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   strconv.Itoa(defaultBodyLimit),
