@@ -48,6 +48,9 @@ type Config struct {
 	HTTPIdleTimeout time.Duration // HTTP_IDLE_TIMEOUT
 	// PublicURL is where users reach the API; used in links the API returns.
 	PublicURL string // PUBLIC_URL
+	// UsernameReservation is how long a username its owner gave up stays
+	// theirs (only they may take it back; mail to it still reaches them).
+	UsernameReservation time.Duration // USERNAME_RESERVATION
 
 	JWT JWT
 
@@ -266,6 +269,8 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		HTTPWriteTimeout: r.duration("HTTP_WRITE_TIMEOUT", 2*time.Minute),
 		HTTPIdleTimeout:  r.duration("HTTP_IDLE_TIMEOUT", 2*time.Minute),
 		PublicURL:        strings.TrimRight(r.str("PUBLIC_URL", "http://localhost:8080"), "/"),
+		// 90 days: long enough for correspondents to learn the new address.
+		UsernameReservation: r.duration("USERNAME_RESERVATION", 90*24*time.Hour),
 		JWT: JWT{
 			Secret:   r.str("JWT_SECRET", ""),
 			JWKSURL:  r.str("JWT_JWKS_URL", ""),
@@ -476,6 +481,9 @@ func (c Config) validate() []string {
 	}
 	if c.HTTPTimeout <= 0 {
 		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")
+	}
+	if c.UsernameReservation < 0 {
+		p = append(p, "USERNAME_RESERVATION must be 0 (names are free at once) or a positive duration (default 2160h, 90 days)")
 	}
 	if c.HTTPReadTimeout <= 0 || c.HTTPIdleTimeout <= 0 {
 		p = append(p, "HTTP_READ_TIMEOUT and HTTP_IDLE_TIMEOUT must be positive durations (defaults 1m and 2m)")
