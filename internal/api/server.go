@@ -49,6 +49,7 @@ type Server struct {
 	temporal client.Client
 	verifier *auth.Verifier
 	users    knownUsers
+	limits   *limiter
 
 	pushVerifier google.PushVerifier
 	sandbox      *googlefake.AdminClient
@@ -65,8 +66,10 @@ func New(d Deps) *echo.Echo {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, store: d.Store, temporal: d.Temporal, verifier: d.Verifier,
 		pushVerifier: d.PushVerifier, sandbox: d.Sandbox, accounts: d.Accounts,
+		limits: newLimiter(d.Config.RateLimit, d.Metrics),
 	}
 	e := echo.New()
+	e.IPExtractor = ipExtractor(d.Config.RateLimit.TrustedProxies)
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	e.Binder = jsonBinder{}

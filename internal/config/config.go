@@ -8,8 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/besunny/workflows/internal/ratelimit"
 )
 
 // DevJWTSecret signs development tokens when JWT_SECRET is unset. It is refused
@@ -53,6 +56,8 @@ type Config struct {
 	UsernameReservation time.Duration // USERNAME_RESERVATION
 
 	JWT JWT
+
+	RateLimit RateLimit
 
 	Inbound Inbound
 
@@ -212,6 +217,30 @@ type JWT struct {
 	JWKSMaxStale time.Duration // JWT_JWKS_MAX_STALE
 }
 
+// RateLimit configures the API's token buckets. They are per replica: with
+// N replicas behind a load balancer a caller gets up to N times these
+// rates.
+type RateLimit struct {
+	Enabled bool // RATE_LIMIT_ENABLED
+	// User is every request of one user; UserWorkflow the requests of one
+	// user that start workflows or LLM calls (counted in User too).
+	User         ratelimit.Rate // RATE_LIMIT_USER
+	UserWorkflow ratelimit.Rate // RATE_LIMIT_USER_WORKFLOW
+	// IP is every request from one client address (an IPv6 /64), signed in
+	// or not, the service role's excepted; IPWorkflow likewise.
+	IP         ratelimit.Rate // RATE_LIMIT_IP
+	IPWorkflow ratelimit.Rate // RATE_LIMIT_IP_WORKFLOW
+	// ServiceWorkflow bounds the service role's workflow-starting requests
+	// (uploads, re-processing, syncs); its other requests are not limited.
+	ServiceWorkflow ratelimit.Rate // RATE_LIMIT_SERVICE_WORKFLOW
+	// MaxKeys bounds the buckets kept per limit (memory: about 200 bytes
+	// each).
+	MaxKeys int // RATE_LIMIT_MAX_KEYS
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed;
+	// without any, the client address is the TCP peer's.
+	TrustedProxies []netip.Prefix // TRUSTED_PROXIES
+}
+
 // Inbound describes the master mailbox and the virtual plus-addresses.
 type Inbound struct {
 	Mailbox   string   // INBOUND_MAILBOX
@@ -281,6 +310,16 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 			JWKSRefresh:      r.duration("JWT_JWKS_REFRESH", time.Hour),
 			JWKSMaxStale:     r.duration("JWT_JWKS_MAX_STALE", 24*time.Hour),
 		},
+	}
+	c.RateLimit = RateLimit{
+		Enabled:         r.boolean("RATE_LIMIT_ENABLED", true),
+		User:            r.rate("RATE_LIMIT_USER", ratelimit.Rate{PerSecond: 10, Burst: 50}),
+		UserWorkflow:    r.rate("RATE_LIMIT_USER_WORKFLOW", ratelimit.Rate{PerSecond: 30.0 / 60, Burst: 10}),
+		IP:              r.rate("RATE_LIMIT_IP", ratelimit.Rate{PerSecond: 50, Burst: 200}),
+		IPWorkflow:      r.rate("RATE_LIMIT_IP_WORKFLOW", ratelimit.Rate{PerSecond: 120.0 / 60, Burst: 30}),
+		ServiceWorkflow: r.rate("RATE_LIMIT_SERVICE_WORKFLOW", ratelimit.Rate{PerSecond: 50, Burst: 500}),
+		MaxKeys:         int(r.integer("RATE_LIMIT_MAX_KEYS", 50_000)),
+		TrustedProxies:  r.prefixes("TRUSTED_PROXIES"),
 	}
 	c.LogFormat = r.str("LOG_FORMAT", map[bool]string{true: "json", false: "text"}[c.Env == EnvProduction])
 	c.Inbound.Mailbox = strings.ToLower(r.str("INBOUND_MAILBOX", "ai@besunny.ai"))
@@ -481,6 +520,9 @@ func (c Config) validate() []string {
 	}
 	if c.HTTPTimeout <= 0 {
 		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")
+	}
+	if c.RateLimit.MaxKeys < 100 {
+		p = append(p, "RATE_LIMIT_MAX_KEYS must be at least 100 (default 50000)")
 	}
 	if c.UsernameReservation < 0 {
 		p = append(p, "USERNAME_RESERVATION must be 0 (names are free at once) or a positive duration (default 2160h, 90 days)")
