@@ -28,7 +28,7 @@ import (
 // unless env says otherwise) with a mocked Temporal client and the API's
 // JSON log captured.
 type apiHarness struct {
-	t        *testing.T
+	t        testing.TB
 	cfg      config.Config
 	store    *store.Store
 	temporal *mocks.Client
@@ -56,7 +56,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func testConfig(t *testing.T, env map[string]string) config.Config {
+func testConfig(t testing.TB, env map[string]string) config.Config {
 	t.Helper()
 	values := map[string]string{"PUBLIC_URL": "https://besunny.example", "GOOGLE_MODE": "off"}
 	for k, v := range env {
@@ -74,7 +74,7 @@ func newAPIHarness(t *testing.T, env map[string]string) *apiHarness {
 	return newAPIHarnessWithStore(t, env, testenv.NewDatabase(t).Store)
 }
 
-func newAPIHarnessWithStore(t *testing.T, env map[string]string, st *store.Store) *apiHarness {
+func newAPIHarnessWithStore(t testing.TB, env map[string]string, st *store.Store) *apiHarness {
 	t.Helper()
 	cfg := testConfig(t, env)
 	logs := &syncBuffer{}
@@ -107,7 +107,12 @@ func (h *apiHarness) mint(spec auth.TokenSpec) string {
 // user mints a token for a new user.
 func (h *apiHarness) user() (uuid.UUID, string) {
 	id := uuid.New()
-	return id, h.mint(auth.TokenSpec{UserID: id, Role: auth.RoleAuthenticated, Email: id.String()[:8] + "@example.com"})
+	return id, h.mintUser(id)
+}
+
+// mintUser mints a token for the user id.
+func (h *apiHarness) mintUser(id uuid.UUID) string {
+	return h.mint(auth.TokenSpec{UserID: id, Role: auth.RoleAuthenticated, Email: id.String()[:8] + "@example.com"})
 }
 
 // request is one HTTP request to the application.

@@ -115,3 +115,31 @@ func TestBuckets_ConcurrentReservationsNeverExceedTheBurst(t *testing.T) {
 		t.Fatalf("%d of 1600 concurrent requests granted, want exactly the burst of 50", granted)
 	}
 }
+
+// BenchmarkBuckets_Reserve is the cost of one admission (reserve a token
+// from a key's bucket) with 200 goroutines, over 200 keys and over one.
+//
+//	go test ./internal/ratelimit -run '^$' -bench . -count 5
+func BenchmarkBuckets_Reserve(b *testing.B) {
+	for _, keys := range []int{200, 1} {
+		b.Run("keys="+strconv.Itoa(keys), func(b *testing.B) {
+			bk := New(Rate{PerSecond: 1e9, Burst: 1e9}, 50_000)
+			names := make([]string, keys)
+			for i := range names {
+				names[i] = "user-" + strconv.Itoa(i)
+			}
+			var next sync.Mutex
+			n := 0
+			b.SetParallelism(100)
+			b.RunParallel(func(pb *testing.PB) {
+				next.Lock()
+				key := names[n%keys]
+				n++
+				next.Unlock()
+				for pb.Next() {
+					bk.Reserve(key, time.Now())
+				}
+			})
+		})
+	}
+}
