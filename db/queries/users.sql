@@ -34,6 +34,13 @@ WHERE r.username_key = ANY (@usernames::text[]) AND r.reserved_until > now() AND
 -- name: GetUserForUpdate :one
 SELECT * FROM users WHERE id = @id FOR UPDATE;
 
+-- name: LockUsername :exec
+-- Serialises everyone claiming or giving up one name (case-insensitively)
+-- until the transaction ends: a claim must see the reservation of a rename
+-- that frees the name at the same moment, which a row lock cannot give
+-- (the reservation row does not exist yet).
+SELECT pg_advisory_xact_lock(hashtextextended('besunny-username:' || lower(@username::text), 0));
+
 -- name: GetUsernameReservationForUpdate :one
 -- The reservation of a name, still in force, locked until the transaction
 -- that may claim the name ends.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,6 +105,19 @@ func (s *Server) SetUsername(c echo.Context) error {
 func (s *Server) claimUsername(ctx context.Context, q *db.Queries, cur db.User, name string) error {
 	if cur.Username != nil && strings.EqualFold(*cur.Username, name) {
 		return nil // the same name, perhaps in another case: nothing is released
+	}
+	// Lock the name taken and the name given up, in one order for everyone
+	// (no deadlock), so a claim of X waits for a rename away from X to
+	// commit its reservation, and then sees it.
+	names := []string{strings.ToLower(name)}
+	if cur.Username != nil {
+		names = append(names, strings.ToLower(*cur.Username))
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := q.LockUsername(ctx, n); err != nil {
+			return err
+		}
 	}
 	r, err := q.GetUsernameReservationForUpdate(ctx, name)
 	switch {

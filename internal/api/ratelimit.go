@@ -170,20 +170,21 @@ func (l *limiter) admit(c echo.Context, p *auth.Principal) error {
 		describeLimit(worst, l.buckets[[2]string{worst.scope, worst.class}].Rate()), seconds))
 }
 
+// describeLimit says which limit refused a request, e.g. "at most 30
+// requests that start workflows a minute per user (bursts of 10) on this
+// server".
 func describeLimit(lim limit, r ratelimit.Rate) string {
 	who := map[string]string{scopeUser: "per user", scopeIP: "per client address", scopeService: "for the service role"}[lim.scope]
 	what := "requests"
 	if lim.class == classWorkflow {
 		what = "requests that start workflows"
 	}
-	return fmt.Sprintf("at most %s %s %s (bursts of %d) on this server", perMinute(r.PerSecond), what, who, r.Burst)
-}
-
-func perMinute(perSecond float64) string {
-	if perSecond >= 1 {
-		return strconv.FormatFloat(perSecond, 'f', -1, 64) + " a second"
+	count, period := r.PerSecond, "a second"
+	if count < 1 {
+		count, period = math.Round(count*60*100)/100, "a minute"
 	}
-	return strconv.FormatFloat(math.Round(perSecond*60*100)/100, 'f', -1, 64) + " a minute"
+	return fmt.Sprintf("at most %s %s %s %s (bursts of %d) on this server",
+		strconv.FormatFloat(count, 'f', -1, 64), what, period, who, r.Burst)
 }
 
 // clientKey is the bucket key of a client address: the address itself for

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -113,5 +115,30 @@ func TestSetUsername_NameInUseIsTaken(t *testing.T) {
 	h.setUsername(alice, "alice")
 	if code, body := h.setUsername(bob, "ALICE"); code != http.StatusConflict || !strings.Contains(body, "is taken") {
 		t.Fatalf("a name in use: %d %s, want 409 taken", code, body)
+	}
+}
+
+func TestSetUsername_ClaimRacingARenameNeverTakesTheReleasedName(t *testing.T) {
+	h := newAPIHarness(t, nil)
+	for i := range 25 {
+		_, alice := h.user()
+		_, mallory := h.user()
+		old := "racer" + strconv.Itoa(i)
+		if code, body := h.setUsername(alice, old); code != http.StatusOK {
+			t.Fatalf("setup: %d %s", code, body)
+		}
+		// The rename frees the name and the claim asks for it at the same time.
+		var wg sync.WaitGroup
+		var renamed, claimed int
+		wg.Add(2)
+		go func() { defer wg.Done(); renamed, _ = h.setUsername(alice, old+"new") }()
+		go func() { defer wg.Done(); claimed, _ = h.setUsername(mallory, old) }()
+		wg.Wait()
+		if renamed != http.StatusOK {
+			t.Fatalf("round %d: the rename: %d", i, renamed)
+		}
+		if claimed != http.StatusConflict {
+			t.Fatalf("round %d: a claim racing the rename got %d: the released name went to someone else", i, claimed)
+		}
 	}
 }

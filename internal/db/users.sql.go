@@ -148,6 +148,19 @@ func (q *Queries) ListUsernameReservationsForUser(ctx context.Context, userID *u
 	return items, nil
 }
 
+const lockUsername = `-- name: LockUsername :exec
+SELECT pg_advisory_xact_lock(hashtextextended('besunny-username:' || lower($1::text), 0))
+`
+
+// Serialises everyone claiming or giving up one name (case-insensitively)
+// until the transaction ends: a claim must see the reservation of a rename
+// that frees the name at the same moment, which a row lock cannot give
+// (the reservation row does not exist yet).
+func (q *Queries) LockUsername(ctx context.Context, username string) error {
+	_, err := q.db.Exec(ctx, lockUsername, username)
+	return err
+}
+
 const reserveUsername = `-- name: ReserveUsername :exec
 INSERT INTO username_reservations (username_key, username, user_id, reserved_until)
 VALUES (lower($1::text), $1, $2, $3)
