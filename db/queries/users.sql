@@ -65,3 +65,9 @@ DELETE FROM username_reservations WHERE username_key = lower(@username::text);
 SELECT username, released_at, reserved_until FROM username_reservations
 WHERE user_id = @user_id AND reserved_until > now()
 ORDER BY released_at DESC;
+
+-- name: CountUsernameReservationsForUser :one
+SELECT count(*) FROM username_reservations WHERE user_id = @user_id AND reserved_until > now();
+
+-- name: FirstUsernameReservationEnd :one
+SELECT min(reserved_until)::timestamptz FROM username_reservations WHERE user_id = @user_id AND reserved_until > now();

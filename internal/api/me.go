@@ -47,7 +47,11 @@ func (s *Server) reservedUsernames(ctx context.Context, u db.User) (*[]apigen.Us
 	return &out, nil
 }
 
-// errUsernameUnavailable is a name another user holds or has reserved.
+// maxUsernameReservations bounds the names one user keeps reserved at once.
+const maxUsernameReservations = 5
+
+// errUsernameUnavailable is a name another user holds or has reserved, or a
+// rename that would reserve too many.
 type errUsernameUnavailable struct{ detail string }
 
 func (e *errUsernameUnavailable) Error() string { return e.detail }
@@ -135,6 +139,21 @@ func (s *Server) claimUsername(ctx context.Context, q *db.Queries, cur db.User, 
 	}
 	if cur.Username == nil || s.cfg.UsernameReservation <= 0 {
 		return nil
+	}
+	// Without a bound, renaming in a loop would reserve any name one likes
+	// for the whole period (squatting).
+	held, err := q.CountUsernameReservationsForUser(ctx, &cur.ID)
+	if err != nil {
+		return err
+	}
+	if held >= maxUsernameReservations {
+		until, err := q.FirstUsernameReservationEnd(ctx, &cur.ID)
+		if err != nil {
+			return err
+		}
+		return &errUsernameUnavailable{fmt.Sprintf(
+			"you have given up %d usernames that are still reserved for you: take one of them back, or change your username again after %s",
+			held, until.UTC().Format(time.RFC3339))}
 	}
 	return q.ReserveUsername(ctx, db.ReserveUsernameParams{
 		Username: *cur.Username, UserID: &cur.ID, ReservedUntil: time.Now().Add(s.cfg.UsernameReservation),

@@ -142,3 +142,25 @@ func TestSetUsername_ClaimRacingARenameNeverTakesTheReleasedName(t *testing.T) {
 		}
 	}
 }
+
+func TestSetUsername_RenamingInALoopCannotSquatNames(t *testing.T) {
+	h := newAPIHarness(t, nil)
+	_, squatter := h.user()
+	h.setUsername(squatter, "squat0")
+	for i := 1; i <= 5; i++ { // each rename reserves the name before
+		if code, body := h.setUsername(squatter, "squat"+strconv.Itoa(i)); code != http.StatusOK {
+			t.Fatalf("rename %d: %d %s", i, code, body)
+		}
+	}
+	code, body := h.setUsername(squatter, "squat6")
+	if code != http.StatusConflict || !strings.Contains(body, "still reserved for you") {
+		t.Fatalf("a rename with 5 names reserved: %d %s, want 409", code, body)
+	}
+	// Moving among one's own reserved names stays possible.
+	if code, body := h.setUsername(squatter, "squat0"); code != http.StatusOK {
+		t.Fatalf("taking a reserved name back: %d %s", code, body)
+	}
+	if me := h.me(squatter); len(me.ReservedUsernames) != 5 {
+		t.Fatalf("%d reservations, want 5", len(me.ReservedUsernames))
+	}
+}

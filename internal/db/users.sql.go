@@ -12,6 +12,17 @@ import (
 	"github.com/google/uuid"
 )
 
+const countUsernameReservationsForUser = `-- name: CountUsernameReservationsForUser :one
+SELECT count(*) FROM username_reservations WHERE user_id = $1 AND reserved_until > now()
+`
+
+func (q *Queries) CountUsernameReservationsForUser(ctx context.Context, userID *uuid.UUID) (int64, error) {
+	row := q.db.QueryRow(ctx, countUsernameReservationsForUser, userID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const deleteUsernameReservation = `-- name: DeleteUsernameReservation :exec
 DELETE FROM username_reservations WHERE username_key = lower($1::text)
 `
@@ -19,6 +30,17 @@ DELETE FROM username_reservations WHERE username_key = lower($1::text)
 func (q *Queries) DeleteUsernameReservation(ctx context.Context, username string) error {
 	_, err := q.db.Exec(ctx, deleteUsernameReservation, username)
 	return err
+}
+
+const firstUsernameReservationEnd = `-- name: FirstUsernameReservationEnd :one
+SELECT min(reserved_until)::timestamptz FROM username_reservations WHERE user_id = $1 AND reserved_until > now()
+`
+
+func (q *Queries) FirstUsernameReservationEnd(ctx context.Context, userID *uuid.UUID) (time.Time, error) {
+	row := q.db.QueryRow(ctx, firstUsernameReservationEnd, userID)
+	var column_1 time.Time
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const getUser = `-- name: GetUser :one
