@@ -250,14 +250,29 @@ func (k jsonWebKey) publicKey() (any, error) {
 		default:
 			return nil, fmt.Errorf("curve %q", k.Crv)
 		}
-		x, err1 := b64int(k.X)
-		y, err2 := b64int(k.Y)
+		size := (curve.Params().BitSize + 7) / 8
+		x, err1 := b64coordinate(k.X, size)
+		y, err2 := b64coordinate(k.Y, size)
 		if err := errors.Join(err1, err2); err != nil {
 			return nil, err
 		}
-		return &ecdsa.PublicKey{Curve: curve, X: x, Y: y}, nil
+		// Parsing the uncompressed point also checks that it is on the curve.
+		return ecdsa.ParseUncompressedPublicKey(curve, append(append([]byte{4}, x...), y...))
 	}
 	return nil, fmt.Errorf("key type %q", k.Kty)
+}
+
+// b64coordinate decodes an EC coordinate to exactly size bytes (RFC 7518
+// wants them full length; shorter ones are left-padded).
+func b64coordinate(s string, size int) ([]byte, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > size {
+		return nil, fmt.Errorf("coordinate of %d bytes for a %d-byte curve", len(b), size)
+	}
+	return append(make([]byte, size-len(b), size), b...), nil
 }
 
 func b64int(s string) (*big.Int, error) {

@@ -304,3 +304,29 @@ func waitIdle(t *testing.T, v *Verifier) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestJWKS_ECKeyOffTheCurveIsIgnored(t *testing.T) {
+	keys := newKeys(t)
+	b64 := func(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+	x, y := keys.ec.X.Bytes(), keys.ec.Y.Bytes()
+	bad := append([]byte{}, y...)
+	bad[len(bad)-1] ^= 1 // (x, y') is not a point of P-256
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]string{
+			{"kid": "good", "kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y)},
+			{"kid": "bad", "kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(bad)},
+		}})
+	}))
+	t.Cleanup(srv.Close)
+	v, err := NewVerifier(Config{JWKSURL: srv.URL, Audience: "authenticated"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := userClaims(uuid.NewString(), "authenticated", time.Now().Add(time.Hour))
+	if _, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodES256, keys.ec, "good", claims)); err != nil {
+		t.Fatalf("the valid EC key: %v", err)
+	}
+	if _, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodES256, keys.ec, "bad", claims)); !errors.Is(err, ErrInvalidToken) {
+		t.Fatalf("a key off the curve verified: %v", err)
+	}
+}
