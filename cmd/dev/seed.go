@@ -24,7 +24,8 @@ func writeTokens(cfg config.Config, demo db.User) (devTokens, error) {
 		return devTokens{}, fmt.Errorf("development tokens need JWT_SECRET (HS256); with JWT_JWKS_URL only, mint tokens with your identity provider")
 	}
 	now := time.Now()
-	spec := auth.TokenSpec{Audience: cfg.JWT.Audience, Issuer: cfg.JWT.Issuer, TTL: 30 * 24 * time.Hour}
+	// 30 days, or less when JWT_MAX_TOKEN_LIFETIME would refuse that.
+	spec := auth.TokenSpec{Audience: cfg.JWT.Audience, Issuer: cfg.JWT.Issuer, TTL: min(30*24*time.Hour, cfg.JWT.MaxTokenLifetime)}
 	userSpec := spec
 	userSpec.UserID, userSpec.Role, userSpec.Email, userSpec.Name = demo.ID, auth.RoleAuthenticated, demo.Email, demo.Name
 	serviceSpec := spec

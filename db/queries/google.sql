@@ -23,11 +23,12 @@ DELETE FROM google_credentials WHERE user_id = @user_id;
 SELECT user_id FROM google_credentials WHERE user_id = ANY (@user_ids::uuid[]);
 
 -- name: InsertOAuthState :exec
-INSERT INTO oauth_states (state, user_id, expires_at) VALUES (@state, @user_id, @expires_at);
+INSERT INTO oauth_states (state, user_id, browser_hash, expires_at) VALUES (@state, @user_id, @browser_hash, @expires_at);
 
 -- name: TakeOAuthState :one
--- A state is used once: taking it deletes it.
-DELETE FROM oauth_states WHERE state = @state AND expires_at > now() RETURNING user_id;
+-- A state is used once: taking it deletes it, whether or not the browser
+-- that brings it back is the one that started the flow.
+DELETE FROM oauth_states WHERE state = @state AND expires_at > now() RETURNING user_id, browser_hash;
 
 -- name: DeleteExpiredOAuthStates :exec
 DELETE FROM oauth_states WHERE expires_at <= now();

@@ -12,25 +12,40 @@ import (
 )
 
 // authenticate verifies the bearer token of every /api/ request and stores the
-// caller in the request context. A user's row is created (or refreshed) from
-// the token's claims the first time this process sees them.
+// caller in the request context, then applies the rate limits (a request
+// without a valid token counts against its address, so a flood of bad
+// tokens is refused too). A user's row is created (or refreshed) from the
+// token's claims the first time this process sees them, after the limits,
+// so a refused request writes nothing.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if path := c.Request().URL.Path; !strings.HasPrefix(path, "/api/") || path == callbackPath {
+			if err := s.limits.admit(c, nil); err != nil {
+				return err
+			}
 			return next(c)
 		}
 		header := c.Request().Header.Get(echo.HeaderAuthorization)
 		scheme, token, ok := strings.Cut(header, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+			if err := s.limits.admit(c, nil); err != nil {
+				return err
+			}
 			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="besunny"`)
 			return newProblem(http.StatusUnauthorized, "send Authorization: Bearer <JWT>")
 		}
 		ctx := c.Request().Context()
 		p, err := s.verifier.Verify(ctx, token)
 		if err != nil {
+			if err := s.limits.admit(c, nil); err != nil {
+				return err
+			}
 			s.log.InfoContext(ctx, "token refused", "error", err, "request_id", requestID(c))
 			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="besunny", error="invalid_token"`)
 			return newProblem(http.StatusUnauthorized, "the bearer token is invalid or expired")
+		}
+		if err := s.limits.admit(c, &p); err != nil {
+			return err
 		}
 		if p.IsUser() {
 			if err := s.users.ensure(c, s, p); err != nil {

@@ -2,7 +2,10 @@ package api
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html"
@@ -18,14 +21,26 @@ import (
 	"github.com/besunny/workflows/internal/store"
 )
 
-// oauthStateTTL bounds how long a user has to finish the consent screen.
-const oauthStateTTL = 15 * time.Minute
+// oauthStateTTL bounds how long a user has to finish the consent screen;
+// the state and its browser cookie expire together.
+const oauthStateTTL = 10 * time.Minute
 
 // callbackPath is reached by the browser coming back from Google, without a
-// bearer token: the one-time state authenticates it.
+// bearer token: the one-time state and the browser's cookie authenticate it.
 const callbackPath = "/api/v1/google/callback"
 
+// oauthCookiePrefix names the cookies that bind a flow to its browser; the
+// rest of the name is derived from the flow's state, so flows started in two
+// tabs do not overwrite each other's cookie.
+const oauthCookiePrefix = "besunny_oauth_"
+
 // GoogleConnect starts the authorization-code flow for the caller.
+//
+// The state in Google's URL names the caller; a second, secret value in an
+// HttpOnly cookie names this browser. The callback needs both, so a state
+// that reaches another browser (an attacker mailing their own consent URL
+// to a victim, to collect the victim's Google tokens into the attacker's
+// account) is refused there.
 func (s *Server) GoogleConnect(c echo.Context, params apigen.GoogleConnectParams) error {
 	p, err := requireUser(c)
 	if err != nil {
@@ -35,15 +50,23 @@ func (s *Server) GoogleConnect(c echo.Context, params apigen.GoogleConnectParams
 		return conflict("Google connections are not configured: set GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET (or use GOOGLE_MODE=sandbox)")
 	}
 	ctx := c.Request().Context()
-	buf := make([]byte, 32)
-	if _, err := rand.Read(buf); err != nil {
+	state, err := randomToken()
+	if err != nil {
 		return err
 	}
-	state := base64.RawURLEncoding.EncodeToString(buf)
-	if err := s.store.InsertOAuthState(ctx, db.InsertOAuthStateParams{State: state, UserID: p.UserID, ExpiresAt: time.Now().Add(oauthStateTTL)}); err != nil {
+	browserSecret, err := randomToken()
+	if err != nil {
+		return err
+	}
+	browserHash := sha256.Sum256([]byte(browserSecret))
+	expires := time.Now().Add(oauthStateTTL)
+	if err := s.store.InsertOAuthState(ctx, db.InsertOAuthStateParams{
+		State: state, UserID: p.UserID, BrowserHash: browserHash[:], ExpiresAt: expires,
+	}); err != nil {
 		return err
 	}
 	_ = s.store.DeleteExpiredOAuthStates(ctx)
+	c.SetCookie(s.oauthCookie(state, browserSecret, int(oauthStateTTL/time.Second)))
 	u := s.accounts.AuthCodeURL(state, p.Email)
 	if params.Redirect != nil && *params.Redirect {
 		return c.Redirect(http.StatusFound, u)
@@ -51,9 +74,43 @@ func (s *Server) GoogleConnect(c echo.Context, params apigen.GoogleConnectParams
 	return c.JSON(http.StatusOK, apigen.GoogleConnect{AuthorizationUrl: u})
 }
 
+// oauthCookie is the browser binding of the flow with state: sent only to
+// the callback (its path), never readable by scripts, sent on the top-level
+// GET that comes back from Google (Lax) and over HTTPS only when the
+// callback is HTTPS. maxAge < 0 deletes it.
+func (s *Server) oauthCookie(state, value string, maxAge int) *http.Cookie {
+	path := callbackPath
+	secure := false
+	if u, err := url.Parse(s.cfg.OAuth.RedirectURL); err == nil {
+		if u.Path != "" {
+			path = u.Path
+		}
+		secure = u.Scheme == "https"
+	}
+	return &http.Cookie{
+		Name: oauthCookieName(state), Value: value, Path: path, MaxAge: maxAge,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	}
+}
+
+func oauthCookieName(state string) string {
+	sum := sha256.Sum256([]byte(state))
+	return oauthCookiePrefix + hex.EncodeToString(sum[:8])
+}
+
+func randomToken() (string, error) {
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(buf), nil
+}
+
 // GoogleCallback completes the flow: the state must be one this API issued,
-// unused and fresh (CSRF), then the code is exchanged and the tokens stored
-// encrypted.
+// unused and fresh, and the browser must hold the cookie set when the flow
+// started (CSRF); then the code is exchanged and the tokens stored
+// encrypted. The state is used up by the first callback that brings it,
+// whatever the outcome.
 func (s *Server) GoogleCallback(c echo.Context, params apigen.GoogleCallbackParams) error {
 	if s.accounts == nil {
 		return notFound("Google connections are not configured")
@@ -62,12 +119,20 @@ func (s *Server) GoogleCallback(c echo.Context, params apigen.GoogleCallbackPara
 		return badRequest("the callback has no state")
 	}
 	ctx := c.Request().Context()
-	userID, err := s.store.TakeOAuthState(ctx, *params.State)
+	state := *params.State
+	cookie, _ := c.Cookie(oauthCookieName(state))
+	c.SetCookie(s.oauthCookie(state, "", -1))
+	flow, err := s.store.TakeOAuthState(ctx, state)
 	if store.IsNotFound(err) {
 		return badRequest("the state is unknown, used or expired: start again from /api/v1/google/connect")
 	}
 	if err != nil {
 		return err
+	}
+	if !sameBrowser(cookie, flow.BrowserHash) {
+		s.log.WarnContext(ctx, "google connection refused: the flow was started in another browser",
+			"flow_user_id", flow.UserID, "cookie_present", cookie != nil, "request_id", requestID(c))
+		return forbidden("this connection was started in another browser (or the browser refused its cookie): start again from BeSunny in this browser")
 	}
 	if params.Error != nil && *params.Error != "" {
 		return badRequest("Google did not grant access: " + *params.Error)
@@ -75,6 +140,7 @@ func (s *Server) GoogleCallback(c echo.Context, params apigen.GoogleCallbackPara
 	if params.Code == nil || *params.Code == "" {
 		return badRequest("the callback has no code")
 	}
+	userID := flow.UserID
 	email, err := s.accounts.Connect(ctx, userID, *params.Code)
 	if err != nil {
 		s.log.WarnContext(ctx, "google connection failed", "user_id", userID, "error", err)
@@ -86,6 +152,16 @@ func (s *Server) GoogleCallback(c echo.Context, params apigen.GoogleCallbackPara
 	}
 	return c.HTML(http.StatusOK, fmt.Sprintf(`<!doctype html><meta charset="utf-8"><title>BeSunny</title>
 <p style="font:16px system-ui;margin:3em">Google account <b>%s</b> is connected to BeSunny. You can close this page.</p>`, html.EscapeString(email)))
+}
+
+// sameBrowser reports whether cookie carries the secret whose hash the flow
+// stored.
+func sameBrowser(cookie *http.Cookie, hash []byte) bool {
+	if cookie == nil || cookie.Value == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(cookie.Value))
+	return subtle.ConstantTimeCompare(sum[:], hash) == 1
 }
 
 // GetGoogleConnection shows the caller's connection (never its tokens).

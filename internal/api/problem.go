@@ -35,14 +35,14 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 	var p *problem
+	var be *bindError
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &p):
+	case errors.As(err, &be):
+		p = newProblem(be.status, be.detail)
 	case errors.As(err, &he):
-		p = newProblem(he.Code, http.StatusText(he.Code))
-		if msg, ok := he.Message.(string); ok && msg != "" {
-			p.detail = msg
-		}
+		p = newProblem(he.Code, publicDetail(he))
 	default:
 		s.log.ErrorContext(c.Request().Context(), "request failed", "error", err,
 			"method", c.Request().Method, "path", c.Path(), "request_id", requestID(c))

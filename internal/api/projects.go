@@ -39,7 +39,7 @@ func (s *Server) CreateProject(c echo.Context) error {
 	}
 	var in apigen.ProjectInput
 	if err := c.Bind(&in); err != nil {
-		return badRequest("send the project as JSON: " + err.Error())
+		return bindFailed(err, "send the project as JSON")
 	}
 	fields := projectFields{Name: in.Name, Status: "active", Signals: json.RawMessage(`{}`)}
 	fields.apply(in.Description, (*string)(in.Status), in.NormalizedTags, in.Categories, in.ReferenceKeywords, in.Notes)
@@ -87,7 +87,7 @@ func (s *Server) UpdateProject(c echo.Context, id apigen.ProjectId) error {
 	}
 	var in apigen.ProjectPatch
 	if err := c.Bind(&in); err != nil {
-		return badRequest("send the changes as JSON: " + err.Error())
+		return bindFailed(err, "send the changes as JSON")
 	}
 	ctx := c.Request().Context()
 	var out db.Project

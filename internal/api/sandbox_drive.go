@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
+	"google.golang.org/api/drive/v3"
+	"google.golang.org/api/googleapi"
 
 	"github.com/besunny/workflows/internal/api/apigen"
 	"github.com/besunny/workflows/internal/google"
@@ -36,7 +39,7 @@ func (s *Server) SandboxCreateDriveFile(c echo.Context) error {
 	}
 	var in apigen.SandboxFileInput
 	if err := c.Bind(&in); err != nil {
-		return badRequest(`send {"name", "mime_type", "text"}`)
+		return bindFailed(err, `send {"name", "mime_type", "text"}`)
 	}
 	f, err := s.sandbox.CreateFile(c.Request().Context(), account, in.Name, in.MimeType, in.Text)
 	if err != nil {
@@ -45,14 +48,41 @@ func (s *Server) SandboxCreateDriveFile(c echo.Context) error {
 	return c.JSON(http.StatusCreated, sandboxFileBody(f))
 }
 
-// SandboxUpdateDriveFile replaces a sandbox file's text.
-func (s *Server) SandboxUpdateDriveFile(c echo.Context, fileID apigen.FileId) error {
+// requireOwnSandboxFile checks, by asking the sandbox Drive as the caller
+// (files.get, as a client of real Drive would), that the caller's account
+// owns fileID. A file the caller cannot see, or can see but does not own
+// (shared with them), is the same 404 as one that does not exist.
+func (s *Server) requireOwnSandboxFile(c echo.Context, fileID string) error {
 	if _, err := s.sandboxAccount(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	srv, err := s.accounts.Drive(ctx, principal(c).UserID)
+	if err != nil {
+		return fmt.Errorf("sandbox Drive client: %w", err)
+	}
+	f, err := srv.Files.Get(fileID).Fields("owners(me)").Context(ctx).Do()
+	var ge *googleapi.Error
+	if errors.As(err, &ge) && (ge.Code == http.StatusNotFound || ge.Code == http.StatusForbidden) {
+		return notFound("no sandbox file " + fileID + " in your Drive")
+	}
+	if err != nil {
+		return fmt.Errorf("sandbox Drive: %w", err)
+	}
+	if !slices.ContainsFunc(f.Owners, func(u *drive.User) bool { return u.Me }) {
+		return notFound("no sandbox file " + fileID + " in your Drive")
+	}
+	return nil
+}
+
+// SandboxUpdateDriveFile replaces the text of a file the caller owns.
+func (s *Server) SandboxUpdateDriveFile(c echo.Context, fileID apigen.FileId) error {
+	if err := s.requireOwnSandboxFile(c, fileID); err != nil {
 		return err
 	}
 	var in apigen.SandboxFileEdit
 	if err := c.Bind(&in); err != nil {
-		return badRequest(`send {"text"}`)
+		return bindFailed(err, `send {"text"}`)
 	}
 	f, err := s.sandbox.UpdateFile(c.Request().Context(), fileID, in.Text)
 	if errors.Is(err, googlefake.ErrNotFound) {
@@ -64,9 +94,9 @@ func (s *Server) SandboxUpdateDriveFile(c echo.Context, fileID apigen.FileId) er
 	return c.JSON(http.StatusOK, sandboxFileBody(f))
 }
 
-// SandboxDeleteDriveFile trashes or deletes a sandbox file.
+// SandboxDeleteDriveFile trashes or deletes a file the caller owns.
 func (s *Server) SandboxDeleteDriveFile(c echo.Context, fileID apigen.FileId, params apigen.SandboxDeleteDriveFileParams) error {
-	if _, err := s.sandboxAccount(c); err != nil {
+	if err := s.requireOwnSandboxFile(c, fileID); err != nil {
 		return err
 	}
 	trash := params.Trash == nil || *params.Trash

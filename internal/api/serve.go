@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -18,9 +19,7 @@ import (
 // then shuts down gracefully.
 func Serve(ctx context.Context, base *app.Base, ln net.Listener) error {
 	cfg := base.Config
-	verifier, err := auth.NewVerifier(auth.Config{
-		Secret: cfg.JWT.Secret, JWKSURL: cfg.JWT.JWKSURL, Audience: cfg.JWT.Audience, Issuer: cfg.JWT.Issuer,
-	})
+	verifier, err := auth.NewVerifier(VerifierConfig(cfg, base.Logger))
 	if err != nil {
 		return err
 	}
@@ -57,4 +56,13 @@ func Serve(ctx context.Context, base *app.Base, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// VerifierConfig is the token verification the configuration asks for.
+func VerifierConfig(cfg config.Config, log *slog.Logger) auth.Config {
+	return auth.Config{
+		Secret: cfg.JWT.Secret, JWKSURL: cfg.JWT.JWKSURL, Audience: cfg.JWT.Audience, Issuer: cfg.JWT.Issuer,
+		MaxLifetime: cfg.JWT.MaxTokenLifetime, JWKSRefresh: cfg.JWT.JWKSRefresh, JWKSMaxStale: cfg.JWT.JWKSMaxStale,
+		Logger: log,
+	}
 }

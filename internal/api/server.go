@@ -6,6 +6,8 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +49,7 @@ type Server struct {
 	temporal client.Client
 	verifier *auth.Verifier
 	users    knownUsers
+	limits   *limiter
 
 	pushVerifier google.PushVerifier
 	sandbox      *googlefake.AdminClient
@@ -63,11 +66,18 @@ func New(d Deps) *echo.Echo {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, store: d.Store, temporal: d.Temporal, verifier: d.Verifier,
 		pushVerifier: d.PushVerifier, sandbox: d.Sandbox, accounts: d.Accounts,
+		limits: newLimiter(d.Config.RateLimit, d.Metrics),
 	}
 	e := echo.New()
+	e.IPExtractor = ipExtractor(d.Config.RateLimit.TrustedProxies)
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.Binder = jsonBinder{}
 	e.Server.ReadHeaderTimeout = 10 * time.Second
+	e.Server.ReadTimeout = d.Config.HTTPReadTimeout
+	e.Server.WriteTimeout = d.Config.HTTPWriteTimeout
+	e.Server.IdleTimeout = d.Config.HTTPIdleTimeout
+	e.Use(liftDeadlines)
 
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: func() string { return uuid.NewString() }}))
 	e.Use(s.accessLog())
@@ -81,16 +91,28 @@ func New(d Deps) *echo.Echo {
 		},
 	}))
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins:  d.Config.CORSOrigins,
-		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID},
-		ExposeHeaders: []string{echo.HeaderXRequestID, echo.HeaderLocation},
-		MaxAge:        3600,
+		AllowOrigins: d.Config.CORSOrigins,
+		// Credentials only for named origins: a frontend that calls
+		// /google/connect with fetch(…, {credentials: "include"}) must be
+		// able to receive the flow's browser cookie. No route reads a
+		// cookie for authentication; the bearer token stays the only one.
+		AllowCredentials: !slices.Contains(d.Config.CORSOrigins, "*"),
+		AllowHeaders:     []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID},
+		ExposeHeaders:    []string{echo.HeaderXRequestID, echo.HeaderLocation},
+		MaxAge:           3600,
 	}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   "1M",
-		Skipper: func(c echo.Context) bool { return isEmailUpload(c.Request()) },
+		Limit:   strconv.Itoa(defaultBodyLimit),
+		Skipper: func(c echo.Context) bool { return isEmailUpload(c.Request()) || isSandboxFileUpload(c.Request()) },
 	}))
-	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: d.Config.HTTPTimeout}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   strconv.FormatInt(sandboxFileBodyLimit(d.Config), 10),
+		Skipper: func(c echo.Context) bool { return !isSandboxFileUpload(c.Request()) },
+	}))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
+		Timeout: d.Config.HTTPTimeout,
+		Skipper: func(c echo.Context) bool { return isStreaming(c.Request()) },
+	}))
 	e.Use(s.authenticate)
 
 	apigen.RegisterHandlers(e, s)
@@ -107,8 +129,19 @@ func isEmailUpload(r *http.Request) bool {
 		return false
 	}
 	p := strings.TrimRight(r.URL.Path, "/")
-	return p == "/api/v1/emails" || p == "/api/v1/sandbox/mail" || p == "/api/v1/sandbox/drive/files"
+	return p == "/api/v1/emails" || p == "/api/v1/sandbox/mail"
 }
+
+// isSandboxFileUpload reports whether r creates a sandbox Drive file, whose
+// JSON body carries the file's text and so gets a larger limit than other
+// JSON bodies.
+func isSandboxFileUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.TrimRight(r.URL.Path, "/") == "/api/v1/sandbox/drive/files"
+}
+
+// sandboxFileBodyLimit leaves room for a file somewhat over
+// DRIVE_MAX_FILE_BYTES (to try the cap) and for JSON escaping.
+func sandboxFileBodyLimit(cfg config.Config) int64 { return 2 * cfg.Drive.MaxFileBytes }
 
 func (s *Server) accessLog() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -25,7 +26,27 @@ type Config struct {
 	Issuer string
 	// HTTPClient fetches the JWKS (default: a client with a 10 s timeout).
 	HTTPClient *http.Client
+	// MaxLifetime refuses tokens that live longer: exp − iat, or exp − now
+	// for tokens without iat (default DefaultMaxLifetime). A stolen
+	// long-lived token cannot be revoked, so it must not live long.
+	MaxLifetime time.Duration
+	// JWKSRefresh is the age after which the key set is refreshed in the
+	// background (default DefaultJWKSRefresh).
+	JWKSRefresh time.Duration
+	// JWKSMaxStale is how long after their fetch the last good keys keep
+	// verifying while the JWKS cannot be fetched (default
+	// DefaultJWKSMaxStale; at least JWKSRefresh).
+	JWKSMaxStale time.Duration
+	// Logger reports JWKS fetch failures (default: discarded).
+	Logger *slog.Logger
 }
+
+// DefaultMaxLifetime is the longest token lifetime accepted by default; the
+// development tokens of `make run` live exactly this long.
+const DefaultMaxLifetime = 30 * 24 * time.Hour
+
+// leeway absorbs clock skew between the token issuer and this server.
+const leeway = 30 * time.Second
 
 // ErrInvalidToken wraps every verification failure; the wrapped detail is for
 // logs, the caller only learns that the token was refused.
@@ -44,6 +65,9 @@ type Verifier struct {
 
 // NewVerifier builds a Verifier; at least one of Secret and JWKSURL is needed.
 func NewVerifier(cfg Config) (*Verifier, error) {
+	if cfg.MaxLifetime <= 0 {
+		cfg.MaxLifetime = DefaultMaxLifetime
+	}
 	v := &Verifier{cfg: cfg}
 	if cfg.Secret != "" {
 		v.secret = []byte(cfg.Secret)
@@ -54,7 +78,7 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 		if hc == nil {
 			hc = &http.Client{Timeout: 10 * time.Second}
 		}
-		v.jwks = newJWKS(cfg.JWKSURL, hc)
+		v.jwks = newJWKS(cfg.JWKSURL, hc, cfg.Logger, cfg.JWKSRefresh, cfg.JWKSMaxStale)
 		v.methods = append(v.methods,
 			jwt.SigningMethodRS256.Alg(), jwt.SigningMethodRS384.Alg(), jwt.SigningMethodRS512.Alg(),
 			jwt.SigningMethodES256.Alg(), jwt.SigningMethodES384.Alg(), jwt.SigningMethodES512.Alg())
@@ -79,7 +103,8 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		jwt.WithValidMethods(v.methods),
 		jwt.WithExpirationRequired(),
 		jwt.WithAudience(v.cfg.Audience),
-		jwt.WithLeeway(30 * time.Second),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(leeway),
 	}
 	if v.cfg.Issuer != "" {
 		opts = append(opts, jwt.WithIssuer(v.cfg.Issuer))
@@ -91,10 +116,15 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	if err != nil {
 		return Principal{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
-	p := Principal{Role: claims.Role, Email: claims.Email}
-	if p.Role == "" {
-		p.Role = RoleAuthenticated
+	if err := v.checkLifetime(claims.RegisteredClaims, time.Now()); err != nil {
+		return Principal{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
+	// Only the two roles BeSunny serves: Supabase also signs anon (no
+	// user), supabase_admin and custom roles, none of which may call us.
+	if claims.Role != RoleAuthenticated && claims.Role != RoleService {
+		return Principal{}, fmt.Errorf("%w: role %q is not accepted (want %s or %s)", ErrInvalidToken, claims.Role, RoleAuthenticated, RoleService)
+	}
+	p := Principal{Role: claims.Role, Email: claims.Email}
 	if name, ok := claims.UserMetadata["full_name"].(string); ok {
 		p.Name = name
 	} else if name, ok := claims.UserMetadata["name"].(string); ok {
@@ -111,6 +141,19 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		return Principal{}, fmt.Errorf("%w: a user token needs a sub", ErrInvalidToken)
 	}
 	return p, nil
+}
+
+// checkLifetime refuses a token that lives longer than MaxLifetime: from
+// iat to exp, or from now to exp when it carries no iat.
+func (v *Verifier) checkLifetime(c jwt.RegisteredClaims, now time.Time) error {
+	from := now
+	if c.IssuedAt != nil {
+		from = c.IssuedAt.Time
+	}
+	if life := c.ExpiresAt.Sub(from); life > v.cfg.MaxLifetime+leeway {
+		return fmt.Errorf("the token lives %v, more than the maximum %v (JWT_MAX_TOKEN_LIFETIME)", life.Round(time.Second), v.cfg.MaxLifetime)
+	}
+	return nil
 }
 
 // key picks the verification key for t by its algorithm family, so each key

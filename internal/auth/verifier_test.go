@@ -73,6 +73,23 @@ func userClaims(sub string, aud string, exp time.Time) Claims {
 	}
 }
 
+// lifetime sets iat and exp so the token lives d from issued.
+func lifetime(c Claims, issued time.Time, d time.Duration) Claims {
+	c.IssuedAt = jwt.NewNumericDate(issued)
+	c.ExpiresAt = jwt.NewNumericDate(issued.Add(d))
+	return c
+}
+
+func withoutIAT(c Claims) Claims {
+	c.IssuedAt = nil
+	return c
+}
+
+func withRole(c Claims, role string) Claims {
+	c.Role = role
+	return c
+}
+
 func sign(t *testing.T, method jwt.SigningMethod, key any, kid string, c Claims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(method, c)
@@ -151,6 +168,24 @@ func TestVerifier(t *testing.T) {
 			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", userClaims(user.String(), "authenticated", future)), true, ""},
 		{"public-key token is refused when only a secret is configured", Config{Secret: testSecret, Audience: "authenticated"},
 			sign(t, jwt.SigningMethodRS256, keys.rsa, "rsa1", userClaims(user.String(), "authenticated", future)), true, ""},
+		{"token living longer than the maximum (exp - iat) is refused", Config{Secret: testSecret, Audience: "authenticated"},
+			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", lifetime(userClaims(user.String(), "authenticated", time.Time{}), time.Now(), 31*24*time.Hour)), true, ""},
+		{"token without iat expiring after the maximum (exp - now) is refused", Config{Secret: testSecret, Audience: "authenticated"},
+			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", withoutIAT(userClaims(user.String(), "authenticated", time.Now().Add(31*24*time.Hour)))), true, ""},
+		{"token of the development lifetime (30 days) is accepted", Config{Secret: testSecret, Audience: "authenticated"},
+			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", lifetime(userClaims(user.String(), "authenticated", time.Time{}), time.Now(), 30*24*time.Hour)), false, RoleAuthenticated},
+		{"old token of a long lifetime is refused though it expires soon", Config{Secret: testSecret, Audience: "authenticated"},
+			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", lifetime(userClaims(user.String(), "authenticated", time.Time{}), time.Now().Add(-364*24*time.Hour), 365*24*time.Hour)), true, ""},
+		{"a configured shorter maximum is enforced", Config{Secret: testSecret, Audience: "authenticated", MaxLifetime: time.Hour},
+			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", lifetime(userClaims(user.String(), "authenticated", time.Time{}), time.Now(), 2*time.Hour)), true, ""},
+		{"token issued in the future is refused", Config{Secret: testSecret, Audience: "authenticated"},
+			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", lifetime(userClaims(user.String(), "authenticated", time.Time{}), time.Now().Add(time.Hour), time.Hour)), true, ""},
+		{"anon role is refused", Config{Secret: testSecret, Audience: "authenticated"},
+			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", withRole(userClaims(user.String(), "authenticated", future), "anon")), true, ""},
+		{"supabase_admin role is refused", Config{Secret: testSecret, Audience: "authenticated"},
+			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", withRole(userClaims(user.String(), "authenticated", future), "supabase_admin")), true, ""},
+		{"token without a role is refused", Config{Secret: testSecret, Audience: "authenticated"},
+			sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", withRole(userClaims(user.String(), "authenticated", future), "")), true, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

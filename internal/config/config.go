@@ -8,8 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/besunny/workflows/internal/ratelimit"
 )
 
 // DevJWTSecret signs development tokens when JWT_SECRET is unset. It is refused
@@ -39,10 +42,22 @@ type Config struct {
 	MetricsAddr string        // METRICS_ADDR (worker)
 	CORSOrigins []string      // CORS_ALLOWED_ORIGINS
 	HTTPTimeout time.Duration // HTTP_TIMEOUT
+	// HTTPReadTimeout bounds reading a whole request, body included.
+	HTTPReadTimeout time.Duration // HTTP_READ_TIMEOUT
+	// HTTPWriteTimeout bounds a request from the end of its headers to the
+	// end of its response (streaming routes are exempt).
+	HTTPWriteTimeout time.Duration // HTTP_WRITE_TIMEOUT
+	// HTTPIdleTimeout closes keep-alive connections idle this long.
+	HTTPIdleTimeout time.Duration // HTTP_IDLE_TIMEOUT
 	// PublicURL is where users reach the API; used in links the API returns.
 	PublicURL string // PUBLIC_URL
+	// UsernameReservation is how long a username its owner gave up stays
+	// theirs (only they may take it back; mail to it still reaches them).
+	UsernameReservation time.Duration // USERNAME_RESERVATION
 
 	JWT JWT
+
+	RateLimit RateLimit
 
 	Inbound Inbound
 
@@ -197,6 +212,39 @@ type JWT struct {
 	JWKSURL  string // JWT_JWKS_URL (RS256/ES256)
 	Audience string // JWT_AUDIENCE
 	Issuer   string // JWT_ISSUER (checked when set)
+	// MaxTokenLifetime refuses tokens living longer (exp − iat, or exp −
+	// now without iat).
+	MaxTokenLifetime time.Duration // JWT_MAX_TOKEN_LIFETIME
+	// JWKSRefresh is the key set's age from which it is refreshed in the
+	// background.
+	JWKSRefresh time.Duration // JWT_JWKS_REFRESH
+	// JWKSMaxStale is how long the last good keys keep verifying while the
+	// JWKS endpoint fails.
+	JWKSMaxStale time.Duration // JWT_JWKS_MAX_STALE
+}
+
+// RateLimit configures the API's token buckets. They are per replica: with
+// N replicas behind a load balancer a caller gets up to N times these
+// rates.
+type RateLimit struct {
+	Enabled bool // RATE_LIMIT_ENABLED
+	// User is every request of one user; UserWorkflow the requests of one
+	// user that start workflows or LLM calls (counted in User too).
+	User         ratelimit.Rate // RATE_LIMIT_USER
+	UserWorkflow ratelimit.Rate // RATE_LIMIT_USER_WORKFLOW
+	// IP is every request from one client address (an IPv6 /64), signed in
+	// or not, the service role's excepted; IPWorkflow likewise.
+	IP         ratelimit.Rate // RATE_LIMIT_IP
+	IPWorkflow ratelimit.Rate // RATE_LIMIT_IP_WORKFLOW
+	// ServiceWorkflow bounds the service role's workflow-starting requests
+	// (uploads, re-processing, syncs); its other requests are not limited.
+	ServiceWorkflow ratelimit.Rate // RATE_LIMIT_SERVICE_WORKFLOW
+	// MaxKeys bounds the buckets kept per limit (memory: about 200 bytes
+	// each).
+	MaxKeys int // RATE_LIMIT_MAX_KEYS
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed;
+	// without any, the client address is the TCP peer's.
+	TrustedProxies []netip.Prefix // TRUSTED_PROXIES
 }
 
 // Inbound describes the master mailbox and the virtual plus-addresses.
@@ -249,13 +297,35 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		MetricsAddr: r.str("METRICS_ADDR", ":9090"),
 		CORSOrigins: r.list("CORS_ALLOWED_ORIGINS", []string{"*"}),
 		HTTPTimeout: r.duration("HTTP_TIMEOUT", 30*time.Second),
-		PublicURL:   strings.TrimRight(r.str("PUBLIC_URL", "http://localhost:8080"), "/"),
+		// A 50 MiB upload at 1 MB/s needs most of the read minute; the write
+		// timeout also covers that read (net/http starts it after the
+		// headers), so it is longer.
+		HTTPReadTimeout:  r.duration("HTTP_READ_TIMEOUT", time.Minute),
+		HTTPWriteTimeout: r.duration("HTTP_WRITE_TIMEOUT", 2*time.Minute),
+		HTTPIdleTimeout:  r.duration("HTTP_IDLE_TIMEOUT", 2*time.Minute),
+		PublicURL:        strings.TrimRight(r.str("PUBLIC_URL", "http://localhost:8080"), "/"),
+		// 90 days: long enough for correspondents to learn the new address.
+		UsernameReservation: r.duration("USERNAME_RESERVATION", 90*24*time.Hour),
 		JWT: JWT{
 			Secret:   r.str("JWT_SECRET", ""),
 			JWKSURL:  r.str("JWT_JWKS_URL", ""),
 			Audience: r.str("JWT_AUDIENCE", "authenticated"),
 			Issuer:   r.str("JWT_ISSUER", ""),
+			// The development tokens of `make run` live 30 days.
+			MaxTokenLifetime: r.duration("JWT_MAX_TOKEN_LIFETIME", 30*24*time.Hour),
+			JWKSRefresh:      r.duration("JWT_JWKS_REFRESH", time.Hour),
+			JWKSMaxStale:     r.duration("JWT_JWKS_MAX_STALE", 24*time.Hour),
 		},
+	}
+	c.RateLimit = RateLimit{
+		Enabled:         r.boolean("RATE_LIMIT_ENABLED", true),
+		User:            r.rate("RATE_LIMIT_USER", ratelimit.Rate{PerSecond: 10, Burst: 50}),
+		UserWorkflow:    r.rate("RATE_LIMIT_USER_WORKFLOW", ratelimit.Rate{PerSecond: 30.0 / 60, Burst: 10}),
+		IP:              r.rate("RATE_LIMIT_IP", ratelimit.Rate{PerSecond: 50, Burst: 200}),
+		IPWorkflow:      r.rate("RATE_LIMIT_IP_WORKFLOW", ratelimit.Rate{PerSecond: 120.0 / 60, Burst: 30}),
+		ServiceWorkflow: r.rate("RATE_LIMIT_SERVICE_WORKFLOW", ratelimit.Rate{PerSecond: 50, Burst: 500}),
+		MaxKeys:         int(r.integer("RATE_LIMIT_MAX_KEYS", 50_000)),
+		TrustedProxies:  r.prefixes("TRUSTED_PROXIES"),
 	}
 	c.LogFormat = r.str("LOG_FORMAT", map[bool]string{true: "json", false: "text"}[c.Env == EnvProduction])
 	c.Inbound.Mailbox = strings.ToLower(r.str("INBOUND_MAILBOX", "ai@besunny.ai"))
@@ -364,6 +434,12 @@ func (c Config) validate() []string {
 	if c.Env == EnvProduction && c.JWT.Secret == DevJWTSecret {
 		p = append(p, "JWT_SECRET is the development secret: set your own when APP_ENV=production")
 	}
+	if c.JWT.MaxTokenLifetime < time.Minute {
+		p = append(p, "JWT_MAX_TOKEN_LIFETIME must be at least 1m (default 720h, 30 days)")
+	}
+	if c.JWT.JWKSRefresh < time.Minute || c.JWT.JWKSMaxStale < c.JWT.JWKSRefresh {
+		p = append(p, "JWT_JWKS_REFRESH must be at least 1m and JWT_JWKS_MAX_STALE at least JWT_JWKS_REFRESH (defaults 1h and 24h)")
+	}
 	if c.JWT.Secret != "" && len(c.JWT.Secret) < 32 {
 		p = append(p, "JWT_SECRET must be at least 32 characters (HS256 needs a 256-bit key)")
 	}
@@ -383,7 +459,13 @@ func (c Config) validate() []string {
 		p = append(p, "MAX_UPLOAD_BYTES must be at least MAX_EMAIL_BYTES, so too-large mail is kept and recorded")
 	}
 	switch c.Google.Mode {
-	case GoogleSandbox, GoogleOff:
+	case GoogleSandbox:
+		if c.Env == EnvProduction {
+			// The sandbox serves unauthenticated admin routes and lets any
+			// user deliver mail or edit files: never on a real deployment.
+			p = append(p, "GOOGLE_MODE=sandbox is refused when APP_ENV=production: set GOOGLE_MODE=live (with GOOGLE_SERVICE_ACCOUNT_FILE) or off")
+		}
+	case GoogleOff:
 	case GoogleLive:
 		if c.Google.ServiceAccountFile == "" {
 			p = append(p, "GOOGLE_MODE=live needs GOOGLE_SERVICE_ACCOUNT_FILE: a service-account key with domain-wide delegation for INBOUND_MAILBOX")
@@ -452,6 +534,18 @@ func (c Config) validate() []string {
 	}
 	if c.HTTPTimeout <= 0 {
 		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")
+	}
+	if c.RateLimit.MaxKeys < 100 {
+		p = append(p, "RATE_LIMIT_MAX_KEYS must be at least 100 (default 50000)")
+	}
+	if c.UsernameReservation < 0 {
+		p = append(p, "USERNAME_RESERVATION must be 0 (names are free at once) or a positive duration (default 2160h, 90 days)")
+	}
+	if c.HTTPReadTimeout <= 0 || c.HTTPIdleTimeout <= 0 {
+		p = append(p, "HTTP_READ_TIMEOUT and HTTP_IDLE_TIMEOUT must be positive durations (defaults 1m and 2m)")
+	}
+	if c.HTTPWriteTimeout <= c.HTTPTimeout {
+		p = append(p, "HTTP_WRITE_TIMEOUT must be longer than HTTP_TIMEOUT, or a request that times out could not be answered (defaults 2m and 30s)")
 	}
 	return p
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/besunny/workflows/internal/ratelimit"
 )
 
 func lookup(env map[string]string) func(string) (string, bool) {
@@ -110,6 +112,98 @@ func TestReadDotEnv_SyntaxErrorNamesTheLine(t *testing.T) {
 func TestReadDotEnv_MissingFileIsFine(t *testing.T) {
 	if m, err := readDotEnv(filepath.Join(t.TempDir(), "absent")); err != nil || m != nil {
 		t.Fatalf("m = %v, err = %v", m, err)
+	}
+}
+
+// production is the smallest valid production environment, plus extra.
+func production(extra map[string]string) map[string]string {
+	env := map[string]string{"APP_ENV": "production", "JWT_SECRET": strings.Repeat("s", 40), "TOKEN_ENCRYPTION_KEY": "k1:" + strings.Repeat("A", 43) + "="}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+func TestFromLookup_ProductionRefusesTheSandboxGoogle(t *testing.T) {
+	_, err := FromLookup(lookup(production(map[string]string{"GOOGLE_MODE": "sandbox"})))
+	if err == nil || !strings.Contains(err.Error(), "GOOGLE_MODE=sandbox") || !strings.Contains(err.Error(), "production") {
+		t.Fatalf("err = %v, want GOOGLE_MODE=sandbox refused in production", err)
+	}
+	if _, err := FromLookup(lookup(production(nil))); err != nil {
+		t.Fatalf("production without Google: %v", err)
+	}
+	if c, err := FromLookup(lookup(map[string]string{"GOOGLE_MODE": "sandbox"})); err != nil || c.Google.Mode != GoogleSandbox {
+		t.Fatalf("development with the sandbox: %v", err)
+	}
+}
+
+func TestFromLookup_TokenLifetimeAndJWKSDefaultsFitTheDevelopmentTokens(t *testing.T) {
+	c, err := FromLookup(lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.JWT.MaxTokenLifetime != 30*24*time.Hour || c.JWT.JWKSRefresh != time.Hour || c.JWT.JWKSMaxStale != 24*time.Hour {
+		t.Fatalf("JWT defaults = %+v", c.JWT)
+	}
+	_, err = FromLookup(lookup(map[string]string{"JWT_JWKS_REFRESH": "2h", "JWT_JWKS_MAX_STALE": "1h"}))
+	if err == nil || !strings.Contains(err.Error(), "JWT_JWKS_MAX_STALE") {
+		t.Fatalf("err = %v, want the stale period refused below the refresh age", err)
+	}
+}
+
+func TestFromLookup_ServerTimeoutsHaveDefaultsAndTheWriteTimeoutOutlastsARequest(t *testing.T) {
+	c, err := FromLookup(lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPReadTimeout != time.Minute || c.HTTPWriteTimeout != 2*time.Minute || c.HTTPIdleTimeout != 2*time.Minute {
+		t.Fatalf("timeouts = %v %v %v", c.HTTPReadTimeout, c.HTTPWriteTimeout, c.HTTPIdleTimeout)
+	}
+	_, err = FromLookup(lookup(map[string]string{"HTTP_TIMEOUT": "1m", "HTTP_WRITE_TIMEOUT": "30s"}))
+	if err == nil || !strings.Contains(err.Error(), "HTTP_WRITE_TIMEOUT") {
+		t.Fatalf("err = %v, want HTTP_WRITE_TIMEOUT refused below HTTP_TIMEOUT", err)
+	}
+}
+
+func TestFromLookup_RateLimitsHaveDefaultsAndReadTheirSpec(t *testing.T) {
+	c, err := FromLookup(lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl := c.RateLimit
+	if !rl.Enabled || rl.User != (ratelimit.Rate{PerSecond: 10, Burst: 50}) || rl.UserWorkflow != (ratelimit.Rate{PerSecond: 0.5, Burst: 10}) ||
+		rl.IP != (ratelimit.Rate{PerSecond: 50, Burst: 200}) || rl.IPWorkflow != (ratelimit.Rate{PerSecond: 2, Burst: 30}) ||
+		rl.ServiceWorkflow != (ratelimit.Rate{PerSecond: 50, Burst: 500}) || rl.MaxKeys != 50_000 || len(rl.TrustedProxies) != 0 {
+		t.Fatalf("rate limit defaults = %+v", rl)
+	}
+	tests := []struct {
+		spec string
+		want ratelimit.Rate
+	}{
+		{"10/s:50", ratelimit.Rate{PerSecond: 10, Burst: 50}},
+		{"30/m", ratelimit.Rate{PerSecond: 0.5, Burst: 30}},
+		{"1/h:5", ratelimit.Rate{PerSecond: 1.0 / 3600, Burst: 5}},
+		{"5/10s", ratelimit.Rate{PerSecond: 0.5, Burst: 5}},
+		{"0.5/s", ratelimit.Rate{PerSecond: 0.5, Burst: 1}},
+		{"off", ratelimit.Rate{}},
+	}
+	for _, tc := range tests {
+		c, err := FromLookup(lookup(map[string]string{"RATE_LIMIT_USER": tc.spec}))
+		if err != nil || c.RateLimit.User != tc.want {
+			t.Errorf("RATE_LIMIT_USER=%s: %+v, %v; want %+v", tc.spec, c.RateLimit.User, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"10", "ten/s", "10/fortnight", "10/s:0", "-1/s", "10/s:x"} {
+		if _, err := FromLookup(lookup(map[string]string{"RATE_LIMIT_IP": bad})); err == nil || !strings.Contains(err.Error(), "RATE_LIMIT_IP") {
+			t.Errorf("RATE_LIMIT_IP=%s: err = %v, want a problem", bad, err)
+		}
+	}
+	c, err = FromLookup(lookup(map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7, fd00::/8"}))
+	if err != nil || len(c.RateLimit.TrustedProxies) != 3 || c.RateLimit.TrustedProxies[1].String() != "192.168.1.7/32" {
+		t.Fatalf("TRUSTED_PROXIES: %v %v", c.RateLimit.TrustedProxies, err)
+	}
+	if _, err := FromLookup(lookup(map[string]string{"TRUSTED_PROXIES": "proxy.internal"})); err == nil {
+		t.Fatal("a host name in TRUSTED_PROXIES was accepted")
 	}
 }
 

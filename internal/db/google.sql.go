@@ -56,30 +56,42 @@ func (q *Queries) GetGoogleCredentials(ctx context.Context, userID uuid.UUID) (G
 }
 
 const insertOAuthState = `-- name: InsertOAuthState :exec
-INSERT INTO oauth_states (state, user_id, expires_at) VALUES ($1, $2, $3)
+INSERT INTO oauth_states (state, user_id, browser_hash, expires_at) VALUES ($1, $2, $3, $4)
 `
 
 type InsertOAuthStateParams struct {
-	State     string    `json:"state"`
-	UserID    uuid.UUID `json:"user_id"`
-	ExpiresAt time.Time `json:"expires_at"`
+	State       string    `json:"state"`
+	UserID      uuid.UUID `json:"user_id"`
+	BrowserHash []byte    `json:"browser_hash"`
+	ExpiresAt   time.Time `json:"expires_at"`
 }
 
 func (q *Queries) InsertOAuthState(ctx context.Context, arg InsertOAuthStateParams) error {
-	_, err := q.db.Exec(ctx, insertOAuthState, arg.State, arg.UserID, arg.ExpiresAt)
+	_, err := q.db.Exec(ctx, insertOAuthState,
+		arg.State,
+		arg.UserID,
+		arg.BrowserHash,
+		arg.ExpiresAt,
+	)
 	return err
 }
 
 const takeOAuthState = `-- name: TakeOAuthState :one
-DELETE FROM oauth_states WHERE state = $1 AND expires_at > now() RETURNING user_id
+DELETE FROM oauth_states WHERE state = $1 AND expires_at > now() RETURNING user_id, browser_hash
 `
 
-// A state is used once: taking it deletes it.
-func (q *Queries) TakeOAuthState(ctx context.Context, state string) (uuid.UUID, error) {
+type TakeOAuthStateRow struct {
+	UserID      uuid.UUID `json:"user_id"`
+	BrowserHash []byte    `json:"browser_hash"`
+}
+
+// A state is used once: taking it deletes it, whether or not the browser
+// that brings it back is the one that started the flow.
+func (q *Queries) TakeOAuthState(ctx context.Context, state string) (TakeOAuthStateRow, error) {
 	row := q.db.QueryRow(ctx, takeOAuthState, state)
-	var user_id uuid.UUID
-	err := row.Scan(&user_id)
-	return user_id, err
+	var i TakeOAuthStateRow
+	err := row.Scan(&i.UserID, &i.BrowserHash)
+	return i, err
 }
 
 const updateGoogleAccessToken = `-- name: UpdateGoogleAccessToken :exec

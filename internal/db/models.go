@@ -162,10 +162,11 @@ type Mailbox struct {
 }
 
 type OauthState struct {
-	State     string    `json:"state"`
-	UserID    uuid.UUID `json:"user_id"`
-	ExpiresAt time.Time `json:"expires_at"`
-	CreatedAt time.Time `json:"created_at"`
+	State       string    `json:"state"`
+	UserID      uuid.UUID `json:"user_id"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	CreatedAt   time.Time `json:"created_at"`
+	BrowserHash []byte    `json:"browser_hash"`
 }
 
 type Project struct {
@@ -196,4 +197,12 @@ type User struct {
 	Username  *string   `json:"username"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+type UsernameReservation struct {
+	UsernameKey   string     `json:"username_key"`
+	Username      string     `json:"username"`
+	UserID        *uuid.UUID `json:"user_id"`
+	ReleasedAt    time.Time  `json:"released_at"`
+	ReservedUntil time.Time  `json:"reserved_until"`
 }

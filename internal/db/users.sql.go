@@ -7,9 +7,41 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
+
+const countUsernameReservationsForUser = `-- name: CountUsernameReservationsForUser :one
+SELECT count(*) FROM username_reservations WHERE user_id = $1 AND reserved_until > now()
+`
+
+func (q *Queries) CountUsernameReservationsForUser(ctx context.Context, userID *uuid.UUID) (int64, error) {
+	row := q.db.QueryRow(ctx, countUsernameReservationsForUser, userID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const deleteUsernameReservation = `-- name: DeleteUsernameReservation :exec
+DELETE FROM username_reservations WHERE username_key = lower($1::text)
+`
+
+func (q *Queries) DeleteUsernameReservation(ctx context.Context, username string) error {
+	_, err := q.db.Exec(ctx, deleteUsernameReservation, username)
+	return err
+}
+
+const firstUsernameReservationEnd = `-- name: FirstUsernameReservationEnd :one
+SELECT min(reserved_until)::timestamptz FROM username_reservations WHERE user_id = $1 AND reserved_until > now()
+`
+
+func (q *Queries) FirstUsernameReservationEnd(ctx context.Context, userID *uuid.UUID) (time.Time, error) {
+	row := q.db.QueryRow(ctx, firstUsernameReservationEnd, userID)
+	var column_1 time.Time
+	err := row.Scan(&column_1)
+	return column_1, err
+}
 
 const getUser = `-- name: GetUser :one
 SELECT id, email, name, username, created_at, updated_at FROM users WHERE id = $1
@@ -29,9 +61,52 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 	return i, err
 }
 
+const getUserForUpdate = `-- name: GetUserForUpdate :one
+SELECT id, email, name, username, created_at, updated_at FROM users WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error) {
+	row := q.db.QueryRow(ctx, getUserForUpdate, id)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.Name,
+		&i.Username,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const getUsernameReservationForUpdate = `-- name: GetUsernameReservationForUpdate :one
+SELECT username_key, username, user_id, released_at, reserved_until FROM username_reservations
+WHERE username_key = lower($1::text) AND reserved_until > now()
+FOR UPDATE
+`
+
+// The reservation of a name, still in force, locked until the transaction
+// that may claim the name ends.
+func (q *Queries) GetUsernameReservationForUpdate(ctx context.Context, username string) (UsernameReservation, error) {
+	row := q.db.QueryRow(ctx, getUsernameReservationForUpdate, username)
+	var i UsernameReservation
+	err := row.Scan(
+		&i.UsernameKey,
+		&i.Username,
+		&i.UserID,
+		&i.ReleasedAt,
+		&i.ReservedUntil,
+	)
+	return i, err
+}
+
 const getUsersByUsernames = `-- name: GetUsersByUsernames :many
-SELECT id, username FROM users
-WHERE lower(username) = ANY ($1::text[])
+SELECT u.id, u.username FROM users u
+WHERE lower(u.username) = ANY ($1::text[])
+UNION ALL
+SELECT r.user_id, r.username FROM username_reservations r
+WHERE r.username_key = ANY ($1::text[]) AND r.reserved_until > now() AND r.user_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM users u WHERE lower(u.username) = r.username_key)
 `
 
 type GetUsersByUsernamesRow struct {
@@ -39,7 +114,9 @@ type GetUsersByUsernamesRow struct {
 	Username *string   `json:"username"`
 }
 
-// Usernames compare case-insensitively (see users_username_key).
+// Usernames compare case-insensitively (see users_username_key). A name its
+// owner gave up within USERNAME_RESERVATION still finds them (the reserved
+// name is returned as asked), so mail sent to the old address is not lost.
 func (q *Queries) GetUsersByUsernames(ctx context.Context, usernames []string) ([]GetUsersByUsernamesRow, error) {
 	rows, err := q.db.Query(ctx, getUsersByUsernames, usernames)
 	if err != nil {
@@ -58,6 +135,73 @@ func (q *Queries) GetUsersByUsernames(ctx context.Context, usernames []string) (
 		return nil, err
 	}
 	return items, nil
+}
+
+const listUsernameReservationsForUser = `-- name: ListUsernameReservationsForUser :many
+SELECT username, released_at, reserved_until FROM username_reservations
+WHERE user_id = $1 AND reserved_until > now()
+ORDER BY released_at DESC
+`
+
+type ListUsernameReservationsForUserRow struct {
+	Username      string    `json:"username"`
+	ReleasedAt    time.Time `json:"released_at"`
+	ReservedUntil time.Time `json:"reserved_until"`
+}
+
+// The names the user gave up and may still take back, newest first.
+func (q *Queries) ListUsernameReservationsForUser(ctx context.Context, userID *uuid.UUID) ([]ListUsernameReservationsForUserRow, error) {
+	rows, err := q.db.Query(ctx, listUsernameReservationsForUser, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListUsernameReservationsForUserRow{}
+	for rows.Next() {
+		var i ListUsernameReservationsForUserRow
+		if err := rows.Scan(&i.Username, &i.ReleasedAt, &i.ReservedUntil); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const lockUsername = `-- name: LockUsername :exec
+SELECT pg_advisory_xact_lock(hashtextextended('besunny-username:' || lower($1::text), 0))
+`
+
+// Serialises everyone claiming or giving up one name (case-insensitively)
+// until the transaction ends: a claim must see the reservation of a rename
+// that frees the name at the same moment, which a row lock cannot give
+// (the reservation row does not exist yet).
+func (q *Queries) LockUsername(ctx context.Context, username string) error {
+	_, err := q.db.Exec(ctx, lockUsername, username)
+	return err
+}
+
+const reserveUsername = `-- name: ReserveUsername :exec
+INSERT INTO username_reservations (username_key, username, user_id, reserved_until)
+VALUES (lower($1::text), $1, $2, $3)
+ON CONFLICT (username_key) DO UPDATE
+SET username = EXCLUDED.username, user_id = EXCLUDED.user_id,
+    released_at = now(), reserved_until = EXCLUDED.reserved_until
+`
+
+type ReserveUsernameParams struct {
+	Username      string     `json:"username"`
+	UserID        *uuid.UUID `json:"user_id"`
+	ReservedUntil time.Time  `json:"reserved_until"`
+}
+
+// The name its owner gives up stays theirs until reserved_until; an expired
+// reservation of the same name (anyone's) is replaced.
+func (q *Queries) ReserveUsername(ctx context.Context, arg ReserveUsernameParams) error {
+	_, err := q.db.Exec(ctx, reserveUsername, arg.Username, arg.UserID, arg.ReservedUntil)
+	return err
 }
 
 const setUsername = `-- name: SetUsername :one

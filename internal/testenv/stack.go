@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
@@ -219,16 +220,35 @@ func (s *Stack) Do(t testing.TB, token, method, path, contentType string, body i
 }
 
 // ConnectGoogle connects the user to the sandbox Google through the API's
-// OAuth flow, as a browser would: connect → consent (the sandbox grants at
-// once) → callback.
+// OAuth flow, as a browser would: connect (the answer sets the flow's
+// browser cookie) → consent (the sandbox grants at once) → callback with
+// that cookie.
 func (s *Stack) ConnectGoogle(t testing.TB, token string) {
 	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar}
+	req, err := http.NewRequest(http.MethodGet, s.URL+"/api/v1/google/connect", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var start struct {
 		URL string `json:"authorization_url"`
 	}
-	s.Do(t, token, http.MethodGet, "/api/v1/google/connect", "", nil, http.StatusOK, &start)
+	err = json.NewDecoder(resp.Body).Decode(&start)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || err != nil {
+		t.Fatalf("connect answered %d: %v", resp.StatusCode, err)
+	}
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(start.URL)
+	resp, err = noFollow.Get(start.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +257,7 @@ func (s *Stack) ConnectGoogle(t testing.TB, token string) {
 	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(callback, s.URL+"/api/v1/google/callback") {
 		t.Fatalf("consent answered %d, Location %q", resp.StatusCode, callback)
 	}
-	resp, err = http.Get(callback)
+	resp, err = browser.Get(callback)
 	if err != nil {
 		t.Fatal(err)
 	}
