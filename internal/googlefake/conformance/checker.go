@@ -150,9 +150,9 @@ func (c *Checker) Middleware(next http.Handler) http.Handler {
 
 func (c *Checker) unknownCall(ex *exchange) problem {
 	if verbs := c.spec.knownPath(ex.path); len(verbs) > 0 {
-		return problem{"HTTP method", ex.verb, "this path is served with " + strings.Join(verbs, " or ")}
+		return problem{path: "HTTP method", got: ex.verb, want: "this path is served with " + strings.Join(verbs, " or ")}
 	}
-	return problem{"path", quoteShort(ex.path), "a path of a method in " + c.spec.String() + " or of a documented OAuth endpoint"}
+	return problem{path: "path", got: quoteShort(ex.path), want: "a path of a method in " + c.spec.String() + " or of a documented OAuth endpoint"}
 }
 
 // record stores problems as violations and returns the first, or nil.
@@ -162,7 +162,11 @@ func (c *Checker) record(method string, side Side, source string, ex *exchange, 
 	}
 	var first *Violation
 	for _, p := range ps {
-		v := Violation{Method: method, Side: side, Path: p.path, Got: p.got, Want: p.want, Source: source,
+		src := source
+		if p.source != "" {
+			src = p.source
+		}
+		v := Violation{Method: method, Side: side, Path: p.path, Got: p.got, Want: p.want, Source: src,
 			Call: ex.call(), Status: ex.status}
 		c.add(v)
 		if first == nil {

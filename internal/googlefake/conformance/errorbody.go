@@ -65,22 +65,26 @@ func errorEnvelope() *Schema {
 // checkAPIError checks an error answer of a Google REST API.
 func checkAPIError(code int, h http.Header, body []byte) []problem {
 	var out []problem
-	add := func(path, got, want string) { out = append(out, problem{path, got, want}) }
+	add := func(path, got, want string) {
+		out = append(out, problem{path: path, got: got, want: want})
+	}
 	if ct := mediaTypeOf(h); ct != "application/json" {
 		add("header Content-Type", quoteShort(h.Get("Content-Type")), "an error body is application/json")
 	}
 	v, err := decodeJSON(body)
 	if err != nil {
-		return append(out, problem{"$", "a body that is not JSON (" + quoteShort(string(body)) + ")",
-			`an error body is {"error": {"code", "message", "status", "errors": [...]}}`})
+		return withSource(append(out, problem{path: "$", got: "a body that is not JSON (" + quoteShort(string(body)) + ")", want: `an error body is {"error": {"code", "message", "status", "errors": [...]}}`}), errorDoc)
 	}
 	w := &walker{side: Response, method: ""}
 	w.check("$", "ErrorResponse", v, errorEnvelope(), nil)
 	out = append(out, w.found...)
 	top, _ := v.(map[string]any)
 	e, _ := top["error"].(map[string]any)
+	if _, present := top["error"]; !present {
+		out = append(out, problem{path: "$.error", got: "no error object", want: `an error body is {"error": {...}}`})
+	}
 	if e == nil {
-		return append(out, problem{"$.error", "no error object", `an error body is {"error": {...}}`})
+		return withSource(out, errorDoc)
 	}
 	if n, ok := e["code"].(json.Number); !ok || n.String() != strconv.Itoa(code) {
 		add("$.error.code", describeField(e, "code"), fmt.Sprintf("error.code is the HTTP status, %d", code))
@@ -107,7 +111,14 @@ func checkAPIError(code int, h http.Header, body []byte) []problem {
 			}
 		}
 	}
-	return out
+	return withSource(out, errorDoc)
+}
+
+func withSource(ps []problem, source string) []problem {
+	for i := range ps {
+		ps[i].source = source
+	}
+	return ps
 }
 
 func describeField(m map[string]any, k string) string {

@@ -57,26 +57,26 @@ func checkDiscoveryRequest(r *route, pathParams map[string]string, ex *exchange)
 			continue
 		}
 		if msg := checkParamValue(p, pathParams[name]); msg != "" {
-			out = append(out, problem{"path parameter " + name, "the value " + quoteShort(pathParams[name]), msg})
+			out = append(out, problem{path: "path parameter " + name, got: "the value " + quoteShort(pathParams[name]), want: msg})
 		}
 	}
 	if _, err := url.ParseQuery(ex.rawQ); err != nil {
-		out = append(out, problem{"query", quoteShort(ex.rawQ), "a well-formed query string: " + err.Error()})
+		out = append(out, problem{path: "query", got: quoteShort(ex.rawQ), want: "a well-formed query string: " + err.Error()})
 	}
 	out = append(out, discoveryQuery(a, m).check(ex.query)...)
 	if ex.alt() == "media" && !m.SupportsMediaDownload {
-		out = append(out, problem{"query parameter alt", `"media"`, m.ID + " has no media download (supportsMediaDownload is not set)"})
+		out = append(out, problem{path: "query parameter alt", got: `"media"`, want: m.ID + " has no media download (supportsMediaDownload is not set)"})
 	}
 	if f := ex.query.Get("fields"); f != "" {
 		sel, err := parseFields(f)
 		switch {
 		case err != nil:
-			out = append(out, problem{"query parameter fields", quoteShort(f), "a field selector such as \"id,files(id,name)\": " + err.Error()})
+			out = append(out, problem{path: "query parameter fields", got: quoteShort(f), want: "a field selector such as \"id,files(id,name)\": " + err.Error()})
 		case m.Response == nil || ex.alt() == "media":
-			out = append(out, problem{"query parameter fields", quoteShort(f), m.ID + " answers no JSON resource to select fields from"})
+			out = append(out, problem{path: "query parameter fields", got: quoteShort(f), want: m.ID + " answers no JSON resource to select fields from"})
 		default:
 			validateSelection(a, sel, m.Response, "", func(field, want string) {
-				out = append(out, problem{"query parameter fields", "a selection of " + strconv.Quote(field), want + "; Google answers 400 invalidParameter"})
+				out = append(out, problem{path: "query parameter fields", got: "a selection of " + strconv.Quote(field), want: want + "; Google answers 400 invalidParameter"})
 			})
 		}
 	}
@@ -86,22 +86,22 @@ func checkDiscoveryRequest(r *route, pathParams map[string]string, ex *exchange)
 	switch {
 	case m.Request != nil:
 		if len(ex.reqBody) == 0 {
-			out = append(out, problem{"body", "no body", m.ID + " takes " + describe(a, m.Request)})
+			out = append(out, problem{path: "body", got: "no body", want: m.ID + " takes " + describe(a, m.Request)})
 			break
 		}
 		if ct := mediaTypeOf(ex.reqHdr); ct != "application/json" {
-			out = append(out, problem{"header Content-Type", quoteShort(ex.reqHdr.Get("Content-Type")), "a JSON request body is sent as application/json"})
+			out = append(out, problem{path: "header Content-Type", got: quoteShort(ex.reqHdr.Get("Content-Type")), want: "a JSON request body is sent as application/json"})
 		}
 		v, err := decodeJSON(ex.reqBody)
 		if err != nil {
-			out = append(out, problem{"body", "a body that is not JSON: " + err.Error(), m.ID + " takes " + describe(a, m.Request)})
+			out = append(out, problem{path: "body", got: "a body that is not JSON: " + err.Error(), want: m.ID + " takes " + describe(a, m.Request)})
 			break
 		}
 		w := &walker{api: a, side: Request, method: m.ID}
 		w.check("$", m.Request.Ref, v, m.Request, nil)
 		out = append(out, w.found...)
 	case len(strings.TrimSpace(string(ex.reqBody))) > 0:
-		out = append(out, problem{"body", fmt.Sprintf("a body of %d bytes", len(ex.reqBody)), m.ID + " takes no request body"})
+		out = append(out, problem{path: "body", got: fmt.Sprintf("a body of %d bytes", len(ex.reqBody)), want: m.ID + " takes no request body"})
 	}
 	return out
 }
@@ -113,38 +113,41 @@ func checkDiscoveryResponse(r *route, ex *exchange) []problem {
 	case ex.status >= 400:
 		return checkAPIError(ex.status, ex.respHdr, ex.body)
 	case ex.status < 200 || ex.status >= 300:
-		return []problem{{"status", fmt.Sprint(ex.status), "a success (2xx) or an error (4xx, 5xx) status"}}
+		return []problem{{path: "status", got: fmt.Sprint(ex.status), want: "a success (2xx) or an error (4xx, 5xx) status"}}
 	}
 	if ex.alt() == "media" || (m.Response == nil && m.SupportsMediaDownload) {
 		// Media: the bytes of the resource, typed by their own media type.
 		var out []problem
 		if ex.status != http.StatusOK && ex.status != http.StatusPartialContent {
-			out = append(out, problem{"status", fmt.Sprint(ex.status), "a media download answers 200 (206 for a range)"})
+			out = append(out, problem{path: "status", got: fmt.Sprint(ex.status), want: "a media download answers 200 (206 for a range)"})
 		}
 		if ex.respHdr.Get("Content-Type") == "" {
-			out = append(out, problem{"header Content-Type", "none", "a media download is typed with the content's media type"})
+			out = append(out, problem{path: "header Content-Type", got: "none", want: "a media download is typed with the content's media type"})
 		}
 		return out
 	}
 	if m.Response == nil {
 		if len(strings.TrimSpace(string(ex.body))) > 0 {
-			return []problem{{"body", fmt.Sprintf("a body of %d bytes", len(ex.body)), m.ID + " answers an empty body"}}
+			return []problem{{path: "body", got: fmt.Sprintf("a body of %d bytes", len(ex.body)), want: m.ID + " answers an empty body"}}
 		}
 		if ex.status != http.StatusNoContent && ex.status != http.StatusOK {
-			return []problem{{"status", fmt.Sprint(ex.status), m.ID + " answers 204 No Content"}}
+			return []problem{{path: "status", got: fmt.Sprint(ex.status), want: m.ID + " answers 204 No Content"}}
 		}
 		return nil
 	}
+	if len(ex.body) == 0 {
+		return []problem{{path: "status", got: fmt.Sprintf("%d with an empty body", ex.status), want: m.ID + " answers 200 with " + describe(a, m.Response)}}
+	}
 	var out []problem
 	if ex.status != http.StatusOK {
-		out = append(out, problem{"status", fmt.Sprint(ex.status), m.ID + " answers 200 with " + describe(a, m.Response)})
+		out = append(out, problem{path: "status", got: fmt.Sprint(ex.status), want: m.ID + " answers 200 with " + describe(a, m.Response)})
 	}
 	if ct := mediaTypeOf(ex.respHdr); ct != "application/json" {
-		out = append(out, problem{"header Content-Type", quoteShort(ex.respHdr.Get("Content-Type")), "a JSON answer is application/json"})
+		out = append(out, problem{path: "header Content-Type", got: quoteShort(ex.respHdr.Get("Content-Type")), want: "a JSON answer is application/json"})
 	}
 	v, err := decodeJSON(ex.body)
 	if err != nil {
-		return append(out, problem{"$", "a body that is not JSON: " + err.Error(), m.ID + " answers " + describe(a, m.Response)})
+		return append(out, problem{path: "$", got: "a body that is not JSON: " + err.Error(), want: m.ID + " answers " + describe(a, m.Response)})
 	}
 	sel, _ := parseFields(ex.query.Get("fields")) // a bad selector is a request problem
 	w := &walker{api: a, side: Response, method: m.ID}

@@ -57,12 +57,11 @@ func (e *handEndpoint) checkRequest(ex *exchange) []problem {
 	out := handParams("query", e.Query).check(ex.query)
 	if e.Form != nil {
 		if ct := mediaTypeOf(ex.reqHdr); ct != "application/x-www-form-urlencoded" {
-			out = append(out, problem{"header Content-Type", quoteShort(ex.reqHdr.Get("Content-Type")),
-				"the parameters are sent as application/x-www-form-urlencoded"})
+			out = append(out, problem{path: "header Content-Type", got: quoteShort(ex.reqHdr.Get("Content-Type")), want: "the parameters are sent as application/x-www-form-urlencoded"})
 		}
 		form, err := url.ParseQuery(string(ex.reqBody))
 		if err != nil {
-			out = append(out, problem{"body", "a malformed form: " + err.Error(), "an application/x-www-form-urlencoded body"})
+			out = append(out, problem{path: "body", got: "a malformed form: " + err.Error(), want: "an application/x-www-form-urlencoded body"})
 		}
 		out = append(out, handParams("form", e.Form).check(form)...)
 	}
@@ -76,11 +75,11 @@ func (e *handEndpoint) checkResponse(ex *exchange) []problem {
 	var out []problem
 	if e.Response != nil && ex.status == http.StatusOK {
 		if ct := mediaTypeOf(ex.respHdr); ct != "application/json" {
-			out = append(out, problem{"header Content-Type", quoteShort(ex.respHdr.Get("Content-Type")), "a JSON answer is application/json"})
+			out = append(out, problem{path: "header Content-Type", got: quoteShort(ex.respHdr.Get("Content-Type")), want: "a JSON answer is application/json"})
 		}
 		v, err := decodeJSON(ex.body)
 		if err != nil {
-			return append(out, problem{"$", "a body that is not JSON: " + err.Error(), "the answer is " + describe(nil, e.Response)})
+			return append(out, problem{path: "$", got: "a body that is not JSON: " + err.Error(), want: "the answer is " + describe(nil, e.Response)})
 		}
 		w := &walker{side: Response, method: e.ID}
 		w.check("$", e.Response.ID, v, e.Response, nil)
@@ -108,7 +107,7 @@ func requiredFields(prefix string, v any, s *Schema) []problem {
 	for _, k := range sortedKeys(s.Properties) {
 		if slices.Contains(s.Properties[k].Annotations.Required, "response") {
 			if _, ok := obj[k]; !ok {
-				out = append(out, problem{prefix + "." + k, "no field " + fmt.Sprintf("%q", k), s.ID + "." + k + " is always present"})
+				out = append(out, problem{path: prefix + "." + k, got: "no field " + fmt.Sprintf("%q", k), want: s.ID + "." + k + " is always present"})
 			}
 		}
 	}
@@ -152,7 +151,7 @@ func authorizeEndpoint() *handEndpoint {
 		request: func(ex *exchange) []problem {
 			for _, p := range strings.Fields(ex.query.Get("prompt")) {
 				if !slices.Contains([]string{"none", "consent", "select_account"}, p) {
-					return []problem{{"query parameter prompt", quoteShort(p), "a space-delimited list of none, consent, select_account"}}
+					return []problem{{path: "query parameter prompt", got: quoteShort(p), want: "a space-delimited list of none, consent, select_account"}}
 				}
 			}
 			return nil
@@ -168,23 +167,23 @@ func checkAuthorizeRedirect(ex *exchange) []problem {
 		return nil // an error page for the person at the browser; its shape is not documented
 	}
 	if ex.status != http.StatusFound && ex.status != http.StatusSeeOther {
-		return []problem{{"status", fmt.Sprint(ex.status), "the browser is redirected (302) to redirect_uri [" + docRedirect + "]"}}
+		return []problem{{path: "status", got: fmt.Sprint(ex.status), want: "the browser is redirected (302) to redirect_uri [" + docRedirect + "]"}}
 	}
 	loc, err := url.Parse(ex.respHdr.Get("Location"))
 	if err != nil {
-		return []problem{{"header Location", quoteShort(ex.respHdr.Get("Location")), "a URL [" + docRedirect + "]"}}
+		return []problem{{path: "header Location", got: quoteShort(ex.respHdr.Get("Location")), want: "a URL [" + docRedirect + "]"}}
 	}
 	var out []problem
 	if want, _ := url.Parse(ex.query.Get("redirect_uri")); want != nil &&
 		(loc.Scheme != want.Scheme || loc.Host != want.Host || loc.Path != want.Path) {
-		out = append(out, problem{"header Location", quoteShort(loc.String()), "the redirect goes to redirect_uri " + quoteShort(want.String())})
+		out = append(out, problem{path: "header Location", got: quoteShort(loc.String()), want: "the redirect goes to redirect_uri " + quoteShort(want.String())})
 	}
 	back := loc.Query()
 	if st := ex.query.Get("state"); st != "" && back.Get("state") != st {
-		out = append(out, problem{"header Location state", quoteShort(back.Get("state")), "state comes back unchanged [" + docRedirect + "]"})
+		out = append(out, problem{path: "header Location state", got: quoteShort(back.Get("state")), want: "state comes back unchanged [" + docRedirect + "]"})
 	}
 	if back.Get("code") == "" && back.Get("error") == "" {
-		out = append(out, problem{"header Location", quoteShort(loc.RawQuery), "the redirect carries code or error [" + docRedirect + "]"})
+		out = append(out, problem{path: "header Location", got: quoteShort(loc.RawQuery), want: "the redirect carries code or error [" + docRedirect + "]"})
 	}
 	return out
 }
@@ -218,7 +217,7 @@ func tokenEndpoint() *handEndpoint {
 			form, _ := url.ParseQuery(string(ex.reqBody))
 			var out []problem
 			if ex.rawQ != "" {
-				out = append(out, problem{"query", quoteShort(ex.rawQ), "the token request carries its parameters in the form body, not the URL"})
+				out = append(out, problem{path: "query", got: quoteShort(ex.rawQ), want: "the token request carries its parameters in the form body, not the URL"})
 			}
 			_, _, basic := (&http.Request{Header: ex.reqHdr}).BasicAuth()
 			need := map[string][]string{
@@ -234,8 +233,7 @@ func tokenEndpoint() *handEndpoint {
 					if form.Get("grant_type") == "refresh_token" {
 						doc = docRefresh
 					}
-					out = append(out, problem{"form parameter " + k, "no value",
-						fmt.Sprintf("grant_type=%s requires %s [%s]", form.Get("grant_type"), k, doc)})
+					out = append(out, problem{path: "form parameter " + k, got: "no value", want: fmt.Sprintf("grant_type=%s requires %s [%s]", form.Get("grant_type"), k, doc)})
 				}
 			}
 			return out
@@ -243,8 +241,8 @@ func tokenEndpoint() *handEndpoint {
 		response: func(ex *exchange) []problem {
 			if ex.status == http.StatusOK {
 				if !strings.Contains(ex.respHdr.Get("Cache-Control"), "no-store") {
-					return []problem{{"header Cache-Control", quoteShort(ex.respHdr.Get("Cache-Control")),
-						"a token answer is not cached: Cache-Control no-store [https://www.rfc-editor.org/rfc/rfc6749#section-5.1]"}}
+					return []problem{{path: "header Cache-Control", got: quoteShort(ex.respHdr.Get("Cache-Control")), want: "a token answer is not cached: Cache-Control no-store [https://www.rfc-editor.org/rfc/rfc6749#section-5.1]"}}
+
 				}
 				return nil
 			}
@@ -258,11 +256,11 @@ func tokenEndpoint() *handEndpoint {
 func checkOAuthError(ex *exchange, codes []int, errs ...string) []problem {
 	var out []problem
 	if !slices.Contains(codes, ex.status) {
-		out = append(out, problem{"status", fmt.Sprint(ex.status), fmt.Sprintf("an error answers one of %v [%s]", codes, docTokenErr)})
+		out = append(out, problem{path: "status", got: fmt.Sprint(ex.status), want: fmt.Sprintf("an error answers one of %v [%s]", codes, docTokenErr)})
 	}
 	v, err := decodeJSON(ex.body)
 	if err != nil {
-		return append(out, problem{"$", "a body that is not JSON", `an error is {"error", "error_description"} [` + docTokenErr + "]"})
+		return append(out, problem{path: "$", got: "a body that is not JSON", want: `an error is {"error", "error_description"} [` + docTokenErr + "]"})
 	}
 	schema := &Schema{ID: "OAuthError", Type: "object", Properties: map[string]*Schema{
 		"error": always(str(errs...)), "error_description": str(), "error_uri": str(),
@@ -285,7 +283,7 @@ func revokeEndpoint() *handEndpoint {
 	e.request = func(ex *exchange) []problem {
 		form, _ := url.ParseQuery(string(ex.reqBody))
 		if ex.query.Get("token") == "" && form.Get("token") == "" {
-			return []problem{{"parameter token", "no value", "the token to revoke is required [" + docRevoke + "]"}}
+			return []problem{{path: "parameter token", got: "no value", want: "the token to revoke is required [" + docRevoke + "]"}}
 		}
 		return nil
 	}
@@ -313,14 +311,14 @@ func userinfoEndpoint() *handEndpoint {
 		}},
 		request: func(ex *exchange) []problem {
 			if !strings.HasPrefix(ex.reqHdr.Get("Authorization"), "Bearer ") && ex.query.Get("access_token") == "" {
-				return []problem{{"header Authorization", quoteShort(ex.reqHdr.Get("Authorization")), "the access token as Authorization: Bearer [" + docUserinfo + "]"}}
+				return []problem{{path: "header Authorization", got: quoteShort(ex.reqHdr.Get("Authorization")), want: "the access token as Authorization: Bearer [" + docUserinfo + "]"}}
 			}
 			return nil
 		},
 		response: func(ex *exchange) []problem {
 			if ex.status == http.StatusUnauthorized && !strings.HasPrefix(ex.respHdr.Get("WWW-Authenticate"), "Bearer") {
-				return []problem{{"header WWW-Authenticate", quoteShort(ex.respHdr.Get("WWW-Authenticate")),
-					"a 401 of a bearer-protected resource carries WWW-Authenticate: Bearer … [" + docBearer401 + "]"}}
+				return []problem{{path: "header WWW-Authenticate", got: quoteShort(ex.respHdr.Get("WWW-Authenticate")), want: "a 401 of a bearer-protected resource carries WWW-Authenticate: Bearer … [" + docBearer401 + "]"}}
+
 			}
 			return nil
 		},
@@ -342,11 +340,10 @@ func certsEndpoint() *handEndpoint {
 		response: func(ex *exchange) []problem {
 			var out []problem
 			if ex.status != http.StatusOK {
-				out = append(out, problem{"status", fmt.Sprint(ex.status), "the key set answers 200"})
+				out = append(out, problem{path: "status", got: fmt.Sprint(ex.status), want: "the key set answers 200"})
 			}
 			if !strings.Contains(ex.respHdr.Get("Cache-Control"), "max-age=") {
-				out = append(out, problem{"header Cache-Control", quoteShort(ex.respHdr.Get("Cache-Control")),
-					"a max-age that tells verifiers when to refetch the keys [" + docJWKS + "]"})
+				out = append(out, problem{path: "header Cache-Control", got: quoteShort(ex.respHdr.Get("Cache-Control")), want: "a max-age that tells verifiers when to refetch the keys [" + docJWKS + "]"})
 			}
 			v, _ := decodeJSON(ex.body)
 			obj, _ := v.(map[string]any)
@@ -356,7 +353,7 @@ func certsEndpoint() *handEndpoint {
 				out = append(out, requiredFields(fmt.Sprintf("$.keys[%d]", i), m, key)...)
 				for _, f := range []string{"n", "e"} {
 					if s, ok := m[f].(string); ok && !isBase64URLRaw(s) {
-						out = append(out, problem{fmt.Sprintf("$.keys[%d].%s", i, f), quoteShort(s), "base64url without padding (RFC 7518 §6.3.1)"})
+						out = append(out, problem{path: fmt.Sprintf("$.keys[%d].%s", i, f), got: quoteShort(s), want: "base64url without padding (RFC 7518 §6.3.1)"})
 					}
 				}
 			}

@@ -52,24 +52,23 @@ func (ps paramSet) check(values url.Values) []problem {
 		where := ps.location + " parameter " + name
 		p := ps.lookup(name)
 		if p == nil {
-			out = append(out, problem{where, "a parameter " + strconv.Quote(name),
-				"no such parameter; the known ones are " + strings.Join(ps.names, ", ")})
+			out = append(out, problem{path: where, got: "a parameter " + strconv.Quote(name), want: "no such parameter; the known ones are " + strings.Join(ps.names, ", ")})
 			continue
 		}
 		vs := values[name]
 		if len(vs) > 1 && !p.Repeated {
-			out = append(out, problem{where, fmt.Sprintf("%d values", len(vs)), "a single value (the parameter is not repeated)"})
+			out = append(out, problem{path: where, got: fmt.Sprintf("%d values", len(vs)), want: "a single value (the parameter is not repeated)"})
 		}
 		for _, v := range vs {
 			if msg := checkParamValue(p, v); msg != "" {
-				out = append(out, problem{where, "the value " + quoteShort(v), msg})
+				out = append(out, problem{path: where, got: "the value " + quoteShort(v), want: msg})
 			}
 		}
 	}
 	for _, name := range ps.names {
 		if p := ps.lookup(name); p != nil && p.required() && p.Location == ps.location {
 			if _, ok := values[name]; !ok {
-				out = append(out, problem{ps.location + " parameter " + name, "no value", "the parameter is required"})
+				out = append(out, problem{path: ps.location + " parameter " + name, got: "no value", want: "the parameter is required"})
 			}
 		}
 	}
@@ -121,7 +120,11 @@ func checkParamValue(p *Parameter, v string) string {
 
 func paramDesc(p *Parameter) string {
 	var b strings.Builder
-	b.WriteString("a " + p.Type)
+	if strings.IndexByte("aeiou", p.Type[0]) >= 0 {
+		b.WriteString("an " + p.Type)
+	} else {
+		b.WriteString("a " + p.Type)
+	}
 	if p.Format != "" {
 		b.WriteString(" (format " + p.Format + ")")
 	}

@@ -17,6 +17,9 @@ import (
 // problem is one finding of a walk, before the exchange is attached.
 type problem struct {
 	path, got, want string
+	// source overrides the route's authority (the error envelope's is
+	// errorDoc, not the discovery document).
+	source string
 }
 
 // walker checks a decoded JSON value against a discovery schema.

@@ -6,6 +6,9 @@
 package conformancetest
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -36,5 +39,22 @@ func Checker(t testing.TB) *conformance.Checker {
 	t.Helper()
 	c := conformance.New(Spec(t), conformance.ModeRecord, nil)
 	c.ReportTo(t)
+	t.Cleanup(func() { t.Logf("conformance: checked %s", summary(c.Calls())) })
 	return c
+}
+
+// summary renders call counts as "12 calls: gmail.users.messages.get ×8, …".
+func summary(calls map[string]int) string {
+	ids := make([]string, 0, len(calls))
+	total := 0
+	for id, n := range calls {
+		ids = append(ids, id)
+		total += n
+	}
+	slices.Sort(ids)
+	parts := make([]string, 0, len(ids))
+	for _, id := range ids {
+		parts = append(parts, fmt.Sprintf("%s ×%d", id, calls[id]))
+	}
+	return fmt.Sprintf("%d calls: %s", total, strings.Join(parts, ", "))
 }
