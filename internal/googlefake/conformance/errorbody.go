@@ -76,7 +76,7 @@ func checkAPIError(code int, h http.Header, body []byte) []problem {
 		return withSource(append(out, problem{path: "$", got: "a body that is not JSON (" + quoteShort(string(body)) + ")", want: `an error body is {"error": {"code", "message", "status", "errors": [...]}}`}), errorDoc)
 	}
 	w := &walker{side: Response, method: ""}
-	w.check("$", "ErrorResponse", v, errorEnvelope(), nil)
+	w.run(rootLoc("ErrorResponse"), v, errorEnvelope(), nil)
 	out = append(out, w.found...)
 	top, _ := v.(map[string]any)
 	e, _ := top["error"].(map[string]any)

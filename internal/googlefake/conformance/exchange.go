@@ -63,7 +63,7 @@ func checkDiscoveryRequest(r *route, pathParams map[string]string, ex *exchange)
 	if _, err := url.ParseQuery(ex.rawQ); err != nil {
 		out = append(out, problem{path: "query", got: quoteShort(ex.rawQ), want: "a well-formed query string: " + err.Error()})
 	}
-	out = append(out, discoveryQuery(a, m).check(ex.query)...)
+	out = append(out, r.query.check(ex.query)...)
 	if ex.alt() == "media" && !m.SupportsMediaDownload {
 		out = append(out, problem{path: "query parameter alt", got: `"media"`, want: m.ID + " has no media download (supportsMediaDownload is not set)"})
 	}
@@ -98,7 +98,7 @@ func checkDiscoveryRequest(r *route, pathParams map[string]string, ex *exchange)
 			break
 		}
 		w := &walker{api: a, side: Request, method: m.ID}
-		w.check("$", m.Request.Ref, v, m.Request, nil)
+		w.run(rootLoc(m.Request.Ref), v, m.Request, nil)
 		out = append(out, w.found...)
 	case len(strings.TrimSpace(string(ex.reqBody))) > 0:
 		out = append(out, problem{path: "body", got: fmt.Sprintf("a body of %d bytes", len(ex.reqBody)), want: m.ID + " takes no request body"})
@@ -151,6 +151,6 @@ func checkDiscoveryResponse(r *route, ex *exchange) []problem {
 	}
 	sel, _ := parseFields(ex.query.Get("fields")) // a bad selector is a request problem
 	w := &walker{api: a, side: Response, method: m.ID}
-	w.check("$", m.Response.Ref, v, m.Response, sel)
+	w.run(rootLoc(m.Response.Ref), v, m.Response, sel)
 	return append(out, w.found...)
 }

@@ -82,7 +82,7 @@ func (e *handEndpoint) checkResponse(ex *exchange) []problem {
 			return append(out, problem{path: "$", got: "a body that is not JSON: " + err.Error(), want: "the answer is " + describe(nil, e.Response)})
 		}
 		w := &walker{side: Response, method: e.ID}
-		w.check("$", e.Response.ID, v, e.Response, nil)
+		w.run(rootLoc(e.Response.ID), v, e.Response, nil)
 		out = append(out, w.found...)
 		out = append(out, requiredFields("$", v, e.Response)...)
 	}
@@ -266,7 +266,7 @@ func checkOAuthError(ex *exchange, codes []int, errs ...string) []problem {
 		"error": always(str(errs...)), "error_description": str(), "error_uri": str(),
 	}}
 	w := &walker{side: Response}
-	w.check("$", "OAuthError", v, schema, nil)
+	w.run(rootLoc("OAuthError"), v, schema, nil)
 	out = append(out, w.found...)
 	return append(out, requiredFields("$", v, schema)...)
 }

@@ -358,7 +358,7 @@ func (s *Spec) CheckPubSubPush(r *http.Request, body []byte) []Violation {
 					}
 				}
 				w := &walker{api: ps, side: Response, method: method}
-				w.check("$.message", "PubsubMessage", trimmed, &Schema{Ref: "PubsubMessage"}, nil)
+				w.run(rootLoc("PushEnvelope").field("message"), trimmed, &Schema{Ref: "PubsubMessage"}, nil)
 				for _, p := range w.found {
 					out = append(out, bad(p.path, p.got, p.want, ps.Source()))
 				}

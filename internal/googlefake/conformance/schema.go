@@ -38,43 +38,103 @@ type walker struct {
 	found  []problem
 }
 
-func (w *walker) add(path, got, want string) {
-	w.found = append(w.found, problem{path: path, got: got, want: want})
+func (w *walker) add(l *loc, got, want string) {
+	w.found = append(w.found, problem{path: l.path(), got: got, want: want})
 }
 
-// check walks v, whose schema is named name (for messages: "Message",
-// "Message.payload"); sel is the response's fields selection, nil for all.
-func (w *walker) check(path, name string, v any, s *Schema, sel *selection) {
+// loc is where a walk is, kept as a chain and rendered only for a
+// problem: the JSON path ($.messages[3].historyId) and the schema name
+// (Message.historyId) of every value of a large answer would otherwise be
+// built for nothing.
+type loc struct {
+	parent *loc
+	kind   byte // '$' root, '.' field, '[' index, 'm' map key
+	key    string
+	index  int
+	// name is this step's part of the schema name: a schema id that
+	// replaces the parent's (reset), or ".field", "[]", "{}".
+	name  string
+	reset bool
+}
+
+func rootLoc(name string) *loc { return &loc{kind: '$', name: name, reset: true} }
+
+func (l *loc) field(k string) *loc  { return &loc{parent: l, kind: '.', key: k, name: "." + k} }
+func (l *loc) item(i int) *loc      { return &loc{parent: l, kind: '[', index: i, name: "[]"} }
+func (l *loc) mapKey(k string) *loc { return &loc{parent: l, kind: 'm', key: k, name: "{}"} }
+func (l *loc) named(id string) *loc { c := *l; c.name, c.reset = id, true; return &c }
+func (l *loc) chain() []*loc {
+	var out []*loc
+	for n := l; n != nil; n = n.parent {
+		out = append(out, n)
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// path renders the JSON path.
+func (l *loc) path() string {
+	var b strings.Builder
+	for _, n := range l.chain() {
+		switch n.kind {
+		case '$':
+			b.WriteString("$")
+		case '.':
+			b.WriteString("." + n.key)
+		case '[':
+			b.WriteString("[" + strconv.Itoa(n.index) + "]")
+		case 'm':
+			b.WriteString("[" + strconv.Quote(n.key) + "]")
+		}
+	}
+	return b.String()
+}
+
+// label renders the schema name: "Message.payload.headers[]".
+func (l *loc) label() string {
+	var parts []string
+	for n := l; n != nil; n = n.parent {
+		parts = append(parts, n.name)
+		if n.reset {
+			break
+		}
+	}
+	slices.Reverse(parts)
+	return strings.Join(parts, "")
+}
+
+// check walks v at l; sel is the response's fields selection, nil for all.
+func (w *walker) check(l *loc, v any, s *Schema, sel *selection) {
 	s = w.api.schema(s)
 	if s == nil {
 		return
 	}
 	if v == nil {
 		if w.side == Response {
-			w.add(path, "null", name+" is "+describe(w.api, s)+"; Google omits unset fields and never sends null")
+			w.add(l, "null", l.label()+" is "+describe(w.api, s)+"; Google omits unset fields and never sends null")
 		}
 		return
 	}
 	switch s.Type {
 	case "any", "":
 		if s.Properties != nil {
-			w.object(path, name, v, s, sel)
+			w.object(l, v, s, sel)
 		}
 	case "object":
-		w.object(path, name, v, s, sel)
+		w.object(l, v, s, sel)
 	case "array":
 		arr, ok := v.([]any)
 		if !ok {
-			w.add(path, jsonKind(v), name+" is "+describe(w.api, s))
+			w.add(l, jsonKind(v), l.label()+" is "+describe(w.api, s))
 			return
 		}
 		for i, item := range arr {
-			w.check(fmt.Sprintf("%s[%d]", path, i), name+"[]", item, s.Items, sel)
+			w.check(l.item(i), item, s.Items, sel)
 		}
 	case "string":
-		w.str(path, name, v, s)
+		w.str(l, v, s)
 	case "integer":
-		w.integer(path, name, v, s)
+		w.integer(l, v, s)
 	case "number":
 		if _, ok := v.(json.Number); ok {
 			return
@@ -82,114 +142,133 @@ func (w *walker) check(path, name string, v any, s *Schema, sel *selection) {
 		if str, ok := v.(string); ok && slices.Contains([]string{"NaN", "Infinity", "-Infinity"}, str) {
 			return
 		}
-		w.add(path, jsonKind(v), name+" is "+describe(w.api, s))
+		w.add(l, jsonKind(v), l.label()+" is "+describe(w.api, s))
 	case "boolean":
 		if _, ok := v.(bool); !ok {
-			w.add(path, jsonKind(v), name+" is a boolean (true or false)")
+			w.add(l, jsonKind(v), l.label()+" is a boolean (true or false)")
 		}
 	}
 }
 
-func (w *walker) object(path, name string, v any, s *Schema, sel *selection) {
+func (w *walker) object(l *loc, v any, s *Schema, sel *selection) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		w.add(path, jsonKind(v), name+" is "+describe(w.api, s))
+		w.add(l, jsonKind(v), l.label()+" is "+describe(w.api, s))
 		return
 	}
 	if s.ID != "" {
-		name = s.ID
+		l = l.named(s.ID)
 	}
-	for _, k := range sortedKeys(obj) {
-		val := obj[k]
+	for k, val := range obj {
 		p := s.Properties[k]
 		if p == nil {
 			if s.AdditionalProperties != nil {
 				// A map: keys are data, the selection applies to values.
-				w.check(path+"["+strconv.Quote(k)+"]", name+"{}", val, s.AdditionalProperties, sel)
+				w.check(l.mapKey(k), val, s.AdditionalProperties, sel)
 				continue
 			}
 			if s.Properties == nil {
 				continue // a free-form object
 			}
-			w.add(path+"."+k, "a field "+strconv.Quote(k),
-				fmt.Sprintf("%s has no field %q (its fields: %s)", name, k, strings.Join(sortedKeys(s.Properties), ", ")))
+			w.add(l.field(k), "a field "+strconv.Quote(k),
+				fmt.Sprintf("%s has no field %q (its fields: %s)", l.label(), k, strings.Join(sortedKeys(s.Properties), ", ")))
 			continue
 		}
+		f := l.field(k)
 		if w.side == Response && !sel.has(k) {
-			w.add(path+"."+k, "the field although the request's fields= did not select it",
+			w.add(f, "the field although the request's fields= did not select it",
 				"a partial response (fields=…) carries only the selected fields")
 			continue
 		}
 		if w.side == Request && p.ReadOnly {
-			w.add(path+"."+k, "the output-only field "+strconv.Quote(k),
-				name+"."+k+" is readOnly: Google ignores it in requests, so the product must not rely on setting it")
+			w.add(f, "the output-only field "+strconv.Quote(k),
+				f.label()+" is readOnly: Google ignores it in requests, so the product must not rely on setting it")
 		}
 		if w.side == Response && k == "kind" && p.Default != "" && val != p.Default {
-			w.add(path+"."+k, jsonKind(val), fmt.Sprintf("%s.kind is always %q", name, p.Default))
+			w.add(f, jsonKind(val), fmt.Sprintf("%s.kind is always %q", l.label(), p.Default))
 			continue
 		}
-		w.check(path+"."+k, name+"."+k, val, p, sel.child(k))
+		w.check(f, val, p, sel.child(k))
 	}
 	if w.side == Request {
 		for _, k := range sortedKeys(s.Properties) {
 			p := s.Properties[k]
 			if slices.Contains(p.Annotations.Required, w.method) {
 				if _, ok := obj[k]; !ok {
-					w.add(path+"."+k, "no field "+strconv.Quote(k), name+"."+k+" is required by "+w.method)
+					w.add(l.field(k), "no field "+strconv.Quote(k), l.label()+"."+k+" is required by "+w.method)
 				}
 			}
 		}
 	}
 }
 
-func (w *walker) str(path, name string, v any, s *Schema) {
-	want := name + " is " + describe(w.api, s)
+func (w *walker) str(l *loc, v any, s *Schema) {
+	if _, ok := v.(string); ok && s.Format == "" && len(s.Enum) == 0 {
+		return // the common case, checked without building a message
+	}
+	want := l.label() + " is " + describe(w.api, s)
 	switch x := v.(type) {
 	case json.Number:
 		if s.Format == "int64" || s.Format == "uint64" {
 			if w.side == Response {
-				w.add(path, "a JSON number "+x.String(), want+"; 64-bit integers are sent as JSON strings")
+				w.add(l, "a JSON number "+x.String(), want+"; 64-bit integers are sent as JSON strings")
 				return
 			}
 			// Google's parser accepts the number form in requests.
 			if problem := checkInteger(x.String(), s.Format); problem != "" {
-				w.add(path, "the number "+x.String(), want+": "+problem)
+				w.add(l, "the number "+x.String(), want+": "+problem)
 			}
 			return
 		}
-		w.add(path, "a JSON number "+x.String(), want)
+		w.add(l, "a JSON number "+x.String(), want)
 	case string:
 		if problem := checkStringFormat(x, s.Format); problem != "" {
-			w.add(path, "the string "+quoteShort(x), want+": "+problem)
+			w.add(l, "the string "+quoteShort(x), want+": "+problem)
 			return
 		}
 		if len(s.Enum) > 0 && !slices.Contains(s.Enum, x) {
-			w.add(path, "the string "+quoteShort(x), want)
+			w.add(l, "the string "+quoteShort(x), want)
 		}
 	default:
-		w.add(path, jsonKind(v), want)
+		w.add(l, jsonKind(v), want)
 	}
 }
 
-func (w *walker) integer(path, name string, v any, s *Schema) {
-	want := name + " is " + describe(w.api, s)
+func (w *walker) integer(l *loc, v any, s *Schema) {
+	if n, ok := v.(json.Number); ok && checkInteger(n.String(), s.Format) == "" {
+		return
+	}
+	want := l.label() + " is " + describe(w.api, s)
 	var text string
 	switch x := v.(type) {
 	case json.Number:
 		text = x.String()
 	case string:
 		if w.side == Response {
-			w.add(path, "the string "+quoteShort(x), want+"; 32-bit integers are sent as JSON numbers")
+			w.add(l, "the string "+quoteShort(x), want+"; 32-bit integers are sent as JSON numbers")
 			return
 		}
 		text = x // accepted in requests
 	default:
-		w.add(path, jsonKind(v), want)
+		w.add(l, jsonKind(v), want)
 		return
 	}
 	if problem := checkInteger(text, s.Format); problem != "" {
-		w.add(path, jsonKind(v), want+": "+problem)
+		w.add(l, jsonKind(v), want+": "+problem)
 	}
+}
+
+// run walks v from l and returns the findings in path order.
+func (w *walker) run(l *loc, v any, s *Schema, sel *selection) []problem {
+	w.check(l, v, s, sel)
+	sortProblems(w.found)
+	return w.found
+}
+
+// sortProblems orders a walk's findings by path, for a stable report
+// (maps are walked in random order).
+func sortProblems(ps []problem) {
+	slices.SortStableFunc(ps, func(a, b problem) int { return strings.Compare(a.path, b.path) })
 }
 
 // checkInteger validates a decimal integer for its format ("" when fine).
@@ -264,13 +343,28 @@ func isBase64URLRaw(v string) bool {
 	return err == nil && v != ""
 }
 
+// isBase64 reports whether v is base64 in the standard or the URL-safe
+// alphabet, padded or not (what proto3 JSON parsers accept for bytes), in
+// one pass without decoding: answers carry megabytes of it.
 func isBase64(v string) bool {
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-		if _, err := enc.DecodeString(v); err == nil {
-			return true
+	pad := strings.TrimRight(v, "=")
+	padding := len(v) - len(pad)
+	if padding > 2 || padding > 0 && len(v)%4 != 0 || padding == 0 && len(v)%4 == 1 {
+		return false
+	}
+	std, url := false, false
+	for i := 0; i < len(pad); i++ {
+		switch c := pad[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '+' || c == '/':
+			std = true
+		case c == '-' || c == '_':
+			url = true
+		default:
+			return false
 		}
 	}
-	return false
+	return !(std && url)
 }
 
 // describe renders a schema for messages: "string (format uint64)",

@@ -95,7 +95,9 @@ type route struct {
 	api    *API // nil for hand-written endpoints
 	method *Method
 	hand   *handEndpoint
-	segs   []segment
+	// query is the method's query parameters with the standard ones.
+	query paramSet
+	segs  []segment
 	// upload marks a media-upload path: its body is media, not JSON.
 	upload  bool
 	literal int
@@ -110,6 +112,9 @@ type segment struct {
 
 func newRoute(a *API, m *Method, tmpl string, upload bool) *route {
 	r := &route{api: a, method: m, upload: upload}
+	if a != nil {
+		r.query = discoveryQuery(a, m)
+	}
 	for _, part := range strings.Split(strings.TrimPrefix(tmpl, "/"), "/") {
 		switch {
 		case strings.HasPrefix(part, "{+") && strings.HasSuffix(part, "}"):
@@ -137,7 +142,7 @@ func (r *route) source() string {
 // (gmail.users.messages.batchModify over a {id}), as Google's routing
 // does. It returns the route and the decoded path parameters.
 func (s *Spec) match(verb, escapedPath string) (*route, map[string]string) {
-	parts := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+	parts := splitPath(escapedPath)
 	var best *route
 	var bestParams map[string]string
 	for _, r := range s.routes {
@@ -162,7 +167,7 @@ func (s *Spec) match(verb, escapedPath string) (*route, map[string]string) {
 // knownPath reports whether any route matches the path with some verb, to
 // tell "wrong HTTP method" from "no such method".
 func (s *Spec) knownPath(escapedPath string) []string {
-	parts := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+	parts := splitPath(escapedPath)
 	var verbs []string
 	for _, r := range s.routes {
 		if _, ok := r.bind(parts); ok {
@@ -177,39 +182,58 @@ func (s *Spec) knownPath(escapedPath string) []string {
 	return slices.Compact(verbs)
 }
 
-func (r *route) bind(parts []string) (map[string]string, bool) {
-	params := map[string]string{}
+// pathPart is one segment of a request path, escaped and decoded (nil
+// decoded when the escape is malformed).
+type pathPart struct {
+	escaped string
+	decoded *string
+}
+
+func splitPath(escapedPath string) []pathPart {
+	raw := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+	parts := make([]pathPart, len(raw))
+	for i, p := range raw {
+		parts[i].escaped = p
+		if v, err := url.PathUnescape(p); err == nil {
+			parts[i].decoded = &v
+		}
+	}
+	return parts
+}
+
+func (r *route) bind(parts []pathPart) (map[string]string, bool) {
+	if len(parts) < len(r.segs) || len(parts) > len(r.segs) && !r.segs[len(r.segs)-1].rest {
+		return nil, false
+	}
+	var params map[string]string
 	for i, seg := range r.segs {
-		if seg.rest {
-			if i >= len(parts) {
+		if seg.param == "" {
+			if parts[i].decoded == nil || *parts[i].decoded != seg.literal {
 				return nil, false
 			}
-			v, err := url.PathUnescape(strings.Join(parts[i:], "/"))
+			continue
+		}
+		if params == nil {
+			params = map[string]string{}
+		}
+		if seg.rest {
+			escaped := make([]string, 0, len(parts)-i)
+			for _, p := range parts[i:] {
+				escaped = append(escaped, p.escaped)
+			}
+			v, err := url.PathUnescape(strings.Join(escaped, "/"))
 			if err != nil || v == "" {
 				return nil, false
 			}
 			params[seg.param] = v
 			return params, true
 		}
-		if i >= len(parts) {
+		if parts[i].decoded == nil || *parts[i].decoded == "" {
 			return nil, false
 		}
-		v, err := url.PathUnescape(parts[i])
-		if err != nil {
-			return nil, false
-		}
-		if seg.param == "" {
-			if v != seg.literal {
-				return nil, false
-			}
-			continue
-		}
-		if v == "" {
-			return nil, false
-		}
-		params[seg.param] = v
+		params[seg.param] = *parts[i].decoded
 	}
-	return params, len(parts) == len(r.segs)
+	return params, true
 }
 
 // String describes the Spec for logs: the documents and their revisions.
