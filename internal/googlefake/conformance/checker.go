@@ -107,7 +107,7 @@ func (c *Checker) Middleware(next http.Handler) http.Handler {
 		default:
 			reqProblems = checkDiscoveryRequest(rt, params, ex)
 		}
-		method, source := "unknown", errorDoc
+		method, source := "unknown", "the discovery documents of "+c.spec.String()
 		if rt != nil {
 			method, source = rt.method.ID, rt.source()
 			c.count(method)
@@ -152,7 +152,7 @@ func (c *Checker) unknownCall(ex *exchange) problem {
 	if verbs := c.spec.knownPath(ex.path); len(verbs) > 0 {
 		return problem{path: "HTTP method", got: ex.verb, want: "this path is served with " + strings.Join(verbs, " or ")}
 	}
-	return problem{path: "path", got: quoteShort(ex.path), want: "a path of a method in " + c.spec.String() + " or of a documented OAuth endpoint"}
+	return problem{path: "path", got: quoteShort(ex.path), want: "a path of a method they describe, or of a documented OAuth endpoint"}
 }
 
 // record stores problems as violations and returns the first, or nil.
