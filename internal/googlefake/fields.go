@@ -1,10 +1,15 @@
 package googlefake
 
 import (
-	"errors"
 	"slices"
 	"strings"
 )
+
+// fieldError is Drive's message for a selector it refuses, sent to the
+// client as is (hence Google's capitalisation).
+type fieldError string
+
+func (e fieldError) Error() string { return string(e) }
 
 // fieldTree is a parsed partial-response selector (the standard fields
 // parameter): "id,name", "owners(emailAddress,me)", "owners/emailAddress",
@@ -31,11 +36,11 @@ func parseFileFields(sel string) (fieldTree, error) {
 	}
 	for name, sub := range t {
 		if name != "*" && !slices.Contains(fileFields, name) {
-			return nil, errors.New("Invalid field selection " + name)
+			return nil, fieldError("Invalid field selection " + name)
 		}
 		for n := range sub {
 			if name != "owners" || n != "*" && !slices.Contains(userFields, n) {
-				return nil, errors.New("Invalid field selection " + name + "/" + n)
+				return nil, fieldError("Invalid field selection " + name + "/" + n)
 			}
 		}
 	}
@@ -55,7 +60,7 @@ func parseFieldTree(sel string) (fieldTree, error) {
 				continue
 			case ')':
 				if depth--; depth < 0 {
-					return nil, errors.New("Invalid field selection: unbalanced parentheses")
+					return nil, fieldError("Invalid field selection: unbalanced parentheses")
 				}
 				continue
 			case ',':
@@ -67,7 +72,7 @@ func parseFieldTree(sel string) (fieldTree, error) {
 			}
 		}
 		if depth != 0 {
-			return nil, errors.New("Invalid field selection: unbalanced parentheses")
+			return nil, fieldError("Invalid field selection: unbalanced parentheses")
 		}
 		item := strings.TrimSpace(sel[start:i])
 		start = i + 1
@@ -91,7 +96,7 @@ func parseFieldTree(sel string) (fieldTree, error) {
 
 func splitFieldItem(item string) (string, fieldTree, error) {
 	if item == "" {
-		return "", nil, errors.New("Invalid field selection: empty name")
+		return "", nil, fieldError("Invalid field selection: empty name")
 	}
 	if i := strings.IndexAny(item, "(/"); i >= 0 {
 		name := strings.TrimSpace(item[:i])
@@ -100,7 +105,7 @@ func splitFieldItem(item string) (string, fieldTree, error) {
 			inner = item[i+1:]
 		} else {
 			if !strings.HasSuffix(item, ")") {
-				return "", nil, errors.New("Invalid field selection " + item)
+				return "", nil, fieldError("Invalid field selection " + item)
 			}
 			inner = item[i+1 : len(item)-1]
 		}
