@@ -266,6 +266,7 @@ type Error struct {
 	Violations []Violation
 }
 
+// Error lists the violations, one a line.
 func (e *Error) Error() string { return e.text }
 
 // TB is the part of testing.TB that ReportTo needs.

@@ -62,7 +62,13 @@ func rootLoc(name string) *loc { return &loc{kind: '$', name: name, reset: true}
 func (l *loc) field(k string) *loc  { return &loc{parent: l, kind: '.', key: k, name: "." + k} }
 func (l *loc) item(i int) *loc      { return &loc{parent: l, kind: '[', index: i, name: "[]"} }
 func (l *loc) mapKey(k string) *loc { return &loc{parent: l, kind: 'm', key: k, name: "{}"} }
-func (l *loc) named(id string) *loc { c := *l; c.name, c.reset = id, true; return &c }
+
+// named is l whose schema name restarts at id (an object with a schema id).
+func (l *loc) named(id string) *loc {
+	c := *l
+	c.name, c.reset = id, true
+	return &c
+}
 func (l *loc) chain() []*loc {
 	var out []*loc
 	for n := l; n != nil; n = n.parent {
