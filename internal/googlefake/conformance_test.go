@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -217,5 +218,19 @@ func TestConformance_EveryRouteAndErrorPathAnswersAsGoogleDocuments(t *testing.T
 	}
 	if fake.Conformance().Tolerated() == 0 {
 		t.Error("no refused request was seen: the negative half of the sweep did not run")
+	}
+}
+
+// TestWriteError_StatusNamesOnlyMappedCodes: error.status carries the
+// google.rpc.Code name of the HTTP status, and nothing — not an empty
+// string — for a status outside that mapping (Calendar's 410).
+func TestWriteError_StatusNamesOnlyMappedCodes(t *testing.T) {
+	for code, want := range map[int]string{404: `"status":"NOT_FOUND"`, 429: `"status":"RESOURCE_EXHAUSTED"`, 410: ""} {
+		rec := httptest.NewRecorder()
+		writeError(rec, code, "x", "y")
+		body := rec.Body.String()
+		if want != "" && !strings.Contains(body, want) || want == "" && strings.Contains(body, `"status"`) {
+			t.Errorf("%d: %s", code, body)
+		}
 	}
 }
