@@ -23,6 +23,7 @@ import (
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/db"
 	"github.com/besunny/workflows/internal/googlefake"
+	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 	"github.com/besunny/workflows/internal/testenv"
 )
 
@@ -32,6 +33,9 @@ const mailbox = "ai@besunny.ai"
 // wired to it the way sandbox mode wires it.
 func gmailFake(t *testing.T, opts googlefake.Options) (*googlefake.Server, *gmail.Service) {
 	t.Helper()
+	if opts.Conformance == nil {
+		opts.Conformance = conformancetest.Checker(t)
+	}
 	fake := googlefake.New(opts)
 	srv := httptest.NewServer(fake.Handler())
 	t.Cleanup(func() {

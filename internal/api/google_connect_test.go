@@ -19,6 +19,7 @@ import (
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/google"
 	"github.com/besunny/workflows/internal/googlefake"
+	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 	"github.com/besunny/workflows/internal/metrics"
 	"github.com/besunny/workflows/internal/testenv"
 )
@@ -44,7 +45,7 @@ func newConnectHarness(t *testing.T) *connectHarness {
 func newConnectHarnessWith(t *testing.T, extra map[string]string) *connectHarness {
 	t.Helper()
 	database := testenv.NewDatabase(t)
-	fake := googlefake.New(googlefake.Options{})
+	fake := googlefake.New(googlefake.Options{Conformance: conformancetest.Checker(t)})
 	granted := &googlefake.TokenLog{}
 	srv := httptest.NewServer(granted.Wrap(fake.Handler()))
 	t.Cleanup(func() {

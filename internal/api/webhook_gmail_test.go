@@ -23,6 +23,7 @@ import (
 	"github.com/besunny/workflows/internal/api"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/googlefake"
+	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 	"github.com/besunny/workflows/internal/metrics"
 	"github.com/besunny/workflows/workflows"
 )
@@ -46,7 +47,7 @@ type pushHarness struct {
 
 func newPushHarness(t *testing.T, env map[string]string) *pushHarness {
 	t.Helper()
-	fake := googlefake.New(googlefake.Options{})
+	fake := googlefake.New(googlefake.Options{Conformance: conformancetest.Checker(t)})
 	srv := httptest.NewServer(fake.Handler())
 	t.Cleanup(func() {
 		fake.Close()

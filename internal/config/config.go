@@ -152,7 +152,24 @@ type Google struct {
 	ServiceAccountFile string // GOOGLE_SERVICE_ACCOUNT_FILE
 	// SandboxURL is where the sandbox Google listens (cmd/dev starts it).
 	SandboxURL string // GOOGLE_SANDBOX_URL
+	// SandboxConformance is what the local stack's sandbox does with a
+	// request or answer that breaks Google's discovery documents:
+	// ConformanceLog (the default in development), ConformanceFail or
+	// ConformanceOff.
+	SandboxConformance string // GOOGLE_SANDBOX_CONFORMANCE
 }
+
+// Sandbox conformance modes (GOOGLE_SANDBOX_CONFORMANCE).
+const (
+	// ConformanceOff checks nothing.
+	ConformanceOff = "off"
+	// ConformanceLog logs each distinct violation once, as a warning.
+	ConformanceLog = "log"
+	// ConformanceFail also refuses: a request Google's documents forbid
+	// gets a 400 in Google's format, a sandbox answer that breaks them a
+	// 500 naming the violation.
+	ConformanceFail = "fail"
+)
 
 // Gmail configures the ingestion of the master mailbox.
 type Gmail struct {
@@ -346,6 +363,8 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.Google.Mode = r.str("GOOGLE_MODE", defaultMode)
 	c.Google.SandboxURL = strings.TrimRight(r.str("GOOGLE_SANDBOX_URL", "http://127.0.0.1:8095"), "/")
+	c.Google.SandboxConformance = strings.ToLower(r.str("GOOGLE_SANDBOX_CONFORMANCE",
+		map[bool]string{true: ConformanceOff, false: ConformanceLog}[c.Env == EnvProduction]))
 	sandbox := c.Google.Mode == GoogleSandbox
 	c.Gmail = Gmail{
 		PollInterval:        r.duration("GMAIL_POLL_INTERVAL", time.Minute),
@@ -475,6 +494,11 @@ func (c Config) validate() []string {
 		}
 	default:
 		p = append(p, fmt.Sprintf("GOOGLE_MODE=%q: set it to sandbox, live or off", c.Google.Mode))
+	}
+	switch c.Google.SandboxConformance {
+	case ConformanceOff, ConformanceLog, ConformanceFail:
+	default:
+		p = append(p, fmt.Sprintf("GOOGLE_SANDBOX_CONFORMANCE=%q: set it to log, fail or off", c.Google.SandboxConformance))
 	}
 	if c.Gmail.PollInterval < time.Second {
 		p = append(p, "GMAIL_POLL_INTERVAL must be at least 1s")

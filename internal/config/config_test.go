@@ -76,6 +76,24 @@ func TestFromLookup_ShortSecretIsRefused(t *testing.T) {
 	}
 }
 
+func TestFromLookup_SandboxConformanceLogsInDevelopmentAndIsChecked(t *testing.T) {
+	c, err := FromLookup(lookup(nil))
+	if err != nil || c.Google.SandboxConformance != ConformanceLog {
+		t.Fatalf("development default = %q, %v", c.Google.SandboxConformance, err)
+	}
+	c, err = FromLookup(lookup(map[string]string{"APP_ENV": "production", "JWT_SECRET": strings.Repeat("s", 40)}))
+	if err != nil || c.Google.SandboxConformance != ConformanceOff {
+		t.Fatalf("production default = %q, %v", c.Google.SandboxConformance, err)
+	}
+	if c, err := FromLookup(lookup(map[string]string{"GOOGLE_SANDBOX_CONFORMANCE": "FAIL"})); err != nil || c.Google.SandboxConformance != ConformanceFail {
+		t.Fatalf("fail = %q, %v", c.Google.SandboxConformance, err)
+	}
+	if _, err := FromLookup(lookup(map[string]string{"GOOGLE_SANDBOX_CONFORMANCE": "strict"})); err == nil ||
+		!strings.Contains(err.Error(), "GOOGLE_SANDBOX_CONFORMANCE") {
+		t.Fatalf("an unknown mode: %v", err)
+	}
+}
+
 func TestEnvironWithDotEnv_EnvironmentWinsOverTheFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, ".env")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/googlefake"
+	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 )
 
 func TestGmailCallUnits_PricesEachMethodAsGmailDoes(t *testing.T) {
@@ -80,7 +81,8 @@ func TestUnitWindow_WaitStopsWithTheContext(t *testing.T) {
 // refuses a call.
 func TestNewGmail_ConcurrentCallsStayWithinTheMailboxQuota(t *testing.T) {
 	const quota, mailbox = 100, "ai@besunny.ai"
-	fake := googlefake.New(googlefake.Options{QuotaUnitsPerSecond: quota, DefaultMailbox: mailbox})
+	fake := googlefake.New(googlefake.Options{QuotaUnitsPerSecond: quota, DefaultMailbox: mailbox,
+		Conformance: conformancetest.Checker(t)})
 	srv := httptest.NewServer(fake.Handler())
 	t.Cleanup(func() {
 		fake.Close()

@@ -21,6 +21,7 @@ import (
 	"github.com/besunny/workflows/internal/db"
 	"github.com/besunny/workflows/internal/google"
 	"github.com/besunny/workflows/internal/googlefake"
+	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 	"github.com/besunny/workflows/internal/secrets"
 	"github.com/besunny/workflows/internal/store"
 	"github.com/besunny/workflows/internal/testenv"
@@ -45,7 +46,7 @@ type oauthHarness struct {
 func newOAuthHarness(t *testing.T) *oauthHarness {
 	t.Helper()
 	database := testenv.NewDatabase(t)
-	fake := googlefake.New(googlefake.Options{})
+	fake := googlefake.New(googlefake.Options{Conformance: conformancetest.Checker(t)})
 	rec := &googlefake.TokenLog{}
 	srv := httptest.NewServer(rec.Wrap(fake.Handler()))
 	t.Cleanup(func() {

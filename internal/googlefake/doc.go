@@ -29,6 +29,14 @@
 // notifications, channels.stop. Per-user quotas with Google's unit costs,
 // and seeded fault injection (errors, latency, slow calls, hangs).
 //
+// # Checked against Google's documents
+//
+// With Options.Conformance set (every test does, through
+// conformancetest.Checker), everything Handler serves and every push the
+// fake sends is checked against the discovery documents of the
+// google.golang.org/api version in go.mod and the documented OAuth and
+// push contracts; see package conformance.
+//
 // Known simplifications are documented where they live: YYYY/MM/DD in q is
 // UTC (Gmail uses Pacific time), any OAuth client id/secret is accepted,
 // and files that were never shared with an account answer 404 while

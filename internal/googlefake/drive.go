@@ -290,10 +290,10 @@ func driveTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.
 func (s *Server) filesGet(w http.ResponseWriter, r *http.Request, account string) {
 	id := r.PathValue("fileId")
 	q := r.URL.Query()
-	var fields []string
+	var fields fieldTree
 	if q.Get("alt") != "media" {
 		var err error
-		if fields, err = parseFields(q.Get("fields")); err != nil {
+		if fields, err = parseFileFields(q.Get("fields")); err != nil {
 			writeErrorAt(w, http.StatusBadRequest, "invalidParameter", err.Error(), "fields", "parameter")
 			return
 		}
@@ -323,59 +323,7 @@ func (s *Server) filesGet(w http.ResponseWriter, r *http.Request, account string
 		all["size"] = strconv.FormatInt(f.Size, 10)
 		all["md5Checksum"] = f.MD5Checksum
 	}
-	out := map[string]any{}
-	for _, k := range fields {
-		if k == "*" {
-			out = all
-			break
-		}
-		if v, ok := all[k]; ok {
-			out[k] = v
-		}
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// driveFields are the file fields the fake knows; others are rejected
-// like Drive rejects invalid field selections.
-var driveFields = []string{"kind", "id", "name", "mimeType", "createdTime", "modifiedTime", "version",
-	"trashed", "webViewLink", "owners", "size", "md5Checksum"}
-
-// parseFields reads the top level of a fields selector ("id,name,
-// owners(emailAddress)"); nested selections are returned whole.
-func parseFields(sel string) ([]string, error) {
-	if strings.TrimSpace(sel) == "" {
-		return []string{"kind", "id", "name", "mimeType"}, nil // Drive v3's default
-	}
-	var out []string
-	depth, start := 0, 0
-	for i := 0; i <= len(sel); i++ {
-		if i < len(sel) {
-			switch sel[i] {
-			case '(':
-				depth++
-				continue
-			case ')':
-				depth--
-				continue
-			case ',':
-				if depth > 0 {
-					continue
-				}
-			default:
-				continue
-			}
-		}
-		name := strings.TrimSpace(sel[start:i])
-		start = i + 1
-		name, _, _ = strings.Cut(name, "(")
-		name, _, _ = strings.Cut(name, "/")
-		if name != "*" && !slices.Contains(driveFields, name) {
-			return nil, errors.New("Invalid field selection " + name)
-		}
-		out = append(out, name)
-	}
-	return out, nil
+	writeJSON(w, http.StatusOK, fields.apply(all))
 }
 
 // exportFormats lists the conversions the fake supports per Google type.

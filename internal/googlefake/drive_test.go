@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/besunny/workflows/internal/googlefake/conformance"
 	drive "google.golang.org/api/drive/v3"
 )
 
@@ -35,6 +36,13 @@ func TestDriveGetMediaExport(t *testing.T) {
 	if err != nil || min.Kind != "drive#file" || min.ModifiedTime != "" || min.Name != "notes.md" {
 		t.Fatalf("default fields %+v %v", min, err)
 	}
+	// A nested selection returns only the selected sub-fields.
+	sel, err := svc.Files.Get(txt.ID).Fields("owners(emailAddress),name").Do()
+	if err != nil || sel.Name != "notes.md" || sel.Id != "" || len(sel.Owners) != 1 ||
+		sel.Owners[0].EmailAddress != owner || sel.Owners[0].Kind != "" {
+		t.Fatalf("nested selection %+v %v", sel, err)
+	}
+	fake.Conformance().Tolerate(conformance.RefusedRequest) // the unknown field is on purpose
 	_, err = svc.Files.Get(txt.ID).Fields("id,bogus").Do()
 	apiErr(t, err, 400, "invalidParameter")
 

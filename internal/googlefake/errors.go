@@ -21,7 +21,10 @@ type apiErrorBody struct {
 	Code    int            `json:"code"`
 	Message string         `json:"message"`
 	Errors  []apiErrorItem `json:"errors"`
-	Status  string         `json:"status"`
+	// Status is the google.rpc.Code name of Code; statuses outside its
+	// HTTP mapping (410 Gone, 412) carry none, as in Calendar's
+	// documented 410 fullSyncRequired.
+	Status string `json:"status,omitempty"`
 }
 
 type apiErrorItem struct {

@@ -628,6 +628,15 @@ func (s *Server) labelsCreate(w http.ResponseWriter, r *http.Request, user strin
 		writeBadRequest(w, "Invalid label name")
 		return
 	}
+	// Discovery marks both visibilities required for labels.create.
+	if !slices.Contains([]string{"show", "hide"}, req.MessageListVisibility) {
+		writeBadRequest(w, "Invalid messageListVisibility: "+req.MessageListVisibility)
+		return
+	}
+	if !slices.Contains([]string{"labelShow", "labelShowIfUnread", "labelHide"}, req.LabelListVisibility) {
+		writeBadRequest(w, "Invalid labelListVisibility: "+req.LabelListVisibility)
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	mb := s.mailboxLocked(user)
@@ -635,14 +644,7 @@ func (s *Server) labelsCreate(w http.ResponseWriter, r *http.Request, user strin
 		writeError(w, http.StatusConflict, "duplicate", "Label name exists or conflicts")
 		return
 	}
-	msgVis, labelVis := req.MessageListVisibility, req.LabelListVisibility
-	if msgVis == "" {
-		msgVis = "show"
-	}
-	if labelVis == "" {
-		labelVis = "labelShow"
-	}
-	l := mb.createLabel(name, msgVis, labelVis)
+	l := mb.createLabel(name, req.MessageListVisibility, req.LabelListVisibility)
 	s.changed()
 	writeJSON(w, http.StatusOK, labelResource(l))
 }

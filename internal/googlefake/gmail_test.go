@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/besunny/workflows/internal/googlefake/conformance"
 	gmail "google.golang.org/api/gmail/v1"
 )
 
@@ -116,6 +117,7 @@ func TestMessagesGetFormats(t *testing.T) {
 
 	_, err = svc.Users.Messages.Get(mbox, "0000000000000000").Do()
 	apiErr(t, err, 404, "notFound")
+	fake.Conformance().Tolerate(conformance.RefusedRequest) // the unknown format is on purpose
 	_, err = svc.Users.Messages.Get(mbox, id).Format("weird").Do()
 	apiErr(t, err, 400, "invalidArgument")
 }
@@ -221,18 +223,18 @@ func TestSpamAndTrashHiddenByDefault(t *testing.T) {
 }
 
 func TestLabelsCreateAndConflict(t *testing.T) {
-	_, ts := newFake(t, Options{})
+	fake, ts := newFake(t, Options{})
 	svc := gmailClient(t, ts.URL)
-	l, err := svc.Users.Labels.Create(mbox, &gmail.Label{Name: "BeSunny/Processed"}).Do()
+	l, err := svc.Users.Labels.Create(mbox, labelBody("BeSunny/Processed")).Do()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if l.Id != "Label_1" || l.Type != "user" {
 		t.Fatalf("label %+v", l)
 	}
-	_, err = svc.Users.Labels.Create(mbox, &gmail.Label{Name: "besunny/processed"}).Do()
+	_, err = svc.Users.Labels.Create(mbox, labelBody("besunny/processed")).Do()
 	apiErr(t, err, 409, "duplicate")
-	_, err = svc.Users.Labels.Create(mbox, &gmail.Label{Name: "Inbox"}).Do()
+	_, err = svc.Users.Labels.Create(mbox, labelBody("Inbox")).Do()
 	apiErr(t, err, 409, "duplicate")
 	list, err := svc.Users.Labels.List(mbox).Do()
 	if err != nil {
@@ -241,6 +243,12 @@ func TestLabelsCreateAndConflict(t *testing.T) {
 	if n := len(list.Labels); n != len(systemLabels)+1 || list.Labels[n-1].Name != "BeSunny/Processed" {
 		t.Fatalf("labels %d, last %+v", n, list.Labels[n-1])
 	}
+
+	// Discovery requires both visibilities on create; Google refuses
+	// the request without them, and so does the fake.
+	fake.Conformance().Tolerate(conformance.RefusedRequest)
+	_, err = svc.Users.Labels.Create(mbox, &gmail.Label{Name: "Bare"}).Do()
+	apiErr(t, err, 400, "invalidArgument")
 }
 
 func TestModifyAndBatchModifyRecordHistory(t *testing.T) {
@@ -253,7 +261,7 @@ func TestModifyAndBatchModifyRecordHistory(t *testing.T) {
 	}
 	prof, _ := svc.Users.GetProfile(mbox).Do()
 	start := prof.HistoryId
-	label, err := svc.Users.Labels.Create(mbox, &gmail.Label{Name: "Done"}).Do()
+	label, err := svc.Users.Labels.Create(mbox, labelBody("Done")).Do()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,11 +16,18 @@ import (
 	gmail "google.golang.org/api/gmail/v1"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
+
+	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 )
 
 // newFake starts a fake behind an httptest server; both stop at cleanup.
+// The conformance checker is on: anything the fake serves or sends that
+// Google's documents forbid fails the test.
 func newFake(t *testing.T, opts Options) (*Server, *httptest.Server) {
 	t.Helper()
+	if opts.Conformance == nil {
+		opts.Conformance = conformancetest.Checker(t)
+	}
 	fake := New(opts)
 	ts := httptest.NewServer(fake.Handler())
 	t.Cleanup(func() {
@@ -50,6 +57,12 @@ func driveClient(t *testing.T, fake *Server, base, account string, scopes ...str
 		t.Fatal(err)
 	}
 	return svc
+}
+
+// labelBody is a labels.create body with the visibilities discovery
+// requires.
+func labelBody(name string) *gmail.Label {
+	return &gmail.Label{Name: name, LabelListVisibility: "labelShow", MessageListVisibility: "show"}
 }
 
 // bearer is a transport adding a fixed access token.

@@ -283,6 +283,9 @@ func (s *Server) driveAuth(w http.ResponseWriter, r *http.Request) (string, bool
 func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 	account, _, err := s.tokenAccount(r)
 	if err != nil {
+		// RFC 6750 §3: a 401 of a bearer-protected resource says how to
+		// authenticate.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="https://accounts.google.com/", error="invalid_token"`)
 		writeErrorAt(w, http.StatusUnauthorized, "authError", "Request is missing required authentication credential.",
 			"Authorization", "header")
 		return

@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 	gmail "google.golang.org/api/gmail/v1"
 )
 
 func TestStateFileRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sandbox", "state.json")
-	fake := New(Options{StateFile: path})
+	fake := New(Options{StateFile: path, Conformance: conformancetest.Checker(t)})
 	ts := httptest.NewServer(fake.Handler())
 	svc := gmailClient(t, ts.URL)
 	root := rawMail("a@x.com", mbox, "q", time.Now(), "question")
@@ -21,7 +22,7 @@ func TestStateFileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	label, err := svc.Users.Labels.Create(mbox, &gmail.Label{Name: "Seen"}).Do()
+	label, err := svc.Users.Labels.Create(mbox, labelBody("Seen")).Do()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,20 @@
 package googlefake
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	drive "google.golang.org/api/drive/v3"
 	gmail "google.golang.org/api/gmail/v1"
+
+	"github.com/besunny/workflows/internal/googlefake/conformance"
+	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 )
 
 const pushAud = "https://app.besunny.test/webhooks/gmail"
@@ -148,5 +154,48 @@ func TestTokenVerifierRejectsBadTokens(t *testing.T) {
 	clock.Advance(time.Hour + 30*time.Second)
 	if _, err := v.Validate(ctx, good, pushAud); err != nil {
 		t.Fatalf("within leeway: %v", err)
+	}
+}
+
+// TestPushes_MatchGooglesDocumentedShape runs what the fake pushes — a
+// Gmail push through Pub/Sub and Drive channel notifications of every
+// state — through the push tables of package conformance, which cite
+// Google's documentation for each field.
+func TestPushes_MatchGooglesDocumentedShape(t *testing.T) {
+	rec := newRecorder(t)
+	fake, ts := newFake(t, Options{PushEndpoint: rec.srv.URL, PushAudience: pushAud})
+	spec := conformancetest.Spec(t)
+	check := func(got recorded, f func(*http.Request, []byte) []conformance.Violation) {
+		t.Helper()
+		r, _ := http.NewRequest(http.MethodPost, rec.srv.URL, bytes.NewReader(got.body))
+		r.Header = got.header
+		if vs := f(r, got.body); len(vs) != 0 {
+			t.Fatalf("the fake pushed what Google's documentation does not describe: %v", vs)
+		}
+	}
+	svc := gmailClient(t, ts.URL)
+	if _, err := svc.Users.Watch(mbox, &gmail.WatchRequest{TopicName: "projects/sandbox/topics/gmail"}).Do(); err != nil {
+		t.Fatal(err)
+	}
+	fake.Deliver(mbox, rawMail("a@x.com", mbox, "hi", time.Now(), "x"), DeliverOptions{})
+	check(rec.next(t), spec.CheckPubSubPush)
+
+	d := driveClient(t, fake, ts.URL, owner)
+	f, _ := fake.CreateFile(owner, "Spec", MimeGoogleDoc, "v1")
+	if _, err := d.Files.Watch(f.ID, &drive.Channel{Id: "c1", Type: "web_hook", Address: rec.srv.URL, Token: "t"}).Do(); err != nil {
+		t.Fatal(err)
+	}
+	check(rec.next(t), spec.CheckChannelNotification) // sync
+	// One change at a time: a notification still queued when the file is
+	// deleted is dropped, as Drive stops a dead resource's channel.
+	for _, change := range []func(){
+		func() { fake.UpdateFile(f.ID, "v2") }, func() { fake.TrashFile(f.ID) },
+		func() { fake.UntrashFile(f.ID) }, func() { fake.DeleteFile(f.ID) },
+	} {
+		change()
+		check(rec.next(t), spec.CheckChannelNotification)
+	}
+	if calls := fake.Conformance().Calls(); calls["pubsub.push"] != 1 || calls["drive.notification"] != 5 {
+		t.Fatalf("the outgoing callbacks were not all checked in flight: %v", calls)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/besunny/workflows/internal/googlefake/conformance"
 	"github.com/besunny/workflows/internal/googlefake/store"
 )
 
@@ -79,6 +80,15 @@ type Options struct {
 
 	// Logger receives the fake's diagnostics. Default: discard.
 	Logger *slog.Logger
+
+	// Conformance, when set, checks everything the fake serves (every
+	// route of Handler, now and later, except the admin API) and every
+	// push and channel notification it sends, against Google's discovery
+	// documents and the documented OAuth and push contracts (package
+	// conformance). Tests set a recording checker and fail on what it
+	// found (conformancetest.Checker); make run logs
+	// (GOOGLE_SANDBOX_CONFORMANCE).
+	Conformance *conformance.Checker
 }
 
 // Server is a fake of the Gmail v1, Drive v3, Google OAuth 2.0 and Pub/Sub
@@ -89,6 +99,8 @@ type Server struct {
 	now  func() time.Time
 	log  *slog.Logger
 	mux  *http.ServeMux
+	// handler is mux, behind the conformance checker when there is one.
+	handler http.Handler
 
 	// mu guards st and the indexes derived from it. Handlers copy what
 	// they need and release it before any slow work (MIME parsing, I/O).
@@ -140,6 +152,11 @@ func New(opts Options) *Server {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
+	if opts.Conformance != nil {
+		hc := *opts.HTTPClient
+		hc.Transport = opts.Conformance.Transport(hc.Transport)
+		opts.HTTPClient = &hc
+	}
 	if opts.PushAttempts <= 0 {
 		opts.PushAttempts = 5
 	}
@@ -169,12 +186,20 @@ func New(opts Options) *Server {
 		s.loadState()
 	}
 	s.routes()
+	s.handler = s.mux
+	if opts.Conformance != nil {
+		s.handler = opts.Conformance.Middleware(s.mux)
+	}
 	return s
 }
 
 // Handler serves every surface of the fake: /gmail/v1/, /drive/v3/,
-// /o/oauth2/auth, /token, /revoke, /oauth2/, and the admin API under /_fake/.
-func (s *Server) Handler() http.Handler { return s.mux }
+// /o/oauth2/auth, /token, /revoke, /oauth2/, and the admin API under
+// /_fake/ — through Options.Conformance when set.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Conformance returns the checker of Options.Conformance, or nil.
+func (s *Server) Conformance() *conformance.Checker { return s.opts.Conformance }
 
 // Close stops outgoing pushes and notifications, releases hung requests and
 // writes the state file. It is idempotent.

@@ -24,6 +24,7 @@ import (
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/googlefake"
+	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 	"github.com/besunny/workflows/internal/openaifake"
 	"github.com/besunny/workflows/internal/workerapp"
 )
@@ -136,7 +137,10 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 }
 
 // startFakeGoogle serves a sandbox Google for the stack, pushing Gmail
-// notifications to the stack's webhook like Pub/Sub would.
+// notifications to the stack's webhook like Pub/Sub would. Its conformance
+// checker is on: whatever the stack sends Google, and whatever the sandbox
+// answers or pushes, that breaks Google's documented contract fails the
+// test at cleanup.
 func startFakeGoogle(t testing.TB, values map[string]string) (*googlefake.Server, string) {
 	quota, _ := strconv.Atoi(values["GMAIL_QUOTA_UNITS_PER_SECOND"])
 	mailbox := values["INBOUND_MAILBOX"]
@@ -150,6 +154,7 @@ func startFakeGoogle(t testing.TB, values map[string]string) (*googlefake.Server
 		PushServiceAccount:  config.SandboxPushServiceAccount,
 		DefaultMailbox:      mailbox,
 		Logger:              Logger(t),
+		Conformance:         conformancetest.Checker(t),
 	})
 	srv := httptest.NewServer(fake.Handler())
 	t.Cleanup(func() {
