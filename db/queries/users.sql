@@ -24,3 +24,12 @@ RETURNING *;
 -- Usernames compare case-insensitively (see users_username_key).
 SELECT id, username FROM users
 WHERE lower(username) = ANY (@usernames::text[]);
+
+-- name: SetDisplayName :one
+UPDATE users SET display_name = @display_name, updated_at = now()
+WHERE id = @id
+RETURNING *;
+
+-- name: UserByUsername :one
+-- Usernames compare case-insensitively (see users_username_key).
+SELECT id FROM users WHERE lower(username) = lower(@username::text);

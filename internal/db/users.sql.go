@@ -12,7 +12,7 @@ import (
 )
 
 const getUser = `-- name: GetUser :one
-SELECT id, email, name, username, created_at, updated_at FROM users WHERE id = $1
+SELECT id, email, name, username, created_at, updated_at, display_name FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -25,6 +25,7 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DisplayName,
 	)
 	return i, err
 }
@@ -60,10 +61,36 @@ func (q *Queries) GetUsersByUsernames(ctx context.Context, usernames []string) (
 	return items, nil
 }
 
+const setDisplayName = `-- name: SetDisplayName :one
+UPDATE users SET display_name = $1, updated_at = now()
+WHERE id = $2
+RETURNING id, email, name, username, created_at, updated_at, display_name
+`
+
+type SetDisplayNameParams struct {
+	DisplayName *string   `json:"display_name"`
+	ID          uuid.UUID `json:"id"`
+}
+
+func (q *Queries) SetDisplayName(ctx context.Context, arg SetDisplayNameParams) (User, error) {
+	row := q.db.QueryRow(ctx, setDisplayName, arg.DisplayName, arg.ID)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.Name,
+		&i.Username,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.DisplayName,
+	)
+	return i, err
+}
+
 const setUsername = `-- name: SetUsername :one
 UPDATE users SET username = $1, updated_at = now()
 WHERE id = $2
-RETURNING id, email, name, username, created_at, updated_at
+RETURNING id, email, name, username, created_at, updated_at, display_name
 `
 
 type SetUsernameParams struct {
@@ -81,6 +108,7 @@ func (q *Queries) SetUsername(ctx context.Context, arg SetUsernameParams) (User,
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DisplayName,
 	)
 	return i, err
 }
@@ -95,7 +123,7 @@ SET email      = COALESCE(NULLIF(EXCLUDED.email, ''), users.email),
         WHEN users.email IS DISTINCT FROM COALESCE(NULLIF(EXCLUDED.email, ''), users.email)
           OR users.name IS DISTINCT FROM COALESCE(NULLIF(EXCLUDED.name, ''), users.name)
         THEN now() ELSE users.updated_at END
-RETURNING id, email, name, username, created_at, updated_at
+RETURNING id, email, name, username, created_at, updated_at, display_name
 `
 
 type UpsertUserFromClaimsParams struct {
@@ -116,6 +144,19 @@ func (q *Queries) UpsertUserFromClaims(ctx context.Context, arg UpsertUserFromCl
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DisplayName,
 	)
 	return i, err
+}
+
+const userByUsername = `-- name: UserByUsername :one
+SELECT id FROM users WHERE lower(username) = lower($1::text)
+`
+
+// Usernames compare case-insensitively (see users_username_key).
+func (q *Queries) UserByUsername(ctx context.Context, username string) (uuid.UUID, error) {
+	row := q.db.QueryRow(ctx, userByUsername, username)
+	var id uuid.UUID
+	err := row.Scan(&id)
+	return id, err
 }
