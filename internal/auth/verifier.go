@@ -92,6 +92,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		return Principal{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	p := Principal{Role: claims.Role, Email: claims.Email}
+	if claims.ExpiresAt != nil {
+		p.ExpiresAt = claims.ExpiresAt.Time
+	}
 	if p.Role == "" {
 		p.Role = RoleAuthenticated
 	}
