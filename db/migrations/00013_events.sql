@@ -101,6 +101,9 @@ BEGIN
             summary || jsonb_build_object('reason', 'removed'));
         RETURN NULL;
     END IF;
+    IF OLD.deleted_at IS NOT NULL THEN
+        RETURN NULL; -- the user deleted it: what happens to it now is not theirs to see
+    END IF;
     IF (NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL)
        OR (NEW.status = 'deleted' AND OLD.status <> 'deleted') THEN
         PERFORM besunny_emit_event(d.owner_id, 'document.deleted', d.id::text,

@@ -302,6 +302,27 @@ func (e ProjectPatchStatus) Valid() bool {
 	}
 }
 
+// Defines values for UsernameCheckStatus.
+const (
+	Available UsernameCheckStatus = "available"
+	Invalid   UsernameCheckStatus = "invalid"
+	Taken     UsernameCheckStatus = "taken"
+)
+
+// Valid indicates whether the value is a known member of the UsernameCheckStatus enum.
+func (e UsernameCheckStatus) Valid() bool {
+	switch e {
+	case Available:
+		return true
+	case Invalid:
+		return true
+	case Taken:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListProjectsParamsStatus.
 const (
 	ListProjectsParamsStatusActive   ListProjectsParamsStatus = "active"
@@ -482,6 +503,17 @@ type EntityPatterns struct {
 	Locations    *[]string `json:"locations,omitempty"`
 	People       *[]Person `json:"people,omitempty"`
 	ProjectCodes *[]string `json:"project_codes,omitempty"`
+}
+
+// EventTicket defines model for EventTicket.
+type EventTicket struct {
+	// EventsUrl The SSE URL with the ticket.
+	EventsUrl string    `json:"events_url"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Ticket    string    `json:"ticket"`
+
+	// WebsocketUrl The WebSocket URL with the ticket.
+	WebsocketUrl string `json:"websocket_url"`
 }
 
 // GoogleConnect defines model for GoogleConnect.
@@ -728,17 +760,38 @@ type SyncResponse struct {
 	WorkflowId string `json:"workflow_id"`
 }
 
+// UpdateMeRequest Only the fields sent change.
+type UpdateMeRequest struct {
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
 // User defines model for User.
 type User struct {
-	CreatedAt time.Time          `json:"created_at"`
-	Email     string             `json:"email"`
-	Id        openapi_types.UUID `json:"id"`
-	Name      string             `json:"name"`
-	Username  *string            `json:"username,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisplayName The name the user chose to be shown (PATCH /api/v1/me); null when they chose none (show `name`).
+	DisplayName *string            `json:"display_name,omitempty"`
+	Email       string             `json:"email"`
+	Id          openapi_types.UUID `json:"id"`
+	Name        string             `json:"name"`
+	Username    *string            `json:"username,omitempty"`
 
 	// VirtualAddress Where to send mail so it becomes the caller's document.
 	VirtualAddress *string `json:"virtual_address,omitempty"`
 }
+
+// UsernameCheck defines model for UsernameCheck.
+type UsernameCheck struct {
+	Available bool `json:"available"`
+
+	// Reason Why it is taken or invalid (or that it is already the caller's).
+	Reason   *string             `json:"reason,omitempty"`
+	Status   UsernameCheckStatus `json:"status"`
+	Username string              `json:"username"`
+}
+
+// UsernameCheckStatus defines model for UsernameCheck.Status.
+type UsernameCheckStatus string
 
 // WorkflowStarted defines model for WorkflowStarted.
 type WorkflowStarted struct {
@@ -762,6 +815,15 @@ type MessageKey = string
 // ProjectId defines model for ProjectId.
 type ProjectId = openapi_types.UUID
 
+// Since defines model for Since.
+type Since = int64
+
+// StreamUser defines model for StreamUser.
+type StreamUser = openapi_types.UUID
+
+// Ticket defines model for Ticket.
+type Ticket = string
+
 // ListDocumentsParams defines parameters for ListDocuments.
 type ListDocumentsParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
@@ -774,6 +836,21 @@ type ListDocumentsParams struct {
 
 	// Unclassified Only documents without a project (to assign by hand).
 	Unclassified *bool `form:"unclassified,omitempty" json:"unclassified,omitempty"`
+}
+
+// StreamEventsParams defines parameters for StreamEvents.
+type StreamEventsParams struct {
+	// Since Replay the events after this id before the live ones (or use `Last-Event-ID`; the larger wins).
+	Since *Since `form:"since,omitempty" json:"since,omitempty"`
+
+	// UserId Service role only — one user's events instead of everyone's.
+	UserId *StreamUser `form:"user_id,omitempty" json:"user_id,omitempty"`
+
+	// Ticket A ticket from `POST /api/v1/events/ticket`, for clients that cannot send `Authorization`.
+	Ticket *Ticket `form:"ticket,omitempty" json:"ticket,omitempty"`
+
+	// LastEventID The id of the last event received (EventSource sends it when it reconnects).
+	LastEventID *string `json:"Last-Event-ID,omitempty"`
 }
 
 // GoogleCallbackParams defines parameters for GoogleCallback.
@@ -807,6 +884,18 @@ type SandboxDeleteDriveFileParams struct {
 	Trash *bool `form:"trash,omitempty" json:"trash,omitempty"`
 }
 
+// StreamEventsWebSocketParams defines parameters for StreamEventsWebSocket.
+type StreamEventsWebSocketParams struct {
+	// Since Replay the events after this id before the live ones (or use `Last-Event-ID`; the larger wins).
+	Since *Since `form:"since,omitempty" json:"since,omitempty"`
+
+	// UserId Service role only — one user's events instead of everyone's.
+	UserId *StreamUser `form:"user_id,omitempty" json:"user_id,omitempty"`
+
+	// Ticket A ticket from `POST /api/v1/events/ticket`, for clients that cannot send `Authorization`.
+	Ticket *Ticket `form:"ticket,omitempty" json:"ticket,omitempty"`
+}
+
 // DrivePushParams defines parameters for DrivePush.
 type DrivePushParams struct {
 	XGoogChannelID         string  `json:"X-Goog-Channel-ID"`
@@ -823,6 +912,9 @@ type AssignDocumentJSONRequestBody = AssignRequest
 
 // CreateDriveWatchJSONRequestBody defines body for CreateDriveWatch for application/json ContentType.
 type CreateDriveWatchJSONRequestBody = DriveWatchRequest
+
+// UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
+type UpdateMeJSONRequestBody = UpdateMeRequest
 
 // SetUsernameJSONRequestBody defines body for SetUsername for application/json ContentType.
 type SetUsernameJSONRequestBody = SetUsernameRequest
@@ -850,6 +942,9 @@ type ServerInterface interface {
 	// ListDocuments The caller's documents, newest first.
 	// (GET /api/v1/documents)
 	ListDocuments(ctx echo.Context, params ListDocumentsParams) error
+	// DeleteDocument Delete one of the caller's documents.
+	// (DELETE /api/v1/documents/{id})
+	DeleteDocument(ctx echo.Context, id openapi_types.UUID) error
 	// GetDocument One of the caller's documents, with its content.
 	// (GET /api/v1/documents/{id})
 	GetDocument(ctx echo.Context, id openapi_types.UUID) error
@@ -880,6 +975,12 @@ type ServerInterface interface {
 	// ReprocessEmail Re-run a stored message with the current parser (service role).
 	// (POST /api/v1/emails/{messageKey}/reprocess)
 	ReprocessEmail(ctx echo.Context, messageKey MessageKey) error
+	// StreamEvents The caller's live events as Server-Sent Events.
+	// (GET /api/v1/events)
+	StreamEvents(ctx echo.Context, params StreamEventsParams) error
+	// CreateEventTicket A short-lived, single-use ticket that opens one event stream.
+	// (POST /api/v1/events/ticket)
+	CreateEventTicket(ctx echo.Context) error
 	// GoogleCallback OAuth 2.0 redirect target (called by the user's browser, authenticated by state).
 	// (GET /api/v1/google/callback)
 	GoogleCallback(ctx echo.Context, params GoogleCallbackParams) error
@@ -904,6 +1005,9 @@ type ServerInterface interface {
 	// GetMe The caller's user record, created from the JWT claims on first call.
 	// (GET /api/v1/me)
 	GetMe(ctx echo.Context) error
+	// UpdateMe Change the caller's profile (the fields sent; others stay).
+	// (PATCH /api/v1/me)
+	UpdateMe(ctx echo.Context) error
 	// SetUsername Choose the username that tags the caller's virtual address.
 	// (PUT /api/v1/me/username)
 	SetUsername(ctx echo.Context) error
@@ -943,6 +1047,12 @@ type ServerInterface interface {
 	// SandboxDeliverMail Deliver a raw message into the sandbox Gmail mailbox (sandbox mode, service role).
 	// (POST /api/v1/sandbox/mail)
 	SandboxDeliverMail(ctx echo.Context) error
+	// CheckUsername Whether a username can be chosen (for the signup form).
+	// (GET /api/v1/usernames/{name})
+	CheckUsername(ctx echo.Context, name string) error
+	// StreamEventsWebSocket The caller's live events over a WebSocket.
+	// (GET /api/v1/ws)
+	StreamEventsWebSocket(ctx echo.Context, params StreamEventsWebSocketParams) error
 	// GetHealthz The process is up.
 	// (GET /healthz)
 	GetHealthz(ctx echo.Context) error
@@ -998,6 +1108,22 @@ func (w *ServerInterfaceWrapper) ListDocuments(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListDocuments(ctx, params)
+	return err
+}
+
+// DeleteDocument converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteDocument(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteDocument(ctx, id)
 	return err
 }
 
@@ -1140,6 +1266,64 @@ func (w *ServerInterfaceWrapper) ReprocessEmail(ctx echo.Context) error {
 	return err
 }
 
+// StreamEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) StreamEvents(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StreamEventsParams
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", ctx.QueryParams(), &params.Since, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter since: %s", err))
+	}
+
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "ticket" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ticket", ctx.QueryParams(), &params.Ticket, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ticket: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Last-Event-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Last-Event-ID")]; found {
+		var LastEventID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Last-Event-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Last-Event-ID", valueList[0], &LastEventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Last-Event-ID: %s", err))
+		}
+
+		params.LastEventID = &LastEventID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StreamEvents(ctx, params)
+	return err
+}
+
+// CreateEventTicket converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateEventTicket(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateEventTicket(ctx)
+	return err
+}
+
 // GoogleCallback converts echo context to params.
 func (w *ServerInterfaceWrapper) GoogleCallback(ctx echo.Context) error {
 	var err error
@@ -1255,6 +1439,15 @@ func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetMe(ctx)
+	return err
+}
+
+// UpdateMe converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMe(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMe(ctx)
 	return err
 }
 
@@ -1455,6 +1648,54 @@ func (w *ServerInterfaceWrapper) SandboxDeliverMail(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.SandboxDeliverMail(ctx)
+	return err
+}
+
+// CheckUsername converts echo context to params.
+func (w *ServerInterfaceWrapper) CheckUsername(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", ctx.Param("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter name: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CheckUsername(ctx, name)
+	return err
+}
+
+// StreamEventsWebSocket converts echo context to params.
+func (w *ServerInterfaceWrapper) StreamEventsWebSocket(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StreamEventsWebSocketParams
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", ctx.QueryParams(), &params.Since, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter since: %s", err))
+	}
+
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "ticket" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ticket", ctx.QueryParams(), &params.Ticket, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ticket: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StreamEventsWebSocket(ctx, params)
 	return err
 }
 
@@ -1676,13 +1917,19 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/mailboxes/:address/sync", wrapper.SyncMailbox, options.OperationMiddlewares["syncMailbox"]...)
 	router.POST(options.BaseURL+"/api/v1/sandbox/mail", wrapper.SandboxDeliverMail, options.OperationMiddlewares["sandboxDeliverMail"]...)
 	router.GET(options.BaseURL+"/api/v1/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.PATCH(options.BaseURL+"/api/v1/me", wrapper.UpdateMe, options.OperationMiddlewares["updateMe"]...)
 	router.PUT(options.BaseURL+"/api/v1/me/username", wrapper.SetUsername, options.OperationMiddlewares["setUsername"]...)
+	router.GET(options.BaseURL+"/api/v1/usernames/:name", wrapper.CheckUsername, options.OperationMiddlewares["checkUsername"]...)
+	router.POST(options.BaseURL+"/api/v1/events/ticket", wrapper.CreateEventTicket, options.OperationMiddlewares["createEventTicket"]...)
+	router.GET(options.BaseURL+"/api/v1/events", wrapper.StreamEvents, options.OperationMiddlewares["streamEvents"]...)
+	router.GET(options.BaseURL+"/api/v1/ws", wrapper.StreamEventsWebSocket, options.OperationMiddlewares["streamEventsWebSocket"]...)
 	router.POST(options.BaseURL+"/api/v1/emails", wrapper.IngestEmail, options.OperationMiddlewares["ingestEmail"]...)
 	router.GET(options.BaseURL+"/api/v1/emails/:messageKey", wrapper.GetEmail, options.OperationMiddlewares["getEmail"]...)
 	router.POST(options.BaseURL+"/api/v1/emails/:messageKey/reprocess", wrapper.ReprocessEmail, options.OperationMiddlewares["reprocessEmail"]...)
 	router.GET(options.BaseURL+"/api/v1/runs", wrapper.ListRuns, options.OperationMiddlewares["listRuns"]...)
 	router.GET(options.BaseURL+"/api/v1/runs/:workflowId", wrapper.GetRun, options.OperationMiddlewares["getRun"]...)
 	router.GET(options.BaseURL+"/api/v1/documents", wrapper.ListDocuments, options.OperationMiddlewares["listDocuments"]...)
+	router.DELETE(options.BaseURL+"/api/v1/documents/:id", wrapper.DeleteDocument, options.OperationMiddlewares["deleteDocument"]...)
 	router.GET(options.BaseURL+"/api/v1/documents/:id", wrapper.GetDocument, options.OperationMiddlewares["getDocument"]...)
 	router.POST(options.BaseURL+"/api/v1/documents/:id/assign", wrapper.AssignDocument, options.OperationMiddlewares["assignDocument"]...)
 	router.POST(options.BaseURL+"/api/v1/documents/:id/reclassify", wrapper.ReclassifyDocument, options.OperationMiddlewares["reclassifyDocument"]...)
@@ -1701,117 +1948,156 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D3pbhvJma/yoXcDU0iblI+ZTSQEiCzLE2VtSytZ6wBDgyx2fyQralb1VFWL5hgC5h12nyEPNk+yqKMv",
-	"srpJSqI0CfafxK6u47vqu/tbEPFZyhkyJYODb0FKBJmhQmH+O4pjgdL8GaOMBE0V5Sw4CD5NEWaEJiP+",
-	"9ZkE1H8CsYO7QRhQPSYlahqEASMzDA4C9zQIA4E/ZVRgHBwokWEYyGiKM6LXUItUD5VKUDYJbm/D4C2P",
-	"shkydRrr555padw645iLGVHBQZBlZuTqCu9ognb2+gmP4AfOJwnCW0FvEMY0QaBxw+HGdpLtzvYBpSQT",
-	"/E9cNMDXPodrXIQwlFPy8rvvD/rZ/v6raIpfzR84hDEXkKUJJ7EELkBNEX4w6Mhfb9z0rFx/u42fC/53",
-	"jHaGk1v9skw5k2go71zwUYIz/WfEmUKm9J8kTRMaEQ2vXmpH/P7vUgPvW2Wtfxc4Dg6Cf+uVVN6zT2Uv",
-	"n9esuIR8BigEF9C5eHcMf3z93X+AWwNiVIQmcq9rQOHmMrwiJZ2wC/wpQ2l2mAqeolDUniK1QBvQ2AcD",
-	"liUJGSWYQ2sV6CU8f6zO9aUYy0f6t0AzDUZUUguK+iYM0DCuoHXEeYKE6deihEhJxxSFB+2hhv2Yxsgi",
-	"rDxm2WyEwjwWSBTGA6Jq54uJwueKznAV0WHgh8XqMDZGITAeKDIxx6AKZ9K7SfcDEYIs9P8JUciixaA2",
-	"nDKFE7vrGVHR9E4zG5I/+BYgy2YaJwmPSBKEQZLMAj0vy0hSwU450b0IQdMBcVTueXRT4H31qIpfI5MD",
-	"2v6YZ8r3fIkAHYe75cKc/ysUVKOXJTgvY7Q4VHWTtR3VEBkWZFyjujZOeE99LBm7p3XMt4mMgrNWCGIJ",
-	"QOXU3m25W82wZJKcjYODH9cs7N64zGYzIjQBLh+mIhpXCGOGisREGYlI4phqKUeS88r7NWLLN7p0pnyF",
-	"ynyrh/tSOV4D1N3TLaC+cvgVbmT4VQ2iTEgu/HdWDTnFDtqQk6+2KkQzNeUNMtIxgL2XBpJnworLXEoQ",
-	"qmnZiQonJMKAcYZeWVGXuQ2y4VFk8L2lVoT0ZsutrYJvojWbIAyswhOEQayVM0ORqPRbXxqncTtffaqI",
-	"ymQNR5Gyk2ap3p5ZBhO0fxm1wLuMoirBlqvD88AtsAVQfHLYgal6UPdevqkwp9k6IorDNxFujaJq2/Uy",
-	"jsbFZy3oPTxjYerVO3J2vCttaeW7CbsJkWpgcdb4OOVJ0oaCtRsws8gFi9pRudk8NyjyO7yYhTL1/euS",
-	"GCq3tnlljqMp59f3Wrtkg7YLYtVIMXbRnIvrccLnzyQM7URD+ClDsYCO3iBo2IQQTQljmAB+TalYhGAe",
-	"ub33NBLcTwZde93AQ2L5Qn50LzFHThdhydEVcqhP1k7P/otsbnSaLa6xkj/WqQ/51O3barQ1mjmiAUS+",
-	"dU60rH1rrJ2HuMTtdLni41PV+WTz2c4Fj1BKyibvuVc9d86JBnXIGL6Da2t5r951REjcjhU+T4kytrd5",
-	"V8CYZyyGzhRJjEKGQJQi0dRALHQehYSyaxnCnAhG2UTuHQIZSWQK5lNkZq7cgo94lsTAuIKRW8CY9A08",
-	"XWIwtUC6p1S609XdbopIZHGDlSnpzzgYLZQj5PUScFVJKJQDqy18CTe59FNksX5YgZq+8SSKAeNqYPCp",
-	"DZcJ48I8GhOaYNwy+6DFUpOZRZLv2ZKMWxW5ImPAx4ZCokwITTI5uLtrNYYq7VdVhxLsjTpC/Vg1+6+6",
-	"5/J0BaIdc4drNO+6iFiROY3K9V11Wj5nKAaPowCXFLex4ujT9Yotl6rdGh3OC2imqFqcE6VQMOmT7jNC",
-	"2bauFm4X3taPgjy1x99M8KOQPvu7RFDEY9xqD7ceCFnf7zFnzLGpzwSkP1tIZyJZj77VV76sW9frwovs",
-	"s0YnXv54K3FtHPh+SRXxdGtwLnkN3H595/0LkkR57IVoitF1izravIty7lUhz6+1TGfkhlDLrV/WiUs3",
-	"h2/rp2yCUhmZdeHc1R5OyqyXGj2iXGRY3PUSwUhfmJIYRogMUi4V6r/HXGBFrldwvU6PcQLbT55hkNHG",
-	"R0t3EH4lM8OkllB6Lhbxx/Efvo/3f/3lH2tvnfr9sHQHlbsMK/DygfxDqdQt8WMZp1ql7a8YZVYiNsvg",
-	"KZWKi0XjnaufYgxuGFhPUzcId2pSppmc3n8Wgdr8ehLj0CnhbfahhaSz/PSBjSXYs5sOcxVYgkRkPamI",
-	"UBiHQBmMEzqZqg1MRm0pDYzNSdSyYb0VFLYyPstwZ4W0Wmjab2I6AG5hZOYssk4slzP7NnXGRpyIuNHA",
-	"lE2+0YgzRSLlZzIN7YYnmNAbFBr8/gHXuJhzEd9HJVlV/25Q3FCcN8RSxiiQRd793K5zlefw8cHWaTAr",
-	"oGu+g21Y1bdJvoniaF737qQMrC4HRlTTXiiTirAGvVtYelnvavWEn9Z6T8tLiIx4pg5GCWHXa2+eJT9o",
-	"y31edyk0ejzuagAYETVw8qzholKCGNVNm52NSN/Iqt/G/jBG7h1PtZVM9BywYr7UAbRsU9ZO3YC+v3t1",
-	"da1NTLiguKXwWDan6ISRRG4ZQrtbTKZ2k/ooxdhvg7RiwLW63urm3uYGstEfiqDu/dxIjfTM9HQJ/flO",
-	"UXjGm64Ubq+wezu/3DUwuNsN1BJdIiKa0psGF9LDRIYci1XJqcJwy4APq6ziPfoq5TWySY6a7UJIeWYR",
-	"S7PfHifvnCsfm0Wehri30E70n37F2Dl7tgoY5BO36sXFxC1bOvfHOP+fPP9FyHMV79noMhudZ9KD9YpG",
-	"t+STUErQUabwnm6sPHGnbl6PiMTvXwMfw/Bb39oOLlm3HxxAP+h2u/0ghH5ufp7G+vcXL1/dDqFT/AYE",
-	"bPYIcAEE7C72vH4Nd85Tv2qfZqOEyuknOtvAIGlIHTKBgzYa9ocyvDNdoFMYm11z67xna0JYD+Vbu7vj",
-	"rBJ/qezGC43M50hO+H1Dgz7X2pIXCGcpFyR5JsEOgc5FxhhlkxCOubbnjD/nnQmmhfDrL//wU18q+CT3",
-	"8G3ng6r4nvicLfufCJNzFNDhAgTKLFHAWYRgYeN3KImMtRi4Yltd/86UUnnekGDUSkvuGMuzeJBaO1cD",
-	"eflvaZOVl2qKNbmcfjbLtsi/1IS87gY3E/q2eUlYPOJf31pfk8d5ZeLFuQXaBPS6p3hbn/va4K5b/ZkE",
-	"548wAYbP7jXoOFRYMlUVH6tElEDV3voQ8Moxa4daCea2ixYH1Hc08YjYBhjN6AwHjUlxjWpGE0y3yZhq",
-	"sZLKXZVTrjnxSUw9VK/wq1rPjWbUmvkb7KAa/OokhN1JF6qlETcs7k5MUPE5SVPZzd1YYesomQoksZwi",
-	"qhD0TntpQmxS9sbo2gwMHuA3QwbVlXMcNXqmq66ziscwodF6m7l417v4gkXNysSdL3XfUvqQnvv6Do6k",
-	"Zp/yhh6gZmaswHmtnnBDhcpIMiBN5WSfpygQFAeJLDYiDSQHqmCEEZ+htMkuJElQPJOQ03B368IZc0h0",
-	"ScSO9NaUEOSi99IKXk8s5Ck0wVapbDKsokxQtbjUF6fd5wiJQHGU2XC7/e9djv+/fv4UuGomE2Q2T0uC",
-	"mCqV2jopysbcf3O9wcuMsQWMSHQNyOIDjT+VCSaBgCaXZxKcdQ0zolBQkkDHlg6avDfFgfRZmmTyuSMU",
-	"kFk0BSJhSOjvDQ//eYRSr9IldBhWSvNkCC4FHJQgzO5N7vUZZYoXBCOBsBgKh6YhqxmYIbnd34UTrRxA",
-	"SlNMKDPZVlJvgfRZrswWOuUhqCmVcHR+CuZeliE4690spFVMuwqXpSIqu33WZxoP2iK3AvgAhkfV/JAD",
-	"eGMwALbc76+fP7lyvy5o4QC2NAYiIsTC8IaGL9BYnxeGMhsNzQZIFlNtQMOQlMthPISOfucyS4k2I8Gi",
-	"fa8Ln0QmFcZ9pnH4nI/HNMrZTuolgNiVYU7VFIaCJ3gAEsUNjXCg/xt24UQILiQQgX02bCrSG5aFdXvd",
-	"PisCNAdBTkVH56eVe/ggeNHd7+4bv26KjKQ0OAhedfe7r1zxkaHwHklp7+ZFr5acOkEjLzXHmn1oAzbQ",
-	"6urbYlRYq3r90dU0GgOhLGpM6IyqoFrHGOOYZIkKDr7bD4MZ+Upn2Sw4eLmv/6PM/vfCp4L4uGdYqWAZ",
-	"5ul9qTbxeCZB69BFFefSxlzVS2vJ5vKKZyxZVLiidPFbZjBU7TiiadlKPtxWBbdrtqIpi2cKSCErOlou",
-	"mNpKGC1gSpi1y3x7ylh5Eh9AityZ2y9LNaYv9/db6ku3qyutlT/5iksNOjWOi2N3NWW/tnvwTV3stSxa",
-	"DUv62/gd42JxkXtDdStXqgyB4RylgjEV0iDfuvRqVVN6ohVm632j8W0jx/2ABcM18NuD1hA/Bn59uNVA",
-	"LdUTg9TXj4nUM4ZFbrAHt0ZuU83xFhBb47dnOdFoQdzq33UAXGDERayvfFvdBnklZAgSlVXk8ikrCkGH",
-	"C4gSJELbsH1m75dSxByA1vOGe6G51saIsZ3JVNKV4kscOLFp3nsm+ywV3FbuSxA4ymiiLAyq2zC3O0gl",
-	"OJuAsxm6cJQpPiOKRn1Wd9ADwxsUwG9QzAVVWDmrBY7BvbnU6ixgC8SbucCH73JIr9IKwZK3sYDe8Hjx",
-	"YJRdL2G/raugmgVvfwNsZdBlNorxneTmI7OkBSqQ8gD6Qiso391p0NFUbXTnsWvjUJL13vZ8WqttbtaB",
-	"ilH3psZdUUW1gttDGcUJnkLaWlNhSTzkkAeTplTB+z2v1p5At9KiKn7rSL0oxjycnKlh9uWDYXbZsG5g",
-	"+yXoiow9BaaPHVSrbEwmhDLokERycxv47oGNOFdbsb1KNWEzuxalfy5DY1dMV6989GDGbaL70HqohUJc",
-	"teyLC5uKwoZ2waQacE0l+JfbsIEzjo2bp1KDuZsrdLU6c6Nr9NHZSoNWwzsH6JxIKGILwrkxkjvfsH98",
-	"TOY04AZS7dTUKTVgmGVSwZTcIBS1KK63056PgJo4s/fNdnm6tUpvgraoo05lb83vNSrbTvq6dlRNkncz",
-	"RCqexE8hJS8VTy0LUzapIWQNoI0XUDZbFZeKC+cFFmTuSmW01mTdbjD0BcuGztyJ+2xYq1spemhpU0mQ",
-	"eeFbO+fSuhCnCJLM8pocK+gFWmemmmKfmacFzGlsHYtGxEhgXBkAMJz77IBK4VCrEHIRup4YR394+bIu",
-	"AQr7d0QZMS4QbxetxxI6vloon+cjijBVGB9aTGZM22UZi1HAnCyMEUgSgSReQMyZZs87CZ9X241/se34",
-	"7x6TpyxogTNL+hfvjuEPL18WteEd534FwZfkmeMpD5/1vpWt31o9NjmNbifCKn3tdmoaVBsUNNxy7pzd",
-	"O9HFI5uJeY1ZmQHAMxXxGYa25h/c2BASPrHSr3Sb3psMeiLPmGqTwm3C1vKxZmyGX8uS9Nwd5dbqs44T",
-	"xlYKX+PCit+esD/k7zmhvNeFUyWrERyB4LKIgTJIExKhAQZV1t/jijgslATOBVUK2WEhlamEosowNvGU",
-	"cZYAGSujwdv+DX02pl99srvIK9sFazycPF5Nf2tgEIbzFTn8z8AtF/hcb5ssMU3p3Ms7I7h+HNvxh02F",
-	"6Gn9cUSi62YRaau182EbxZG05YLrojXeOA+P7/Re3u6m+cUGIe2NWkiyyDUkEkU8Y0rTTqFYG9p55dNV",
-	"LzCmAiPj/frh7OyH9yeDs6OrT38ZXF4dH59cXg6uLt4/YhjExceDgx+/1PznR5mawsvuPohiv0RMUEHH",
-	"WBMxjMqA6zMJI8HnEkUItQCrHmTwXKM0S1V+SisbDThCWwZeoXvmbWlr/QTg6uJ9kT6hB7l96d86XPRZ",
-	"fhozhcA8gOt+/ZPWD7WoNZFIs/OhFq7UIJdo5cOkmPTZ8eXFOxcDVnnLm5xNwBbt+8RmvZ3CRnyS7+3p",
-	"4nj1TfucILWslQrYN+QCM3/3CQxmc5HnTJuzc+GDyQnMsXen4IkQ+HhskiJIpC+XLanb5ei1m84rDTBW",
-	"EPx6FapvqaxLoEe/jW74tU3HnAjCFBDloBiCPa555rI2tLKSE0wBdGsqz3O3mgeuYaOavh5mO2IK0wm1",
-	"wW1bjHhwH6Gjz+oK7WRYq6JvdK5+KEbtEHzVan8P5Io93EkHewAgF6Aq0rlMImjY4oRt0a0qTQa8+Oh9",
-	"c4lerVZo3tJgW2U7b16/00ui6LfQYIDax/8MKvUZqzTsyPMEdoHrnlywqMXKRBZLGOpBz5k2LE1CUvVz",
-	"A/mmQuv+M0adAjp2+grjSts0jLJJd0UTuVywaAcE9XCmWy3PuIGq6l77JVf9b5rI9OlqZQvMFDVsS1TY",
-	"Ki9wlxLcJGc3XXrminrwC88kdwqTWBM6J3MMY8FnBpJ//fwJooTQmQTObGzZvFqD4/KNiL1qArerMqgf",
-	"6NWvv/zPq31IUGniBy4gphNqMsS4KjnPiApin4WQMfpThiBwQkScoJR9xscQEYld0GynmXlI6O+tryff",
-	"g/X1/Nn+aJvP5Z+30FYVjDDhbCJzSeDA7LEzKhUCO4rveWoQHjlPZj0Bll4QhnPIgfzPEMk7nnIusTCw",
-	"9badnUkmS0UArqag+tWZJmqvFos3qn/n+aCNvTi2NK7A2VZFxrtUSaqF8x46yQ/64GKqSKGvoKIsp18T",
-	"mM/r83fDtbW+Ehvx64uHXruJZYs068fPALaQL3PRGhDn4aQi17fdmK8ida0Nb1vsP4X5bpcu4XBoVN8y",
-	"5GCLkKCaXd5I401KSSMo9p+G0J48K3m9tNhKNy+/SaVla5p36Kjj4crEjR5F1NgeIY+sGuxQ1Dx2vt2U",
-	"sEmNJTlLrOd9TDGJpS0Zi8ywLeVWz7WG2ijdxG1pOdlEz+aaJFI2KYKgIcynNJpCjILeoOwzycg1DrT+",
-	"a1SYEMomMSEUDU4gb3DifIOKqgXkjVrg11/+t89GC3j//oPtFzs8fn90eXn67vTkYqgNXlMSRbWGPl2M",
-	"BI1DGC1carybWM/bZ25i14bNxGbVFMWcStSL2JKxOHZlcU7ZzonGo207AJT8dB+W3QUvLrWx/G1m4vGC",
-	"jCrJrb9p5nxrqHs5M3dK9V1pzNIyu929tJ5D8zYQjfr5RcbuX6n3slqp92KTSj1v6VvZ0eIOYdWHCfBn",
-	"jRnxGlDLqeYPrOkLjMyHKnI3lKmRrXlxbDsKkiQ1d45tzbGM9t63fKLTWgFZi9+LxqaCiVAmQSZETlEe",
-	"wNXF++fIIh4jUAUuzeR3L9/ZrL/fvTr69Zd/DPe6fXZkPSpmi2brxsRMBY+zCGPn5S7Uv0PwHuywzwhb",
-	"2JQSTKQpMXq9/9ob/URNvRuVvZWQ2OqbnDsmtSbR9UTJ+JfWF83HNisuY1DN9iULjaN2spO2x4ZL8DVp",
-	"5s01Fa4hRyWB3HQ72ZF/abn7xyNbq9V+Li2p43dC+2M7k3Lz1lYAsrr94UjABV47+b8zHtdd0O7BWvrZ",
-	"KD28bEGEdVLa4FpTgsip/1qrtb5oS47w2d2c4VMw8Sd9HOiYU5n8kz3jYs5N8Rwfy8njJTrukVnfYB46",
-	"7Fgr8REZ3bQRemRTcZd8fu9sCpfUWSOCZ9I0IoIOMV5t1xni0KVM2I4TwLgy7pnNOThvkOM3BE++Uqmk",
-	"tT2t6eVS1z6cvT35k5tjaPOm8hTEhLBYOnHTZ/kRIp4uTLfG049vzq4+vh18ODp9/+bsb8NDV21gh5lw",
-	"R5pphUaf3xS59tl5NupdZiN3PKdvKw7Dnvt8nuyZpl7DEPAriVSyAFLkScx5lsShtQCV56MMoMi1aR1W",
-	"hJQEemMrtfZpH/6FqheWG8N5y0zNs0cKsj5yiYE7HBBTYVB8N545D0BOm+6z8o58ajdmCI0h3Dr3Tc33",
-	"fn5uC9/+xQ3ZofBzXx3y4Pkq7bbmhzo3WoRSmpzptHpUezh3UlPG0nrQCzviSc5p1ja0/J2l5R2vdwQx",
-	"pshiZNECYm6LpFz3zXaIn3OpJgIv/+u98U8VPZjydxvAXwhGW23WKOE/chjxeHHo9EBpk0/+9lwLz+fH",
-	"9oulz0/fDsOVHz/xa2TDsM/yBxdoP7lWH178emnSassHrhbg+UfTgHeozcl4ZZGT4rs1wy4cMcjYNeNz",
-	"Zko0FU9TjIvPqlr7s8869iTmJtFjjKs0pmyyd1j0bzIGb4EG83F2y+omm77Pplo3MxO+OLSpOMbRSCK9",
-	"eoLxBGM9mcDUJiN03CbCsszD9hXeswnEjD/n6WHF3ag8lYu0msti23D1We3KM108Ii5ijH03lDm46dLs",
-	"V6jt1zhLjXoFy1vZ3OFms35a6ydaM1GFrB5kmktXgPBgJ60T8i5gWHJBcM/ZJv7GUC2OFI/JlJcx3tFX",
-	"++I36NttEL5WlGh9tK57dozJ2zW6dy6Aard+Ln6XpfGkXd8+Wq6i0HLi7PTtsZNbuSJsP6eLEjr+vnnD",
-	"vYM+K7vfnV+9ubx6Mzi6ent68vH4ZBgClTLTGo/NcZeu+Wk34rMQrONwCPhTRhJQvM/yCS5PLv779Phk",
-	"cHR8fHb18ZNtsneDwtgcTpGvtDC3ledGulbmuHpzeXxxev7p9Ozj0BoVElUXjoqJLLyNzZHya3QVx6vp",
-	"j9C5NOLyM1VTE2PYsxEcczFKeLn/GojtZ32otXvTtqjPIpIk0ulyVElMxl6XpX7uROlOoqRlR/2NlP0W",
-	"LjRlw/oaG3PbgsPqp6aHXYxpwhemW4dWUFHuPRLPvno6nrWo9fCsswePE57FBSeZcVWibWTj+pL1fqI/",
-	"ftGS04DYXbim52nQM+4WN9u3XB47RU3L69ztna9T+a3M/az8mFsT1XFY/c+V81V+Md7fyv9lF5bKj0VQ",
-	"qvKbKyWovmp0ydsvt/8XAAD//w==",
+	"7H2Lbhs5luivELp3ERlTlh9x98zIGOw6jtPtnnTsazmbwW01XFTVkcRxiVSTLCuaIED+Yecb+sPyJQse",
+	"kvWQWJLlZ2axQAMdq1h8HJ73qz61EjGZCg5cq1b3U2tKJZ2ABol/HaWpBIX/TEElkk01E7zVbV2OgUwo",
+	"ywbi4wtFwPyTUDu404pazIyZUj1uRS1OJ9DqttzTVtSS8FvOJKStrpY5RC2VjGFCzRp6PjVDlZaMj1qf",
+	"P0et1yLJJ8D1aWqeB6Zl6coZh0JOqG51W3mOI5dXeMMysLPXT3hEfhBilAF5LdkNkCHLgLC04XBDO8lm",
+	"Z/sZlKIj+CvMG+Brn5NrmEckVmO6/9333X6+u/syGcNH/AfEZCgkyaeZoKkiQhI9BvIDXod/vXHTk3L9",
+	"zTZ+LsXfIXnEO+kxnsAyUC5gmtE5HhFuDMISOtRgzswUYSkZwFBIwOeZuTPBQZG2gY8CEr+lSm+fmPe2",
+	"T1/Hh3YYlSOQZMa42iqg9FsOcl6eRuFmggdgXH9/0IpaE8bZJJ+0urvFaRjXMAJpj6Ml0Ml7BXL5TD2Q",
+	"NywBIkVmNpzNydcv/zQ7N5uWhrbsSRlXGmhKxND8IueCwwvVtGXz6hXCdhOoX7LkGnSIEjQ+IUMpJiQ+",
+	"P+tdkh06ZTs3ezt2dzt2QBwhNiYZwy3rMdUkoZwLTRTwlMRHuR4Lyf5Bzcxx0+7tZK1VOPjZ4JeaCq4A",
+	"mdO5FIMMJuafieAaOB6DTqcZS3Cxnakd8Ye/K3OmT5W5/6+EYavb+j87JSPcsU/Vjp8XV1yACicgpZCk",
+	"ffHmmPz54Ls/ErcGSUFTlhmMMq+5uZCdKsVG/AJ+y0HhDqdSTEFqZk8xtXRlbi5wYTzPMjrIwBPU8gWW",
+	"JPdLda5fi7FiYH5rGb4KCVPMgqK+CQQapBWoD4TIgHLzWpJRpdiQWUxe2EFkYD9kKTjidY95PhkYQoha",
+	"iQSqIb2iuna+lGrY1mwCy1gZtcKwWB7GhyAlpFeajvAYTMNEBTfpfqBS0rn5O6MaeDK/qg0vyDdqTahO",
+	"xneaGbli91MLuOENv7QykdCsFbWybGKYBuU5zSq3U050L0QweEAdlgce3RT3vnxULa6Bqyu2+rHIdej5",
+	"AgI6IeCWi7yIqGBQDV8W4Lx4o8Whqpus7ah2kVGBxjWsW0UJb1mIJFP3tH7zq1hGQVlLCLEAoHLq4Lac",
+	"4oMkmWVnw1b3lzULuzd6+WRCpUHAxcNUWOMSYkxA05Rq5Ig0TZnhcjQ7r7xfQza/0YUz+RUq8y0f7tfK",
+	"8Rqg7p5uAPWlwy9RI4eP+irJpRIyrNbULqfYwarL8astM1EUdGEe6QjAyqUrJXJp2aXnEpQZXHaswjGJ",
+	"qMUFhyCvqPPcBt7wJDz43lwrAXaz4daWwTcyym8ralmduBW1UqO/I0aCNm/92jiN2/nyU011rmp3lGg7",
+	"aT4128NlIAP7L1QLgstopjNYIToCD9wCGwAlxIcdmKoHde/5TUUeZ+sXURy+CXFrGFXbbpBwzF18MIw+",
+	"QDMWpkG9w5PjXXHL2GdNt5tRpa/snTU+noosW3UFazeAs6g5T1Zf5e3muQHpZfiSKbIstfGVGQzGQlzf",
+	"a+2SDFYJiGU7Fk3nmZDXw0zMXigS24ligno/aZsNEgObiCRjyjlkBD5OmZxHBB+5ve+YS3A/4XWhxbaE",
+	"Yn6h8HUvEIfHi6ik6Ao61Cdbjc9hQTZDnWYDMVbSxzr1wU+9eluNtkYzRTSAKLTOieG1r9HaeQghbqfz",
+	"ik9IVRej2892LkUCSjE+eiuC6rnzXzWoQ+gbubq2zpllWUelgs1I4YMxh/UYCL4ryVDkPCXtMdAUpIoI",
+	"1ZomY4RY5JxOGePXKiIzKjnjI7V1SOhAAddkNgaOc3knTyLyLCXG0h64BdDr00DT5Q1OLZDuyZXuJLpX",
+	"myIKeNpgZSr2D7gazLVD5PUccFlJKJQDqy38Gt1G6E+Bp+ZhBWpG4imQV1zoK7xPY7iMuJD4aEhZBumK",
+	"2a9WWGoqt5cUerbA45ZZrsw5EUPEkCSX0qCMB3dnrcZQxf2q6lCCvVFHqB+rZv9V91yerrhoR9zRGs27",
+	"ziKWeE6jcn1XnVbMuHWlPYECXGLcrRXHkK5XbLlU7dbocEFAc830/JxqDZKrEHefUMY3dbUIu/CmfhQQ",
+	"U3v82zF+kCpkf5cXlIgUNtrD5xCEboDr0mdaB4/1i17lMgsTaK93Qt5fvCUzpsdIptbp2QmhFSpDoDZi",
+	"rrrY1zLzgIES5mnz7j7AoIdDbrnHBTQsHLiVnUdVkCxuIoSANvpyLDh3XDBkYTtXsj/J6m0tv7J23aCH",
+	"NLHPGn2k/vFGF4YhtLAgSMR0Y2xdcMq4/YbO+yPQTAfMsWQMyfUKbb95F+XcyzJUXBuRyekNZZYZ/roO",
+	"mdwcoa2f8hEojSLhwkUDAowqt0GAQDzpUuZQqFIKCAo3MqYpGQBwMhVKg48qVbC+ctfr1EQnD8PoGbVy",
+	"1vhoQcTDRzpBHmgRZcdFA/88/NP36e7XL7+vpcm6+F0Q8eUuowq8QiD/udSZF+ixjBQHGBgkuRU4zSJu",
+	"zJQWct6o0pinkBI3jFhHXpBfPqDFPs3V+P6zSDDW7bPY3s7GWWV+W0g6w9ocGA3tHbvpyFsYiigAvqM0",
+	"lRrSiDBOhhkbjfUtLHJjiF6hLKB60W+xERQ2su3LhIMKaq3A6bAF7wC4gQ3vSWQdWy5nDm3qjA8ElWmj",
+	"/a6aXM+J4JomOkxkBtoNTyBjNyAN+MMDrmE+EzK9j8a3rF3fgLxhMGsIVQ1BAk+C+/m8LhLh4ROCrVMQ",
+	"l5W2RhlsI9OhTYrb6OX4enAnZdx6Me6km/bCuNKUN5g10uLLek92ILq31jldCiE6ELnuDjLKr9drg3U3",
+	"8wp5XvfYNDqU7mpfIYu6cvysQVBpSVF1M1Z946XfymmyiXnn8zXucqqNeGLggBXrsA6gRZO9duqG6/t7",
+	"UFc32sRISAYbMo9Fa5WNOM3UhhHKu4W8apI0hCloHl9NK/bxSs9m3Zq+vf8B9YciZn4/L10jPnMzXcb+",
+	"cackBy6aRIqwIuzevkUnBq7uJoFWBO+oTMbspsFD9zCBN0diVXSqENwi4KMqqQSPvox5jWTir2azCJ3P",
+	"7ePT/Nuj5EenyqcmkedB7g20E/PPsGLsfGkbxWP8xCv14mLiFVs6D4eQ/xc9/4eg5/K954NePjjPVeDW",
+	"Kxrdgk9Ca8kGuYZ7urF8XlTdvB5QBd8fEDEk8ae+tR1cuny/1SX9VqfT6bci0vfm52lqft/bf/k5Ju3i",
+	"N0KJTc4hQhJK7C62gn4Nd87TsGo/zQcZU+NLNrmFQdKQmYVxmVU4HI4UBWe6AKcwNrvm1nnP1kQIH8q3",
+	"dnfHWSW8VdlNEBp5yJGciftGXkOutQUvEEymQtLshSJ2CGlf5JwzPorIsTD2HPpz3mCsMiJfv/wexr6p",
+	"FCPv4dvMB1XxPYkZX/Q/Ua5mIDFNX4LKM00ET4BY2IQdSjLnKwxcuamuf2dMqTxvyN9aiUvuGIuzBC61",
+	"dq4G9ApLaUx6nBqMxVTZMJnlG6S3GkReJ8FxwtA2e5SnA/HxtfU1BZxXGI73FmgT0Oue4k197mtj5271",
+	"F4o4fwQGGD6410jbXYVFU13xsSoARZjeWh8gWzpm7VBLsfLVrMUB9Q3LAiy2AUYTNoGrxpzDRjWjCaab",
+	"JKStsJLKXZVTrjnxScoCWK/ho15PjThqzfwNdlANfnUUgs6oQ6qVJzc87YwwqLhNp1PV8W6saOUoNZVA",
+	"UzUG0BExO92ZZtTmvN/6um4HhgDwmyED+r1zHDV6pquus4rHMGPJepu5eDe4+JwnzcrEnYV6aKn3aCT/",
+	"XD1k/ZbPeGYL0YYMslQRzMpKxpSPMFK44LhkaprR+ZWHyoR+fAt8pMet7t7u7m0qe5Y36IrJFhSKu3i6",
+	"Fja3zBDNEzyruR2SjIUCogUZAFFjI9Db50eXxz8WJWET2Dok5khFaHXuXuKCA2mbl0hsJo23OrfScRrd",
+	"8rd0ojXzswqqrt3GDZM6p9kVbaqJ/TAGiZDBYjeswVSCME0GkIgJKJuORbMM6/o8G+hsXNqFhwSX5u6o",
+	"d02Riyfa4zEk1wFDqQjHBzMayiy1xQPPzfGYIppeAzcWDOM3NGMpqnNY/2ef08xws3kNAmE1M2AyFpuL",
+	"WrgOFgfhMmHHXbPrvonbRLVFVkQovBbQszpAICz3HEbJSgUBcymTXDI97xkdzu5zAFSCPMpt5of9642n",
+	"o58+XPrqS8QEfFpe1ljraT3HaLFeVDFuBFmuwBi0QCe3riA16hW+IIWx27EidmttoajXRqfsrzC3xZqM",
+	"D0WYnb2CXs75nAxock2Ap12DozqXXBHqi26dD4pMqAbJaEbatsQd2bwWhPb5NMvVtuMFROXJmFBFYsr+",
+	"gJLuPwagzCodyuKoUkKuIuLqUIiWlNu9qa0+Z1yLgicoQnlKCrc/co4JwSHeO9YhJ0aFJlM2hYxxTPlU",
+	"Zgu0z73JV1heh7ZE+uj8lKD2qiLifFy4kAGrXcVwaf+S6vR5nxsUAa6dmtJdqOHtkleIHMSWpf/04dKV",
+	"pXeIYTnE1ueRhEo5L0UIS815SazyQYwboHnKwKjTMS2XgzQmbfNOL5/SATW4hBi51SGXMlca0j43d7gt",
+	"hkOWeL6isNib2pVt6losRQZdomyl9ZX5K+6QEymFVIRK6PO4qVI4Lqt7tzp9XoQxuy2PRUfnpxVttdva",
+	"6+x2djH6MQVOp6zVbb3s7HZeugpIJD6P+rUM+ZElJcNMcB+naavbMkbd62JUVOvO8MunIFFkbMLqxdMp",
+	"DGme6Vb3u93I6B62VH3faB5F4fpeSFEPUU9cKaOLfY7xVMINE7kixtJsolZXereytUBQzSqpogyEWWJA",
+	"rHYU0bRsJSl3o3L4NVsxmCVyTWjBK9qGL2CBNxnMyZjytJFx5bw8SQgghez9/OtCofv+7u6KIvfNittr",
+	"NZihCne8TnPHxbE7BrMP7B5CUxd7LSvnoxL/bv0OOiJdfgti3ZLWpCLCYQZKkyGTyuakouO7VrppJloi",
+	"tp1PLP1s6SKDUFrgEVFiqIl93EUE9y+TDOjNoiaXMeU4Nppsfd4+2D2wos4wMyL4luVyJC6UPlctGNv2",
+	"DkZFMqLFNqWQYtbnTJFrmOrIqJDmR2WUcNtmRUp2YwQIHVHGDUOfK7fZtEOOrLDpc7/UC0UwAcuIOoX9",
+	"GcrNH1oVnQsi9Bik5c6usKjPtavdigjTCjPDivoss18tplNI8WTmuRcbuE6nz1+bHaGcmxnuzBQZGjHV",
+	"3t89cKy0zupwPBSp/WFe96B9RpZp62AZGV47wFrEP3hKxLdLYy8QX8uxRAZNiB+F5ckPoJ8Xwg/PvUKc",
+	"67JCss9xc2erriyyWomhGQeIjbnXjpUzaH6IkHviAhIhU6PQ2gJy4psNRESBVjWeVlF329i9BahUhOk+",
+	"t9pTKUC7aNbHWxES/RAgtTNhsXopnGXXKQX43gvV51MpbP8kRSQMcpbpsqigYK1GdzXmguAj4vxGHXKU",
+	"azGhmiV9Xg/SEg43IIm4ATmTzJgKxVktcPDuA3zG9mBppoLQfZdDdioNqSx6o4PolUjnD4bZ9S4xn+u2",
+	"nyHBz98AWeF14UYL5riZVvDEJGmBSmh5AKOuFZjvNDbSNliNlmEhKQu03tqcTmvtQ5o1/GLUvbHxsbCi",
+	"2iQlgBnFCZ6D21pDeIE9eMgTTFWt3Ps9FccdCW6leZX91i/1ohjzcHymdrP7D3azix6tBrJfgK7M+XPc",
+	"9LGDapWMrRbcppkSKA1CcuBWlGvU5p1KwX4zuRbV9S5L77GIrt5cIHAzbhOdh7ayLBTSqt+qENhMlqq+",
+	"dTzWgIvNVoz+GaaMY/RTV9ocPI4IXW6AcCsx+uRkZUD7omI7zagiRXxZOidddmcJ++enJE4EN6HVfpnt",
+	"UgMmk1xpMqY3QIp6RNdhcyuEQE2UufPJ9tpcsOCDtmQVyzbjvq4paBPnvd1FapE9i93Y02JqSRi9BJUL",
+	"WQNo9HGrZquip4V0zg9JZ65c0mhN1qlM4lDCROzMnbTP41rtYtHJ1JhKks4Kz/G5UNZx4N0ebiFk9BKs",
+	"q16Poc/xaQFzZp0RNhSmCBcaAcBhFrIDKsWjK5mQy9LYkcPkT/v7dQ5Q2L8Dxik6+IKNKp+K6YTqYUN+",
+	"vSSBqYbUeZtybuyynKfo+5mjEejjdanghjzvxHxebjZ+b9Px3z0lTVnQoi/GoP7Fm2Pyp/39ov1KW1Xa",
+	"uNb4maOpAJ3tfCob8H5uVDh+gAJHN2Nhle7Cj2oaVHsANUg5d87OnfDiic1EX2dcZoGJXCdiApFtq0Pc",
+	"2IhkYmS5XxkUuDca7EifNbuKC69itpaODWFz+Fh2ffHuKLdWn7cdM7Zc+Brmlv3uSPuDf88x5a0OOdWq",
+	"Gp+UQFwlCWGcTDOagHcFo7/HFfJZKEmYSaY18MOCKzNFikrzFKOFwzxz/Zypa5HU50P2McS7i9zixyCN",
+	"h+PHyynQDQTCYbbEh/8VqOUCts226QLRlM4933zItbzakD5uFmKjdcCd0GRcNjlXJGZp18WhXVAlddgb",
+	"kRh/8Y+vGa88Sqmm/onh7z/1zt71uU2f8E3Wv375J6EkfstuANu+xKRtJlEG9yu/vlAkZWaPE8apFnIL",
+	"k/r73GCTFEVL9i6JUbzG1gdB2rHtEH6BPx6ia9icJjbHmo1Bgg3GuNQIpkjiErcxyrQVmfnUnCdxZSr8",
+	"e6vIwepz25abTJhSkLq24h1yZOayoS0Mz8RdMmV8FG/ZNuN9Hp/858m7y97VjydHF5evTo4uY9Le+46o",
+	"LXINMEXf8UcGysa7kkwoq3T+ljPQbseYSHABKp+Yo9f7sBuc4Oh/i/G3HrYkiongCAYx430uwZkMCgEa",
+	"/zu2ZP+LvbLilonE9vALwbmFRvFU9zlLi+CcYU+RjdKZO2I8B2V7x5sbB4NhFpfgI010Nsek34gw3udC",
+	"piAN/GLcTUxEZjkvtZ3ZJBgGYlhv24Pw4uTy5N3l6dm7OCJ/7POUztUWGYG5bX9/SDk234rEPid4KnMO",
+	"aew2ittz14cZGjZsh9nHwqUlMomp9naU1fOqpGcHuwvGQZEBbKXrvHX9u7rkGP3wRV5GQd59vtDRndhm",
+	"djiZneHfbY7OX2IEeZ+vyv3pkLdswrTqEg+wn4/+dnV89u7dybGBWu/q/OTi6n3v5CLuc4tZikxBegvT",
+	"iJ+GN2Mcd3R+ShxH7vP2wf6fyQ75bvfl1iGhrmm9zVnLzJVM7KcEKC/mfPX+zZuTCxeyVX0+o6yI3FYo",
+	"0N+eysTsKhHcoL2Mt1xKj1CQhkSaJduTm3CixxqBZr+X8DlaP7D8EsEtRrvmVuFEEJZ6ncL2/7ixTeZs",
+	"WzjSrhAz5kMqwlzbQobDPEEXKRIWdcrQY41NrMwaWa/dYv407nDb4k1dhi9/kQHkds+cx94HmWFilBEU",
+	"qPg4HuvUiJhYWYF+sDLh2Uijgz1HXl1MDZgbmjfC5lO/hTKo1e237INW1HedR29sh4N+q3uwF/UNWKQe",
+	"ANVXygAtVf1Wd++7z4bwcYX9YoUi4OlyQSuL2en2o8qyS6PNDhy944Dvh3vJ1y+/4++uW59/tDv4M/hH",
+	"ZeIpPtrf3f9+e29ve/+Pl3u73V3z3//HcWYv/Vb3U7/axmFpNsyuwl//ypJrMRwSLE7st6KvX37//LnP",
+	"wyZ2qFsQiso20y5BQkyB39WS3Xtcy3d/MzfddxvOfzcdz6WMIvepJov+8qthBz7185dfDfU1eJErgopQ",
+	"RZbpqqYA3iy75GviodkgeiXFTIFUq7414sRRXcWQfR4Xre7iDrmUNLWZ7j99uCRtZgW5l2nUZs+g1LTp",
+	"qVv4A+1zl91qOPyUKmR1VFWFnxYkrp/KLe9/nKkY81BnQl4rp2UITqjNMETVhiXUpg4Y7cPLpMvT47+e",
+	"XF5dXr6NSfvlLsE+smQilCbf7xK1Fbk4udd/8Gh97hrz2UB+VbXUSCjKJgsVXWYNOGbYYXZMb6BDzng2",
+	"73Ojn/V+PNre/+57lxAkjSn3TuB4XDajTkmm2EnQQIsTmhgJbFSvkCC0EYJqc8Ul9r73cM6LyjINnMQ3",
+	"PbwDJ7i/L2IspN42dJRG1aRqh2+orNj7MqqbFcFO5V5DWrbUaMfQ6oDakoCw+8l2Q/TDbpWBqjTVsC7P",
+	"M5ghKtI7vee7dW+sIgTzHRWde+8zTRKR2/S8ImiBmPAyFAe4gJRJSDCz4Iezsx/enlydHb2//PGq9/74",
+	"+KTXu3p/8fYJEyhLDl5j0WeGMZL9zi6RxX6pHIEmbeTcqbHFfKr2C0UGlrtGpJaabQbhPdeseItVYUwr",
+	"G3kGrfmL0q/vP7xW69eJ/MPX1phBbl/mt7Zhpf40OIUEn/rtfv2Lljm6sTCHGXceG77kylMM/WCFVJ8f",
+	"9y7euOxx7Tt2ezIhtilmiG3V25Xeik783p4vA7i+6VCAuVbSVAH7LakA5+88QzASnaSeaD05F5qJRzBH",
+	"3u2CJiIihkN0hFghtSF2M18ltSosudRg9lZpqEzVOdCTe/puxLXVjUaScm20DHuQyOUe2w7Btt7DaBUe",
+	"YQqg2zDkzKcsBODanLS6HmaPRBT4IaeGlJhixIPnXzj8rK6wGg1rXSobE1d+LkY9Iviq3TQDkCv2cCf/",
+	"9gMAuQBVUQiGWfvRigSXFX7rShPP4H3sfHIlYisjfL5l6KZ+H/951kcVEkU/04bgnn38rxCuOOOVhrg+",
+	"B/sx7npHzXmyIoKH1lVsBm1zMUPzUNc+qOs3FdnUCgyYacKGTl8xVq60TVw6y57EOU8eAaEeLixWq+Nv",
+	"wKp6RtRCGtQ3jWTmdLW2IBybhmyKVLCSX8BjcnDrHm4QeiiiHlzgYQRDYtFC5BJ4KkGanz5ckiSjbGLs",
+	"XBczM6/W4OiyDn1juPrW42qXAwyr6Wpjg6FEuKXY0ECR9t7XL/+1t7tLkjHFdqlSRX2uJZtMID0kMVZB",
+	"YCSq3+q34rJkovSn4NTFAVAteqGwhsGcwi6DCU1bHXJsf1woaCAsWL7gO1M8UuLkYuOLJ64+WI96kU87",
+	"eI5SxGNs8FFXa31tS3uhG8ihranDfM751hKq1mh9p9qzwDWcqQPg5dcv//Vyl2SgDTYa3EvZiGEZpNCl",
+	"kECpRu2ziOSc/ZYDkTCiMs0w6iWGJKEKOsRICHRLUvYHG0j1e7Dh1P+wP9rPvPgIK8YfB5AJPlJeaDmO",
+	"EApplc1iHglbA+1ovjmELZMhOMyIB/K/QkLv8VhgqxfnC3LckmpiELlOBK43CnEK0Cpsr/YNbbRUzv2g",
+	"WzscbZe04s426jf5mNpztYdqAE/8QR9cohZ9IipXUXZWXZOf71u1Pg7V1loM34pe9x567SaSLXoJPINs",
+	"QciXJWkNFxegpEBBe8jvVL3Ub7/quYCDTYcqMw9tMyVSbaHQiONN+nMjKHafB9GevTh5PbfYyIz0FG4r",
+	"KAqdPKTJPgmrse2in1g1eERW89Rld1btrZCkWN3+bgO+teO+EnCrqhO3pcWaEzOb+14O46MiFzoiszFL",
+	"xiQFyW5A9bni9BqujP6LKkxEyn7hESl6XRPf69q5sTXTc+J7dpOvX/7Z54M5efv2Zxsfj4/fHvV6p29O",
+	"Ty7QsMS+P8xo6OP5QLI0IoO5q5B3E5t5+9xN7L7IgSnaxl6YMWWTD7FjSJq63k9O2fZIE9C2HQBKeroP",
+	"yT4GLS580ejbLMgTBRpValy/aeJ8jdi9WKA7ZkZWogOiLHJ3L62nUN8RuFE/v8j5/dtR7VfbUe3dph1V",
+	"sL9T2dz4fkmC98jzzxsL4w2gFivOH1jTl5DgJ6G9xxQbwbWX031pltXcELZL8+K173zyE7kay2C0vuai",
+	"ZSkmT1PGFVEZVWNQXfL+4u028ESkQJgmrtrk3/bf2OK/f3t59PXL7/FWp56+jFtHE3MqRZonkLqATKH+",
+	"HZLgwQ77nPK5rSyBTGE9wMHuQTBQDwZ7b9X9poTEyi44T4xqTazrmWryezZsIoa2OC7npFr0S+fmjlaj",
+	"nbLtll2dL1abN7dWcL2ZK3Xk2Pj6kfxLi42gn9harbb2XlFBfqdrf2pnkjdvbSMgXrc/HAq4HIG2/3Mi",
+	"0nq0xD1Yiz+3qhIvu9FDHZVuIda0pGocFmu1Fr6r8nhCdrfg8BxEfGmOQ9p4KkyVwkKb1Jvi/j4Wa8jL",
+	"67hHgX2Deehux1qJT0jo2FH+iU3Fx6Tzeyf+uNrOGhK8UNiTnrQperVd+9NDl91j26oSLjS6Z25Pwb7R",
+	"d9gQPPmIjRbR9rSml8uy/Pns9clf3ByxTfHzdYFFArLrF2CPkIjpHD/cc/ru1dn7d6+vfj46ffvq7G+x",
+	"K5VywzDcMc2NQmPOj72u+vw8H+z08oE7ntO3McF7BoOxENdqB7/vEEdF1RgtUnowizqyFqAOfJ8XO2lj",
+	"ArkPHkoIxlZqX9L4+X9QE4PFb4QEu03hsyfKB3jiTgPucIRio4GivpVrUcPNH7AXqEefmsSMSGO2QZD6",
+	"fHBH7Xwy/2vW+uOiS3ockRh7scekPZgTJSaAGeiZgsO6ZBczXkaPmOrzyiS2mtP1co/LQJnMM7QaBhLo",
+	"teqQY6qApML29OjzCfpiuiQ+yljiovnYf94yBep/DVYXjCG5rkQl1xsBlfDl86v/9T7+DaLiBmTKkgcx",
+	"ND+MARvD0vIOE8rJAOwXHThp+zZ5hjvmU2KYycpg90ytNCqxo4srRqGKxD+cLFaLxl00NFD8eOqYguzz",
+	"xaq8dq3I2hXPVoq1VVk2vRVV+slILFT29au21DiOjNjDRBBXfGG9g+jdUFbkKKxv6vMp4yNXXEsCxdNF",
+	"GaiRKWWGpzV7SyS3n8U6LD+/XiSTuEpVJ2EJfJzaZkq22VIxIbYQtvWm9ix7u7t/siRi4IddhEFtdcgR",
+	"UUbwuGlr5chmG263BE15M8ehkYXjXGvGR9upoW97cn8qv9jeujLXovTqW6t3XaTgPWvSLbilZ8x1WHKc",
+	"uTgOmUqhRSKyb7Tc8Pv/LU9cLE90jQOLK2wsnxoDzfT4H6uS8350Qx5RDNglQvz//bSzsvrHRZ6wAI8p",
+	"kk+rJ7WHcydF5rnyoBd2xLOcE9fuVPDtkdc7IilMgafAk3nBpd23C1dD/FwoPZLQ+39vkfUX3+bw7zaA",
+	"v7AlbJ+2RqPonSADkc4PnevEltrHf9s29sb2sW3Xvn362ihsCz9eCqO/RX3uH1yAwsrY+vDi1x4WTZUP",
+	"nKDdfoefL3WyYnGRk49TZrEm7pAjTnJ+zY3IELJoIF/pKX+we9DnbXsSFNdmDEYXU8ZH2KehUplVXMME",
+	"Ow/aMlYhjY02pmpsJ9w7tInWqCbSxKyeQTqC1EwmYWpTTdtuE1HZIMl+lXXLlodxsS2mh5UInQ70/GPV",
+	"TGX7eZY+r1mJ2P86ETIN94DAg+M3bsOK6WKLhKVb3khPjW436+Xa0MqaiSpo9SDT9Fx56YOdtI7IjwHD",
+	"kgpa95xtFP5gyGbfNPANAJ9IPzl4vmJXy0rw0xU1Qmyjl7hjP4zhaL9mtnj2u8iNR6tdVEeLNbKGT5yd",
+	"vj52fMv7jqjWNBmDIu3w95TirW6fl19FOn//qvf+1dXR+9enJ++OT+KIMKVyo7LYCkblPh3ZScQkIjbW",
+	"FhP4LacZ0aLP/QS9k4v/PD0+uTo6Pj57/84ZIzcg0U3nfF+VD0Dbnq3IXStzvH/VO744Pcc+RtaeUKCN",
+	"GeEnsvBGN91UXIPr1blc3ELaPWSXH5geY1jefSYFBaMi+7sHhNqvAR8Spm1+fJ8b/U059wfTCrJhMMpn",
+	"njtW+iiJReX3yG/lH1tBhdhw04gxbCZRuHTw20YpTDMxx/ZcaGSpb7OFyYPSrL3aAM06F+pxJvK0oCQc",
+	"V0XaRjJeYzaYPaAdawUufqavtYPGoJvtk+fHTlEz/NpHiv06ld/Kyp7Kj94BVx0H1b9cI7zKLxgwrfxd",
+	"9i+v/FjkcVR+c4Wi1VdRl6yuZm2bz79+/u8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
