@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // streamMsg is one message of an event stream (SSE or WebSocket), decoded.
@@ -160,15 +163,11 @@ func kindsOf(msgs []streamMsg) []string {
 	out := make([]string, len(msgs))
 	for i, m := range msgs {
 		out[i] = m.Kind + "#" + m.ID
-		if m.EvID != 0 {
-			out[i] = m.Kind + "#" + json.Number(strings.TrimSpace(m.ID)).String()
-		}
 	}
 	return out
 }
 
-// hasKinds reports whether msgs hold an event of every kind of want for
-// subject (a document id or message key; "" matches any).
+// hasKinds reports whether msgs hold an event of every kind of want.
 func hasKinds(msgs []streamMsg, want ...string) bool {
 	seen := map[string]bool{}
 	for _, m := range msgs {
@@ -180,4 +179,68 @@ func hasKinds(msgs []streamMsg, want ...string) bool {
 		}
 	}
 	return true
+}
+
+// wsClient reads a WebSocket event stream in the background.
+type wsClient struct {
+	conn *websocket.Conn
+	msgs chan streamMsg
+	done chan struct{}
+	// closeStatus is the close code the server sent (-1 until it closed).
+	closeStatus websocket.StatusCode
+}
+
+// openWS dials the stream at url (http:// or https://) with the headers.
+func openWS(t *testing.T, url string, header map[string]string) *wsClient {
+	t.Helper()
+	h := http.Header{}
+	for k, v := range header {
+		h.Set(k, v)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: h})
+	if err != nil {
+		code := 0
+		if resp != nil {
+			code = resp.StatusCode
+		}
+		t.Fatalf("dial %s: %v (status %d)", url, err, code)
+	}
+	conn.SetReadLimit(1 << 20)
+	c := &wsClient{conn: conn, msgs: make(chan streamMsg, 100000), done: make(chan struct{}), closeStatus: -1}
+	go func() {
+		defer close(c.done)
+		defer close(c.msgs)
+		for {
+			_, b, err := conn.Read(context.Background())
+			if err != nil {
+				c.closeStatus = websocket.CloseStatus(err)
+				return
+			}
+			var m streamMsg
+			_ = json.Unmarshal(b, &m)
+			m.Raw, m.Event = string(b), m.Kind
+			if m.EvID != 0 {
+				m.ID = strconv.FormatInt(m.EvID, 10)
+			}
+			c.msgs <- m
+		}
+	}()
+	t.Cleanup(func() {
+		conn.CloseNow()
+		<-c.done
+	})
+	return c
+}
+
+func (c *wsClient) next(t *testing.T, timeout time.Duration) (streamMsg, bool) {
+	t.Helper()
+	select {
+	case m, ok := <-c.msgs:
+		return m, ok
+	case <-time.After(timeout):
+		t.Fatalf("no WebSocket message within %v", timeout)
+		return streamMsg{}, false
+	}
 }

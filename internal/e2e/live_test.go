@@ -1,10 +1,16 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/besunny/workflows/internal/testenv"
 )
@@ -61,4 +67,95 @@ func TestLive_MailToOneUserStreamsItsEventsToThatUserOnly(t *testing.T) {
 		t.Fatalf("other's first event = %+v, want the creation of their own document %s", m, otherDoc)
 	}
 	s.Do(t, demoToken, http.MethodGet, "/api/v1/me", "", nil, http.StatusOK, nil)
+}
+
+// loggedEvents is the ids of the user's events in the log after id after.
+func loggedEvents(t *testing.T, s *testenv.Stack, user uuid.UUID, after int64) []int64 {
+	t.Helper()
+	rows, err := s.Base.Store.Pool.Query(context.Background(), "SELECT id FROM events WHERE user_id = $1 AND id > $2 ORDER BY id", user, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func idsOf(msgs []streamMsg) []int64 {
+	var out []int64
+	for _, m := range msgs {
+		if m.EvID != 0 {
+			out = append(out, m.EvID)
+		}
+	}
+	return out
+}
+
+// untilIDs reads until the ids want have all been seen.
+func untilIDs(want []int64) func([]streamMsg) bool {
+	return func(got []streamMsg) bool {
+		ids := idsOf(got)
+		return len(ids) > 0 && ids[len(ids)-1] >= want[len(want)-1]
+	}
+}
+
+func TestLive_ResumeWithLastEventIDReplaysEveryMissedEventOnceInOrder(t *testing.T) {
+	s := testenv.StartStack(t, nil)
+	demoID, token := s.CreateUser(t, "demo")
+	createProject(t, s, token, harborProject)
+
+	first := openSSE(t, s.URL+"/api/v1/events", bearer(token))
+	first.ready(t)
+	doc := postAndWait(t, s, harborMail("ai+demo@besunny.ai", "Quotes 1"))
+	waitClassified(t, s, token, doc, 1)
+	seen := collectEvents(t, func() (streamMsg, bool) { return first.next(t, 30*time.Second) }, time.Minute, func(m []streamMsg) bool {
+		return hasKinds(m, "email.finished", "document.created", "document.classified")
+	})
+	last := seen[len(seen)-1].EvID
+	first.close()
+
+	// While no stream is open, three more messages are processed.
+	for i := 2; i <= 4; i++ {
+		d := postAndWait(t, s, harborMail("ai+demo@besunny.ai", fmt.Sprintf("Quotes %d", i)))
+		waitClassified(t, s, token, d, 1)
+	}
+	missed := loggedEvents(t, s, demoID, last)
+	if len(missed) < 9 {
+		t.Fatalf("log holds %d events after %d, want at least 9 (3 per message)", len(missed), last)
+	}
+
+	// SSE with Last-Event-ID, as EventSource reconnects.
+	sse := openSSE(t, s.URL+"/api/v1/events", map[string]string{"Authorization": "Bearer " + token, "Last-Event-ID": strconv.FormatInt(last, 10)})
+	if r := sse.ready(t); r.LastEventID != last || r.ID != strconv.FormatInt(last, 10) {
+		t.Fatalf("ready = %+v, want last_event_id %d", r, last)
+	}
+	got := collectEvents(t, func() (streamMsg, bool) { return sse.next(t, 30*time.Second) }, time.Minute, untilIDs(missed))
+	if !slices.Equal(idsOf(got), missed) {
+		t.Fatalf("replayed ids %v, want exactly the log's %v", idsOf(got), missed)
+	}
+
+	// WebSocket with ?since=: the same events.
+	ws := openWS(t, s.URL+"/api/v1/ws?since="+strconv.FormatInt(last, 10), bearer(token))
+	if r, _ := ws.next(t, 15*time.Second); r.Kind != "ready" || r.LastEventID != last {
+		t.Fatalf("ws ready = %+v", r)
+	}
+	wsGot := collectEvents(t, func() (streamMsg, bool) { return ws.next(t, 30*time.Second) }, time.Minute, untilIDs(missed))
+	if !slices.Equal(idsOf(wsGot), missed) {
+		t.Fatalf("WebSocket replayed %v, want %v", idsOf(wsGot), missed)
+	}
+
+	// Both streams go on live after the replay, with nothing twice.
+	d := postAndWait(t, s, harborMail("ai+demo@besunny.ai", "Quotes 5"))
+	waitClassified(t, s, token, d, 1)
+	live := loggedEvents(t, s, demoID, missed[len(missed)-1])
+	more := collectEvents(t, func() (streamMsg, bool) { return sse.next(t, 30*time.Second) }, time.Minute, untilIDs(live))
+	if !slices.Equal(idsOf(more), live) {
+		t.Fatalf("live after replay %v, want %v", idsOf(more), live)
+	}
+	wsMore := collectEvents(t, func() (streamMsg, bool) { return ws.next(t, 30*time.Second) }, time.Minute, untilIDs(live))
+	if !slices.Equal(idsOf(wsMore), live) {
+		t.Fatalf("WebSocket live after replay %v, want %v", idsOf(wsMore), live)
+	}
 }

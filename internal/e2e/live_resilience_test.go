@@ -1,0 +1,195 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/besunny/workflows/internal/live"
+	"github.com/besunny/workflows/internal/testenv"
+)
+
+// metric reads one unlabelled sample from a /metrics page.
+func metric(t *testing.T, baseURL, name string) float64 {
+	t.Helper()
+	resp, err := http.Get(baseURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("metric %s not on %s/metrics", name, baseURL)
+	}
+	v, _ := strconv.ParseFloat(string(m[1]), 64)
+	return v
+}
+
+// insertDocuments writes n documents for the user straight into the store,
+// as a pipeline would (the triggers announce them).
+func insertDocuments(t *testing.T, s *testenv.Stack, user fmt.Stringer, prefix string, n int) {
+	t.Helper()
+	_, err := s.Base.Store.Pool.Exec(context.Background(),
+		`INSERT INTO documents (owner_id, source, source_id, title, content)
+		 SELECT $1, 'upload', $2 || g, 'Document ' || g, 'text' FROM generate_series(1, $3::int) g`, user.String(), prefix, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLive_ListenerConnectionKilledMidStreamReconnectsAndLosesNothing(t *testing.T) {
+	s := testenv.StartStack(t, nil)
+	demoID, token := s.CreateUser(t, "demo")
+	stream := openSSE(t, s.URL+"/api/v1/events", bearer(token))
+	start := stream.ready(t).LastEventID
+
+	insertDocuments(t, s, demoID, "before-", 3)
+	before := loggedEvents(t, s, demoID, start)
+	collectEvents(t, func() (streamMsg, bool) { return stream.next(t, 30*time.Second) }, time.Minute, untilIDs(before))
+
+	// Kill the listener's connection from the server side, then commit
+	// while it is down: only the catch-up by id can deliver these.
+	ctx := context.Background()
+	var killed int
+	err := s.Base.Store.Pool.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = $1 AND datname = current_database()`, live.ListenerApplicationName).Scan(&killed)
+	if err != nil || killed != 1 {
+		t.Fatalf("terminated %d listener connections (%v), want 1", killed, err)
+	}
+	insertDocuments(t, s, demoID, "while-down-", 5)
+	var committedAt time.Time
+	if err := s.Base.Store.Pool.QueryRow(ctx, "SELECT max(created_at) FROM events").Scan(&committedAt); err != nil {
+		t.Fatal(err)
+	}
+	// Then mail goes through the whole pipeline.
+	postAndWait(t, s, message("ai+demo@besunny.ai", "After the outage", "Anything lost?"))
+
+	all := loggedEvents(t, s, demoID, start)
+	got := collectEvents(t, func() (streamMsg, bool) { return stream.next(t, 30*time.Second) }, time.Minute, untilIDs(all))
+	if want := all[len(before):]; !slices.Equal(idsOf(got), want) {
+		t.Fatalf("after the kill the stream got %v, want every logged event %v", idsOf(got), want)
+	}
+	if n := metric(t, s.URL, "besunny_live_listener_reconnects_total"); n < 1 {
+		t.Fatalf("reconnects = %v, want ≥ 1", n)
+	}
+	var backendStart time.Time
+	if err := s.Base.Store.Pool.QueryRow(ctx, `SELECT backend_start FROM pg_stat_activity
+		WHERE application_name = $1 AND datname = current_database()`, live.ListenerApplicationName).Scan(&backendStart); err != nil {
+		t.Fatalf("no listener connection after the kill: %v", err)
+	}
+	if !committedAt.Before(backendStart) {
+		t.Logf("note: the events of the outage committed after the new connection started (%v ≥ %v)", committedAt, backendStart)
+	}
+}
+
+func TestLive_ChangeThroughOneReplicaArrivesOnAStreamOfAnother(t *testing.T) {
+	s := testenv.StartStack(t, nil)
+	replica := s.StartAPIReplica(t)
+	demoID, token := s.CreateUser(t, "demo")
+
+	// The ticket is bought on one replica and redeemed on the other.
+	var ticket struct {
+		Ticket string `json:"ticket"`
+	}
+	s.Do(t, token, http.MethodPost, "/api/v1/events/ticket", "", nil, http.StatusCreated, &ticket)
+	onReplica := openSSE(t, replica+"/api/v1/events?ticket="+ticket.Ticket, nil)
+	start := onReplica.ready(t).LastEventID
+	onFirst := openWS(t, s.URL+"/api/v1/ws", bearer(token))
+	if m, _ := onFirst.next(t, 15*time.Second); m.Kind != "ready" {
+		t.Fatalf("first message %+v", m)
+	}
+
+	docID := postAndWait(t, s, message("ai+demo@besunny.ai", "Through the first API", "Seen by the second?"))
+	want := loggedEvents(t, s, demoID, start)
+	got := collectEvents(t, func() (streamMsg, bool) { return onReplica.next(t, 30*time.Second) }, time.Minute, untilIDs(want))
+	if !slices.Equal(idsOf(got), want) || !slices.ContainsFunc(got, func(m streamMsg) bool { return m.Data.DocumentID == docID }) {
+		t.Fatalf("replica stream got %v, want %v with document %s", kindsOf(got), want, docID)
+	}
+	gotFirst := collectEvents(t, func() (streamMsg, bool) { return onFirst.next(t, 30*time.Second) }, time.Minute, untilIDs(want))
+	if !slices.Equal(idsOf(gotFirst), want) {
+		t.Fatalf("first API's stream got %v, want %v", idsOf(gotFirst), want)
+	}
+}
+
+func TestLive_SlowClientIsCutOffWithResyncAndNothingPilesUp(t *testing.T) {
+	s := testenv.StartStack(t, map[string]string{"EVENTS_BUFFER": "16"})
+	demoID, token := s.CreateUser(t, "demo")
+
+	// A client that does not read, with a receive buffer as small as the
+	// kernel allows: the server's writes block as soon as its own socket
+	// buffer is full.
+	d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		var serr error
+		err := c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 2048) })
+		if err != nil {
+			return err
+		}
+		return serr
+	}}
+	conn, err := d.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/api/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if err := req.Write(conn); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the stream to be subscribed", func() bool { return metric(t, s.URL, "besunny_live_subscribers") == 1 })
+
+	const burst = 20000
+	insertDocuments(t, s, demoID, "burst-", burst)
+	waitFor(t, "the slow client to be cut off", func() bool {
+		return metric(t, s.URL, "besunny_live_slow_consumers_total") == 1 && metric(t, s.URL, "besunny_live_subscribers") == 0
+	})
+
+	// Now the client reads what reached it: events in order, then resync,
+	// then the end of the stream.
+	_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading the stream: %v (read %d bytes)", err, len(body))
+	}
+	frames := strings.Split(strings.TrimSpace(string(body)), "\n\n")
+	if !strings.HasPrefix(frames[0], "id: ") || !strings.Contains(frames[0], "event: ready") {
+		t.Fatalf("first frame %q", frames[0])
+	}
+	lastFrame := frames[len(frames)-1]
+	var events int
+	var prev int64
+	for _, f := range frames[1 : len(frames)-1] {
+		if strings.HasPrefix(f, ":") {
+			continue
+		}
+		id, err := strconv.ParseInt(strings.TrimPrefix(strings.SplitN(f, "\n", 2)[0], "id: "), 10, 64)
+		if err != nil || id <= prev {
+			t.Fatalf("frame %q out of order after %d", f, prev)
+		}
+		prev = id
+		events++
+	}
+	if !strings.Contains(lastFrame, "event: resync") || !strings.Contains(lastFrame, `"reason":"slow_consumer"`) ||
+		!strings.Contains(lastFrame, fmt.Sprintf(`"last_event_id":%d`, prev)) {
+		t.Fatalf("last frame = %q, want resync slow_consumer with last_event_id %d", lastFrame, prev)
+	}
+	if events >= burst {
+		t.Fatalf("the slow client was sent all %d events: nothing was bounded", events)
+	}
+	t.Logf("the slow client got %d of %d events before resync", events, burst)
+}
