@@ -15,8 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/besunny/workflows/internal/live"
 	"github.com/besunny/workflows/internal/testenv"
+	"github.com/besunny/workflows/workflows"
 )
 
 // metric reads one unlabelled sample from a /metrics page.
@@ -198,4 +201,56 @@ func TestLive_SlowClientIsCutOffWithResyncAndNothingPilesUp(t *testing.T) {
 		t.Fatalf("the slow client got %d of %d events: want some (its socket filled) but not all (the rest was never queued)", events, burst)
 	}
 	t.Logf("the slow client got %d of %d events before resync", events, burst)
+}
+
+func TestLive_ResumeFromBeforeTheRetentionGetsResyncThenLiveEvents(t *testing.T) {
+	s := testenv.StartStack(t, map[string]string{"EVENTS_RETENTION": "1h"})
+	demoID, token := s.CreateUser(t, "demo")
+	insertDocuments(t, s, demoID, "old-", 7)
+	old := loggedEvents(t, s, demoID, 0)
+	ctx := context.Background()
+	if _, err := s.Base.Store.Pool.Exec(ctx, "UPDATE events SET created_at = now() - interval '2 hours'"); err != nil {
+		t.Fatal(err)
+	}
+	insertDocuments(t, s, demoID, "recent-", 2)
+
+	// The retention schedule's workflow, run now.
+	run, err := s.Base.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "prune-now", TaskQueue: s.Config.Temporal.TaskQueue}, workflows.PruneEventsWorkflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res workflows.PruneEventsResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Events != int64(len(old)) || res.PrunedThrough != old[len(old)-1] {
+		t.Fatalf("prune = %+v, want the %d old events through %d", res, len(old), old[len(old)-1])
+	}
+	kept := loggedEvents(t, s, demoID, 0)
+	if len(kept) != 2 {
+		t.Fatalf("after pruning %d events remain, want the 2 recent ones", len(kept))
+	}
+
+	// Resuming from inside the pruned range: resync, then live.
+	stream := openSSE(t, s.URL+"/api/v1/events?since="+strconv.FormatInt(old[2], 10), bearer(token))
+	ready := stream.ready(t)
+	resync, _ := stream.next(t, 10*time.Second)
+	if resync.Kind != "resync" || resync.Reason != "history_pruned" || resync.ID != "" {
+		t.Fatalf("after ready %+v: %+v, want resync history_pruned without an id", ready, resync)
+	}
+	insertDocuments(t, s, demoID, "live-", 1)
+	if m, _ := stream.next(t, 30*time.Second); m.Kind != "document.created" || m.EvID <= kept[len(kept)-1] {
+		t.Fatalf("after resync: %+v, want the new live event", m)
+	}
+	// Resuming from the horizon itself loses nothing: no resync.
+	exact := openSSE(t, s.URL+"/api/v1/events?since="+strconv.FormatInt(res.PrunedThrough, 10), bearer(token))
+	exact.ready(t)
+	if m, _ := exact.next(t, 10*time.Second); m.EvID != kept[0] {
+		t.Fatalf("from the horizon: %+v, want the first kept event %d", m, kept[0])
+	}
+
+	// The schedule exists (hourly) whatever the Google mode.
+	if _, err := s.Base.Temporal.ScheduleClient().GetHandle(ctx, workflows.EventsRetentionScheduleID).Describe(ctx); err != nil {
+		t.Fatalf("schedule %s: %v", workflows.EventsRetentionScheduleID, err)
+	}
 }
