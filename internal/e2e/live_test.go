@@ -15,7 +15,9 @@ import (
 	"github.com/besunny/workflows/internal/testenv"
 )
 
-func bearer(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
 
 // harborMail is mail the local classifier puts into harborProject.
 func harborMail(to, subject string) []byte {

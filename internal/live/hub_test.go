@@ -7,7 +7,9 @@ import (
 	"github.com/google/uuid"
 )
 
-func ev(id int64, user *uuid.UUID) *Event { return &Event{ID: id, UserID: user, Kind: KindDocumentCreated} }
+func ev(id int64, user *uuid.UUID) *Event {
+	return &Event{ID: id, UserID: user, Kind: KindDocumentCreated}
+}
 
 func ids(events []*Event) []int64 {
 	out := make([]int64, len(events))

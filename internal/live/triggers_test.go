@@ -2,8 +2,8 @@ package live_test
 
 import (
 	"context"
-	"strings"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
