@@ -143,7 +143,7 @@ func (s *Server) run(ctx context.Context, st *stream, out sink) error {
 			return err
 		}
 	}
-	batch := make([][]byte, 0, 64)
+	var batch [][]byte
 	deliver := func(events []*live.Event) error {
 		batch = batch[:0]
 		for _, e := range events {
