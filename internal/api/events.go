@@ -111,5 +111,5 @@ func (k *sseSink) send(_ context.Context, msgs [][]byte) error {
 
 func (k *sseSink) heartbeat(ctx context.Context) error { return k.send(ctx, [][]byte{sseHeartbeat}) }
 
-func (k *sseSink) event(e *live.Event) []byte     { return e.SSE }
+func (k *sseSink) event(e *live.Event) []byte    { return e.SSE }
 func (k *sseSink) control(c live.Control) []byte { return c.SSE }
