@@ -200,22 +200,27 @@ func TestTriggers_ReaderFollowingByIdMissesNothingUnderConcurrentWriters(t *test
 	go func() {
 		defer close(readerDone)
 		cursor := int64(0)
-		for {
+		read := func() int {
 			rows, err := q.EventsAfter(ctx, db.EventsAfterParams{After: cursor, MaxRows: 1000})
 			if err != nil {
 				t.Error(err)
-				return
+				return 0
 			}
 			for _, r := range rows {
 				seen = append(seen, r.ID)
 				cursor = r.ID
 			}
+			return len(rows)
+		}
+		for {
 			select {
 			case <-stop:
-				if len(rows) == 0 {
-					return
+				// Every writer has committed: read to the end once more.
+				for read() > 0 {
 				}
+				return
 			default:
+				read()
 			}
 		}
 	}()
