@@ -46,6 +46,10 @@ BENCH_MAILS ?= 10000
 bench: $(TEMPORAL) ## Benchmark the Gmail drain, push latency and Temporal ceiling (BENCH_MAILS=10000).
 	BENCH_MAILS=$(BENCH_MAILS) go run ./cmd/bench
 
+.PHONY: bench-live
+bench-live: $(TEMPORAL) ## Benchmark the live stream: 10,000 SSE subscribers held, commit → client latency at 1,000.
+	go run ./cmd/benchlive
+
 .PHONY: eval
 eval: ## Evaluate the classifier on testdata/classify (CLASSIFIER=local|openai|hybrid).
 	go run ./cmd/eval -classifier $(or $(CLASSIFIER),local)

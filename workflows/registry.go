@@ -12,5 +12,6 @@ func All() []any {
 		DriveFileWorkflow,
 		DriveSweepWorkflow,
 		ReclassifyBacklogWorkflow,
+		PruneEventsWorkflow,
 	}
 }

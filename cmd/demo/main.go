@@ -1,6 +1,7 @@
 // Command demo sends the sample emails of testdata/demo to a running stack
 // (`make run` in another terminal), waits for each run and prints what it
-// produced: the terminal status, the documents and the run's Temporal UI link.
+// produced: the terminal status, the documents and the run's Temporal UI link
+// — and, as they arrive, the demo user's live events (GET /api/v1/events).
 //
 // In sandbox mode the mail goes the production way: delivered into the
 // sandbox Gmail mailbox, pushed (signed Pub/Sub envelope) to the webhook,
@@ -48,6 +49,11 @@ func run(base, dir string) error {
 		return err
 	}
 	c := client{base: base, service: service, user: user}
+	stopLive, err := c.watchLive()
+	if err != nil {
+		return err
+	}
+	defer stopLive()
 	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
 	if err != nil || len(files) == 0 {
 		return fmt.Errorf("no .eml files in %s", dir)

@@ -25,7 +25,7 @@ RETURNING id, classify_revision, (xmax = 0)::boolean AS inserted;
 SELECT id, owner_id, project_id, source, source_id, type, title, author, received_at, status,
        classification_source, confidence, created_at, updated_at
 FROM documents
-WHERE owner_id = @owner_id
+WHERE owner_id = @owner_id AND deleted_at IS NULL
   AND (sqlc.narg(project_id)::uuid IS NULL OR project_id = sqlc.narg(project_id)::uuid)
   AND (NOT @unclassified::boolean OR project_id IS NULL)
   AND (sqlc.narg(before_received_at)::timestamptz IS NULL
@@ -34,7 +34,8 @@ ORDER BY received_at DESC, id DESC
 LIMIT @max_rows;
 
 -- name: GetDocumentForOwner :one
-SELECT * FROM documents WHERE id = @id AND owner_id = @owner_id;
+-- A document its owner deleted is gone for them.
+SELECT * FROM documents WHERE id = @id AND owner_id = @owner_id AND deleted_at IS NULL;
 
 -- name: InsertDocumentLink :exec
 INSERT INTO document_links (document_id, file_id, kind, url)

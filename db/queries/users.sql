@@ -71,3 +71,18 @@ SELECT count(*) FROM username_reservations WHERE user_id = @user_id AND reserved
 
 -- name: FirstUsernameReservationEnd :one
 SELECT min(reserved_until)::timestamptz FROM username_reservations WHERE user_id = @user_id AND reserved_until > now();
+
+-- name: SetDisplayName :one
+UPDATE users SET display_name = @display_name, updated_at = now()
+WHERE id = @id
+RETURNING *;
+
+-- name: UserByUsername :one
+-- Usernames compare case-insensitively (see users_username_key).
+SELECT id FROM users WHERE lower(username) = lower(@username::text);
+
+-- name: GetActiveUsernameReservation :one
+-- The reservation of a name still in force, read without locking (for the
+-- signup form's availability check).
+SELECT * FROM username_reservations
+WHERE username_key = lower(@username::text) AND reserved_until > now();

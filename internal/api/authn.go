@@ -25,6 +25,14 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return next(c)
 		}
+		if ticket := c.QueryParam("ticket"); ticket != "" && isStreamPath(c.Request().URL.Path) {
+			p, err := s.streamPrincipal(c, ticket)
+			if err != nil {
+				return err
+			}
+			c.SetRequest(c.Request().WithContext(auth.WithPrincipal(c.Request().Context(), p)))
+			return next(c)
+		}
 		header := c.Request().Header.Get(echo.HeaderAuthorization)
 		scheme, token, ok := strings.Cut(header, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {

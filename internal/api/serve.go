@@ -13,6 +13,7 @@ import (
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/google"
+	"github.com/besunny/workflows/internal/live"
 )
 
 // Serve runs the API on ln (or on HTTP_ADDR when ln is nil) until ctx ends,
@@ -35,7 +36,18 @@ func Serve(ctx context.Context, base *app.Base, ln net.Listener) error {
 			return err
 		}
 	}
+	streams, err := live.Start(ctx, base.Store.Queries, cfg.DatabaseURL, live.Limits{
+		Buffer: cfg.Live.Buffer, PerKey: cfg.Live.MaxConnectionsPerUser, Total: cfg.Live.MaxConnections,
+	}, base.Logger, base.Metrics.Registry)
+	if err != nil {
+		return err
+	}
+	deps.Live = streams.Hub
 	e := New(deps)
+	// Streams end first, so Shutdown does not wait for them; their clients
+	// resume on another replica with Last-Event-ID.
+	e.Server.RegisterOnShutdown(streams.Close)
+	defer streams.Close()
 	if ln == nil {
 		if ln, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 			return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)

@@ -6,6 +6,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/google"
 	"github.com/besunny/workflows/internal/googlefake"
+	"github.com/besunny/workflows/internal/live"
 	"github.com/besunny/workflows/internal/metrics"
 	"github.com/besunny/workflows/internal/store"
 )
@@ -39,6 +41,8 @@ type Deps struct {
 	Sandbox *googlefake.AdminClient
 	// Accounts keeps users' Google connections; nil when Google is off.
 	Accounts *google.Accounts
+	// Live is the event hub of the stream routes; nil answers them 503.
+	Live *live.Hub
 }
 
 // Server implements apigen.ServerInterface.
@@ -54,6 +58,7 @@ type Server struct {
 	pushVerifier google.PushVerifier
 	sandbox      *googlefake.AdminClient
 	accounts     *google.Accounts
+	live         *live.Hub
 }
 
 var _ apigen.ServerInterface = (*Server)(nil)
@@ -65,7 +70,7 @@ const defaultBodyLimit = 1 << 20
 func New(d Deps) *echo.Echo {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, store: d.Store, temporal: d.Temporal, verifier: d.Verifier,
-		pushVerifier: d.PushVerifier, sandbox: d.Sandbox, accounts: d.Accounts,
+		pushVerifier: d.PushVerifier, sandbox: d.Sandbox, accounts: d.Accounts, live: d.Live,
 		limits: newLimiter(d.Config.RateLimit, d.Metrics),
 	}
 	e := echo.New()
@@ -160,10 +165,26 @@ func (s *Server) accessLog() echo.MiddlewareFunc {
 				// The OAuth code and state are credentials: keep them out of logs.
 				uri = callbackPath
 			}
+			if isStreamPath(c.Request().URL.Path) {
+				uri = redactTicket(c.Request().URL)
+			}
 			s.log.LogAttrs(c.Request().Context(), level, "request",
 				slog.String("method", v.Method), slog.String("uri", uri), slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID))
 			return nil
 		},
 	})
+}
+
+// redactTicket is the stream URL for the access log: a ticket is single use
+// and short-lived, but still a credential until it is used.
+func redactTicket(u *url.URL) string {
+	q := u.Query()
+	if q.Has("ticket") {
+		q.Set("ticket", "REDACTED")
+	}
+	if len(q) == 0 {
+		return u.Path
+	}
+	return u.Path + "?" + q.Encode()
 }

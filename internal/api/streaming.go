@@ -8,16 +8,30 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// streamingPrefixes are the routes whose responses stay open for as long as
-// the client listens: server-sent events under /api/v1/events and WebSockets
-// under /api/v1/ws. Every route under them is exempt from the server's read
-// and write timeouts and from HTTP_TIMEOUT; nothing else is. A new
-// long-lived route goes under one of these prefixes (or gets its own here).
-func streamingPrefixes() []string { return []string{"/api/v1/events", "/api/v1/ws"} }
+// The streaming routes keep their response open for as long as the client
+// listens: server-sent events at /api/v1/events and the WebSocket at
+// /api/v1/ws. Reads (GET) under these two prefixes are exempt from the
+// server's read and write timeouts and from HTTP_TIMEOUT (not from
+// authentication or rate limits); POST /api/v1/events/ticket is an ordinary
+// request. Only the two routes themselves accept ?ticket=. A new long-lived
+// route goes under one of the prefixes.
+const (
+	eventsPath    = "/api/v1/events"
+	websocketPath = "/api/v1/ws"
+)
 
-// isStreaming reports whether r is for a streaming route.
+// isStreamPath reports whether path is one of the two stream routes.
+func isStreamPath(path string) bool {
+	p := strings.TrimRight(path, "/")
+	return p == eventsPath || p == websocketPath
+}
+
+// isStreaming reports whether r reads a streaming route.
 func isStreaming(r *http.Request) bool {
-	for _, p := range streamingPrefixes() {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	for _, p := range []string{eventsPath, websocketPath} {
 		if r.URL.Path == p || strings.HasPrefix(r.URL.Path, p+"/") {
 			return true
 		}

@@ -6,6 +6,7 @@ package auth
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -23,6 +24,9 @@ type Principal struct {
 	Role   string
 	Email  string
 	Name   string
+	// ExpiresAt is when the credential expires (the JWT's exp); a stream
+	// opened with it ends then.
+	ExpiresAt time.Time
 }
 
 // IsService reports whether the caller holds the service role.

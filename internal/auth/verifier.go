@@ -125,6 +125,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		return Principal{}, fmt.Errorf("%w: role %q is not accepted (want %s or %s)", ErrInvalidToken, claims.Role, RoleAuthenticated, RoleService)
 	}
 	p := Principal{Role: claims.Role, Email: claims.Email}
+	if claims.ExpiresAt != nil {
+		p.ExpiresAt = claims.ExpiresAt.Time
+	}
 	if name, ok := claims.UserMetadata["full_name"].(string); ok {
 		p.Name = name
 	} else if name, ok := claims.UserMetadata["name"].(string); ok {

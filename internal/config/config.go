@@ -66,6 +66,7 @@ type Config struct {
 	Classify Classify
 	Drive    Drive
 	OAuth    OAuth
+	Live     Live
 	// TokenEncryptionKey is the keyring that encrypts users' Google tokens:
 	// `id:base64(32 bytes)[,id:base64…]`, the first key active.
 	TokenEncryptionKey string // TOKEN_ENCRYPTION_KEY
@@ -86,6 +87,28 @@ type Drive struct {
 	// ChannelTTL is how long a push channel lives (Drive allows 24 h for files).
 	ChannelTTL   time.Duration // DRIVE_CHANNEL_TTL
 	MaxFileBytes int64         // DRIVE_MAX_FILE_BYTES
+}
+
+// Live configures the live event stream (GET /api/v1/events and
+// /api/v1/ws) and its event log.
+type Live struct {
+	// Retention is how long events stay in the log for clients to resume
+	// from; the events-retention schedule prunes older ones.
+	Retention time.Duration // EVENTS_RETENTION
+	// Heartbeat is the interval of SSE comments and WebSocket pings.
+	Heartbeat time.Duration // EVENTS_HEARTBEAT
+	// Buffer is how many events may wait for one slow connection before it
+	// is sent `resync` and closed.
+	Buffer int // EVENTS_BUFFER
+	// WriteTimeout is how long one write to a stream may block.
+	WriteTimeout time.Duration // EVENTS_WRITE_TIMEOUT
+	// MaxConnectionsPerUser caps one user's (or the service role's) streams
+	// on one API process.
+	MaxConnectionsPerUser int // EVENTS_MAX_CONNECTIONS_PER_USER
+	// MaxConnections caps all streams on one API process.
+	MaxConnections int // EVENTS_MAX_CONNECTIONS
+	// TicketTTL is how long a stream ticket can be redeemed (at most 60s).
+	TicketTTL time.Duration // EVENTS_TICKET_TTL
 }
 
 // OAuth configures the per-user Google connection (authorization-code flow).
@@ -409,6 +432,15 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		RedirectURL:  r.str("GOOGLE_OAUTH_REDIRECT_URL", c.PublicURL+"/api/v1/google/callback"),
 		SuccessURL:   r.str("GOOGLE_OAUTH_SUCCESS_URL", ""),
 	}
+	c.Live = Live{
+		Retention:             r.duration("EVENTS_RETENTION", 7*24*time.Hour),
+		Heartbeat:             r.duration("EVENTS_HEARTBEAT", 15*time.Second),
+		Buffer:                int(r.integer("EVENTS_BUFFER", 1024)),
+		WriteTimeout:          r.duration("EVENTS_WRITE_TIMEOUT", 10*time.Second),
+		MaxConnectionsPerUser: int(r.integer("EVENTS_MAX_CONNECTIONS_PER_USER", 10)),
+		MaxConnections:        int(r.integer("EVENTS_MAX_CONNECTIONS", 20000)),
+		TicketTTL:             r.duration("EVENTS_TICKET_TTL", 30*time.Second),
+	}
 	c.TokenEncryptionKey = r.str("TOKEN_ENCRYPTION_KEY", map[bool]string{true: DevTokenEncryptionKey}[c.Env != EnvProduction])
 
 	if c.JWT.Secret == "" && c.JWT.JWKSURL == "" && c.Env != EnvProduction {
@@ -570,6 +602,29 @@ func (c Config) validate() []string {
 	}
 	if c.HTTPWriteTimeout <= c.HTTPTimeout {
 		p = append(p, "HTTP_WRITE_TIMEOUT must be longer than HTTP_TIMEOUT, or a request that times out could not be answered (defaults 2m and 30s)")
+	}
+	return append(p, c.Live.validate()...)
+}
+
+func (l Live) validate() []string {
+	var p []string
+	if l.Retention < time.Hour {
+		p = append(p, "EVENTS_RETENTION must be at least 1h (default 168h, 7 days)")
+	}
+	if l.Heartbeat < time.Second || l.Heartbeat > 5*time.Minute {
+		p = append(p, "EVENTS_HEARTBEAT must be between 1s and 5m (proxies close idle streams after about a minute)")
+	}
+	if l.Buffer < 8 {
+		p = append(p, "EVENTS_BUFFER must be at least 8 events")
+	}
+	if l.WriteTimeout < 100*time.Millisecond {
+		p = append(p, "EVENTS_WRITE_TIMEOUT must be at least 100ms")
+	}
+	if l.MaxConnectionsPerUser < 1 || l.MaxConnections < 1 {
+		p = append(p, "EVENTS_MAX_CONNECTIONS_PER_USER and EVENTS_MAX_CONNECTIONS must be at least 1")
+	}
+	if l.TicketTTL < time.Second || l.TicketTTL > time.Minute {
+		p = append(p, "EVENTS_TICKET_TTL must be between 1s and 60s: a ticket is for opening one stream now")
 	}
 	return p
 }

@@ -30,7 +30,7 @@ func (q *Queries) DeleteStaleDocumentLinks(ctx context.Context, arg DeleteStaleD
 }
 
 const getDocumentForOwner = `-- name: GetDocumentForOwner :one
-SELECT id, owner_id, project_id, source, source_id, type, title, author, content, metadata, received_at, status, status_reason, classification_source, confidence, file_id, watch_active, last_synced_at, created_at, updated_at, classify_revision, classified_at, classified_revision FROM documents WHERE id = $1 AND owner_id = $2
+SELECT id, owner_id, project_id, source, source_id, type, title, author, content, metadata, received_at, status, status_reason, classification_source, confidence, file_id, watch_active, last_synced_at, created_at, updated_at, classify_revision, classified_at, classified_revision, deleted_at FROM documents WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL
 `
 
 type GetDocumentForOwnerParams struct {
@@ -38,6 +38,7 @@ type GetDocumentForOwnerParams struct {
 	OwnerID uuid.UUID `json:"owner_id"`
 }
 
+// A document its owner deleted is gone for them.
 func (q *Queries) GetDocumentForOwner(ctx context.Context, arg GetDocumentForOwnerParams) (Document, error) {
 	row := q.db.QueryRow(ctx, getDocumentForOwner, arg.ID, arg.OwnerID)
 	var i Document
@@ -65,6 +66,7 @@ func (q *Queries) GetDocumentForOwner(ctx context.Context, arg GetDocumentForOwn
 		&i.ClassifyRevision,
 		&i.ClassifiedAt,
 		&i.ClassifiedRevision,
+		&i.DeletedAt,
 	)
 	return i, err
 }
@@ -172,7 +174,7 @@ const listDocumentsForOwner = `-- name: ListDocumentsForOwner :many
 SELECT id, owner_id, project_id, source, source_id, type, title, author, received_at, status,
        classification_source, confidence, created_at, updated_at
 FROM documents
-WHERE owner_id = $1
+WHERE owner_id = $1 AND deleted_at IS NULL
   AND ($2::uuid IS NULL OR project_id = $2::uuid)
   AND (NOT $3::boolean OR project_id IS NULL)
   AND ($4::timestamptz IS NULL

@@ -54,6 +54,7 @@ type Document struct {
 	ClassifyRevision     int32           `json:"classify_revision"`
 	ClassifiedAt         *time.Time      `json:"classified_at"`
 	ClassifiedRevision   *int32          `json:"classified_revision"`
+	DeletedAt            *time.Time      `json:"deleted_at"`
 }
 
 type DocumentLink struct {
@@ -113,6 +114,31 @@ type EmailProcessingLog struct {
 	ErrorMessage      string     `json:"error_message"`
 	DocumentID        *uuid.UUID `json:"document_id"`
 	WorkflowID        string     `json:"workflow_id"`
+}
+
+type Event struct {
+	ID        int64           `json:"id"`
+	UserID    *uuid.UUID      `json:"user_id"`
+	Kind      string          `json:"kind"`
+	SubjectID string          `json:"subject_id"`
+	Data      json.RawMessage `json:"data"`
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+type EventTicket struct {
+	TokenHash     []byte     `json:"token_hash"`
+	UserID        *uuid.UUID `json:"user_id"`
+	Role          string     `json:"role"`
+	Email         string     `json:"email"`
+	AuthExpiresAt *time.Time `json:"auth_expires_at"`
+	ExpiresAt     time.Time  `json:"expires_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+}
+
+type EventsRetention struct {
+	Singleton     bool       `json:"singleton"`
+	PrunedThrough int64      `json:"pruned_through"`
+	PrunedAt      *time.Time `json:"pruned_at"`
 }
 
 type GoogleCredential struct {
@@ -191,12 +217,13 @@ type Project struct {
 }
 
 type User struct {
-	ID        uuid.UUID `json:"id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Username  *string   `json:"username"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID          uuid.UUID `json:"id"`
+	Email       string    `json:"email"`
+	Name        string    `json:"name"`
+	Username    *string   `json:"username"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	DisplayName *string   `json:"display_name"`
 }
 
 type UsernameReservation struct {

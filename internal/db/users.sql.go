@@ -43,8 +43,28 @@ func (q *Queries) FirstUsernameReservationEnd(ctx context.Context, userID *uuid.
 	return column_1, err
 }
 
+const getActiveUsernameReservation = `-- name: GetActiveUsernameReservation :one
+SELECT username_key, username, user_id, released_at, reserved_until FROM username_reservations
+WHERE username_key = lower($1::text) AND reserved_until > now()
+`
+
+// The reservation of a name still in force, read without locking (for the
+// signup form's availability check).
+func (q *Queries) GetActiveUsernameReservation(ctx context.Context, username string) (UsernameReservation, error) {
+	row := q.db.QueryRow(ctx, getActiveUsernameReservation, username)
+	var i UsernameReservation
+	err := row.Scan(
+		&i.UsernameKey,
+		&i.Username,
+		&i.UserID,
+		&i.ReleasedAt,
+		&i.ReservedUntil,
+	)
+	return i, err
+}
+
 const getUser = `-- name: GetUser :one
-SELECT id, email, name, username, created_at, updated_at FROM users WHERE id = $1
+SELECT id, email, name, username, created_at, updated_at, display_name FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -57,12 +77,13 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DisplayName,
 	)
 	return i, err
 }
 
 const getUserForUpdate = `-- name: GetUserForUpdate :one
-SELECT id, email, name, username, created_at, updated_at FROM users WHERE id = $1 FOR UPDATE
+SELECT id, email, name, username, created_at, updated_at, display_name FROM users WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error) {
@@ -75,6 +96,7 @@ func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, err
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DisplayName,
 	)
 	return i, err
 }
@@ -204,10 +226,36 @@ func (q *Queries) ReserveUsername(ctx context.Context, arg ReserveUsernameParams
 	return err
 }
 
+const setDisplayName = `-- name: SetDisplayName :one
+UPDATE users SET display_name = $1, updated_at = now()
+WHERE id = $2
+RETURNING id, email, name, username, created_at, updated_at, display_name
+`
+
+type SetDisplayNameParams struct {
+	DisplayName *string   `json:"display_name"`
+	ID          uuid.UUID `json:"id"`
+}
+
+func (q *Queries) SetDisplayName(ctx context.Context, arg SetDisplayNameParams) (User, error) {
+	row := q.db.QueryRow(ctx, setDisplayName, arg.DisplayName, arg.ID)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.Name,
+		&i.Username,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.DisplayName,
+	)
+	return i, err
+}
+
 const setUsername = `-- name: SetUsername :one
 UPDATE users SET username = $1, updated_at = now()
 WHERE id = $2
-RETURNING id, email, name, username, created_at, updated_at
+RETURNING id, email, name, username, created_at, updated_at, display_name
 `
 
 type SetUsernameParams struct {
@@ -225,6 +273,7 @@ func (q *Queries) SetUsername(ctx context.Context, arg SetUsernameParams) (User,
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DisplayName,
 	)
 	return i, err
 }
@@ -239,7 +288,7 @@ SET email      = COALESCE(NULLIF(EXCLUDED.email, ''), users.email),
         WHEN users.email IS DISTINCT FROM COALESCE(NULLIF(EXCLUDED.email, ''), users.email)
           OR users.name IS DISTINCT FROM COALESCE(NULLIF(EXCLUDED.name, ''), users.name)
         THEN now() ELSE users.updated_at END
-RETURNING id, email, name, username, created_at, updated_at
+RETURNING id, email, name, username, created_at, updated_at, display_name
 `
 
 type UpsertUserFromClaimsParams struct {
@@ -260,6 +309,19 @@ func (q *Queries) UpsertUserFromClaims(ctx context.Context, arg UpsertUserFromCl
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DisplayName,
 	)
 	return i, err
+}
+
+const userByUsername = `-- name: UserByUsername :one
+SELECT id FROM users WHERE lower(username) = lower($1::text)
+`
+
+// Usernames compare case-insensitively (see users_username_key).
+func (q *Queries) UserByUsername(ctx context.Context, username string) (uuid.UUID, error) {
+	row := q.db.QueryRow(ctx, userByUsername, username)
+	var id uuid.UUID
+	err := row.Scan(&id)
+	return id, err
 }

@@ -131,6 +131,14 @@ func TestRecordReplayHistories(t *testing.T) {
 	}
 	record("drive_sweep_v1", sweep.GetID())
 	record("renew_watches_v1", latestRun(t, s, "RenewWatchesWorkflow"))
+	prune, err := s.Base.Temporal.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: "record-prune-events", TaskQueue: s.Config.Temporal.TaskQueue}, workflows.PruneEventsWorkflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := prune.Get(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	record("prune_events_v1", prune.GetID())
 
 	// The mailbox never ends: its history so far.
 	record("mailbox_v1", workflows.MailboxWorkflowID(s.Config.Inbound.Mailbox))

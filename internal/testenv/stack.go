@@ -335,11 +335,14 @@ func (s *Stack) WaitRun(t testing.TB, token, workflowID string) RunAnswer {
 	}
 }
 
-func (s *Stack) waitReady(t testing.TB) {
+func (s *Stack) waitReady(t testing.TB) { t.Helper(); waitHTTP(t, s.URL+"/readyz") }
+
+// waitHTTP waits until url answers 200.
+func waitHTTP(t testing.TB, url string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get(s.URL + "/readyz")
+		resp, err := http.Get(url)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

@@ -29,13 +29,23 @@ func StartMailbox(ctx context.Context, c client.Client, cfg config.Config, addre
 	return nil
 }
 
-// ensureSchedules creates BeSunny's schedules — watch-renewal (every 6 h) and
-// drive-sweep (every DRIVE_SWEEP_INTERVAL), both overlap SKIP — or updates
+// ensureSchedules creates BeSunny's schedules — events-retention (every
+// hour), watch-renewal (every 6 h) and drive-sweep (every
+// DRIVE_SWEEP_INTERVAL), all overlap SKIP — or updates
 // them to the configured spec when they exist (so a changed interval applies
 // on the next deploy). It triggers the watch renewal once, so a new
 // deployment watches its mailbox at once instead of in up to 6 hours.
 func ensureSchedules(ctx context.Context, d Deps) error {
 	cfg := d.Config
+	// The live event log is pruned whatever the Google mode.
+	if _, err := upsertSchedule(ctx, d.Temporal, cfg, scheduleSpec{
+		id:       workflows.EventsRetentionScheduleID,
+		every:    time.Hour,
+		workflow: workflows.PruneEventsWorkflow,
+		note:     "Deletes live events older than EVENTS_RETENTION and expired stream tickets.",
+	}); err != nil {
+		return err
+	}
 	if cfg.Google.Mode == config.GoogleOff {
 		return nil
 	}

@@ -107,6 +107,7 @@ func Register(w worker.Registry, d Deps, ca *activities.Classify, ob *activities
 	w.RegisterActivity(da)
 	w.RegisterActivity(ca)
 	w.RegisterActivity(ob)
+	w.RegisterActivity(&activities.Events{Store: d.Store, Retention: cfg.Live.Retention})
 	w.RegisterActivity(&activities.Mailboxes{Store: d.Store, Config: mailboxSettings(cfg)})
 	w.RegisterActivity(&activities.Email{
 		Store: d.Store,

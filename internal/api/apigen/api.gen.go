@@ -305,6 +305,27 @@ func (e ProjectPatchStatus) Valid() bool {
 	}
 }
 
+// Defines values for UsernameCheckStatus.
+const (
+	Available UsernameCheckStatus = "available"
+	Invalid   UsernameCheckStatus = "invalid"
+	Taken     UsernameCheckStatus = "taken"
+)
+
+// Valid indicates whether the value is a known member of the UsernameCheckStatus enum.
+func (e UsernameCheckStatus) Valid() bool {
+	switch e {
+	case Available:
+		return true
+	case Invalid:
+		return true
+	case Taken:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListProjectsParamsStatus.
 const (
 	ListProjectsParamsStatusActive   ListProjectsParamsStatus = "active"
@@ -485,6 +506,17 @@ type EntityPatterns struct {
 	Locations    *[]string `json:"locations,omitempty"`
 	People       *[]Person `json:"people,omitempty"`
 	ProjectCodes *[]string `json:"project_codes,omitempty"`
+}
+
+// EventTicket defines model for EventTicket.
+type EventTicket struct {
+	// EventsUrl The SSE URL with the ticket.
+	EventsUrl string    `json:"events_url"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Ticket    string    `json:"ticket"`
+
+	// WebsocketUrl The WebSocket URL with the ticket.
+	WebsocketUrl string `json:"websocket_url"`
 }
 
 // GoogleConnect defines model for GoogleConnect.
@@ -732,12 +764,20 @@ type SyncResponse struct {
 	WorkflowId string `json:"workflow_id"`
 }
 
+// UpdateMeRequest Only the fields sent change.
+type UpdateMeRequest struct {
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
 // User defines model for User.
 type User struct {
-	CreatedAt time.Time          `json:"created_at"`
-	Email     string             `json:"email"`
-	Id        openapi_types.UUID `json:"id"`
-	Name      string             `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// DisplayName The name the user chose to be shown (PATCH /api/v1/me); null when they chose none (show `name`).
+	DisplayName *string            `json:"display_name,omitempty"`
+	Email       string             `json:"email"`
+	Id          openapi_types.UUID `json:"id"`
+	Name        string             `json:"name"`
 
 	// ReservedUsernames Names the caller gave up that are still theirs: only they may take
 	// them back, and mail to them still reaches the caller. Only in
@@ -748,6 +788,19 @@ type User struct {
 	// VirtualAddress Where to send mail so it becomes the caller's document.
 	VirtualAddress *string `json:"virtual_address,omitempty"`
 }
+
+// UsernameCheck defines model for UsernameCheck.
+type UsernameCheck struct {
+	Available bool `json:"available"`
+
+	// Reason Why it is taken or invalid (or that it is already the caller's).
+	Reason   *string             `json:"reason,omitempty"`
+	Status   UsernameCheckStatus `json:"status"`
+	Username string              `json:"username"`
+}
+
+// UsernameCheckStatus defines model for UsernameCheck.Status.
+type UsernameCheckStatus string
 
 // UsernameReservation defines model for UsernameReservation.
 type UsernameReservation struct {
@@ -778,6 +831,15 @@ type MessageKey = string
 // ProjectId defines model for ProjectId.
 type ProjectId = openapi_types.UUID
 
+// Since defines model for Since.
+type Since = int64
+
+// StreamUser defines model for StreamUser.
+type StreamUser = openapi_types.UUID
+
+// Ticket defines model for Ticket.
+type Ticket = string
+
 // ListDocumentsParams defines parameters for ListDocuments.
 type ListDocumentsParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
@@ -790,6 +852,21 @@ type ListDocumentsParams struct {
 
 	// Unclassified Only documents without a project (to assign by hand).
 	Unclassified *bool `form:"unclassified,omitempty" json:"unclassified,omitempty"`
+}
+
+// StreamEventsParams defines parameters for StreamEvents.
+type StreamEventsParams struct {
+	// Since Replay the events after this id before the live ones (or use `Last-Event-ID`; the larger wins).
+	Since *Since `form:"since,omitempty" json:"since,omitempty"`
+
+	// UserId Service role only — one user's events instead of everyone's.
+	UserId *StreamUser `form:"user_id,omitempty" json:"user_id,omitempty"`
+
+	// Ticket A ticket from `POST /api/v1/events/ticket`, for clients that cannot send `Authorization`.
+	Ticket *Ticket `form:"ticket,omitempty" json:"ticket,omitempty"`
+
+	// LastEventID The id of the last event received (EventSource sends it when it reconnects).
+	LastEventID *string `json:"Last-Event-ID,omitempty"`
 }
 
 // GoogleCallbackParams defines parameters for GoogleCallback.
@@ -823,6 +900,18 @@ type SandboxDeleteDriveFileParams struct {
 	Trash *bool `form:"trash,omitempty" json:"trash,omitempty"`
 }
 
+// StreamEventsWebSocketParams defines parameters for StreamEventsWebSocket.
+type StreamEventsWebSocketParams struct {
+	// Since Replay the events after this id before the live ones (or use `Last-Event-ID`; the larger wins).
+	Since *Since `form:"since,omitempty" json:"since,omitempty"`
+
+	// UserId Service role only — one user's events instead of everyone's.
+	UserId *StreamUser `form:"user_id,omitempty" json:"user_id,omitempty"`
+
+	// Ticket A ticket from `POST /api/v1/events/ticket`, for clients that cannot send `Authorization`.
+	Ticket *Ticket `form:"ticket,omitempty" json:"ticket,omitempty"`
+}
+
 // DrivePushParams defines parameters for DrivePush.
 type DrivePushParams struct {
 	XGoogChannelID         string  `json:"X-Goog-Channel-ID"`
@@ -839,6 +928,9 @@ type AssignDocumentJSONRequestBody = AssignRequest
 
 // CreateDriveWatchJSONRequestBody defines body for CreateDriveWatch for application/json ContentType.
 type CreateDriveWatchJSONRequestBody = DriveWatchRequest
+
+// UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
+type UpdateMeJSONRequestBody = UpdateMeRequest
 
 // SetUsernameJSONRequestBody defines body for SetUsername for application/json ContentType.
 type SetUsernameJSONRequestBody = SetUsernameRequest
@@ -866,6 +958,9 @@ type ServerInterface interface {
 	// ListDocuments The caller's documents, newest first.
 	// (GET /api/v1/documents)
 	ListDocuments(ctx echo.Context, params ListDocumentsParams) error
+	// DeleteDocument Delete one of the caller's documents.
+	// (DELETE /api/v1/documents/{id})
+	DeleteDocument(ctx echo.Context, id openapi_types.UUID) error
 	// GetDocument One of the caller's documents, with its content.
 	// (GET /api/v1/documents/{id})
 	GetDocument(ctx echo.Context, id openapi_types.UUID) error
@@ -896,6 +991,12 @@ type ServerInterface interface {
 	// ReprocessEmail Re-run a stored message with the current parser (service role).
 	// (POST /api/v1/emails/{messageKey}/reprocess)
 	ReprocessEmail(ctx echo.Context, messageKey MessageKey) error
+	// StreamEvents The caller's live events as Server-Sent Events.
+	// (GET /api/v1/events)
+	StreamEvents(ctx echo.Context, params StreamEventsParams) error
+	// CreateEventTicket A short-lived, single-use ticket that opens one event stream.
+	// (POST /api/v1/events/ticket)
+	CreateEventTicket(ctx echo.Context) error
 	// GoogleCallback OAuth 2.0 redirect target (called by the user's browser, authenticated by state and cookie).
 	// (GET /api/v1/google/callback)
 	GoogleCallback(ctx echo.Context, params GoogleCallbackParams) error
@@ -920,6 +1021,9 @@ type ServerInterface interface {
 	// GetMe The caller's user record, created from the JWT claims on first call.
 	// (GET /api/v1/me)
 	GetMe(ctx echo.Context) error
+	// UpdateMe Change the caller's profile (the fields sent; others stay).
+	// (PATCH /api/v1/me)
+	UpdateMe(ctx echo.Context) error
 	// SetUsername Choose the username that tags the caller's virtual address.
 	// (PUT /api/v1/me/username)
 	SetUsername(ctx echo.Context) error
@@ -959,6 +1063,12 @@ type ServerInterface interface {
 	// SandboxDeliverMail Deliver a raw message into the sandbox Gmail mailbox (sandbox mode, service role).
 	// (POST /api/v1/sandbox/mail)
 	SandboxDeliverMail(ctx echo.Context) error
+	// CheckUsername Whether a username can be chosen (for the signup form).
+	// (GET /api/v1/usernames/{name})
+	CheckUsername(ctx echo.Context, name string) error
+	// StreamEventsWebSocket The caller's live events over a WebSocket.
+	// (GET /api/v1/ws)
+	StreamEventsWebSocket(ctx echo.Context, params StreamEventsWebSocketParams) error
 	// GetHealthz The process is up.
 	// (GET /healthz)
 	GetHealthz(ctx echo.Context) error
@@ -1014,6 +1124,22 @@ func (w *ServerInterfaceWrapper) ListDocuments(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListDocuments(ctx, params)
+	return err
+}
+
+// DeleteDocument converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteDocument(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteDocument(ctx, id)
 	return err
 }
 
@@ -1156,6 +1282,64 @@ func (w *ServerInterfaceWrapper) ReprocessEmail(ctx echo.Context) error {
 	return err
 }
 
+// StreamEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) StreamEvents(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StreamEventsParams
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", ctx.QueryParams(), &params.Since, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter since: %s", err))
+	}
+
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "ticket" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ticket", ctx.QueryParams(), &params.Ticket, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ticket: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Last-Event-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Last-Event-ID")]; found {
+		var LastEventID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Last-Event-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Last-Event-ID", valueList[0], &LastEventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Last-Event-ID: %s", err))
+		}
+
+		params.LastEventID = &LastEventID
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StreamEvents(ctx, params)
+	return err
+}
+
+// CreateEventTicket converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateEventTicket(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateEventTicket(ctx)
+	return err
+}
+
 // GoogleCallback converts echo context to params.
 func (w *ServerInterfaceWrapper) GoogleCallback(ctx echo.Context) error {
 	var err error
@@ -1271,6 +1455,15 @@ func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetMe(ctx)
+	return err
+}
+
+// UpdateMe converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMe(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMe(ctx)
 	return err
 }
 
@@ -1471,6 +1664,54 @@ func (w *ServerInterfaceWrapper) SandboxDeliverMail(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.SandboxDeliverMail(ctx)
+	return err
+}
+
+// CheckUsername converts echo context to params.
+func (w *ServerInterfaceWrapper) CheckUsername(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", ctx.Param("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter name: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CheckUsername(ctx, name)
+	return err
+}
+
+// StreamEventsWebSocket converts echo context to params.
+func (w *ServerInterfaceWrapper) StreamEventsWebSocket(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StreamEventsWebSocketParams
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", ctx.QueryParams(), &params.Since, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter since: %s", err))
+	}
+
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "ticket" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ticket", ctx.QueryParams(), &params.Ticket, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ticket: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StreamEventsWebSocket(ctx, params)
 	return err
 }
 
@@ -1692,13 +1933,19 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/mailboxes/:address/sync", wrapper.SyncMailbox, options.OperationMiddlewares["syncMailbox"]...)
 	router.POST(options.BaseURL+"/api/v1/sandbox/mail", wrapper.SandboxDeliverMail, options.OperationMiddlewares["sandboxDeliverMail"]...)
 	router.GET(options.BaseURL+"/api/v1/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.PATCH(options.BaseURL+"/api/v1/me", wrapper.UpdateMe, options.OperationMiddlewares["updateMe"]...)
 	router.PUT(options.BaseURL+"/api/v1/me/username", wrapper.SetUsername, options.OperationMiddlewares["setUsername"]...)
+	router.GET(options.BaseURL+"/api/v1/usernames/:name", wrapper.CheckUsername, options.OperationMiddlewares["checkUsername"]...)
+	router.POST(options.BaseURL+"/api/v1/events/ticket", wrapper.CreateEventTicket, options.OperationMiddlewares["createEventTicket"]...)
+	router.GET(options.BaseURL+"/api/v1/events", wrapper.StreamEvents, options.OperationMiddlewares["streamEvents"]...)
+	router.GET(options.BaseURL+"/api/v1/ws", wrapper.StreamEventsWebSocket, options.OperationMiddlewares["streamEventsWebSocket"]...)
 	router.POST(options.BaseURL+"/api/v1/emails", wrapper.IngestEmail, options.OperationMiddlewares["ingestEmail"]...)
 	router.GET(options.BaseURL+"/api/v1/emails/:messageKey", wrapper.GetEmail, options.OperationMiddlewares["getEmail"]...)
 	router.POST(options.BaseURL+"/api/v1/emails/:messageKey/reprocess", wrapper.ReprocessEmail, options.OperationMiddlewares["reprocessEmail"]...)
 	router.GET(options.BaseURL+"/api/v1/runs", wrapper.ListRuns, options.OperationMiddlewares["listRuns"]...)
 	router.GET(options.BaseURL+"/api/v1/runs/:workflowId", wrapper.GetRun, options.OperationMiddlewares["getRun"]...)
 	router.GET(options.BaseURL+"/api/v1/documents", wrapper.ListDocuments, options.OperationMiddlewares["listDocuments"]...)
+	router.DELETE(options.BaseURL+"/api/v1/documents/:id", wrapper.DeleteDocument, options.OperationMiddlewares["deleteDocument"]...)
 	router.GET(options.BaseURL+"/api/v1/documents/:id", wrapper.GetDocument, options.OperationMiddlewares["getDocument"]...)
 	router.POST(options.BaseURL+"/api/v1/documents/:id/assign", wrapper.AssignDocument, options.OperationMiddlewares["assignDocument"]...)
 	router.POST(options.BaseURL+"/api/v1/documents/:id/reclassify", wrapper.ReclassifyDocument, options.OperationMiddlewares["reclassifyDocument"]...)
@@ -1717,152 +1964,191 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rbhvLtSD8Kgv8vgNTJ21KvuxMtoQAR5blHSW25ZHsOAehwS52L5IVNas6VdWiGcPA/jm/Zw4wb5AX",
-	"mTfZTzKoVVV9IbtJUZbkfQ7mhwGL3V2XVet+qy+9RM5zKVAY3Tv80suZYnM0qOiv4zRVqOm/KepE8dxw",
-	"KXqHvfczhDnj2Vh+fqQB7X+BuZcHvajH7Ts5M7Ne1BNsjr3Dnn/ai3oK/15whWnv0KgCo55OZjhndg6z",
-	"zO2r2igupr2vX6PeS5kUcxTmLLXPW4bl6cYRJ1LNmekd9oqC3lyf4RXP0I3e3OEx/CTlNEN4qfg1woRn",
-	"CDzt2NzEDbLb3t6g1myKf8JlB3zdc7jCZQSxnrGnP/z2cFgcHDxLZviZ/oMxTKSCIs8kSzVIBWaG8BMd",
-	"R/i8c9Hzav7dFv5Oyb9hcm9n8tV+rHMpNBLmvVNynOHc/jeRwqAw9r8szzOeMAuv/dy98Zu/aQu8L7W5",
-	"/n+Fk95h7//br7B83z3V+2FcmnHl8AWgUlJB/+LVCfz4/If/Bn4OSNEwnum9AYHCj0W0ojWfigv8e4Ga",
-	"VpgrmaMy3O0id0Ab8bQNBqLIMjbOMEBrHegVPP9aH+tT+a4c2996lmgw4Zo7UDQXQUDDtHasYykzZMJ+",
-	"lmRMaz7hqFqOPbKwn/AURYK1x6KYj1HRY4XMYDpiprG/lBl8bPgc1w866rXDYv01MUGlMB0ZNqVtcINz",
-	"3bpI/wNTii3t3xkzKJLlqPE6FwanbtVzZpLZrUYmlD/80kNRzO2ZZDJhWS/qZdm8Z8cVBf05ZslVJqe1",
-	"c6qG/CaUsBjBPL63PLouMWB900ZeodAjvvmxLEzb8xVU9LTup4sCJ6jhUgNzViC+erblpuqLbKyocaRR",
-	"idAN/NtEE695G3Gm/mkTBzYxj5LG1lBjBUDV0K3L8vKNiDPLzie9w79umdh/cVnM50xZVFzdTI1JriHG",
-	"HA1LmSHeyNKUW37Hsne17xvIFha6sqcwQ2289c19qm2vA+r+6Q5QX9v8Gl0K/GxGSaG0VO3Sq3E45Qo2",
-	"HU6YbZ2dFmYmO7ilJwAnoUZaFsoxzsAvGLe47JlGyS6EFNjKK5rct4M3PAg3/maulSC/3nFp6+CbWh2n",
-	"F/Wc6tOLeqlV0wgj0divPnUO41e+/tQwU+jGGSXGDVrkdnk0DWbo/kcKQus0hpsMNwiRlgd+gh2A0saH",
-	"PZjqG/XfhUVFAWebB1FuvgtxGxjVWG4r4diz+GgZfQvNOJi2aiCBHG+LW1YN7zrdjGkzcmfW+TiXWbbp",
-	"CLYugEbRS5FsPsqbjXONKsjwchQuzG+fV8hQk9r0yQLHMymvvmnuigw2CYh1cyVhWYbqkYacKQNyQqYI",
-	"mU0Lqa4mmVw80hC70WP4e4FqeWjf4QrkQth/qACFUcsILAh1BHZP9H9gInV/0QlGNHZe6BkkMyYEZtYI",
-	"/Zxz+y295gGxb080ghxFysWUXp4iDeZ/+eXn/wCB1+gMJ2lmqGBBGooqzSk/BX2m0BEE8JQM3TXUD3tt",
-	"R8MVog34GlWcpoamzcE201m7gHU72UG8VnS7Ta0JQ29eVqc11E2pHSBqm+fUyoCXZI/dhXLhhgsKWZsx",
-	"Iac3H+2dkglqzcX0tWw1ILz7pENNI9N8dOV8A+symCmNu5HoxxkzjmzstwomshAp9GfIUlQ6AmYMS2YE",
-	"scj7PDIurnQEC6YEF1O9dwRsrFEYWMxQ0FjBx5DIIktBSANjPwE5HTp4TXWCuQPSN3LLW6kUm00kjSLt",
-	"sIM1/weOxkvjEXk7Z15XXkqlxWkxn6KbKCOeifVqULOSWKMaCWlGdJ7WoJoKqejRhPEM0w2jjzZYkLpw",
-	"h9T2bIXHrYsCVYggAJJCKYsyAdyDrZpMHffrKk0F9k7dpbmthl1aX3O1u/KgPXFHWyyCJotY4zmdSv9t",
-	"dW0SiqOHUcwrjLuxQtumg5ZLrlTOLbplK6CF4Wb5jhmDSug27j5nXOzqDJJu4l09PShzt/2bMX5Uus0v",
-	"UB1QIlPcaQ1fWyDkvNMnUghPpm2mKf+Hg3Shsu3Ht/7Jp23ztjoZE/es080YHu/ErinE0M6pEpnvDM4V",
-	"b4Zfb9t+/4AsMy12TDLD5GqDmvylh5/ZnBCnV+RtW2ryzVOWzKBEJ+jHudRmqlDHEcQG57lULIv3gGuI",
-	"izy2ymmcyoWIW9XQdfEhr6y0EOyacccHPm1jxH6MNqCciSlqQ9zwwrvqW2i0cB56bBESqsBSi9AIxNdh",
-	"xlIYIwqwW0f7/4lUWNtfDYu2aUheFLQjftQreOejFelWnSKh4L6Pw/w4+d1v04Nffv7nVnnWlDwr0q1a",
-	"ZVSDVxvI31Tq4gqlVzG6dar5jEnheG03d59xbaRadkpz+xRT8K+B860NetG9GtHWuPv2URRa6/G7mMNe",
-	"ve82fqHvIOktVrthMlf33aKjoFxr0IhiXxumDKYRcAGTjE9nJqpZxHvtxqi1wUZkGDOz6krYCQo7mbVV",
-	"qLeGWhtwut149QDcwXwNJLKN4Vcjty3qXIwlU2mn6aq7vMGJFIYlpp3ILLQ7nmDGr1FZ8Le/cIXLhVTp",
-	"tyg764rlNaprjouO6NEEFYqkdT1ftwUHAnzaYOt1ozXQdUt3F1JuW6S8iUpKn7eupAoqr4aCTNdauNCG",
-	"iQ6NXjl82e5cbgm4bfUXV0KIjWVhDscZE1dbJc+K53eDPG86Kzp9Kbc1LYhFjTw/6xBURjFSCq1B23no",
-	"N/IX7GLZkPl8y13txBNbNlgzjJoAWrVWG7vuOL6/tVoBVpuYSsVxR+axaqjxqWCZ3jFoeLsoVEOStmEK",
-	"WYajvGYabnTqNQ3Jm5vepD+UYexvc1B14rOww2X8H7fKQBCyS6RIJ8K+2a3mxcDodhJoQzyNqWTGrzuc",
-	"U3cTC/MkVkenGsGtAj6qk0rr1tcxr5NMwtHsFjQLWVUiL359lHzvVPnQJPJ9kHsH7cT+t10x9m6knUIR",
-	"YeCNenE58IYlvWuP6v4/9Pwvgp7r516ML4vxu0K3nHpNo1vxSRij+LgwuNFB1rWL2rn6VKWmeT1mGn/7",
-	"HOQE4i9DZzv4ROVh7xCGvcFgMOxFMAzm51lqf3/y9NnXGPrlb8DA5cuAVMDArWKv1a/h93nWrtrnxTjj",
-	"evaez29gkHQkS1FIYhMOtwdJWke6QK8wdrvmtnnPtgTH7sq3dnvHWS2yU1tNKzSKNhd1Jr816NjmWlvx",
-	"Anmn7SMN7hXoXxRCcDGN4ERae478Oa8oTBfBLz//sx37ciWnwcO3mw+q5nuSC7Hqf2JCL1BBXypQqIvM",
-	"gBQJgoNNu0NJFWKDgat21fVvjSm15x0pVRtxyW9jdZSWQ23sqwO92qU05SHmFmMpe7WdzIodMk4tIm+T",
-	"4DRg2zIvmUjH8vNL52tqcV5RJDpYoF1Ab3qKd/W5bw0b+9kfafD+CAowfPSfQd8fhUNTU/OxakQN3Oxt",
-	"Dy6vbbOxqbUw8WbW4oH6imctLLYDRnM+x1FnGmCnmtEF011yxDZYSdWqqiG37Pg05S1Yb/Cz2U6N9NaW",
-	"8TvsoAb8miiEg+kA6mUh1yIdTClc+ZjluR4EN1a08S2dK2SpniGaCOxK9/OMuTT0Gx/XzcDQAvxuyKD5",
-	"4B1HnZ7puuus5jHMeLLdZi6/bZ18KZJuZeLWQr1tKrvJFnl9C0dSt0/5hh6gbtczalTXNVdei/B/a392",
-	"GTCUFwlTdo1Q5GBmzABTCNrwLHMJkPoQpMiW9o8lzNkSDLvCoTAznMOYJVcR5R5SVZeRQD+7rxWyZNaY",
-	"ZwDndiQuhiL+6fQ97LOc718/2Z9jPBhaJL6RrKlQze7UxY5arIw6wm1VmK65MgXLRqyrpvDjDBXaDWoM",
-	"u9USuIExJrIJzUcaAjEPdq6eotNGnz/uaXBL9UgbPNaQVGGGTO+chhZwSRiHrjdUnbrd5F2UHTVWuDZ1",
-	"276D7L10krclGPY9TIGNYpmS95JCcbO8tNjs1jlGplAdFy6Tw/31KgD6jx/f93wpH2UZ0NMK6DNjclck",
-	"yMVEtqsuL/CyEGJJ1Aoo0kOLt6ZQQgMDewKPNHj3CsyZQcVZBn1XN0splUYCG4o8K/RjTyCgi2QGTEPM",
-	"+G+Iif/bGLWdZcB4HNXqUnUEvuoBjGLCrU3vDQUXRpaEoomJlB5t7fgIvRIcPwM4tdoh5DzHjAtK5NN2",
-	"CWwogjVTGhVHYGZcw/G7MyDFTEfg3Tc0kbUx3CxSV5aIHgzFUNhzQGG8BD6E+LieenQIL+gEwNW6/vHj",
-	"e1/rOgBLh+CqwSBhShHLJPgCT+1+IdbFOKYFsCLlaDXFmFXTYRpD335zWeRszDSCO/a9AbxXhTaYDoU9",
-	"w8dyMuFJYDfaTgHMzQwLbmYQK5nhIVgK4gmO7F/xEQjpc8jt30PBNbAkwZzsPEFuBjcECQGrimvIpJhS",
-	"+jkTEP/x4/vRm+O/jN6f/+n07ej12avT92dvTuOh6D87gJQtNYyXkOKEFZk5ghg/5/DL//ifwJmJI8oI",
-	"Cr8IuYhpobIwENvnewM4VUoqPRRW+sRd9bNxVfO6dwQMnh8cgLYzL2Y8mUFZHw5SDcVYpkuYcMxS4BoW",
-	"SoopwX5h98cN6BklBo+Rjv2CGYSMz7nR0M9REe4opHXsHQIS7ilZGIRx4ZKVfR6/jiDen1Em1j/iobBT",
-	"xPtzNIonOrZT06iYgh2V0MG+Yv9IMm7Jy9OUE6RmhkNB82h3EoS/FY5aSL5+/YYOX0NfoSeaZQQ+suKp",
-	"byh8GnzkS+BdYq+vFHicl1HVqDJVKLXDbk07XfeRHgpXPi9SVy6BKTd6D+aSlATFE5Mtj9wnDtsIu5zG",
-	"IIUjsAGcX6MaCuYgQW97+55riJ8//TH2eHuBRi0fH08Mqhj6GhMpUr3nKCYUOQ+FYHNiJzN/YAN46bDO",
-	"EbdGY9mNPoT44vj96ej12Zuz96N/jYG7vPCL0+OXb06dwuGj273AIo/fndWsjMPek8HB4ICiVjkKlvPe",
-	"Ye/Z4GDwzBeTEvsOWkwjqX+KJGetOCI0Pkt7hz1rjL8s34oa/Qz+6qvVyf1RlavTBnv1CnVPYb3DHw6i",
-	"3px95vNi3jt8emD/4sL99aTNwGoTDXGtIjEOadG5wmsuCw05m2JZn7+yMF/FuLEYf3VG0v4qll8FMB2n",
-	"J5bt2X3XtLU84p1aKWxZSuBGrBSEfSv0qGresrUZE87r1LamQlQ7aQNImRn49dNK94CnBwcbOgfs1jGg",
-	"Uc7a1jaAjtOecbntgcXs524NbUOXa63aEUQV/t34G3Ig+7ykZjVWuZIIBC5QG5hwpenwXcCiUQVrB1oj",
-	"tv0vPP3aSXE/YUlwHfR2p90hHuJ8287WArWyOehQnz/koZ4LLGsqWs6WmLsVrB4QO5/vvqNEUvGl8y40",
-	"AXCBiVSp1WddtTKEyvbIigNnnYUha9puX1ohjExp4GYonBCqWMwhWOMt3nOSeYKYupGoMrpiX+rQs036",
-	"zsrMXEnXk0WDwnHBM+NgUF8Gqa5Whlq9xHtEBnBcGDlnhidD0Qw/+kpAeY1qobjVDsq9OuDQ2cP7UP0U",
-	"zmEo4otSR3jhGj4EyymGfux7QOw7fTZoq06npYRupzdTFMBqVd7PeegcnUJCIpVy2fYws1tSVvlIYWJf",
-	"jk9eH19enr3699GL45M/vT7/afTy9MX5h7cnpzFYrVHvRVYTU/hYJ1KtWNFDUWesK6YCmRZef+fGrlPI",
-	"BehCESL2y8YG/lAtlUPYq1U3zyZQGg0JE746zLksUqehlFAFrofiCnMTFDTw+XQwYTzTR1ZNREYmjluK",
-	"ZhN0+kWTG7kuLN0MqY30qlf2a/2GHKehRbyQ6fLOmEyzT8zXpqlrueHXXwGHI8qhhWJ6KxH2wNzRARVY",
-	"tQGrW5RMyKsX0LcMhmz0SSjuLTnM3u4ss9E2pFsdLd/6Zmy8L6yoN0dpwYxyB99D8DmXxAqnDpAHyoet",
-	"nfs3ajn7lbFXl4TNQ62Y/d3xmcbJPr2zk1114HWQ/Qp0VSG+x0mfeKjWyZhNGRfQZ5mWJJjbRPKNKNeK",
-	"zP1aQXw3uZbV6z4V8L6Irlm833IyfhGDuzYJHBTSugex1J24Kv0gPmuhAVxqsvLpa9RBGSfkRq+1Ebgf",
-	"EbreYOBGYvTBycqC1sI7AHTBNJRBbFWpfbeUsD8+JHESuIHV2yH2a+GteaENzNg1QllO6Rso7rUhUBdl",
-	"7n9xrRS/OvsjQ1c92MSyl/R7A8t2476+52MX573ZQRqZpd+DS14amTsSttpw/UC2AJpclLrbwLs0pX2g",
-	"2MLXZJK3j9z7ELdlZXi3Ik+HIm4USJaNKq2xoNii9OG/k9oE36Jm81D86Ri9Qhc0IRctPS1hzp1f1UXq",
-	"rC1iCAACF212QK1CdSMT8qkg+2qS/O7p0yYHKF0RYy4YeaNaW1U+FNNpK7ptc0L5iINzGatCWHOpECl1",
-	"tlmSPc4yhSxdQiqFJc9bMZ9nu73/ZNf3f3hImnKgBSkc6l+8OoHfPX1atjfp1x3vDX7maaqFzva/VP1V",
-	"NzrPAo7uxsJqzWPv1TSo99jpkHJ+n4Nb4cUDm4mhmLlKNZOFSeQcI9e2Bvy7EWRy6rhf5RT5ZjTYVyE1",
-	"dxMX3sRsHR1bwhb4ueqqEjyDfq6h6Htm7LjwFS4d+91X7ofwXXBCDeDM6Lr7RyH4chXgAvKMJa5tFjfO",
-	"9ebjWg5KCheKG4PiqOTKXENZzp5S3HZSZMAmhjR414JoKCb8cxvvLhOY74M07o4fr+dZdxCIwMUaH/7P",
-	"QC0X+Ngum60QTeVnDc19fEup3ejD5dztW/1xzJKrGotsa0HADDodc4xQiEKj0wYmCvWsjOrCWMmFDtoo",
-	"pRGRIpFIecURNNZaVwULx3lamZ8iBKmcJ52+4hqeHzwbir6dhCYu8j3yAtfeIA83poDct5BbtiG2750S",
-	"dnyj6CSta1sMsDV6KNNbfReaz3V/2CFvWmNhmi2DsseSRBbk6q1sBCKDZ21q9wWmXGFCjryfzs9/en06",
-	"Oj/+8P4Po8sPJyenl5ejDxevH0R1uR0R+RSk3uFfPzWiOMeFmcHTwQGocn9MTdFAnwypFMZVTssjHRA6",
-	"gkYOi33J4StpxISFDXpztNVOb1XHoFZyu6g08NABv9EYCD5cvC6T9Oo0Z6TVLYcibIyGUBjSZfyvv7da",
-	"cuzphwoSkLIGnFdfCpfx5lI8xEoO5VE9rYE8QhR4Yh4CQxH7BKmRtEseOVlXhlqg/wdj8nORLSO4ZHO8",
-	"5AZ//5p9juDSnlbVkGYoAlOya5oZk+sI3jEzg9+Xq7FPqdelmUXw5ADmXBQG9Z5LKKGVDwVF2z18PMcI",
-	"AwuKdI2l/VxTTicBllOqUYZaW6AwsRwKl1DkRzkEJlyrvitUIapCZjeDa54YPn+ky2Nz9GbZX7DIXfZo",
-	"OcAjXSauBeK0mOV7Y1J+mF8Y5e+8UnJuOSUX0wwfE3mzPI9oUy6zwJ31BE0y6xcqi+CL7y94OBRfVpK8",
-	"hj2f5vXLz/8c9r5G1rJLLYqzTNunXCRZkeKw93Uvdnkuzl4cCs0t5uvGWThnxPG7s0caZlKbKHTvZHnu",
-	"f4Jcyc+WG1FmrX13j/p/1pH4CjH3AzveHvJyhRMy9CefDEV8cn5xOTp+/fr84+nL0fnF2U9nby/jGsq6",
-	"eaXiUy6gb48p/te4nFBY1B2KeMFFKheD0KwjticUrzXiigerBGQRZWItuaEQ7JpPHWkS7iVM1HLjXDKj",
-	"TzvrM0ohQvVY8xRhokgNSocuNY3A4/OT05QKKo7sz5k1zDMurjy+bZBsnrfcSLCFDX2/dI7motscsI2M",
-	"5BqeHFUhb19fFRDIoc0NxRrNf6OxHtjZR0ZIkNJBfpf+4yZ/gX4p1CKQkwkljrLEKsY7yiSfVb3Z7bfW",
-	"f24NQZ6vQ/0l102V48E16Wt55WqWpooJA8x4KEbgtkvPfGar70/cBLpz8y1CSKAFrlGni2E7zO6JqKhu",
-	"oCPkVL5x5/ENj5/1GTajYaPVVGdg6E351j2Cr94SqwVy5RoGD6fKNoBcgqrUHKhaKtoQQNpgF9Y6cbWe",
-	"x/4Xn7i70YMW+n7t6igIt1vdq5Apm5J1OM/c4/8M7oBzUetqF9LN7uOs9/VSJBs8ZChSDbF96THluXut",
-	"trqPLCwqcgZ+yBqalGlMBpSrxB6saTKXS5HcA0LdndupUYzXgVXNiONKmPFXjWR2d43aXkGVv7siFW7k",
-	"F3ifHJwqGLuEnqvRu2uBRymFivIzIx8gS61278y3P358D0nG+Nza1y4vhj5twHFVIuJ+vcLMl+I2N/Ts",
-	"l5//17MDyNAYf1tCyqecEo2lqSiPWAVzzyIoBP97gaBwylRq7dyhkBNImMYBvPEFjjHjv6lyJe0anAX/",
-	"b+5H1/s5GPVkTI0xk2KqAyfwYKZSIzLJGoWYVHZT5HaFSw2hCi5khM19WuWHy9OLt8dvTkcXp5enF38+",
-	"fn92/jaGvj82+NHV4xxBxrXzkg9FvF4YSgn/q4WYe4eQFsqp1cyA4fPKzlwORSgApdLHZvWnq/oMBWN0",
-	"ZUWWhuIWZ7wOBWVYlgZ8v1lAyVUtVYpp32N3bwDHYikFAmYah4LpKzuABQk3MLX2yfODH4Mzj+oFnbfE",
-	"MdSw7wGczJiYkokdNkRna6EgBT7S7jT8+2UQdwDHBubWRP/BW9D2bOxO/NmEsp5DYKDQnygzsKDyIv8a",
-	"uSY+W7nkVtt3VbR2V86XI7RBRjm2sGDc+H3Qrj/nXKG2YKAQBeUao+LSO5BpRmtyK8RmMa4Fj0TCvMVM",
-	"uptE2BW1I3Ahmr5UVpnXQxE3e/XHe22GdK3O+56SZ1oqyR84CXU7h6xCDAIXEKjpW9JkHurmSIr3eGzh",
-	"wi6d8G2VyziWvZhJVxdukTF3LizXf9SV3FWEtncXMuNkJqXGcvqKjKwUaFqbvli7fqdrl6iotyPrtJ3e",
-	"hZduHPNwzVfK49ipjdV96vP11mwt5x82eucyvqzRrR1F1bBtS0Ze6AB3Pxyl0bnwRrzkyV3P3UWKZanb",
-	"w1dhOchXSegdB9dCSWW91WZPWP1QtzrA3LV138P35aau4HBEdmOVa+CUE6gXonTieJdG3wmKg++DaN+9",
-	"Mmw7t9jJsK1ufLa8NQ89IJvn8IESRh6E1bgulA+sttwjq3noRHt/D15FkqW2TsX82pkY7rq8HfnWvi+R",
-	"v1GeqV/SapapHc234eeiKqWLfA+CFJW14YZCC3aFIzIw7AojqNqQRlC20ITQQtM71g03SwitQOGXn/9j",
-	"KMZLKvgnkyYU1J2dXlCYjcrSuVXiZsux4mkE46UvT/QD23GHwg/sG31TUpaZoVpwjRT1owr7NPV9N7z5",
-	"FpCmxRLwAKjo6VtI9j5oceWihF9nCr4s0ahW1fKrJs6XhN2rJTkzbmXlxEXgQ1mb/2g7hYZGg536+UUh",
-	"vr1bwtN6t4QnN+mW0Np+oOqZeIskpLvJ7Cs6S+EsoFZrzO5Y01eY0CWLwYdLTXgaLlDX8JBlWcMX6po/",
-	"rh77/pcw0FmjiH+D05inVEXOuNCgM6ZnqA/hw8XrxygSmZK16vNL/+XpK5fu/y/Pjn/5+Z/k0jh2ti0t",
-	"kZZOJmauZFokru635oPSR9C6saOhYGLpckkx0z4L7/kAzgRVj1ND1Nj3VnJfBRHm75P1t9AOBQM9o9w8",
-	"VYhDqygx4bu1qEJE9bTZqlGrzyd0Qw1FWY1GeRzVTbEKE55z0mIth9dWj52zJYwRXiSJu1xWKijElaBx",
-	"vDWN5dWyvhLrMZXTUDR974iWWC+zCcsMq1m/KXfletwyHXL1ctxy/SGrKFx167oTbbrsdm8AxzVAOsj6",
-	"USxpgp7JhQZBzaTodFwFbqFD3tb6OdNCFjP7t0vqas0sQcucbtRZokL0jR0mHpiTdEmm71Rkeekw3Dlk",
-	"6SjrVVxsaY9mM1fxjYt84RaVD3Yre3an1CWKa2DeyfsU/s//hvjlxdmfT6nb1auz16ejF//+/vQyhr6S",
-	"cu5Smxz2S+prZNfoSEIhSyFheUQqlFq6NKWMqSkqOxNHl77+/MmzVv+qW3ytUJHat96Tq3W1nekDO0fq",
-	"DWo3lCjeCg13zUjatQLorrwvrklIs2FH6L3lUaof/pzLtBle9A+24v+NyharHszYRL0baF1GMT1r17oa",
-	"LS83Jc61uYWkwO/BhN7b7UCfdkUJjXsUPgyeonAedHY19iQXVhMioaMfOSo/eN5xYN9QE1r6N1r6WZmq",
-	"GtTJ4Tlz19hTMzumr3S9uZtDsMgnq7q8YlQROf5pM2E4K11Xd5tKFyEjdcbqEniNwnLtofCCOERJ5vTY",
-	"qUgRZPwKibmT4lWOgp+5NhtYonPfPCBLpA7SD+zDuU+O+M05gr7MqoH+jzT1oIY+o1CYb5t3VGpuRAVC",
-	"GvKb3px3hd7I7UL71KKK16idT8RXYLw5f3n6ez9G7DLaQ1FQxkSqPaMdirCFROZLCoGfvX1x/uHty9Gb",
-	"47PXL87/Eh81yISC+HlhLQ2K4k4FpkPxrhjvXxZjvz1vCBsJ8X5oC7lP/dzjCPAzS0y2tITms/8oNBw5",
-	"14xpuY+zCtOGRAmFG6jDd85/81+onnj1ToDWxi/07IFShx646NdvDhjV/AY89m0SK9z8iWzFgD4NXSGC",
-	"zsSkJvX51qWbkpL+4F+5R+bnr7JuOecP+WBj2ZL3bydUl6KhyOtbdZvzO6XC8n90+hneFeOMJ5Fv7E1B",
-	"bs9leOP667VbroeiH38Z+siwu+andpm1u+7HXcltH34Z9sL12f7d3L0SLtIe9g6HYtizQw97X7/Ge0ew",
-	"mC2plKi2BPvYB/Kr6pJMTrvsVLf373KCNDdR6Q+OSu95vmNIMUeRokiWlY7hzfiNuPTOHczlf39NToay",
-	"RVz4tgOxSpbvOlt0yq63kuzNI6/ba5cs+pfHViw8PnHejcdnL+No7cf38gpFHA1FeHDh/R/N18tfL6l4",
-	"rXrg644fv6VbpUKb4pVJTsvLmOMBHIvgG6J2MEbmOaalC8bpc0PRdztxVUNG5jpUaFF5Tq2hdHkMc+rV",
-	"Ysq7u4diZvVtGvDJkUudpdgGS+zsGaZTTI8otyp3yYN9v4ioKil3l2VRv0IGQj6W+VEtwmFauqTUOxv6",
-	"1uJD0RDmlDuWSJVi2kZTtHG6eqzdSHLFZZWVtHbKO/mBopuN+n6ra3rLQDW0upNhLn2F8J3ttInI9wHD",
-	"igp63zjatL0f8AbnXosZHFqm3DI89ORXGE7qYL6OlVhNu6lV98mNMSCrIjCghj4T2O8qN55utiSOV8uW",
-	"LZ84P3t54vlWUPGpItVq//32uwDivcOhqDr6v/vw4vLDi9Hxh5dnp29PTuMIuNaF1eVcTZr2N/oMEjmP",
-	"wMUqYsC/FywDI4ciDHB5evHns5PT0fHJyfmHt+/dxQHXqMia8iZK7V4+11eAuGttjA8vLk8uzt65BOGF",
-	"r+20Bn0YyMGb9JxcXgXH93q5AvQviV1+5GZGYU3flp0Eo4anB8+BuUvajlx6KblGXZd6p6VyozGbtKon",
-	"9rlnpfeSmFFdE3kjM2YDFVLKrBVjzgscNG8qME4xz+SSYjEuhXjvgWj2O/YMcEfbQrPe0j3JZJGWlETv",
-	"1ZG2k4ybUzbvSPnrJ8s5XbGwE7h0j0tvnxxkfrQvgR97Rc3y6xCKCfPUfqtqNWo/Bjup/h7W//KtQ2q/",
-	"UESi9nfV8bH2YxkHr/3mS//qn5Iu+fXT1/8bAAD//w==",
+	"7H39chs3lu+roHjvlqmdFvVhJTOhKrUry3SiRLZ0JXk8e9MpNtgNkhg1gQ6AFs1xuSp/3r/vTtV9g3mR",
+	"+yZ5ki2cA/QH2U2KtiRnt7ZqpmKxu/F5vnHODx86sZxlUjBhdKf/oZNRRWfMMAV/nSSJYhr+mTAdK54Z",
+	"LkWn37mZMjKjPB3J9880YfafhOLLvU7Q4fadjJppJ+gIOmOdfsc97QQdxX7JuWJJp29UzoKOjqdsRm0f",
+	"ZpHZV7VRXEw6Hz8GnZcyzmdMmLPEPm9olidrWxxLNaOm0+/kOby52sMrnjJsvT7DE/KdlJOUkZeK3zEy",
+	"5ikjPGmZ3Bgb2W5ur5nWdMJ+ZIuW9cXn5JYtAhLpKT386ut+mO/vP4+n7D38g0VkLBXJs1TSRBOpiJky",
+	"8h1sh/+8ddCzsv/tBn6p5F9Z/Ih7cs1FzFYX5YplKV3AFNmdJVhCx4bZOXNNeEJGbCwVg+ep3TMpmCZd",
+	"uz6akeicarM7sN/tnr2MjvE1qiZMkTkXeqdYpV9yphblbDQMpnECXJivjzpBZ8YFn+WzTn+/mA0Xhk2Y",
+	"wukYxejsrWZqdU7XTN3xmBElUzvgdEF++/XvduR20MryFs6UC20YTYgc21/UQgr2TLcN2X46hLXdZtVv",
+	"eHzLTBMnGHhCxkrOSHR5cX1D9mjG9+4O9nB0e/hCFAA1ximHIZspNSSmQkhDNBMJiU5yM5WK/43alqO2",
+	"0WNjnXU0+NHSl86k0AyE06WSo5TN7D9jKQwTMA2aZSmPobO9DN/4w1+1ndOHStv/U7Fxp9/5H3ulINzD",
+	"p3rPtws9Lq2KIEwpqUj36tUp+eboqz8S1wdJmKE8tRRlP3NtgTjVmk/EFfslZxpGmCmZMWU4ziJDvrI7",
+	"17BhIk9TOkqZZ6jVDSxZ7qdqWz8X78qR/a1j5SqLuea4FPVBwKKxpLLqIylTRoX9LE6p1nzMkZKXRhDY",
+	"tR/zhDnmdY9FPhtZRgg6sWLUsGRITW1+CTVs1/AZW6XKoNO8FquviTFTiiVDQycwDW7YTDcO0v1AlaIL",
+	"+3dKDRPxYlh7vWDfoDOjJp5+UssgFfsfOkxY2fBTJ5UxTTtBJ01nVmhQkcOfIxrfpnJS2aeyyc8iCUsR",
+	"1NF7w6O7ggJWJ23kLRN6yNc/lrlper5Eik4duO4CrywqtFSjnKUVX97bYlLVQdZGVNvSoCDoGv2t44lz",
+	"3sSciXtap4F1wqPgsRXSWFqgsunGYTkTCJgzTS/Gnf5PGzp2X1znsxlVlhSXJ1MRkiuEMWOGJtSAbKRJ",
+	"wq28o+ll5fsasfmBLs3J91Bpb3VyP1em17Lq7ukWq74y+RW+FOy9Gca50lI1Gzi1zSlGsG5zfG+r4hRU",
+	"XrO0dAyAGmqoZa5QcHp5QbmlZSc0CnEhpGCNsqIufVtkw5NI48+WWjHjd1sObXX5JtYM7gQdtI47QSex",
+	"ljxQJDP2q59bm3EjX31qqMl1bY9ig43mmR0edMNShv8CA6GxG8NNytYokYYHroMtFqVJDrtlqk7UfecH",
+	"FXiarW9EMfk2wq1RVG24jYxj9+KdFfQNPINr2miBeHb8VNqynlrb7qZUmyHuWevjTKbpui3YOABoRS9E",
+	"vH4r79fOHVNeh684JataGz6Zs9FUytvP6rtkg3UKYtWjjWmaglOTUWWsK2N9MPCs51LdjlM5f6ZJhK1H",
+	"BNyCvn2HKyLnwv6fKcKEUYuA2CXUAbFzgn8TKhL8C3YwgLazXE9JPKVCsNT6Uu8zbr+F19xC7NkdDUjG",
+	"RMLFBF6eMGjM/WL9MWF9LmhRmql1GMFCUYXH7bqAzxRDhiA8AQdthfT9XJvJcIlpPb0GpaSpkGm9sfV8",
+	"1qxgcSZbqNeSbzeZNb7p9cNq9YbaObVliZr6GVgd8BL8sYcwLrA5b5A1ORNycv/WLpWMmdZcTM5lowPh",
+	"ImwtZhpEb4a3GD5a1cFUabYdi76zDjuwjf1WkbHMRUK6U0YTpnRAqDE0nsKKBS4slnJxqwMyp0pwMdE7",
+	"x4SONBOGzKdMQFs+DBXLPE2IkIaMXAcQl2qRNeUOZrhInyktP8mkWO8iaSaSFj9Y87+x4WhhHCFvlsyr",
+	"xkthtKAV83NwH2PECbFOZdWsJtZMDYU0Q9hP61BNhFTwaEx5ypI1rQ/XeJA6x01qerYk41ZVgcqFVwBx",
+	"rpQlGb/cvY2WTJX2qyZNueyttkt9WjW/tDrmcnbFRjvmDjZ4BHURsSJzWo3+T7W1QSkOn8YwLynu3gZt",
+	"kw1aDLk0OTfYlo0LLQw3i0tqDFNCN0n3GeVi22CQxI63jfQwmeH07yf4mdJNcYFyg2KZsK3G8LFphe6Y",
+	"MGVUt748GLkd5iptZtDr6wF5e3VO5txMgU0xLNtrIiuwq5jeSriaYlyrwoONtLRP20f3jo2u4ZV7jnGJ",
+	"DIsQc2XkQXVJlgfRRIB4PnQqhXBSsMnzd8FuP5P1w1r9ZGO/jTHcGJ+1RnH94602DA75mhVBLLOtqXUp",
+	"WOTG2zTf7xlNTYObGE9ZfLvGC/nQYe/pDPiyk2dNU6rT1YDGU1JwK+lGmdRmopiOAhIZNsukomm0Q7gm",
+	"UZ5F1vaPEjnHg4yVUa9qZ3lrlbGgd5SjmP15E5m6NpoW5UxMmDagbK7cSUiDCMzxAKThLO1G5aww0jQj",
+	"oDbJlCZkxJggdurMn6hV5lehok0GqNO0zYQfdHLe+mjJeCh3EUhwz52EfjP+09fJ/m+//mMjt9cV+5Lx",
+	"UI4yqKxX05K/Lq3xJU4vT8kbRCOLc1Rl7cpzyrWRatFqLNmnLCHuNYKhy0ZJ/IAxCus7f34rilnn/ItE",
+	"G5z31B5bIF1cSRcQsBOGaMAeDjrwvosmmjGxpw1VhiUB4YKMUz6ZmqAScNhp9vWtizsELUPNcqRmq1XY",
+	"KmpQJltUSGsNTTfHBtwCbhEd8CyySeCXLTcN6kKMJFVJa2RAtwXbYykMjU0zk9nVbnnCUn7HlF3+5hdu",
+	"2WIuVfI5tuSq3X7H1B1n85bDuTFTTMSN4/m46ezFr0/T2jrTc9UcbNXueCrfNEh5H4sfPm8cSXlmv3zS",
+	"ZtrGwoU2VLQ4TArpZXPsvuE8c2M4vlRCdCRz0x+lVNxutjPrgfU1+rweC2oNVX2q5wYiaujkWYuiMoqC",
+	"UZhrplo3/V7hmG0cR5+r8imz2komNkyw4nfWF2g5GFCbdcv2/bXRC7DWxEQqzrYUHst+MJ8Imuotz2Q/",
+	"7ZCvpkmbKAUc72FW8bzXxkzrfvr9IxtgPxRZAp8X/2ulZ2GbS/nfPinBQ8g2lSJRhX121NKpgeGnaaA1",
+	"x5VUxVN+1xL7e5ijRsdiVXKqMNzywgdVVmmc+irltbKJ35rtziR9XqPI8t8fJz86Vz41i3wZ4t7COrH/",
+	"bDaMXZRuq5Me3/Bau7hoeM2QLpsPzf+bPP+LkOfqvuej63x0meuGXa9YdEsxCWMUH+WGrQ2Qtc2isq8u",
+	"E6zuXo+oZl8fETkm0YcQfQdXKhB2+iTs9Hq9sBOQ0LufZ4n9/eDw+ceIdIvfCCWYjkSkIpTgKHYa4xpu",
+	"nmfNpn2Wj1Kupzd8dg+HpCUXDU581tFw8xlUY0tXzBmM7aG5TdGzDWePDxVb+/TAWeXgrDKaxtXIm0LU",
+	"qfzcM92m0NpSFMgFbZ9pgq+Q7lUuBBeTgJxK689BPOcVnIIG5Ldf/9FMfZmSEx/h2y4GVYk9yblYjj9R",
+	"oedMQYmCYjpPDZEiZgTXpjmgpHKxxsFV29r6n0wplectGWtraclNY7mVhk2tzauFvJq1NKR5ZpZiITm4",
+	"mc3yLRJ6LSFv0uDQYNMwr6lIRvL9S4w1NQSv4KDfe6Bti16PFG8bc994Ku96f6aJi0fAAcM79xnpuq1A",
+	"MjWVGKtmTBNudjYfva1MszaplVP49aLFLeornjaI2JY1mvEZG7ZmWbaaGW1ruk0K3hovqRxV2eSGGQ8S",
+	"3kD1hr03m7kR3trQfosfVFu/Ogmx3qRHqlU3dyLpTeC4cpdmme75MFaw9i2dKUYTPWXMBMSOdC9LKWb5",
+	"33u77rcMDYvfvjLMvHWBo9bIdDV0VokYpjze7DMX3zZ2vhBxuzHxyUq9qau34CS/rk6yvssXIl24zE2W",
+	"JppAvhfmTfYwVlYNXHKdpXQx9Ksyo+/PmZiYaad/sL9/n6qm1QG6Qrolg+JTIl1Lg1sViPYJzNXuDomn",
+	"UjNiJBkxoqdWoXcvT25Ovy/K4WZs55jYKRVHqwv3kZCCka79iES20Windy8bpzUsf88gWnv0nmmm7irR",
+	"0Ab76Y39GXO0IHOXTOgdI3mGpX1UMaINT1NM0dV9rF+ESc/oghh6y0JhpmxGRjS+DSA7FkpTjSTwM36t",
+	"GI2ntX56BGiMi1BE3w1uKssb9UIrB+6lrktutTPF47cGR63Ksxv3444rk9N0SNsKo99NmQISgYpHmK2W",
+	"hBsyYrGsr+YzTbw87G1d3we7zVyFgxNjG+qb/HqcTll82+AxFnkJjUkjZSLg8oQXdnpcw34L68pxcUdT",
+	"noBdC5SCz2lqxfqitgLN9naD71wMLuhAP1AXBt00RzDbzzDaxG5Q62TNUU0TXa2spmIpo3rrhFPPk8Ig",
+	"29/Tiv+U2VZHuNJ107y9GXiNRmDDueyX8ErXWoiQphvnipvFtZUKOM4Ro4qpkxyTivCvV36hf3h340uP",
+	"gQPgabnoU2OyevracrG05sJaMrm20lExOrt3+bS1r+EDJXPDNIjTnY1V0l6eZfxHtsBKZS7GslmfvWDX",
+	"uRALEMiEiaRvedPkSmhCfcW5C0KSGTVMcZqSLuI7gJ43ktBQZGmud50MJDqPp4RqElH+BzB1/nXEtO2l",
+	"R3kUVPATdEBc6RUxigocm94JBRdGFrJQg54ozn00qgp4xYdHe2RgfSiS8YylXEA2sbZDoKHwPn/heh8j",
+	"PsDJ5RkB90UHxAU5oSO7rNiLVdP+I90LRSgsiTBhnJ3aXypg75MXQBwEMRl+eHfjMBl6xIoIgiWpJKZK",
+	"LUobgid2viTS+SiCAdA84cz6UxEtu2NJRLr2m+s8oyNqaQkocqdHblSuDUtCYfdwV47HPPbyVAPSAcWe",
+	"MSsyUjJlfaIRZmBo/4qOiZCukMX+HQornOOYZRANERCMwyZAeluHVZNUignUwFBBoh/e3Qxfn/xleHPx",
+	"4+DN8Pzs1eDm7PUgCkX3+T5J6EKT0YIkbEzz1ByTiL3PyG//5/8STk0UQN6c/0XIeQQDlbkhkX2+0yMD",
+	"paTSobAGRtRWxB+Vhfc7x4SSo/19om3P8ymPp6TAMSFShWIkkwWaq1YRzZUUE1j7udNOegrVCSMG235F",
+	"DSMpn3GjSTdjCmhHMRjHTh/xF5BHySjHiglXTKQDEu1NIV/xb1EobBfR3owZxWMd2a6hVZYQ2yqQg33F",
+	"/oGgCR5DBW0lM2WhcLIAdgLot6RRu5Ln569h8zXpKuaYZhEQd/7ouC8UrhYncFAtWF3gypV2syL3ICgd",
+	"ekiAslPT6BE+06FAmBeRYM0WS7jRO2QmwQ5UPDbpAmE19AqohRTIYD1yccdUKCiuBLztomBck+jo8JvI",
+	"0e0VM2qxezI2TFnByGIpEr2DHOORFkIh6AzEydRtWI+8RKpD5tbMWHGj+yS6OrkZDM/PXp/dDP85IhyL",
+	"U64GJy9fD9CmdDkgHS8iTy7PKr54v3PQ2+/tw9luxgTNeKffed7b7z13Fe2gWbxcr1UWTVBPWE0JZHyW",
+	"dPqdc67Ny+KtoIa789OHRokPE6zBYjgO6/S/2g+sZ4UgJIfWryogSQ6awhBNqiGqlEVHvjYjU+yOy1yT",
+	"jKJ31zQwV0q9FjSm0YksRX55zI+SHkS2E/dt3VaKGbYCOtkwFC+NaKEIu1bpAXSHFWtTKpJWrZyLciZN",
+	"C1IY1B9/XoIwOdzfXwNfsh1sSa2mvgm7BLbT7nEx7Z6l7CMcQ1PTxVhLTJSgpL97fwPHLC57r14SWowk",
+	"IILNmTZkzJXGXH441quV4tuGVpht7wNPPiJfpKwp6fmEaDk2BB9DZWnRLUkZvVt2z1KunSCBgFQoukf7",
+	"R2jHWU1NpPACKSo8OVf9HSFwj5Vq1m5CuajkHJTtLctMYP1ClK8zjKMSqhS/s+KMTigXVtovtBts0iMn",
+	"Xpb7rp5prEO1dpwG5J1y8McYgCj0POgapwTAJwcRHhCr4qpFsjBeI7OMoXawz72+gX56oXhpRwRSd26F",
+	"PNdkbG2w7uH+0Q6K0rqog/dZURLVLOseFEFqlbeOVonhpVtYJPyjpyR87BpQnnwN3AobtBF+0KxPvmPm",
+	"y67ww0uvJsl1U2HZL7FzF+u2LEDTxfKMW4itpdce6hnwrWVT8PWKxVIl1ltDQBDiwWMCa+zomkyr+HJd",
+	"wOViVGnCTSjQxCoVaB+CltEO2p1jxhJsCcBHSuWs+s4ogO+sRZgpich4mig2ynlqymKsQrRax8xaiNbq",
+	"dlHxHjnJjZxRw+NQ1FNQXLG9vGNqrri1fYu54uLA3pMbX2Ds9yEU0VVhAb9ATCUfsohIN3IwS3vorXlf",
+	"DD02KOpBrxBOgq3P4M66+njYJSSJpVJYcUWmdkpWWrPECt5QRKfnJ9fXZ6/+bfji5PTH84vvhi8HLy7e",
+	"vjkdRMT6RHrHylprbOtYqiU9E4qq2bDkCIPj7LxTjKMJOSc6V0CI3QI7yG2q5XLi52qdqbMxKVxiB8Y2",
+	"Yi7mmqD9Xawq4ToUVjl594O4nGoypjzVx9YJYhRkPw5F0zFrEvkIdNYukJpYr3xlr4L6iJIGBvFCJosH",
+	"EzJ1KLaP9RiTlYYffwcSDjgHBlroqe0MtCeWjriohJYTsJZzIYSc8Uy6VsBABKowWgoJs7O9yKwhc7U7",
+	"W8Vbn02Nj0UVVfyxBsooZvAlFB8G3JYktV95AjURlX3/TBt+rwxlVDVhfVNLYf9wcqa2s4cPtrPLkfMW",
+	"tl9aXZWLL7HTp25Vq2yMDkmXplqCYm5SyffiXKsy9yqYM+3sWgDEuHTwx2K6Oj5Ow864QfQe2uHFVUiq",
+	"8fHCduKq9LrwgKO2uIBjZl2BZs44hXPAClLP46jQVQyfe6nRJ2cru7TPKm7snGpSJDKp0uz7RA37zVMy",
+	"Jyw3oVVQ6m7lfH6Wa0Om9I6RoqTewVjvNBFQG2fufUBA66VgSqNbX6Wy7aSvQ95uk7z320gj0y/iwl8b",
+	"mSELQ8CmsiEbFhoC8Lrdwbs2hX+g6NzV5UMsGw6vSNSUmeeC5jwJRVQrki/gwq2zoOi8OKG6lNr4yDlE",
+	"oFxHIOgVwyNBOICAp8Wac4wLYaqB9UUMLIBg8yY/oIJSsFYIuXTAPTWO/3R4WJcARShixAWFWGsjGvRT",
+	"CZ0m4IWmEKs7T3OBv1xYdykXCYThFuCP+3yIRArLnp8kfJ5v9/7Btu9/9ZQ8hUsLYTFL+levTsmfDg8L",
+	"BLFu9VipJs8cTzXw2d6HEuX+Y6vB8R0raHQ7EVaB8H9U16AKY9ei5dw8e59EF0/sJnpAizLdWOYmljMW",
+	"IDIcce8GJJUTlH5lUOSzyWBP+fKMdVJ4nbBFPraMLdj7ErjMRwZdX6HoOmGMUviWLVD87in8wX/ng1A9",
+	"cmZ0NfyjGHEli4QLkqU0Zj4qD6E3d2qLq6TYXHFjmDgupDLXpIA0SSArYZyn7tIE6lD+QjHm75tkd1HE",
+	"8his8XDyeLXWpoVBBJuvyOH/DNxyxXbtsOkS05RxVo+f51Abt+SPu6Vj6gZMpOImEU0invRdvos73/Ih",
+	"1IBE8It/fMtF5VFCDfVPrHz/4friTSgwTcvfZPLbr38nlETn/I4BcllEurYRbWm/8uszTRJuxzjjghqp",
+	"dqB6LBSWmpQs7j3pkwjUa4QxCNKN8BqOK/jxGKL0djaQljGfMoW5qj5ni2uAgoJzmrGSs53AtqcXIo4q",
+	"TcHfO0WybyhcGseMa80Sd3dHj5zYtvCUEU7Koj7JuJhEO5hLEopo8OfBm5vr4feDk6ubF4OTm4h0D74i",
+	"eofcMpZBGP89ZxqPHuNUajQ6f8k5M27EmLnCdD6zU69fdmJpQkD8LYLfrgFVLyJSwDLIuQiFYs5l0LCg",
+	"0b/AvSff4pYVuwxpMHSxdE66dBsLNaHgSXFOasVTgAemdo+4yJnGC1rsjjNLYUhL7D2NDSSLxCyA7F+p",
+	"Eqbs+kUwmojINPFJSBietgLEit6uX8Krwc3gzc3ZxZsoIH8MRUIXeodMmN1tv3/AOZjPSiJffJKpXLAk",
+	"cgOF4bntg0wwPEGFMhef5exQifGthsQXeNltMLwEqU+Vq13wFMYBYERwJFLkfxXsHYqla1MI4rFCY9jC",
+	"v2Au4LcRLHko1uUY9sg5JDb1iV+w1yd/GZ5evHkzOLWrdj28HFwN314PrqJQIGVpTFBCDxNSmpq/jIjP",
+	"lXISORTdo8NvyB75av855Gg57sCsMrslM7yvh4qizRdvX70aXLnTcx2KOeXFIXqFA/3u6VTOh7EUluxV",
+	"tONSB6VmSZNKQ7Yd3DXn3GxQaHgp0cdg84vldT/3eNvhMzbn5PDE2xQINHWHOKmIbEq6FWaGfHNNuEPe",
+	"hbOmgqGLbBUknfIUuCYm1ibwbLZuoVAHRriLdFPX4avXHjG1e23ng/tB5nDEZRUFGD5OxjozIiKoKyAO",
+	"VlbWWG10dODYqw9ZGgvL81bZfAg7oIM6/bCDDzpB6MCz7xBKJ+z0jw6C0C6LMiNGzdDlmYWd/sFXHy3j",
+	"Qw+HRQ/F2bPLta90hs0dBpVuV962I3D8Di98PT6If/v1H/C7A5z1j/ZH3zD/qEzsh0eH+4df7x4c7B7+",
+	"8eZgv79v//e/4T07lrDT/xBW8YJWWoNEN/j1Rx7fyvGYQBV82Al++/UfHz+GotnFboKlA1XZ5cblqsiM",
+	"iU/1ZA8e1/M93C5M99WW7X+ajedS00H6VJPSf/rZigOfYv7Tz5b7WqLIFUVFqCarfFUzAO9WQ/I19dDu",
+	"EL1Qcq6Z0usu9HLqqG5iqFBEBVpr1CM3iiZYUvXDuxvSdYmYXqdRTGSqpNjuwA80FC6LHhJmqQZRR3VV",
+	"+RlJovqsXPf+x7mOIN99LtWtdlaGFIRisqfP8MUsDqg9cjrp5uz0x8HN8Obm3B3mB4QaMpPakK/xaB9T",
+	"Frz9A1MLhcOWLXJ5C9PSAKNozNsqgNLtcswhDXlK7xiWQIXC2mfX35/sHn71tcvNUtaVeyPhfeg2pc5I",
+	"pgCGa1dLQD631tb0alKEeEJQxQdeEe8HDxe8qHTTIkk8bu8nSILPj0VMpTK7lo+SoFq84egNjBXcL2u6",
+	"oQp2JvcG1sKa1j3LqyOKJVeNThbKUmv0Qfx+xEgucu0y8MaK6WlJQyPkQ3wTmBD9DilvuTUCKsj7/vQI",
+	"s1io68Knt2KWEnzFNTnafx6Kru0EOs6zHciwqbwB2UPWp+HuBoxFE2E5bGI/43vlNcO4NmUPN+Ydy+ST",
+	"vvN3Z2xt7TRm0Wq68IF0Gscyx6TP4vwFiPp505HGFUu4YjEkSXx3cfHd+WB4cfL25vvh9dvT08H19fDt",
+	"1fmThIU/V3nVtNOF1QnksLdPVDE/qibMkC4orcS6ob4a5pn2BB2QWvWLfQnpFSx6oMJaLAN5q5nfSkTu",
+	"Rna7Kk83/B2vNeBtkKK+grPKc0aSrlUofmLQhGK+0Mb9+q1ROQTzIKkeJgH1BujHSIFlfFgcIpYKbI+r",
+	"BRFw2g5JfdStQCgiV1o1lHbIw2XvvPu9MZlVHAG5pjN2zQ379py+D8i13S1WDVQ4FrVjmhqT6YBcUjMl",
+	"3xajsU/hqh4zDcjBPplxkRumd1AiwshDAXn6bn2cxPANC8giHEn7uUt1tgvLoUgptcqJg+4NBaYou1b6",
+	"oL2MofEteJ1gbcCRJiV3PDZ89kwX24b8BrEfd9qJpcVFA890UfLmmdNSlrvaByrL3MDAzX+l5MxKStQC",
+	"wN40ywKYFNYk4F6PmYmn3VylAfngrkfph+LDUnlY2HEFYmB5fwxIrFhiSZym2j7lIk7zhIWdjzsRVsjg",
+	"WVwoNLeUr2t7gQe9J5dnzzSZSo3RBJhrlrmfIE5kpRGGsk4uz3YgxlIlYgwomVK2+3CGQCUDf/JxKKLT",
+	"i6vr4cn5+cW7wcvhxdXZd2fWxy9JFvuVik+4IF27TdE/R0WHwpJuKKI5F4mc9zwYLpppK0D3UW+ZgSCv",
+	"HC0/Qe/4BFnT3ylbqapDw9kVrHUpxGCY2tU8gcidNWCSEIvaYHlc8XoC3jKEJQBdAq6ycfS2RrM52XIv",
+	"xeYn9OUKQeqDbkpuqZWrV+jkuEwndvhFnoCQbO6p1qD/e7X1xIkUcMDjtbTX34VXVZcvpFsotYDI8RiC",
+	"uGhgb6mTuK+gX5dSsXK/w72qGbiumxxPfkpxJ2/Rr5soKoz1kHAigSthwQs6sCbWXa9WX3RMoZj7dKuG",
+	"dW2vfdi8Zo/EVAAq0ZLOV7zx4Lljjj6rPawnwxqUe2vS3evirUdcvirkfMPKFWPoPZ0pW1vkYqkKywGK",
+	"v4I1yXlrztwqSPeN+7H3wZX8rs1O8Lj628asHSjj4yYnFKD/LYkJ+Pg/w1HrhajcGuFLeR5jr/f0QsRr",
+	"sg8gMhTZl3ahQt5Zta6lSg5cgA6+r8gYFyUihihEOuytnoIsRPwIBPVwR/o1sKsWqqpncy6lcP6uiczO",
+	"roadJwBZb1uiYmvlBXtMCY5HWy1KDwGcHlrhwemrgtq3wCUfVg6Yf3h3Q+KU8pn1r915v/20to4uY9qj",
+	"J9eHHlWhwMD3MFX0L+9HAOqXJt2D337994P9fRJPKdwpoHQQCqP4bMaSYxJBMR2cooedsBOVlXdlHA+a",
+	"LiYAZtEzDaVwdhbYDSRj7vTIKf64VBdHeKOf4uHbHinpexkd7okrpzaTXuBTpr5ERfsp3h5cM2t9iWR3",
+	"CTLvGEuzIRd9sbNCqjVe36siPDlUxvoCPP/t139/vk9SZoy7lzjhEw7V9NKUSgK0GsVnAckF/yVnRLEJ",
+	"VUkKJ/ZyTGKqWY+8dkBtEeV/KEsm7Rgw2PSv+CPesujjT+D3j1gqxUR7peUkAmZRFBzlAeUAWybP3AGi",
+	"R6HyhWEzV1359npw9ebk9WB4NbgeXP35BPI7SNftFvkGQWeOoWAfkuVCEa0C3AGqxTKg3E6fJLlCD5Aa",
+	"YvisDIksQuGB7ADCrY5ih+h1HhUJLodOE4/ggnGWUEChZRFr6taB4LiqVExR7a5b2+mRE7GAw4ZUs1BQ",
+	"fWsbsEvCDaayHO1/4+POgNdVHPrzcg17BKgRokF+QrC3dhWkYM807oZ7v8jl7pETd7j1lQv22L2xM3F7",
+	"47Fr+oQSxdyOUuMOr9xrEEV7b00oHG0X0QDtrDDsKLRhNMEsFsqNmwfMGs/N7DIUB2oZU1y6sw7okWsy",
+	"VozVQQXt8kgGlDefSryzm94CMi1manalglO3UET1W3GjRuSCCuTnI4nTBlDR351ELTMNBZsTz02fUy3T",
+	"MvAqvNP9J1BK4ua0T0ctXNihA70tSxmHjjGViG9piTFDcY1XUSGuVMloO70HURUSwERd9yUbWS1Q1yAO",
+	"dNKLlnWqonozRaubf+lfuvfxHOJwF9ux1Y0Gj+l6Vm/paNh/P9EHN0cLILrKVpR3d2wozPOXgTyORKld",
+	"YnMvWXLw0H23sWKB5/QFDDNY+bIWvWXjGjipAVSoKWhb3dTfP/JMsQ6YB12WHKBxQqp4FK003uZ8ti7F",
+	"/pchtC8OELNZWmwVg/EcjqWThUPb5AY+iajBC4me2Gx5RFHz1PX26DNWWFKuB1jfQm7tORzIe5WbuiEt",
+	"F5va1tyNrFyUiDqBA9pMmLI+XCi0oLdsCA6GHWFAyhupAlLcpkT8bUruDMhwsyD+Vijy269/D8VoAaiW",
+	"4NJ4XJ2zwRVEZQB7kVsjbroYKZ4EZLRwKEWuYdtuKFzD7s5HqM2yzvaca6w6ANS2JHHgss5980TT4Am4",
+	"BSj56XNY9jF4cenO3N9nJb4syKgCbvG7Zs6XQN3LyBxTbnXlGJNFPLqN+2gzh/o7Z1rt86tcfD4k6GEV",
+	"EvTgPpCgjRib5fU5n1cd8BkFfnkrIo5dqGWomQe29BWLrfQtjhsAabq7WudD07QWw8N7gJa3fe+Db8iB",
+	"K7Tmg1YL7uFaay400SnVU6b75O3V+S4TsUzAW3Vlpv90+Aqr/v/p+clvv/4DQhrVuiUYOriYmZJJHiP8",
+	"VyUGpY9J48SOQ0HFAktKWapdwuhRj5wJAJGDu7EiByDeWCOVUWWIHIeCEj2FNFKVi741lKhwkMQqF0G1",
+	"era8s8uFzLGpEv4SU44g7IZQ1izmGQcr1kp4LQFWc0FGjLyIY/hNSEVycSugHedNM+3zqBwgyy5EayHx",
+	"Y+cYhlhF2/DD9KORc8GU1WNqEQBoMo63vBe+iPg7hM1nGgNci2L8PgEO+1caIbgrnzgEUo2FPjyB0Fhl",
+	"IXFlXSuWNd35gQDEdNgdBOLKtU8xXN1nGMh8av/G/MPGJChmhdO9ACZLQl8LNPnEkqRNM30hrKVrpHAM",
+	"yMJWVsFc6MJuzXqp4tC5HX4LoAi1G3t2pgCFznVRwXBI/v//I9HLq7M/D6Cg79XZ+WD44t9uBtcR6Sop",
+	"Z5iFh9QvAbzbjhFZQjGakJhmAZhQaoEZdSlVE6ZsT5xhFfvRwfPG+CoOvoJXBDd5PVKodflmqycOjlTv",
+	"KluDVPRJZLht8ty2QCAPFX1BrNA6bqcHmHck1fV/zmRSPwl3DzbS/73Qi8rr+Fid9O5hdRlF9bTZ6qpd",
+	"3bMux7MpLCQF+xJC6MZOh3RhVpB7CwXgiY8U+f2AvauIJzm3lhCeYT5DLt8/atmwz4CGajmwr1xCBqBQ",
+	"qIdndIEQtSeXZ4TqW129wQAJLHB51ZgCz1QAgX+YjG/Oatfl2SYST8jAnIG69TsAAGehcIrYn5LM4DGa",
+	"SAFJ+S0CPYPhVbTC3nNt1ohEDN88oUiEywSfOIbzmBLxs9NZHdpKjfyfabiOkHQpHIW5uyGOC8sNuEBI",
+	"A3HT+8suf8dbs9IevAcUerCoMSbiioVeX7wcfOvaiLD4wiN1FCWBDsELpxDLbAFH4GdvXly8ffNy+Prk",
+	"7PzFxV+i4xqbwCF+lltPA05xJ4IlobjMR3vX+chNzznCUHLp7z7Zg6s9o6DAcaBFoiocDQcYmqmmPhVe",
+	"TnFM61NiFFvDHe4S1df/hWDFlq+HbcR/hWdPlOX2xNhfbnKEAvRXgTgjjKzR5nfgK3ryqdkKAWnNoWvk",
+	"viItZO+D/U+7Ox4V98JFAYng9rmIdEcLcDF9msZx3aaxWqI41uU6FJVGEF/F3V4XlafrKk8xzUQxeqt7",
+	"5JRqVmiMUMwgSNon0UnKY5ejBjfuoVCg/lervbBbo8v7W0A/hsJf4IglzqQlsYbrYp5FNXaZjwJlopX5",
+	"YPiUGuwD9ely2kxjegVcRFhJsNjsVFYyMb68O1m/T7FFgd0xlfD4QeJS76YMPHxaUlZMBRkxvGJUkK7P",
+	"Z7AyO8/s3s3WJpbN9fqaZNuFK1qnup455Qrs+2jbWKXoeTazdLaM3tGtgTE5kJ0KqJMu4ZV2ggrupAJA",
+	"I49zg5BEUWCVMSRduiJtF3MBYBtUhFgEFoqMi4kD4SENIEsFXAzWWPpqirqxFgoMiBz7KeoycdNf24V6",
+	"n7D3GZYhIihr0SDc+oK4NDiXg/39PyHj2vXDqwRcWMeqQ9dsDbYIK0ahEQKRP9vGsdXQ0xxuudpNrNTB",
+	"mftZ+c4ONsHhFBANvzdcnGUOPkCXfOkUa84dEqvTF8V0SKakkbFMf6ewJF//N4zJMoyJAxgvtrAVZsFd",
+	"tLcuEf5798ojqgHsokn+v816a0vl3UE1AHVwTfKsOlOcnJspCM+/tQrry3yU8jhwNw1DtppzF3g8JcWY",
+	"Qa/nGWamW2ERhaIbfQhdilfY6ZOwk4tCs4edgISd2Ko3ePghBBdloph/N8NXjLtgJOz0QxF2bNNh5+PH",
+	"aOeYzKcLEK2VIYCY4t49cRXNLUAl3zFzhXP/IjsIffcqnPTI/Z2QhGVMJEzEizJY4OLxa2npEjfm+n+d",
+	"g1Irrnzx37YQVuG7IVJ1qxP6RkLg+NgF6RBsLPrLrvXvdk/xmGL37KU1kJd+vJHWjgxC4R9cuYOM+uvF",
+	"r9cAmFA+cCbE7pt8NmLKX6q51MngfcaRaqIeORH+kAfg3d1tZpULzo72j0LRxZlgpbqRmfaoAFASXrn+",
+	"tNiGGWCvI5CPVNYnnlLtEpwPjrFcC2xnGtveU5ZMWHIMSdIZFqx03SCCEiJWwLTg/iFKhNyV2XElVcE0",
+	"oJ5XbypyF+GGouaVQxJ4LFXSjIIHE7/M9bTF5F4GiVvZ5a0s8OB+rd5sPGPe0FCFrB6kmWuHSvNgM60T",
+	"8mOsYckFnc9sbdJ8e+V2F+x5CPQnsryOvhzmDYoSuEexxohdOI/o4S2NjvdrDpkXv8vSeLI+JHiyDJVj",
+	"5cTF2ctTJ7d8rA5QUKZMk27zzdXRTj8U5f3Tl29fXL99MTx5+/Js8OZ0EAWEa51bYwxxEHQPS8t7sZwF",
+	"BJMOIsJ+yWlKjAyFb+B6cPXns9PB8OT09OLtG+dm3TEFYVEXa8xHxYQQywqka6WNty+uT6/OLjEgMXd4",
+	"ItZB8g3heoOdk8lbf4K9WiJLutcgLt9xM4X8JHdnJyhGTQ73jwg1gAZ3jHUi4DjincoYbuJGs3TcaJ7Y",
+	"506UPkqGZT66zkfQwb3ikWu4EGpfrBrD41wfQgNQm4RlqVxAUgXWAv0+QRwflGdxaxt41oWsT1OZJwUn",
+	"wXtVom1l4w0OkR0DeOiocHOVdvqdPXBzXWsfvDx2hpqV1z6nwvdT+a2sD6786AOe1fdY9S8HBV75BVIL",
+	"Kn+XNzhVfiwS2iq/ObiJ6qdgS1Z7Q6/t488f/yMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
