@@ -342,13 +342,11 @@ type PlaceholderInput struct {
 	Mailbox    string `json:"mailbox"`
 }
 
-// StorePlaceholder stores an empty raw for a Gmail message that cannot be
-// fetched, so its terminal status has a row to live on.
+// StorePlaceholder stores a placeholder for a Gmail message that cannot be
+// fetched, so its terminal status has a row to live on; a later run's fetch
+// replaces it with the message.
 func (a *Email) StorePlaceholder(ctx context.Context, in PlaceholderInput) error {
-	_, err := a.Store.InsertInboundEmail(ctx, db.InsertInboundEmailParams{
-		MessageKey: in.MessageKey, Source: "gmail", Mailbox: in.Mailbox,
-		Sha256: "", Raw: []byte{}, SizeBytes: 0, ReceivedAt: time.Now().UTC(),
-	})
+	err := a.Store.InsertPlaceholderEmail(ctx, db.InsertPlaceholderEmailParams{MessageKey: in.MessageKey, Mailbox: in.Mailbox})
 	if err != nil {
 		return fmt.Errorf("store placeholder for %s: %w", in.MessageKey, err)
 	}
