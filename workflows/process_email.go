@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -43,7 +44,16 @@ type ProcessEmailInput struct {
 	Mailbox string `json:"mailbox,omitempty"`
 	// Revision is 1 for the first processing and grows with each re-run.
 	Revision int `json:"revision,omitempty"`
+	// FetchDeadline bounds how long the fetch of a gmail message is retried
+	// (GMAIL_FETCH_DEADLINE; DefaultFetchDeadline when zero).
+	FetchDeadline time.Duration `json:"fetch_deadline,omitempty"`
 }
+
+// DefaultFetchDeadline bounds a message's fetch when its input names no
+// deadline: a day of Gmail outage or refused credentials, after which the
+// message ends failed (gmail_unavailable) instead of retrying forever, and
+// POST /api/v1/emails/{key}/reprocess fetches it again.
+const DefaultFetchDeadline = 24 * time.Hour
 
 // EmailStatus is the answer to the status query and the workflow's result.
 type EmailStatus struct {
@@ -106,13 +116,12 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 
 	if p.in.Source == "gmail" {
 		p.status.Stage = "fetching"
-		in := activities.FetchInput{Mailbox: p.in.Mailbox, MessageID: p.in.MessageKey}
-		err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).FetchMessage, in).Get(ctx, nil)
-		if isApplicationError(err, activities.ErrTypeGmailRejected) {
-			return p.unavailable(ctx, err)
-		}
-		if err != nil {
-			return p.status, fmt.Errorf("fetch message: %w", err)
+		if err := p.fetch(ctx); err != nil {
+			var unavailable *gmailUnavailableError
+			if errors.As(err, &unavailable) {
+				return p.unavailable(ctx, unavailable.reason)
+			}
+			return p.status, err
 		}
 		p.status.Stage = "parsing"
 	}
@@ -230,15 +239,57 @@ func (p *emailProcess) watchLinkedFiles(ctx workflow.Context, documentIDs []stri
 	p.status.WatchedFiles = len(files)
 }
 
+// fetch stores the gmail message's raw. Gmail's refusals of the message
+// (gone, invalid id) and a fetch that did not succeed within the deadline —
+// however Gmail failed meanwhile: outage, refused credentials, no gmail
+// worker — come back as a gmailUnavailableError; the run then ends failed
+// with that reason instead of retrying forever.
+func (p *emailProcess) fetch(ctx workflow.Context) error {
+	deadline := p.in.FetchDeadline
+	if deadline <= 0 {
+		deadline = DefaultFetchDeadline
+	}
+	fetchCtx := workflow.WithScheduleToCloseTimeout(gmailCtx(ctx), deadline)
+	in := activities.FetchInput{Mailbox: p.in.Mailbox, MessageID: p.in.MessageKey}
+	err := workflow.ExecuteActivity(fetchCtx, (*activities.Gmail).FetchMessage, in).Get(ctx, nil)
+	var appErr *temporal.ApplicationError
+	var canceled *temporal.CanceledError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &canceled):
+		return err
+	case errors.As(err, &appErr) && appErr.NonRetryable():
+		// Gmail refused the message itself (gone, invalid id): its own
+		// words, without the activity error's wrapping.
+		return &gmailUnavailableError{reason: appErr.Message()}
+	}
+	// Everything else is retried without limit, so only the deadline ended
+	// the retries: a timeout, or the last attempt's error once the next
+	// attempt would have started past it.
+	reason := fmt.Sprintf("not fetched within %s", deadline)
+	if appErr != nil {
+		reason += "; last error: " + appErr.Message()
+	}
+	p.log.Error("message not fetched within the deadline", "deadline", deadline, "error", err)
+	return &gmailUnavailableError{reason: reason}
+}
+
+// gmailUnavailableError is a message Gmail will not give us.
+type gmailUnavailableError struct{ reason string }
+
+func (e *gmailUnavailableError) Error() string { return e.reason }
+
 // unavailable ends a Gmail message that cannot be fetched (deleted before
-// we got to it, or refused): a placeholder keeps its terminal status.
-func (p *emailProcess) unavailable(ctx workflow.Context, cause error) (EmailStatus, error) {
+// we got to it, refused, or not fetched by the deadline): a placeholder
+// keeps its terminal status, and a re-run fetches it again.
+func (p *emailProcess) unavailable(ctx workflow.Context, reason string) (EmailStatus, error) {
 	var ea *activities.Email
 	in := activities.PlaceholderInput{MessageKey: p.in.MessageKey, Mailbox: p.in.Mailbox}
 	if err := workflow.ExecuteLocalActivity(ctx, ea.StorePlaceholder, in).Get(ctx, nil); err != nil {
 		return p.status, fmt.Errorf("store placeholder: %w", err)
 	}
-	return p.finish(ctx, StatusFailed, fmt.Sprintf("%s: %v", ReasonGmailUnavailable, cause), nil)
+	return p.finish(ctx, StatusFailed, fmt.Sprintf("%s: %s", ReasonGmailUnavailable, reason), nil)
 }
 
 // failInternal records a step's non-retryable failure as the message's

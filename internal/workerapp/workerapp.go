@@ -124,6 +124,7 @@ func mailboxSettings(cfg config.Config) activities.MailboxSettings {
 	return activities.MailboxSettings{
 		PollInterval:   cfg.Gmail.PollInterval,
 		MaxInFlight:    cfg.Gmail.MaxInFlight,
+		FetchDeadline:  cfg.Gmail.FetchDeadline,
 		MarkAction:     cfg.Gmail.MarkAction,
 		ProcessedLabel: cfg.Gmail.ProcessedLabel,
 		PubSubTopic:    cfg.Gmail.PubSubTopic,
