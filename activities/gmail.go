@@ -261,17 +261,35 @@ type MarkInput struct {
 	LabelID string `json:"label_id"`
 }
 
-// MarkProcessed labels (and marks read, and with label_and_archive archives)
+// MarkResult says how many messages a mark call marked and whether more
+// finished messages wait for the next call.
+type MarkResult struct {
+	Marked int  `json:"marked"`
+	More   bool `json:"more,omitempty"`
+}
+
+// MarkProcessed is MarkFinished for mailbox runs recorded before it existed:
+// it returns only the count, and is asked again until it answers 0.
+func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
+	res, err := a.MarkFinished(ctx, in)
+	return res.Marked, err
+}
+
+// MarkFinished labels (and marks read, and with label_and_archive archives)
 // up to 1000 messages of the mailbox that reached a terminal status, in one
 // messages.batchModify call (50 quota units, versus 5 per message one by
-// one), and records them as marked. It returns how many it marked.
-func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
-	keys, err := a.Store.ListUnmarkedMessages(ctx, db.ListUnmarkedMessagesParams{Mailbox: in.Mailbox, MaxRows: maxBatchModifyIDs})
+// one), and records them as marked. It says how many it marked and whether
+// more remain, so the caller never makes a call that finds nothing.
+func (a *Gmail) MarkFinished(ctx context.Context, in MarkInput) (MarkResult, error) {
+	// One row more than a batch tells whether another call is needed.
+	keys, err := a.Store.ListUnmarkedMessages(ctx, db.ListUnmarkedMessagesParams{Mailbox: in.Mailbox, MaxRows: maxBatchModifyIDs + 1})
 	if err != nil {
-		return 0, fmt.Errorf("list unmarked messages: %w", err)
+		return MarkResult{}, fmt.Errorf("list unmarked messages: %w", err)
 	}
+	more := len(keys) > maxBatchModifyIDs
+	keys = keys[:min(len(keys), maxBatchModifyIDs)]
 	if len(keys) == 0 {
-		return 0, nil
+		return MarkResult{}, nil
 	}
 	if a.MarkAction != config.MarkNone {
 		remove := []string{"UNREAD"}
@@ -288,19 +306,19 @@ func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
 			// quota units and the vanished id soon leaves the batches.
 			n := min(len(keys), markOneByOne)
 			if err := a.markEach(ctx, in.Mailbox, keys[:n], req); err != nil {
-				return 0, a.callFailed(ctx, in.Mailbox, "messages.modify", err)
+				return MarkResult{}, a.callFailed(ctx, in.Mailbox, "messages.modify", err)
 			}
-			return n, nil
+			return MarkResult{Marked: n, More: more || n < len(keys)}, nil
 		}
 		if err != nil {
-			return 0, a.callFailed(ctx, in.Mailbox, "messages.batchModify", err)
+			return MarkResult{}, a.callFailed(ctx, in.Mailbox, "messages.batchModify", err)
 		}
 		a.callSucceeded(ctx, in.Mailbox)
 	}
 	if err := a.Store.SetMessagesMarked(ctx, keys); err != nil {
-		return 0, fmt.Errorf("record marks: %w", err)
+		return MarkResult{}, fmt.Errorf("record marks: %w", err)
 	}
-	return len(keys), nil
+	return MarkResult{Marked: len(keys), More: more}, nil
 }
 
 // markOneByOne bounds the one-by-one marks of a call (5 units each).
