@@ -401,8 +401,8 @@ func (c Config) validate() []string {
 	if c.Gmail.MaxInFlight < 1 {
 		p = append(p, "GMAIL_MAX_IN_FLIGHT must be at least 1")
 	}
-	if c.Gmail.FetchDeadline < time.Minute {
-		p = append(p, "GMAIL_FETCH_DEADLINE must be at least 1m: how long a message's fetch is retried before it ends failed")
+	if c.Gmail.FetchDeadline < 10*time.Second {
+		p = append(p, "GMAIL_FETCH_DEADLINE must be at least 10s: how long a message's fetch is retried before it ends failed")
 	}
 	if c.Gmail.QuotaUnitsPerSecond < 10 {
 		p = append(p, "GMAIL_QUOTA_UNITS_PER_SECOND must be at least 10")

@@ -18,7 +18,7 @@ func TestFromLookup_IngestLimitsHaveTheirDefaultsAndAreValidated(t *testing.T) {
 	if err != nil || c.Gmail.FetchDeadline != 2*time.Hour || c.Drive.WatchedLinksPerMessage != 0 {
 		t.Fatalf("config = %+v, %v", c.Gmail, err)
 	}
-	_, err = FromLookup(lookup(map[string]string{"GMAIL_FETCH_DEADLINE": "10s", "DRIVE_WATCHED_LINKS_PER_MESSAGE": "-1"}))
+	_, err = FromLookup(lookup(map[string]string{"GMAIL_FETCH_DEADLINE": "5s", "DRIVE_WATCHED_LINKS_PER_MESSAGE": "-1"}))
 	for _, want := range []string{"GMAIL_FETCH_DEADLINE", "DRIVE_WATCHED_LINKS_PER_MESSAGE"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not mention %s", err, want)
