@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -70,6 +71,10 @@ type EmailStatus struct {
 	UnknownUsernames []string                    `json:"unknown_usernames,omitempty"`
 	// WatchedFiles counts the linked Drive files now watched.
 	WatchedFiles int `json:"watched_files,omitempty"`
+	// UnwatchedLinks counts the Drive files linked past the per-message cap
+	// (DRIVE_WATCHED_LINKS_PER_MESSAGE): stored as the documents' links, not
+	// watched.
+	UnwatchedLinks int `json:"unwatched_links,omitempty"`
 }
 
 // ProcessEmailWorkflow turns one stored message into documents: parse it, find
@@ -174,6 +179,7 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 	p.status.Documents = docs
 	docIDs := make([]string, 0, len(docs))
 	for _, d := range docs {
+		p.status.UnwatchedLinks = max(p.status.UnwatchedLinks, d.UnwatchedLinks)
 		docIDs = append(docIDs, d.DocumentID)
 		rows = append(rows, activities.RecipientState{
 			Username: d.Username, UserID: d.UserID, Status: StatusProcessed, DocumentID: d.DocumentID,
@@ -188,6 +194,9 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 	}
 	startClassifications(ctx, revs)
 	if parsed.DriveLinks > 0 {
+		if p.status.UnwatchedLinks > 0 {
+			p.log.Warn("Drive links past the per-message cap are stored without a watch", "links", parsed.DriveLinks, "unwatched", p.status.UnwatchedLinks)
+		}
 		p.watchLinkedFiles(ctx, docIDs)
 	}
 	return p.finish(ctx, StatusProcessed, "", rows)
@@ -233,10 +242,52 @@ func (p *emailProcess) watchLinkedFiles(ctx workflow.Context, documentIDs []stri
 		}
 		owners[r.FileID] = append(owners[r.FileID], r.OwnerID)
 	}
-	for _, f := range files {
-		startDriveWatch(ctx, f, owners[f])
+	if len(files) > 1 && workflow.GetVersion(ctx, versionParallelDriveWatches, workflow.DefaultVersion, 1) >= 1 {
+		startDriveWatches(ctx, files, owners)
+	} else {
+		for _, f := range files {
+			startDriveWatch(ctx, f, owners[f])
+		}
 	}
 	p.status.WatchedFiles = len(files)
+}
+
+// versionParallelDriveWatches: the linked files' watches are started
+// together, not one workflow task after the other.
+const versionParallelDriveWatches = "email-parallel-drive-watches"
+
+// startDriveWatches is startDriveWatch for several files at once: every
+// start is sent in one workflow task, then each is confirmed; a file whose
+// watch already runs gets its new owners by signal.
+func startDriveWatches(ctx workflow.Context, files []string, owners map[string][]string) {
+	futures := make([]workflow.ChildWorkflowFuture, len(files))
+	for i, f := range files {
+		child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:            DriveFileWorkflowID(f),
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+			TypedSearchAttributes: temporal.NewSearchAttributes(AttrDriveFileID.ValueSet(f), AttrSource.ValueSet("drive")),
+		})
+		futures[i] = workflow.ExecuteChildWorkflow(child, DriveFileWorkflow, DriveFileInput{FileID: f, Owners: owners[f]})
+	}
+	var signals []workflow.Future
+	for i, f := range files {
+		err := futures[i].GetChildWorkflowExecution().Get(ctx, nil)
+		var running *temporal.ChildWorkflowExecutionAlreadyStartedError
+		switch {
+		case errors.As(err, &running):
+			for _, o := range owners[f] {
+				signals = append(signals, workflow.SignalExternalWorkflow(ctx, DriveFileWorkflowID(f), "", SubscribeSignal, DriveOwnerNotice{UserID: o}))
+			}
+		case err != nil:
+			workflow.GetLogger(ctx).Error("drive watch not started", "file_id", f, "error", err)
+		}
+	}
+	for _, sig := range signals {
+		if err := sig.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("subscribe signal failed", "error", err)
+		}
+	}
 }
 
 // fetch stores the gmail message's raw. Gmail's refusals of the message

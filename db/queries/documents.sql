@@ -36,11 +36,6 @@ LIMIT @max_rows;
 -- name: GetDocumentForOwner :one
 SELECT * FROM documents WHERE id = @id AND owner_id = @owner_id;
 
--- name: InsertDocumentLink :exec
-INSERT INTO document_links (document_id, file_id, kind, url)
-VALUES (@document_id, @file_id, @kind, @url)
-ON CONFLICT (document_id, file_id) DO UPDATE SET kind = EXCLUDED.kind, url = EXCLUDED.url;
-
 -- name: UpsertDocumentLinks :exec
 -- All of a document's links in one statement (a message may carry
 -- thousands), each with its place in the message and whether it asks for its

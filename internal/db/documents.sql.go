@@ -68,29 +68,6 @@ func (q *Queries) GetDocumentForOwner(ctx context.Context, arg GetDocumentForOwn
 	return i, err
 }
 
-const insertDocumentLink = `-- name: InsertDocumentLink :exec
-INSERT INTO document_links (document_id, file_id, kind, url)
-VALUES ($1, $2, $3, $4)
-ON CONFLICT (document_id, file_id) DO UPDATE SET kind = EXCLUDED.kind, url = EXCLUDED.url
-`
-
-type InsertDocumentLinkParams struct {
-	DocumentID uuid.UUID `json:"document_id"`
-	FileID     string    `json:"file_id"`
-	Kind       string    `json:"kind"`
-	Url        string    `json:"url"`
-}
-
-func (q *Queries) InsertDocumentLink(ctx context.Context, arg InsertDocumentLinkParams) error {
-	_, err := q.db.Exec(ctx, insertDocumentLink,
-		arg.DocumentID,
-		arg.FileID,
-		arg.Kind,
-		arg.Url,
-	)
-	return err
-}
-
 const listDocumentLinks = `-- name: ListDocumentLinks :many
 SELECT file_id, kind, url FROM document_links WHERE document_id = $1 ORDER BY created_at, file_id
 `

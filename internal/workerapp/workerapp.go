@@ -115,8 +115,9 @@ func Register(w worker.Registry, d Deps, ca *activities.Classify, ob *activities
 			InboundMailbox: cfg.Inbound.Mailbox,
 			IgnoreBulk:     cfg.Inbound.IgnoreBulk,
 		},
-		Limits:  mail.Limits{MaxBytes: cfg.Inbound.MaxEmailBytes, MaxDepth: mail.DefaultLimits.MaxDepth, ExcerptRunes: mail.DefaultLimits.ExcerptRunes},
-		Mailbox: cfg.Inbound.Mailbox,
+		Limits:                 mail.Limits{MaxBytes: cfg.Inbound.MaxEmailBytes, MaxDepth: mail.DefaultLimits.MaxDepth, ExcerptRunes: mail.DefaultLimits.ExcerptRunes},
+		Mailbox:                cfg.Inbound.Mailbox,
+		WatchedLinksPerMessage: cfg.Drive.WatchedLinksPerMessage,
 	})
 }
 

@@ -113,6 +113,33 @@ func (e DocumentStatus) Valid() bool {
 	}
 }
 
+// Defines values for DocumentLinkKind.
+const (
+	DocumentLinkKindDocument     DocumentLinkKind = "document"
+	DocumentLinkKindFile         DocumentLinkKind = "file"
+	DocumentLinkKindFolder       DocumentLinkKind = "folder"
+	DocumentLinkKindPresentation DocumentLinkKind = "presentation"
+	DocumentLinkKindSpreadsheet  DocumentLinkKind = "spreadsheet"
+)
+
+// Valid indicates whether the value is a known member of the DocumentLinkKind enum.
+func (e DocumentLinkKind) Valid() bool {
+	switch e {
+	case DocumentLinkKindDocument:
+		return true
+	case DocumentLinkKindFile:
+		return true
+	case DocumentLinkKindFolder:
+		return true
+	case DocumentLinkKindPresentation:
+		return true
+	case DocumentLinkKindSpreadsheet:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DocumentSummaryClassificationSource.
 const (
 	DocumentSummaryClassificationSourceAi     DocumentSummaryClassificationSource = "ai"
@@ -378,6 +405,30 @@ type DocumentSource string
 
 // DocumentStatus defines model for Document.Status.
 type DocumentStatus string
+
+// DocumentLink defines model for DocumentLink.
+type DocumentLink struct {
+	FileId string           `json:"file_id"`
+	Kind   DocumentLinkKind `json:"kind"`
+
+	// Position The link's place among the message's Drive links (from 0).
+	Position int    `json:"position"`
+	Url      string `json:"url"`
+
+	// Watch Whether the link asks for its file to be watched (it is, once the owner has connected Google): false for folders and for files past the first DRIVE_WATCHED_LINKS_PER_MESSAGE of the message.
+	Watch bool `json:"watch"`
+}
+
+// DocumentLinkKind defines model for DocumentLink.Kind.
+type DocumentLinkKind string
+
+// DocumentLinkList defines model for DocumentLinkList.
+type DocumentLinkList struct {
+	Links []DocumentLink `json:"links"`
+
+	// NextCursor Absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
 
 // DocumentList defines model for DocumentList.
 type DocumentList struct {
@@ -781,6 +832,12 @@ type ListDocumentsParams struct {
 	Unclassified *bool `form:"unclassified,omitempty" json:"unclassified,omitempty"`
 }
 
+// ListDocumentLinksParams defines parameters for ListDocumentLinks.
+type ListDocumentLinksParams struct {
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // GoogleCallbackParams defines parameters for GoogleCallback.
 type GoogleCallbackParams struct {
 	State *string `form:"state,omitempty" json:"state,omitempty"`
@@ -864,6 +921,9 @@ type ServerInterface interface {
 	// ListDecisions Every classification decision about a document, newest first.
 	// (GET /api/v1/documents/{id}/decisions)
 	ListDecisions(ctx echo.Context, id DocumentId) error
+	// ListDocumentLinks The Google Drive links of a document, in the order they appear in it.
+	// (GET /api/v1/documents/{id}/links)
+	ListDocumentLinks(ctx echo.Context, id DocumentId, params ListDocumentLinksParams) error
 	// ReclassifyDocument Classify a document again (also over a manual assignment).
 	// (POST /api/v1/documents/{id}/reclassify)
 	ReclassifyDocument(ctx echo.Context, id DocumentId) error
@@ -1051,6 +1111,38 @@ func (w *ServerInterfaceWrapper) ListDecisions(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListDecisions(ctx, id)
+	return err
+}
+
+// ListDocumentLinks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDocumentLinks(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id DocumentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDocumentLinksParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDocumentLinks(ctx, id, params)
 	return err
 }
 
@@ -1692,6 +1784,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/documents/:id/assign", wrapper.AssignDocument, options.OperationMiddlewares["assignDocument"]...)
 	router.POST(options.BaseURL+"/api/v1/documents/:id/reclassify", wrapper.ReclassifyDocument, options.OperationMiddlewares["reclassifyDocument"]...)
 	router.GET(options.BaseURL+"/api/v1/documents/:id/decisions", wrapper.ListDecisions, options.OperationMiddlewares["listDecisions"]...)
+	router.GET(options.BaseURL+"/api/v1/documents/:id/links", wrapper.ListDocumentLinks, options.OperationMiddlewares["listDocumentLinks"]...)
 	router.GET(options.BaseURL+"/api/v1/projects", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
 	router.POST(options.BaseURL+"/api/v1/projects", wrapper.CreateProject, options.OperationMiddlewares["createProject"]...)
 	router.DELETE(options.BaseURL+"/api/v1/projects/:id", wrapper.DeleteProject, options.OperationMiddlewares["deleteProject"]...)
@@ -1706,120 +1799,127 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D3pbhs5mq/yQbuDyJiK5BzdO2NjgHGcpMez6Y7XTjYDtAKLqvokcVwiq0mWFXVgoN9h9xnmwfpJFvzI",
-	"uiSWDp89g/1nq1g8vovfXV87sZxlUqAwunPwtZMxxWZoUNF/R0miUNOfCepY8cxwKToHnQ9ThBnj6Uh+",
-	"eaIB7Z/A3OBeJ+pwOyZjZtqJOoLNsHPQ8U87UUfhTzlXmHQOjMox6uh4ijNm1zCLzA7VRnEx6VxfR53X",
-	"Ms5nKMxJYp8HpuXJ2hnHUs2Y6Rx08pxGrq7wlqfoZm+e8Ai+k3KSIrxW/AphzFMEnrQcbuwm2e1s36PW",
-	"bIL/iYsW+LrncImLCIZ6yp5/8+3BIN/ffxFP8Qv9gUMYSwV5lkqWaJAKzBThO0JH8XrrpmfV+rtt/FTJ",
-	"v2N8bzi5ti/rTAqNRHmnSo5SnNk/YykMCmP/ZFmW8phZePUzN+L3f9cWeF9ra/27wnHnoPNv/YrK++6p",
-	"7hfz0opLyBeASkkF3bO3x/DHl9/8B/g1IEHDeKr3egQKPxfxitZ8Is7wpxw17TBTMkNluDtF5oB2wZMQ",
-	"DESepmyUYgGtVaBX8PyxPtfncqwc2d86lmkw5po7UDQ3QUDDpIbWkZQpMmFfi1OmNR9zVAG0Rxb2Y56g",
-	"iLH2WOSzESp6rJAZTC6YaZwvYQafGj7DVURHnTAsVoeJMSqFyYVhEzoGNzjTwU36H5hSbGH/T5lBES8u",
-	"GsO5MDhxu54xE09vNDOR/MHXDop8ZnGSypilnaiTprOOnVfkLK1hp5roVoRg6YB5Kg88uirxvnpUIy9R",
-	"6Au+/rHMTej5EgF6DvfLRQX/1yioQS9LcF7GaHmo+iYbO2ogMirJuEF16zjhHQ+xZOKfNjG/TmSUnLVC",
-	"EEsAqqYObsvfasSSafp+3Dn4ccPC/o3zfDZjyhLg8mFqonGFMGZoWMIMSUSWJNxKOZae1t5vEFux0aUz",
-	"FSvU5ls93Ofa8Vqg7p/uAPWVw69wo8Av5iLOlZYqfGc1kFPuYB1yitVWhWhuprJFRnoGcPfShZa5cuKy",
-	"kBKMW1r2osILiagjpMCgrGjK3BbZ8CAy+NZSK0Z+tePWVsE3sZpNJ+o4hacTdRKrnBFForFvfW6dxu98",
-	"9alhJtcNHMXGTZpndnu0DKbo/iK1ILiM4SbFNVdH4IFfYAeghOSwB1P9oP69YlNRQbNNRJSHbyPcBkU1",
-	"thtkHIuLT1bQB3jGwTSodxTseFPassp3G3ZTps2Fw1nr40ym6ToUbNwAzaIXIl6Pyu3muUJV3OHlLFyY",
-	"b19WxFC7temVOY6mUl7eau2KDdZdEKtGCtlFc6kux6mcP9EwdBMN4acc1QK6doNgYRNBPGVCYAr4JeNq",
-	"EQE98nvvWyT4nwhde71OgMSKhcLoXmKOgi6iiqNr5NCcbD09hy+yOek0O1xjFX9sUh+Kqddvq9XWaOeI",
-	"FhCF1nljZe1rsnbu4hJ30xWKT0hVl5PtZztVMkatuZi8k0H13DsnWtQhMnwvLp3lvXrXMaVxN1b4NGWG",
-	"bG96V8FY5iKB7hRZgkpHwIxh8ZQgFnmPQsrFpY5gzpTgYqL3DoGNNAoD8ykKmquw4GOZpwkIaWDkFyCT",
-	"voWnKwxmDki3lEo3urrXmyIaRdJiZWr+M16MFsYT8mYJuKoklMqB0xY+R9tc+hmKxD6sQc3eeBrVhZDm",
-	"gvBpDZeJkIoejRlPMVkz+8UaS03nDkmhZ0syblXkqlyAHBOFxLlSlmQKcPc2agx12q+rDhXYW3WE5rEa",
-	"9l99z9XpSkR75o42aN5NEbEic1qV65vqtHIuUF08jAJcUdzWimNI1yu3XKl2G3S4IKCF4WZxyoxBJXRI",
-	"us8YF7u6WqRbeFc/CsrMHX87wY9Kh+zvCkGxTHCnPVwHIOR8v8dSCM+mIROQ/+wgnat0M/pWX/m8ad2g",
-	"Cy92z1qdeMXjncQ1OfDDkiqW2c7gXPIa+P2GzvsXZKkJ2AvxFOPLNepo+y6quVeFvLy0Ml2wK8Ydt37e",
-	"JC79HKGtn4gJakMy68y7qwOclDsvNQZEucqxvOs1AklfmLIERogCMqkN2r/HUmFNrtdwvUmP8QI7TJ5R",
-	"J+etj5buIPzCZsSkjlD6Phbxx/Efvk32f/3lHxtvneb9sHQHVbuMavAKgfz7SqlbNi/tlV0ZegHlzAVF",
-	"mNBzVJg4wHPjLA6F41xj4pSuMqoVK0xQGM5SDd2X+88ikApe7r8AaaaowEyZAAaKGavLzbg5sP/hlbzE",
-	"BJwEfTrnCUKCKU6I7SNgkHBtSS+BS1zsHQLOMrMAKWIEBjFLU9B5HCMmGtiEcdGDM785+1ADUwgKjeL2",
-	"DNxMYcTiSzkewwyZmE95ihEwYbVFOglwDU5ToUARN70Q+9fB5+VGE4Ln3G6QYObg6CCmnRJSwcnOfjMt",
-	"k1WRxlXp9AXj3N1p7bfolGsj1aJVa7JPMQE/DJyvMAiNO3QKZLme3n4WhdaAfhTz3nPDOgvfQdLb7vbA",
-	"ZMv33aajwojRoBFFXxumDCYRcAHjlE+mJrL6rJV7IsEE5BUqGC2cKWUVTJlrUngdTRsYc8H1FBNYoNnC",
-	"X2DN5AtyODCz7FXZCYA7eR6qWHeNKtcItLB/wcN+Bw9DIR833cnVzKFNvRcjyVTS6l3QbY7xWArDYhPm",
-	"TwvtlieY8itUFvzhAZe4mEuV3EYfXdX9r1BdcZy3BNLGqFDEwf1cb4qTFPAJwdarryuga1fAXEw9tEm5",
-	"jdVArwd3UkXVl6Nipm0vXGjDRIvRpRy9bPazB2KPG13nlQbCRjI3B6OUicuNaseSE3yNMtf0J7W6u25q",
-	"/bmb1YvCljvOKEZ6e65RtSJ9K5fOLsYneThueKqdZGLggDXbtQmgZYdC49Qt6Pt70FCzquREKo47Co9l",
-	"W5pPBEv1jvHTmwXkGpdwiFLIeL/Iatb7Wr9r09bf3jtCqkcZ0b+dD7GVnoWdLuU/3ygFQ8i2K0W6K+zW",
-	"nk9/DVzc7AZaE1pkKp7yqxb/4d2EBT2L1cmpxnDLgI/qrBI8+irltbJJgZrd4odFWpnI8t8eJ987Vz40",
-	"izwOce+gndg/w4qx9/TtFC0qJl6rF5cTr9nSaTjA/f/k+S9Cnqt4z0fn+eg01wGs1zS6JYeUMYqPcn+6",
-	"m/swi6ytpmU+Yhq/fQlyDMOvA2c7+EztQecABp1erzfoRDAozM+TxP7+7PmL6yF0y9+AgUsdAqmAgdvF",
-	"XtAl4s95Elbts3yUcj39wGdbGCQteWMUNVpHw+E4VnCmM/QKY7tfdpPrdEP88q4cqzf3mtaCb7XdBKGR",
-	"h6IIqbxtXDjklVtyIOEsk4qlTzS4IdA9y4XgYhLBsbT2HLmC3pJ/MoJff/lHmPoyJSeFc3A391XNbSXn",
-	"Ytl15ZzB0JUKFOo8Nc4P62ATdiipXKwxcNWuuv6NKaX2vCW7bC0t+WMszxJAauNcLeQVvqUpJTOzFEuJ",
-	"vGE2y3dIvrWEvOkGpwlD2zxnIhnJL6+dryngvKJkgcICbQN608m8a8BlY2Tfr/5Eg/dHUHTpk38Nuh4V",
-	"jkxrwQrQiBq42dsc/185ZuNQK5H89aLFA/UtTwMitgVGMz7Di9aMyFY1ow2mu6TLrbGSql1VU2448ZuE",
-	"B6je4BezmRtp1Ib5W+ygBvyaJIS9SQ/qdTFXIulNKKL8lGWZ7hVurGjtKJ0pZImeIpoI7E77WcpcRv7W",
-	"6NoODAHgt0MGzUfvOGr1TNddZzWPYcrjzTZz+W5w8YWI25WJG1/qoaXsIQP39Q0cSe0+5S09QO3MWIPz",
-	"Rj3hiiuTs/SCtdUSfpqiQjASNIrERS21BG5ghLGcFUFGlqaonmgoaLi3c9UUHRJ9BrknvQ31I4XoPXeC",
-	"NxALeQxNcK1UpvS6OFfcLM7txen2OUKmUB3lLtfC/fe2wP9fP33o+FI2yjCgpxVBTI3JXJEcF2MZvrle",
-	"4XkuxIKi0YAiObD4M7kSGhhYcnmiwVvXMGMGFWcpdF3dKCU9GglsILI01089oYDO4ykwDUPGf088/OcR",
-	"artKj/FhVKvL1BH4/H8wigm3N703EFwYWRKMphhi6dAkspoBDSns/h68scoBZDzDlAt0oUmm7dYKZbbU",
-	"KQ/BTLmGo9MToHtZR+Ctd1rIqphuFakrRVT3BmIgLB6sRe4E8AEMj+rJQQfwijAArtbzr58++FrPHljh",
-	"AK4uCmKmlAuUWvgCT+x5Yajz0ZA2wPKEWwMahqxaDpMhdO0753nGrBkJDu17Pfigcm0wGQiLw6dyPOZx",
-	"wXbaLgHMrezSDoZKpngAGtUVj/HC/jfswRulpKIkhYEYtlVoDquqyr3eQJQBmoNOQUVHpye1e/ig86y3",
-	"39snv26GgmW8c9B50dvvvfCVZ0ThfZbx/tWzfiMzeYIkLy3H0j6sAdux6urrclTUKHn+0Re0koFQVbRS",
-	"fkenXsSa4JjlqekcfLMfdWbsC5/ls87B8337Hxfuv2chFSTEPcNa+dKwyO0sw99Why5LeJc25kue1tbr",
-	"Lq/4XqSLGldULn7HDETVniPalq0lQ+5Ubb1hK5ayZG6AlbKia+UCFdbCaEFJAntte8pFdZIQQMrEqevP",
-	"SwXGz/f31xQX71ZU3Kh9C1UWEzotjstj9yxlv3R7CE1d7rWqWI4q+tv6HXKx+Mg9Ud3KlaojEDhHbWDM",
-	"lXapQuTSa5TM2YlWmK3/lSfXrRz3HZYM18Jvd1pA/hD4DeHWArVSTwipLx8Sqe8FlonhAdyS3OaW4x0g",
-	"dsZv33EiaUFSB9LEzjCWKrFXvitthKIMNgKNxilyxZQ1haArFcQpMmVt2IFw90slYg7A6nnDPZfYNqbc",
-	"ODsTlVFW4ksdeLFJ7z3RA5Ep6do2aFA4ynlqHAzq26DbHbRRUkzA2ww9OMqNnDHD44FoOuhB4BUqSlOa",
-	"K26wdlYHHMI9XWpNFnDdAdq5IITvaki/1gfDkTdZQK9ksrgzym72L7huqqCWBa9/A2xF6KKNYnIjufnA",
-	"LOmACqw6gL3QSsr3dxp0LVWT7jz2PTwqst7bnU8bhe3tOlA56tbUeF9UUS/fD1BGeYLHkLbOVFgSDwXk",
-	"gdKUani/5dXaV+hXWtTFbxOpZ+WYu5MzDcw+vzPMLhvWLWy/BF2Vi8fA9LGHap2NKTkbuizV0iWtBu6B",
-	"rTjXWrH9WilpO7uWdZ8+Q+O+mK5Z9hrAjN9E7671UAeFpG7Zlxc2V6UN7YNJDeBSG4DP11ELZxyTm6dW",
-	"gHs/V+hqae5W1+iDs5UFrYV3AdA501DGFpR3Y6Q3vmH/+JDMSeAGVm/T1a00YJjl2sCUXSGUhUi+sdde",
-	"iIDaOLP/1bX4unZKb4quoqdJZa/p9waV7SZ9fS+yNsm7HSKNTJPHkJLnRmaOhbmYNBCyAdDkBdTtVsW5",
-	"kcp7gRWb+zopqzU5txsMQ8GyoTd3koEYNoqWygZq1lRSbF761k6ldi7EKYJms6Igywl6hc6ZaaY4EPS0",
-	"hDlPnGORRIwGIQ0BQOA8ZAfUqsbWCiEfoeurcfyH58+bEqC0f0dcMHKBBFuoPZTQCRXChTwfcYyZweTQ",
-	"YTIX1i7LRYIK5mxBRiBLFbJkAYkUlj1vJHxe7Db+2a7jv3lInnKgBSkc6Z+9PYY/PH9eNgboevcrKLkk",
-	"zzxPBfis/7Xq+7fWY1PQ6G4irNbU8F5Ng3p3ipZbzp+zdyO6eGAzsShPqzIAZG5iOcPINXwAPzaCVE6c",
-	"9Kvcprcmg74qMqbWSeF1wtbxsWVsgV+qfgSFO8qvNRBdL4ydFL7EhRO/feV+KN7zQnmvBydG1yM4CsFn",
-	"EQMXkKUsRgIGN87f44s4HJQUzhU3BsVhKZW5hrLENKF4yjhPgY0NafCuecdAjPmXkOwu88rugzXuTh6v",
-	"pr+1MIjA+Yoc/mfgljN8SiWBS0xTOfeKthi+Gctu/OFSIfpWfxyx+LJdRLpS/WLYVnEka7ngpmhNMM4j",
-	"kxu9V/Q6an+xRUgHoxaaLQoNicWxzIWxtFMq1kQ7L0K66hkmXGFM3q/v3r//7t2bi/dHHz/85eL84/Hx",
-	"m/Pzi49n7x4wDOLj452DHz83/OdHuZnC894+qHK/TE3QQJesiaSoTPUB7ZGSc40qgkaA1Q4iPDcozVFV",
-	"mNKqLhOe0JaBV+qeRU/iRjMJ+Hj2rkyfsIP8vuxvXakGojgNTaGwCOD6X/9k9UMraikSSTsfWuHKCbnM",
-	"Kh+UYjIQx+dnb30M2BT9jgo2AdexISQ2m700tuKTYm+PF8drbjrkBGlkrdTAviUX0Py9RzCY6SIvmLZg",
-	"59IHUxCYZ+9uyRMRyPGYkiJct4Adqdvn6K03nVe6n6wg+OUqVF9z3ZRAD34bXclLl445UUwYYMZDMQJ3",
-	"XHrmszasslIQTAl0ZyrPC7daAK5Rq5q+GWb3xBTUBrfFbVuOuHMfoafP+grrybBRRd/qXP2+HHWP4KtX",
-	"+wcgV+7hRjrYHQC5BFWZzkWJoNEaJ+wa3arWZCCIj/5Xn+i11gotWhrsqmwXXy6410ui7LfQYoC6x/8M",
-	"KvV7Uev1UeQJ3Aeu+3oh4jVWJopEw9AOeiqsYUkJSfWuPMWmIuf+I6POAB97fUVIY20awcWkt6KJnC9E",
-	"fA8EdXemWyPPuIWqml77JVf9b5rI7OkaZQuCihp2JSpcKy/wPiU4JWe3XXp0Rd35hUfJnYoSayLvZE5g",
-	"rOSMIPnXTx8gThmfaZDCxZbp1QYcl29E7NcTuH2VQfNAL3795X9e7EOKxhI/SAUJn3DKEJOm4jwSFcw9",
-	"iyAX/KccQeGEqSRFrQdCjiFmGntg2c4y85Dx3ztfT7EH5+v5s/vR9c0qvm1irSoYYSrFRBeSwIM5YGfU",
-	"KgTuKb4XqEF44DyZzQRYeUEEzqEA8j9DJO94KqXG0sC22/Z2JpssFQH4moL6J4faqL1eLN6q/p0Wg7b2",
-	"4rjSuBJnOxUZ36dKUi+cD9BJcdA7F1NlCn0NFVU5/YbAfFGffz9c2+grsRW/PrvrtdtYtkyzfvgMYAf5",
-	"KhetBXEBTipzfdcb83WkbrTh3fcVHsN8d0tXcDgk1bcKObgiJKhnl7fSeJtS0gqK/cchtEfPSt4sLXbS",
-	"zasPklnZmhUdOpp4+EhxowcRNa5HyAOrBvcoah46327KxKTBklKkzvM+5pgm2pWMxTRsR7nV962htko3",
-	"8VtaTjaxs/kmiVxMyiBoBPMpj6eQoOJXqAdCC3aJF1b/JRUmgqpJTARlgxMoGpx436DhZgFFoxb49Zf/",
-	"HYjRAt69+971Xx0evzs6Pz95e/LmbGgNXiqJ4lZDny5GiicRjBY+Nd5PbOcdCD+xb8NGsVkzRTXnGu0i",
-	"rmQsSXxZnFe2C6IJaNseABU/3YZl74MXl9pY/jYz8WRJRrXk1t80c74m6l7OzJ1ye1eSWVplt/uXNnNo",
-	"0QaiVT8/y8XtK/We1yv1nm1TqRcsfas6WtwgrHo3Af68NSPeAmo51fyONX2FMX2lpHBDUY1sw4vj2lGw",
-	"NG24c1xrjmW0978WE500CsjW+L14QhVMjAsNOmV6ivoAPp69e4oilgkCN+DTTH73/K3L+vvdi6Nff/nH",
-	"cK83EEfOo0JbpK2TiZkpmeSxawHOVaX+HULwYIcDwcTCpZRgqqnE6OX+y2D0Ey31blX2VkFipw+y3jOp",
-	"tYmuR0rGP3e+aDl2WXG5gHq2L1tYHK0nO+16bPgEX0ozb6+p8A05agnk1O3knvxLy90/HtharfdzWZM6",
-	"fiO0P7QzqTBvXQWgaNofngR84LVb/DuTSdMF7R9spJ+t0sOrFkTYJKUtrjWjmJ6Gr7VG64t1yREhu1sK",
-	"fAwm/mCPA106FeWf7JGLuTDFC3wsJ49X6LhFZn2Leeix46zEB2R0aiP0wKbiffL5rbMpfFJngwieaGpE",
-	"BF1GXm3fGeLQp0y4jhMgpCH3zPYcXDTICRuCb75wbbSzPZ3p5VPXvn//+s2f/BxDlzdVpCCmTCTai5uB",
-	"KI4Qy2xB3RpPfnj1/uMPry++Pzp59+r934aHvtrADaNwR5Zbhcaen4pcB+I0H/XP85E/nte3jYRh3387",
-	"UfepqdcwAvzCYpMugJV5EnOZp0nkLEAT+J4DGHZJrcPKkJLCYGyl0T7t+3+h6oXlxnDBMlN69kBB1gcu",
-	"MfCHoy/ZzEs69p1AKtp0n30pyKdxY0bQGsJtct+UPvb087rw7V/8kHsUfv6TUwE8f8x6a/NDvRstRq0p",
-	"ZzqrH9Udzp+UyljWHvTMjXiUc9LaRMvfOFq+5/WOIMEMRYIiXkAiXZGU7765HuKnUpuJwvP/ekf+qbIH",
-	"U/FuC/hLweiqzVol/A8SRjJZHHo9ULvkk789tcLz6bH7XO3Tk9fDaOXHD/ISxTAaiOLBGbrv7TWHl7+e",
-	"U1pt9cDXAjz9gRrwDq05maws8qb8bs2wB0cCcnEp5FxQiaaRWYZJ+U1dZ38ORNedhG4SO4ZcpQkXk73D",
-	"sn8TGbwlGujL/I7VKZt+IKZWN6MJnx26VBxyNLLYrp5iMsHkkD51lblkhK7fRFSVebi+wnsugVjIpzI7",
-	"rLkbTaBykddzWVwbroFoXHnUxSOWKsEkdEPRwalLc1ihdp9irTTqFSzvZHNH2836YaOfaMNENbK6k2nO",
-	"fQHCnZ20Scj3AcOKCzq3nG0Sbgy1xpESMJmKMsYb+mqf/QZ9uy3C14kSq482dc8umbw90r0LAdS49Qvx",
-	"uyyNJ+v17aPlKgorJ96fvD72cqtQhN23lFFDN9w3b7h3MBBV97vTj6/OP766OPr4+uTND8dvhhFwrXOr",
-	"8bgcd+2bn/ZiOYvAOQ6HgD/lLAUjB6KY4PzN2X+fHL+5ODo+fv/xhw+uyd4VKrI5vCJfa2HuKs9Jutbm",
-	"+Pjq/Pjs5PTDyfsfhs6o0Gh6cFRO5OBNNkcmL9FXHK+mP0L3nMTlJ26mFGPYcxEcuhg1PN9/Ccz1sz60",
-	"2j21LRoI9w1Bp8txozEdB12W9rkXpfcSJa066m+l7K/hQiobpu/CSdeCw+mn1MMuwSyVC+rWYRVU1HsP",
-	"xLMvHo9nHWoDPOvtweNU5knJSTSuTrStbNxcstlP9MfPVnISiP2FSz1PO31yt/jZvhby2CtqVl4Xbu9i",
-	"ndpvVe5n7cfCmqiPw/p/vpyv9gt5f2v/V11Yaj+WQanab76UoP4q6ZLXn6//LwAA//8=",
+	"7D1rbxvJkX+lwLvAFDIm5cfuJRQCRJbkXSW2pROlOMDSIJszRbKjYfdsd49ormFg/8Pdb9gftr/k0I95",
+	"kT1DUs/d4L5JnJ5+1Luqq2q+tEI+TzhDpmSr96WVEEHmqFCY/w6jSKA0f0YoQ0ETRTlr9VqXM4Q5ofGY",
+	"f34mAfWfQOzgTitoUT0mIWrWClqMzLHVa7mnraAl8MeUCoxaPSVSDFoynOGc6DXUMtFDpRKUTVtfvwat",
+	"Yx6mc2TqNNLPPdPSqHHGCRdzolq9VpqakesrvKUx2tmrJzyE7zifxgjHgt4gTGiMQKOaw03sJLud7T1K",
+	"Sab4d1zWwNc+h2tcBjCSM/Lym297g3R//1U4w8/mDxzBhAtIk5iTSAIXoGYI3xl0ZK/XbnperL/bxs8F",
+	"/xeGD4aTr/plmXAm0VDeueDjGOf6z5AzhUzpP0mSxDQkGl7dxI7447+kBt6X0lr/KXDS6rX+o1tQedc+",
+	"ld1sXrPiCvIZoBBcQPvi7RH8+fU3/wVuDYhQERrLvY4BhZvL8IqUdMou8McUpdlhIniCQlF7isQCbUgj",
+	"HwxYGsdkHGMGrXWgF/D8oTzXp3wsH+vfWpppMKSSWlBUN2GAhlEJrWPOYyRMvxbGREo6oSg8aA807Cc0",
+	"QhZi6TFL52MU5rFAojAaElU5X0QUPld0juuIDlp+WKwPYxMUAqOhIlNzDKpwLr2bdD8QIchS/x8ThSxc",
+	"DivDKVM4tbueExXObjWzIfnelxaydK5xEvOQxK2gFcfzlp6XpSQuYaeY6E6EoOmAOCr3PLrJ8b5+VMWv",
+	"kckhbX7MU+V7vkKAjsPdckHG/yUKqtDLCpxXMZofqrzJyo4qiAxyMq5QXRMnvKM+lozc0yrmm0RGzllr",
+	"BLECoGJq77acVjMsGcdnk1bvhw0Luzf66XxOhCbA1cOUROMaYcxRkYgoIxFJFFEt5Uh8Xnq/QmzZRlfO",
+	"lK1Qmm/9cJ9Kx3tH2fU61LWudMS/ttFryqIyU+mxraAVZfAKWjIRSCI5Q9T/JQIlMmW0QCtoTXgcofBz",
+	"HZdUOd5YV7UxZdfPJCQxCRHInLOpUaROQz6TzgjQwyS0J4LPYX+vU8iqEh+lIvYebaE5YH31jzNUM7R6",
+	"W08PRF5Lo9SpktbqUBzGCAvLQdCmCqgMgLMQzVt8wVDAjEgIOWMYKoyc6bLXgwmJJZrpLGwkEBbZ/2mM",
+	"EhIilZllQoVUcHxx+o+T4cfDy6PvT46H704//L0/PD+5GL4/6fcPvzsBPinDpQSAXI2s0EyGbIdaC54M",
+	"GCWsNHGJJiM/Axt8bM+8ZbL0SHSGn9UwTIXkwmMOjjWhAWcWUxpsSRUENbra7rH5fF7h5J7ufr5CRmw6",
+	"YvPOix007T5bbd3WSNWM15gSTk9Y820oeSqsVZHxPaFa5DuN6nRp0GKcoZe5q6ZJjQp9FFPlzso9RHqz",
+	"49bWwTfVDoBmNuMXaAGqxZcR3Kj0W59qp6mTzFIRlcoKjkJlJ00TvT2zDMZo/zLWs3cZRVWMDRaW54Fb",
+	"YAeg+MwVB6byQd172aaCjGariMgPX0e4FYqqbNfLOBoXHzNtsMIzFqZe8zxjx9vSVpPe1fJsaHFW+zjh",
+	"cdyEgo0bMLPIJQubUbndPDcoMlM3n4Uy9e1rr1I2ryxwPOP8+k5rF2zQZEetGxhGkS+4uJ7EfPFMwshO",
+	"NIIfUxRLaBuFomETQDgjjGEM+DmhYhlYXeP23tVIcD8ZdJWNkILEsoX86K5V0TlHl8ihOlkzPfsVmTVc",
+	"dlBjBX9ssrKzqZu3VeuS13NEDYh865xoWXtsggL3ocTtdJm96/No+XT72c4FD1FKyqbvuNeLdTG8Gq/B",
+	"WHnDaxugWtd1REjcjRU+zog1N8272ihNWQTtGRJtmwZAlCLhzEAsKNvcASyIYJRN5d4BEGuKLWbIytYo",
+	"hDyNI2BcaXPZLGAiXzU8XWAwsUC6o1S6lepu9tglsqgmGCPpTzgcL5Uj5M0ScN1IyI0Day18CrZR+gmy",
+	"SD8sQU1rPIliyLgaGnxq/37KuDCPJoTGGDXMPmwIaMjUIsnrT1Vl3LrIFSnL/JUwFUKTTAbuzVZ7mfbL",
+	"pkMB9loboXqsSpikvOfidDmiHXMHGyzvqohYkzm1xvVtbVrjYA4fxwAuKG5rw9Fn6+VbLky7DTacF9BM",
+	"UbU8J0qhYNIn3eeEsl0jktwuvGu4EXlij7+d4EchfWGqAkEhj3CnPXz1QMjGGY5s3KHOBaQ/WUj7IyMr",
+	"6Ft/5dOmdb2R7jwWUhPrzh7vJK7NPZdfUoU82RmcK8E1t1/feb9HEiuPvxDOMLxuMEfrd1HMvS7k+bWW",
+	"6YzcEGq59dMmcenm8G39lE1RKiOzLtytjoeTUnuZgx5RLlLMdb1EMNIXZiSCMSKDhEuF+u8JF96A1GY7",
+	"xgnsusBdSmsfregg/EzmhkktoXTdld2fJ3/6Ntr/9edfNmqdqn5Y0UHFLoMSvHwgf18YdavupVbZhaPn",
+	"Mc7s3SFhcoECIwt4qqzHIXCSSoys0ZVf/oYCI2SKklhC+/X+iwC4gNf7r4C7wCZhQEAQpW25OVU9/R/e",
+	"8GuMwErQ5wsaIUQY49SwfQAEIio16UVwjcu9A8B5opY25kkgJHEMMg1DxEgCmRLKOnDhNqcfSiACQaAS",
+	"VJ+BqhmMSXjNJxOYI2GLGY0xMJFQxs1JgEqwlooLvXZ87F8Gn5MbVQj2qd6ggZmFo4WYtEZIAaeOiVXf",
+	"xsokxYX8unT6jGFqdVq9Fp1RqbhY1lpN+ilG4IaBjRV6oXGPQYEklbO7zyJQO9BP4t47bmjy8C0kne+u",
+	"D2x8+a7ddJA5MRIkIutKRYTCKADKYBLT6UwF2p7Vco9FGAG/QQHjpXWltIHJU2kMXkvTCiaUUTnDCJao",
+	"togXaDd5aAIORK1GVXYC4E6RhyIlpESVDQLNH19wsN8hwpDJx006uZjZt6kzNuZERLXRBVkXGA85UyRU",
+	"fv7U0K55gjG9QaHB7x9wjcsFF9Fd7NF12/8GxQ3FRc198wQFstC7n6+brhMz+Phg68zXNdDVG2A29cS3",
+	"Sb6N12Be9+6kSD5ZvTxWdXuhTCrCapwuYellc5zdc0W/MXReWCBkzFPVG8eEXW80O1aC4A3GXDWeVBvu",
+	"uq33ZzWrE4U1Ok4JYuz2VKKoRfpWIZ1dnE8T4bjlqXaSiZ4DlnzXKoBWAwqVU9eg719eR02bklMuKO4o",
+	"PFZ9aTplJJY7phnc7kKuooR9lGKc92FS8t4b465VX3/76IgxPfLEl7vFEGvpmenpYvrTrTKVGK9TKdyq",
+	"sDtHPp0aGN5OAzVcLRIRzuhNTfzwfq4FHYuVyanEcKuAD8qs4j36OuXVskmGmt3uD7PsS5akvz1OfnCu",
+	"fGwWeRri3sE60X/6DWMX6dvptiibuNEuzidu2NK5/4L7/8nz34Q81/Gejvvp+DyVHqyXLLqVgJRSgo5T",
+	"d7rbxzCz5MaqZz4mEr99DXwCoy8D6zu4goZBqweDVqfTGbQCGGTu52mkf3/x8tXXEbTz34CATR0CLoCA",
+	"3cWeNyTiznnqN+2TdBxTObuk8y0ckpr0SnNr1ETD/nss70wX6AzG+rjsptDphvvL+wqs3j5qWrp8K+3G",
+	"C43Ud4sQ87veC/uicisBJJwnXJD4mQQ7BNoXKWOUTQM44tqfM6GgtyY+GcCvP//ip75E8GkWHNwtfFUK",
+	"W/EFWw1d2WAwtLkAgTKNlY3DWtj4A0oiZQ0OrtjV1r81pZSe12SXNdKSO8bqLB6kVs5VQ15+LW1SMhNN",
+	"sSbf3c9m6Q456pqQN2lwM6Fvm33CojH/fGxjTZ7glUkWyDzQOqBXg8y7XrhsvNkv0rJdPMLcLn10r0Hb",
+	"oaJIkc7CsxJRAlV7m+//145ZOdTaTX6zaHFAfUtjj4itgdGcznFYmxFZa2bUwXSXdLkGL6nYVTHlhhOf",
+	"RNRD9Qo/q83caEZtmL/GD6rAr0pC2Jl2oFw+dsOiztTcKD8nSSI7WRgraBxVqkQIQO+0m8TEFq5sja7t",
+	"wOABfj1kUF25wFFtZLocOitFDGMabvaZ83e9iy9ZWG9M3Fqp+5bSh/To61sEkupjyltGgOqZsQTnjXbC",
+	"DRUqJfGQ1JXcfpyhMMUgEllkby0lB6pgjCGfZ5eMJI5RPJOQ0XBn5+JCc0h0GeSO9DaUWWWit28Fr+cu",
+	"5CkswUapbNLrwlRQtexrxWn3OUYiUBymNtfC/vc2w//fPl62XMWnyTAwTwuCmCmV2FpSyibcr7neYD9l",
+	"bGluowFZ1NP4U6lgEghocnkmwXnXMCcKBSUxtG15tUl6VBzIgCVxKp87QgGZhjMgEkaE/tHw8F/HKPUq",
+	"HUJHQal8WQbg8v9BCcLs3uTegFGmeE4wtkIoD2gaspqDGZL5/R040cYBJDTBmDK0V5NE6q1lxmxuUx6A",
+	"mlEJh+enYPSyDMB572YhbWLaVbgsDFHZGbAB03jQHrkVwD0YHZaTg3rwxmAAbEn03z5eupLoDmjhALZ8",
+	"EEIihL0o1fAFGunzwkim45HZAEkjqh1oGJFiOYxG0Nbv9NOEaDcSLNr3OnApUqkwGjCNw+d8MqFhxnZS",
+	"LwHErmzTDkaCx9gDieKGhjjU/406cCIEFyZJYcBGdYXMo6L4eK8zYPkFTa+VUdHh+WlJD/daLzr7nX0T",
+	"102QkYS2eq1Xnf3OK1egaSi8SxLavXnRrWQmT9HIS82xZh/agW1pc/U4HxVUOgP84Oq+jYNQFH6b/I5W",
+	"udY7wglJY9XqfbMftObkM52n81bv5b7+jzL73wufCeLjnlGpfGmU5Xbm199ZOZZvY67kqbGsfXXFMxYv",
+	"S1xRhPgtMxiqdhxRt2wpGXKnpgQbtqIpi6cKSC4r2loumPpzGC9NksBe3Z5SVpzEB5Ciku/TSh3+y/39",
+	"hhr83WrvK7VvvgJ8g06N4/zYHU3Zr+0efFPney0K+4OC/rZ+x4RY3M29obo1lSoDYLhAqWzRpHEmTEiv",
+	"UjKnJ1pjtu4XGn2t5bjvMGe4Gn671z4Lj4FfH241UAvzxCD19WMi9Yxhnhjuwa2R21SZclrlLKid8Nu1",
+	"nGisIC49aWIXGHIRaZVvSxshqxYPQKKyhlw2ZckgaHMBYYxEaB92wKx+KURMD7SdN9qziW0TkxtnalV5",
+	"SOJCfImeE5vmvWdywBLBbXcTCQLHKY2VhUF5G0a7g1SCsyk4n6EDh6nic6JoOGDVAD0wvEFh0pQWgios",
+	"ndUCx+DeKLUqC9gmGvVc4MN3MaRbahdjydt4QG94tLw3yq62+fhaNUE1C379DbCVQZfZKEa3kpuPzJIW",
+	"qECKA2iFllO+02nQ1lRtbOeJa3VTkPXe7nxa6f9QbwPlo+5MjQ9FFeUuFx7KyE/wFNLWugor4iGDPJg0",
+	"pRLe76hau3lHAIfOKiDsXkoNnfK+CFVhl9WcaSm4qG3QoLK6zkqDhg4Ya63oqTDa0FRhBG0HYni5v+f6",
+	"MvCJlpiusI2IfPYDM7HQENK/xtRkv5vIgNUHZpzr++B8GOP3hITZOYAzzBnKvnN+1r+EHKAaOl1XWTna",
+	"68A5mWLUg4RIuWKBG07Unqf7obMmzss+xDuDmrvwULCz1/Fiv+x2vNjfxu+4pf/wONay64ThYXID3t+D",
+	"rNd6qtJazXZVMRRfiAFqazu5cMy5BJIkSIR+QG8hGAQ6EbQs22VVar3Ix9yfAVKhiJf3RhGrEbcae2BF",
+	"7IqUPYUKOHJQLet3U7UBbRJLbrPZPQbiViq9LK6a9XheEO5Stx6KWav18B7MuE107ttBzVoElUJ+uSVP",
+	"RR5cc7fMFeCa/iCfbJ8kD/yOTPy3VJn/MLb1es3+Vvb1o7OVBq2GdwbQBZGQXzoKF9+Mb216//kxmdOA",
+	"G0jZKmoXrjHMU6lgRm5wvbuUj4DqOLP7xbbI/GrVc4y21K9KZcfm9wqV7SZ9XS/POsm7HSIVj6OnkJJ9",
+	"xRPLwpRNKwjZAGhzPSDrww19xYW7HhJk4QootfVn4/Ew8t2ij1wcJBqwUaWaMW9AqjW2IIs86H7Opb1b",
+	"mCFIMs8qNa2gF2hvOdQMB8w8zWFOI3vjYESMBMaVAQDDhS9AUConbRRCznbuikn4p5cvqxIgD4yNKSPG",
+	"zPO2IH0soeOrkPWFRMMQE5W7ACkDKiFl2j5akKWJDpFYIImWEHGm2fNWwufVbuNf7Dr+m8fkKQta4/Jo",
+	"0r94ewR/evkyd6za7l4GBF+RZ46nPHzW/VL0zW0M5WY0upsIKzUFflCXoty2pkbL5V3+bkMXjxw/yupW",
+	"i9QgnqqQzzGwnWDAjQ0g5lMr/Yr7lDuTQVdkqZRNUrhJ2Fo+1oytPey8UclKw8UBazthbKXwNS6t+O0K",
+	"+0P2nhPKex04VbJ8tSsQXHmBdqRcv0sWAVU2EOyquyyUBC4EVQrZQS6VqYS89jwyF62TNAYyUcaCt119",
+	"BmxCP/tkd55w+hCscX/yeD0vtoZBGC7W5PDvgVsu8LmpFV5hmiLqn/XLcV2aduMPmyPV1fbjmITX9SLS",
+	"9vDIhm11waw9F9x0jesN4PDoVu9lTdB2jvt4rzMlWWYWEglDnjKlaSc3rA3tvPLZqhcYUYGhCYt/d3b2",
+	"3buT4dnh1eX3w/7V0dFJvz+8unj3iPejLnGm1fvhU+Vi7TBVM3jZ2QeR75eIKSpoG28iykrWXabLWPCF",
+	"RBFAJfNCDzJ4rlCapSo/pRXtZ7xR34vC9swCT5UuM3B18S7Pq9KD3L70b20uBiw7jZkij7Rmv/5F24da",
+	"1JoUBbPzkY1SaeQSbXyY3LMBO+pfvHXJISprhJaxCdhWLj6xWW2ysxWfZHt7ugv+6qZ9QZBKOlsJ7Fty",
+	"gZm/8wQOs1HkGdNm7JzHYDICc+zdznkiAD6ZmGwp20ZkR+rOW1c3uc5rbZHWEPx6HarHVFYl0KNroxt+",
+	"bfO0p4IwBUQ5KAZgj2ueuXQubaxkBJMD3brKiyys5oFrUGumb4bZAzGFaSNfE7bNR9x7jNDRZ3mFZjKs",
+	"tNeoDa6+z0c9IPjKbUA8kMv3cCsb7B6AnIMqz/M0GeJBQxC2wbYqdR/x4qP7xWWANnqhWa+TXY3t7Ms/",
+	"D6ok8kYsNQ6offx7MKnPWKkJUJZA9BC47solCxu8TGSRhJEe9Jxpx9JkKpbbdWWbCmz4zzh1CujE2SuM",
+	"K+3TMMqm69e5/SULH4Cg7s91qxQg1FBVNWq/Eqr/TROZPl2lnomZaqddiQob5QU+pAQ3VRt1Ss+oqHtX",
+	"eCb7QZiMu8AFmSMwX/DQkPzbx0sIY0LnEjhzCRv61QocVzUidsuVHa78qHqgV7/+/D+v9iFGpYkfuICI",
+	"TqlJHeWq4DwjKoh9FkDK6I8pgsApEVGMUg4Yn0BIJHZAs51m5hGhf7SxnmwPNtbzV/ujbaiXfRtMe1Uw",
+	"xpizqcwkgQOzx88olQ490P2epzjpkRPoNhNgEQVhuIAMyL+Hm7yjGecScwdbb9v5mWS6Uh3kio3Kn+yr",
+	"o/ZyF4la8+88G7R1FMfWzOY426n7wEOaJOWOGh46yQ5672Iqr60poaLos7HhYj5r3PEwXFtpOLMVv764",
+	"77XrWDavv3j80gAL+SJJtQZxHk7KiwCanfkyUjf68PbDK0/hvtulCzgcGNO3uHKw1YlQLjuppfE6o6QW",
+	"FPtPQ2hPXq6wWVrsZJsXH/TUsjXJWvdU8XBl7o0eRdTY5kGPbBo8oKh57Hy7GWHTCkvyIiUZ40jaWtLQ",
+	"DNtRbnVdz7it0k3cllaTTfRsrnsqZdP8EjSAxYyGM4hQ0BuUAyYZucahtn+NCRNA0T0qgLzzEWSdj1xs",
+	"UFG1hKyDE/z68/8O2HgJ7969t42ZR0fvDvv907enJxcj7fCaWkmqLfTZcixoFMB46Wpm3MR63gFzE7v+",
+	"jOZuVs1QLKhEvYitJY0iVy/rjO2MaDzWtgNAwU93YdmH4MWV/ra/zUw8npNRKbn1N82cx4a6VzNzZ1Tr",
+	"SuOWFmUv7qXNHJr1h6m1zy9SdvcS3pcrufS3S6Uvtbp5qnT6rBePh6Y0oFZrUO7Z0hcYms8XZWEoUzxf",
+	"ieLYPjUkjivhHNuzZxXt3S/ZRKeVytKGuBeNTGkjoUyCjImcoezB1cW758hCHiFQBS7N5A8v39qsvz+8",
+	"Ovz1519Ge50BO7QRFbNFs3XjYiaCR2lovw1ARWH+HYD3YAcDRtjSppRgLE3t4ev9197bT9TUu1U9bAGJ",
+	"nT5o/sCkVie6nigZv29j0Xxis+JSBuVsX7LUOGomO2mb77gEX5NmXl9T4Tr1lBLI39pv+j5IfGm1LdAj",
+	"e6vlRk8NqeO3QvtjB5My99aWBrOq/+FIwF28trN/5zyqhqDdg430s1V6eNGbDKuktIVaU4LImV+tVXri",
+	"NCVH+PxuzvApmPhSHwfa5lQm/2TPhJgzVzzDx2ryeIGOO2TW17iHDjvWS3xERjf9xR7ZVXxIPr9zNoVL",
+	"6qwQwTNpOpRBm5iotmsZc+BSJmwrGmBcmfDM9hycdc7yO4Inn6lU0vqe1vVyqWvvz45P/uLmGNm8qSwF",
+	"MSYskk7cDFh2hJAnS9PG9fTDm7OrD8fD94en796c/XN04KoN7DBz3ZGk2qDR5zfV7wN2no67/XTsjufs",
+	"bcVh1HUfVZVd0+1vFAB+JqGKl0DyPIkFT+MosB6g8nzoBRS5Nj0F8yslgd67lUpfxff/RtULqx0jvfXn",
+	"5tkjXbI+comBO5z5xNUip2PXIqigTfs9qIx8KhozgNor3Cr3zcxX4H5qur793g15QOHnvkXnwfNV0mnM",
+	"D3VhtBClNDnTSfmo9nDupKaMpfGgF3bEk5zTrG1o+RtLyw+83iFEmCCLkIVLiLgtknJteZshfs6lmgrs",
+	"//c7E5/Km7Nl79aAPxeMttqsVsJ/4DDm0fLA2YHSJp/887kWns+P7Hesn58ej4K1Hy/5NbJRMGDZgwu0",
+	"H+KsDs9/7Zu02uKBqwV4/sF05h5pdzJaW+Qk/6DVqAOHDFJ2zfiCmRJNxZMEo/xj29b/HLC2PYnRJHqM",
+	"CZVGlE33DvLGbsbhzdEwN/WTKv902oDNtG1mJnxxYFNxTKCRhHr1GKMpRgfmG3iJTUZou00ERZmHbTi+",
+	"ZxOIGX/Ok4NSuFF5KhdpOZfF9ucbsIrKM+19Qi4ijHwayhzctG/3G9T2G82FRb2G5Z187mC7WS83xok2",
+	"TFQiq3uZpu8KEO7tpFVCfggYFlzQuuNsU3/HuIZAisdlysoYbxmrffEbjO3WCF8rSrQ9WrU928bl7dhu",
+	"LI73K1o/E7+r0njabG8frlZRaDlxdnp85ORWZgjbj6yjhLa/oeZorzdgRVvM86s3/as3w8Or49OTD0cn",
+	"owColKm2eGyOu3RdkTshnwdgA4cjwB9TEoPiA5ZN0D+5+Mfp0cnw8Ojo7OrDpe2+eYPC+BzOkC9928BW",
+	"nhvpWprj6k3/6OL0/PL07MPIOhUSVQcO84ksvI3PkfBrdBXH6+mP0O4bcfmRqpm5Y9izNzhGMUp4uf8a",
+	"iG10f6Cte9PPbMDsx0WtLUeVxHjiDVnq506UPsgtafGpja2M/QYuNGXD5oOR3LbgsPapaW4ZYRLzpenW",
+	"oQ1UlHuPxLOvno5nLWo9POv8waOYp1HOSWZcmWhr2bi6ZLXR8A+ftOQ0IHYK1zRDbnVNuMXN9iWTx85Q",
+	"0/I6C3tn65R+K3I/Sz9m3kR5HJb/c+V8pV9M9Lf0f9GFpfRjfilV+s2VEpRfNbbk109f/y8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
