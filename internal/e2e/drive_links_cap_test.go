@@ -90,21 +90,17 @@ func TestDrive_AMessageWith10000LinksWatchesOnlyTheCap(t *testing.T) {
 	// ask for a watch, the folder and the rest do not.
 	docs := run.Progress["documents"].([]any)
 	docID := docs[0].(map[string]any)["document_id"].(string)
-	var all []struct {
+	type link struct {
 		FileID   string `json:"file_id"`
 		Kind     string `json:"kind"`
 		Watch    bool   `json:"watch"`
 		Position int    `json:"position"`
 	}
+	var all []link
 	cursor := ""
 	for pages := 0; ; pages++ {
 		var page struct {
-			Links []struct {
-				FileID   string `json:"file_id"`
-				Kind     string `json:"kind"`
-				Watch    bool   `json:"watch"`
-				Position int    `json:"position"`
-			} `json:"links"`
+			Links      []link  `json:"links"`
 			NextCursor *string `json:"next_cursor"`
 		}
 		path := "/api/v1/documents/" + docID + "/links?limit=1000"
@@ -112,9 +108,7 @@ func TestDrive_AMessageWith10000LinksWatchesOnlyTheCap(t *testing.T) {
 			path += "&cursor=" + url.QueryEscape(cursor)
 		}
 		s.Do(t, token, http.MethodGet, path, "", nil, http.StatusOK, &page)
-		for _, l := range page.Links {
-			all = append(all, l)
-		}
+		all = append(all, page.Links...)
 		if page.NextCursor == nil {
 			break
 		}

@@ -49,11 +49,11 @@ func TestEmail_ATerminatedRunIsStartedAgainByARepostButACompletedOneIsNot(t *tes
 	if done.ExecutionStatus != "Completed" || done.Progress["status"] != "processed" {
 		t.Fatalf("run after the re-post = %+v, want a new run that processed the message", done)
 	}
-	desc, err := s.Base.Temporal.DescribeWorkflowExecution(t.Context(), id, "")
+	desc, err := s.Base.Temporal.DescribeWorkflow(t.Context(), id, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	processedRun := desc.GetWorkflowExecutionInfo().GetExecution().GetRunId()
+	processedRun := desc.RawResponse.GetWorkflowExecutionInfo().GetExecution().GetRunId()
 	if processedRun == run.GetRunID() {
 		t.Fatal("the terminated run was not replaced")
 	}
@@ -64,11 +64,11 @@ func TestEmail_ATerminatedRunIsStartedAgainByARepostButACompletedOneIsNot(t *tes
 		t.Fatalf("third post = %+v", again)
 	}
 	time.Sleep(500 * time.Millisecond)
-	desc, err = s.Base.Temporal.DescribeWorkflowExecution(t.Context(), id, "")
+	desc, err = s.Base.Temporal.DescribeWorkflow(t.Context(), id, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := desc.GetWorkflowExecutionInfo(); got.GetExecution().GetRunId() != processedRun || got.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+	if got := desc.RawResponse.GetWorkflowExecutionInfo(); got.GetExecution().GetRunId() != processedRun || got.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
 		t.Fatalf("after a post of a completed message: run %s (%v), want the completed run %s", got.GetExecution().GetRunId(), got.GetStatus(), processedRun)
 	}
 	var docs documentList
