@@ -770,26 +770,30 @@ func (s *mailboxSuite) TestContinueAsNewCarriesTheState() {
 	s.False(c.WakePending)
 }
 
-func (s *mailboxSuite) TestContinueAsNewWaitsForRunsInFlightAndCarriesAPendingWake() {
-	s.childDelay = 10 * time.Minute
+// Continue-as-new waits for a run in flight that finishes within
+// handOverWait (TestAStuckRunDoesNotHoldUpContinueAsNew: one that does not
+// is handed over), and a push meanwhile is carried to the next run.
+func (s *mailboxSuite) TestContinueAsNewWaitsForARunThatFinishesSoonAndCarriesAPendingWake() {
+	s.childDelay = 20 * time.Second
+	s.realChildren = true
 	s.mockMailbox()
-	s.at(time.Minute, func() {
+	s.at(110*time.Second, func() {
 		s.gmail.deliver("m1")
 		s.push()
 	})
 	s.stopAt(2 * time.Minute)
 	// A push that arrives while the run waits for m1 to finish must not be
 	// lost by continuing as new.
-	s.at(3*time.Minute, func() {
+	s.at(125*time.Second, func() {
 		s.gmail.deliver("m2")
 		s.push()
 	})
 
 	next := s.run(mailboxStart)
-	s.Equal(s.startTime().Add(11*time.Minute), s.env.Now(), "the run ends when m1's run is done")
+	s.Equal(s.startTime().Add(130*time.Second), s.env.Now(), "the run ends when m1's run is done")
 	s.Equal([]string{"start m1", "done m1"}, eventsWith(s.eventLog(), "start ", "done "))
 	s.True(next.Carried.WakePending, "the pending push is carried to the next run")
-	s.Equal(0, next.Carried.InFlight)
+	s.Empty(next.Carried.HandedOver, "nothing was left in flight")
 	s.Equal(int64(1), next.Carried.MessagesStarted)
 }
 
