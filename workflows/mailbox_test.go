@@ -815,8 +815,10 @@ func (s *mailboxSuite) TestContinuedRunStartsFromTheCarriedState() {
 	s.gmail.deliver("m501")
 	s.settings.MarkAction = config.MarkLabel
 	// No GetProfile or EnsureLabel mocks: the carried state has the cursor
-	// and the label.
+	// and the label, which the marks use.
 	s.mockMailbox()
+	s.env.OnActivity(s.gm.MarkFinished, mock.Anything, activities.MarkInput{Mailbox: testMailbox, LabelID: "Label_3"}).
+		Return(activities.MarkResult{Marked: 1}, nil).Once()
 	lastPush := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	carried := &MailboxStatus{
 		Address: testMailbox, Cursor: "500", LabelID: "Label_3", Runs: 4,
