@@ -24,6 +24,10 @@ type Email struct {
 	Limits mail.Limits
 	// Mailbox is the inbound address recorded in the processing logs.
 	Mailbox string
+	// WatchedLinksPerMessage caps the Drive links of a message whose files
+	// are watched (DRIVE_WATCHED_LINKS_PER_MESSAGE); the others are stored
+	// as links without a watch.
+	WatchedLinksPerMessage int
 }
 
 // ParseResult summarises a parsed message for the workflow: enough to decide
@@ -139,6 +143,9 @@ type StoredDocument struct {
 	// ClassifyRevision names the version to classify; it grows only when
 	// the content changed.
 	ClassifyRevision int `json:"classify_revision"`
+	// UnwatchedLinks counts the Drive files linked past the per-message
+	// cap: stored with the document, not watched.
+	UnwatchedLinks int `json:"unwatched_links,omitempty"`
 }
 
 // StoreDocuments writes one document per recipient from the parsed message,
@@ -159,6 +166,13 @@ func (a *Email) StoreDocuments(ctx context.Context, in StoreDocumentsInput) ([]S
 	links, err := driveLinks(in.MessageKey, msg.Parsed)
 	if err != nil {
 		return nil, err
+	}
+	watch := mail.WatchedLinks(links, a.WatchedLinksPerMessage)
+	unwatched := 0
+	for i, l := range links {
+		if !watch[i] && l.Kind != mail.DriveKindFolder {
+			unwatched++
+		}
 	}
 	receivedAt := msg.ReceivedAt
 	if msg.Source == "upload" && msg.SentAt != nil {
@@ -192,12 +206,13 @@ func (a *Email) StoreDocuments(ctx context.Context, in StoreDocumentsInput) ([]S
 			if err != nil {
 				return fmt.Errorf("store document for %s: %w", r.Username, err)
 			}
-			if err := storeLinks(ctx, q, row.ID, links); err != nil {
+			if err := storeLinks(ctx, q, row.ID, links, watch); err != nil {
 				return fmt.Errorf("store Drive links of %s: %w", row.ID, err)
 			}
 			out = append(out, StoredDocument{
 				DocumentID: row.ID.String(), UserID: r.UserID, Username: r.Username,
 				Created: row.Inserted, ClassifyRevision: int(row.ClassifyRevision),
+				UnwatchedLinks: unwatched,
 			})
 		}
 		return nil
@@ -302,16 +317,27 @@ func driveLinks(messageKey string, parsed json.RawMessage) ([]mail.DriveLink, er
 	return m.DriveLinks, nil
 }
 
-// storeLinks makes the document's links exactly links.
-func storeLinks(ctx context.Context, q *db.Queries, documentID uuid.UUID, links []mail.DriveLink) error {
-	keep := make([]string, 0, len(links))
-	for _, l := range links {
-		keep = append(keep, l.FileID)
-		if err := q.InsertDocumentLink(ctx, db.InsertDocumentLinkParams{DocumentID: documentID, FileID: l.FileID, Kind: l.Kind, Url: l.URL}); err != nil {
+// storeLinks makes the document's links exactly links, in message order,
+// each marked whether it asks for its file to be watched. One statement
+// however many there are.
+func storeLinks(ctx context.Context, q *db.Queries, documentID uuid.UUID, links []mail.DriveLink, watch []bool) error {
+	p := db.UpsertDocumentLinksParams{
+		DocumentID: documentID,
+		FileIds:    make([]string, len(links)),
+		Kinds:      make([]string, len(links)),
+		Urls:       make([]string, len(links)),
+		Watch:      watch,
+		Positions:  make([]int32, len(links)),
+	}
+	for i, l := range links {
+		p.FileIds[i], p.Kinds[i], p.Urls[i], p.Positions[i] = l.FileID, l.Kind, l.URL, int32(i)
+	}
+	if len(links) > 0 {
+		if err := q.UpsertDocumentLinks(ctx, p); err != nil {
 			return err
 		}
 	}
-	return q.DeleteStaleDocumentLinks(ctx, db.DeleteStaleDocumentLinksParams{DocumentID: documentID, Keep: keep})
+	return q.DeleteStaleDocumentLinks(ctx, db.DeleteStaleDocumentLinksParams{DocumentID: documentID, Keep: p.FileIds})
 }
 
 func optionalUUID(s string) *uuid.UUID {
@@ -342,13 +368,11 @@ type PlaceholderInput struct {
 	Mailbox    string `json:"mailbox"`
 }
 
-// StorePlaceholder stores an empty raw for a Gmail message that cannot be
-// fetched, so its terminal status has a row to live on.
+// StorePlaceholder stores a placeholder for a Gmail message that cannot be
+// fetched, so its terminal status has a row to live on; a later run's fetch
+// replaces it with the message.
 func (a *Email) StorePlaceholder(ctx context.Context, in PlaceholderInput) error {
-	_, err := a.Store.InsertInboundEmail(ctx, db.InsertInboundEmailParams{
-		MessageKey: in.MessageKey, Source: "gmail", Mailbox: in.Mailbox,
-		Sha256: "", Raw: []byte{}, SizeBytes: 0, ReceivedAt: time.Now().UTC(),
-	})
+	err := a.Store.InsertPlaceholderEmail(ctx, db.InsertPlaceholderEmailParams{MessageKey: in.MessageKey, Mailbox: in.Mailbox})
 	if err != nil {
 		return fmt.Errorf("store placeholder for %s: %w", in.MessageKey, err)
 	}

@@ -7,10 +7,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/api/gmail/v1"
 	"google.golang.org/api/googleapi"
@@ -29,6 +32,14 @@ type Gmail struct {
 	Store   *store.Store
 	// MarkAction is label, label_and_archive or none.
 	MarkAction string
+	// Log receives what an operator must act on (refused credentials).
+	Log *slog.Logger
+	// AccessDenied counts Gmail's refusals of the mailbox's credentials by
+	// operation (besunny_gmail_access_denied_total); nil counts nothing.
+	AccessDenied *prometheus.CounterVec
+	// accessClear holds the mailboxes whose stored access error this
+	// process has cleared since it last saw a refusal.
+	accessClear sync.Map
 }
 
 const (
@@ -54,8 +65,9 @@ type Profile struct {
 func (a *Gmail) GetProfile(ctx context.Context, mailbox string) (Profile, error) {
 	p, err := a.Service.Users.GetProfile(mailbox).Context(ctx).Do()
 	if err != nil {
-		return Profile{}, gmailError("getProfile", err)
+		return Profile{}, a.callFailed(ctx, mailbox, "getProfile", err)
 	}
+	a.callSucceeded(ctx, mailbox)
 	return Profile{EmailAddress: p.EmailAddress, HistoryID: fmt.Sprint(p.HistoryId)}, nil
 }
 
@@ -96,8 +108,9 @@ func (a *Gmail) ListHistory(ctx context.Context, in HistoryPageInput) (HistoryPa
 			ErrTypeGmailHistoryExpired, temporal.ApplicationErrorOptions{NonRetryable: true})
 	}
 	if err != nil {
-		return HistoryPage{}, gmailError("history.list", err)
+		return HistoryPage{}, a.callFailed(ctx, in.Mailbox, "history.list", err)
 	}
+	a.callSucceeded(ctx, in.Mailbox)
 	page := HistoryPage{NextPageToken: resp.NextPageToken, MailboxHistoryID: fmt.Sprint(resp.HistoryId)}
 	for _, h := range resp.History {
 		page.LastRecordID = fmt.Sprint(h.Id)
@@ -139,8 +152,9 @@ func (a *Gmail) ListMessagesSince(ctx context.Context, in MessagesSinceInput) (M
 	}
 	resp, err := call.Do()
 	if err != nil {
-		return MessagesPage{}, gmailError("messages.list", err)
+		return MessagesPage{}, a.callFailed(ctx, in.Mailbox, "messages.list", err)
 	}
+	a.callSucceeded(ctx, in.Mailbox)
 	page := MessagesPage{NextPageToken: resp.NextPageToken}
 	for _, m := range resp.Messages {
 		page.Messages = append(page.Messages, MessageRef{ID: m.Id, Labels: []string{"INBOX"}})
@@ -162,19 +176,21 @@ type FetchResult struct {
 
 // FetchMessage stores the raw message (messages.get format=raw) in
 // inbound_emails. A message already stored is not downloaded again, so
-// retries and re-processing cost no quota.
+// retries and re-processing cost no quota; a placeholder (an earlier run
+// could not fetch it) is, and the raw replaces it.
 func (a *Gmail) FetchMessage(ctx context.Context, in FetchInput) (FetchResult, error) {
-	exists, err := a.Store.InboundEmailExists(ctx, in.MessageID)
+	stored, err := a.Store.InboundEmailHasRaw(ctx, in.MessageID)
 	if err != nil {
 		return FetchResult{}, fmt.Errorf("look for message %s: %w", in.MessageID, err)
 	}
-	if exists {
+	if stored {
 		return FetchResult{}, nil
 	}
 	msg, err := a.Service.Users.Messages.Get(in.Mailbox, in.MessageID).Format("raw").Context(ctx).Do()
 	if err != nil {
-		return FetchResult{}, gmailError("messages.get", err)
+		return FetchResult{}, a.callFailed(ctx, in.Mailbox, "messages.get", err)
 	}
+	a.callSucceeded(ctx, in.Mailbox)
 	raw, err := decodeRaw(msg.Raw)
 	if err != nil {
 		return FetchResult{}, nonRetryable(ErrTypeGmailRejected, err, "message %s: raw is not base64url", in.MessageID)
@@ -184,9 +200,9 @@ func (a *Gmail) FetchMessage(ctx context.Context, in FetchInput) (FetchResult, e
 	if msg.InternalDate == 0 {
 		received = time.Now().UTC()
 	}
-	_, err = a.Store.InsertInboundEmail(ctx, db.InsertInboundEmailParams{
+	// Over a placeholder, if an earlier run could not fetch the message.
+	_, err = a.Store.StoreFetchedEmail(ctx, db.StoreFetchedEmailParams{
 		MessageKey: in.MessageID,
-		Source:     "gmail",
 		Mailbox:    in.Mailbox,
 		Sha256:     hex.EncodeToString(sum[:]),
 		Raw:        raw,
@@ -212,8 +228,9 @@ func (a *Gmail) EnsureLabel(ctx context.Context, mailbox, name string) (string, 
 	find := func() (string, error) {
 		resp, err := a.Service.Users.Labels.List(mailbox).Context(ctx).Do()
 		if err != nil {
-			return "", gmailError("labels.list", err)
+			return "", a.callFailed(ctx, mailbox, "labels.list", err)
 		}
+		a.callSucceeded(ctx, mailbox)
 		for _, l := range resp.Labels {
 			if strings.EqualFold(l.Name, name) {
 				return l.Id, nil
@@ -233,7 +250,7 @@ func (a *Gmail) EnsureLabel(ctx context.Context, mailbox, name string) (string, 
 		return find()
 	}
 	if err != nil {
-		return "", gmailError("labels.create", err)
+		return "", a.callFailed(ctx, mailbox, "labels.create", err)
 	}
 	return l.Id, nil
 }
@@ -244,17 +261,35 @@ type MarkInput struct {
 	LabelID string `json:"label_id"`
 }
 
-// MarkProcessed labels (and marks read, and with label_and_archive archives)
+// MarkResult says how many messages a mark call marked and whether more
+// finished messages wait for the next call.
+type MarkResult struct {
+	Marked int  `json:"marked"`
+	More   bool `json:"more,omitempty"`
+}
+
+// MarkProcessed is MarkFinished for mailbox runs recorded before it existed:
+// it returns only the count, and is asked again until it answers 0.
+func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
+	res, err := a.MarkFinished(ctx, in)
+	return res.Marked, err
+}
+
+// MarkFinished labels (and marks read, and with label_and_archive archives)
 // up to 1000 messages of the mailbox that reached a terminal status, in one
 // messages.batchModify call (50 quota units, versus 5 per message one by
-// one), and records them as marked. It returns how many it marked.
-func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
-	keys, err := a.Store.ListUnmarkedMessages(ctx, db.ListUnmarkedMessagesParams{Mailbox: in.Mailbox, MaxRows: maxBatchModifyIDs})
+// one), and records them as marked. It says how many it marked and whether
+// more remain, so the caller never makes a call that finds nothing.
+func (a *Gmail) MarkFinished(ctx context.Context, in MarkInput) (MarkResult, error) {
+	// One row more than a batch tells whether another call is needed.
+	keys, err := a.Store.ListUnmarkedMessages(ctx, db.ListUnmarkedMessagesParams{Mailbox: in.Mailbox, MaxRows: maxBatchModifyIDs + 1})
 	if err != nil {
-		return 0, fmt.Errorf("list unmarked messages: %w", err)
+		return MarkResult{}, fmt.Errorf("list unmarked messages: %w", err)
 	}
+	more := len(keys) > maxBatchModifyIDs
+	keys = keys[:min(len(keys), maxBatchModifyIDs)]
 	if len(keys) == 0 {
-		return 0, nil
+		return MarkResult{}, nil
 	}
 	if a.MarkAction != config.MarkNone {
 		remove := []string{"UNREAD"}
@@ -271,18 +306,19 @@ func (a *Gmail) MarkProcessed(ctx context.Context, in MarkInput) (int, error) {
 			// quota units and the vanished id soon leaves the batches.
 			n := min(len(keys), markOneByOne)
 			if err := a.markEach(ctx, in.Mailbox, keys[:n], req); err != nil {
-				return 0, gmailError("messages.modify", err)
+				return MarkResult{}, a.callFailed(ctx, in.Mailbox, "messages.modify", err)
 			}
-			return n, nil
+			return MarkResult{Marked: n, More: more || n < len(keys)}, nil
 		}
 		if err != nil {
-			return 0, gmailError("messages.batchModify", err)
+			return MarkResult{}, a.callFailed(ctx, in.Mailbox, "messages.batchModify", err)
 		}
+		a.callSucceeded(ctx, in.Mailbox)
 	}
 	if err := a.Store.SetMessagesMarked(ctx, keys); err != nil {
-		return 0, fmt.Errorf("record marks: %w", err)
+		return MarkResult{}, fmt.Errorf("record marks: %w", err)
 	}
-	return len(keys), nil
+	return MarkResult{Marked: len(keys), More: more}, nil
 }
 
 // markOneByOne bounds the one-by-one marks of a call (5 units each).
@@ -317,8 +353,9 @@ func (a *Gmail) Watch(ctx context.Context, mailbox, topic string) (WatchResult, 
 		TopicName: topic, LabelIds: []string{"INBOX"}, LabelFilterBehavior: "include",
 	}).Context(ctx).Do()
 	if err != nil {
-		return WatchResult{}, gmailError("watch", err)
+		return WatchResult{}, a.callFailed(ctx, mailbox, "watch", err)
 	}
+	a.callSucceeded(ctx, mailbox)
 	return WatchResult{HistoryID: fmt.Sprint(resp.HistoryId), Expiration: time.UnixMilli(resp.Expiration).UTC()}, nil
 }
 

@@ -288,8 +288,13 @@ func TestGmailErrors_MapToWhatTemporalShouldDo(t *testing.T) {
 		wantDelay  time.Duration // 0: none; otherwise within a second of it
 	}{
 		{"400 invalid argument", 400, "invalidArgument", "", activities.ErrTypeGmailRejected, false, 0},
-		{"401 unauthenticated", 401, "authError", "", activities.ErrTypeGmailRejected, false, 0},
-		{"403 forbidden", 403, "forbidden", "", activities.ErrTypeGmailRejected, false, 0},
+		{"400 invalid id", 400, "invalidArgument", "", activities.ErrTypeGmailRejected, false, 0},
+		// 401 and 403 are about the mailbox's credentials or delegation,
+		// not the message: retried (and reported) until an operator fixes them.
+		{"401 unauthenticated", 401, "authError", "", activities.ErrTypeGmailAccessDenied, true, 0},
+		{"403 forbidden", 403, "forbidden", "", activities.ErrTypeGmailAccessDenied, true, 0},
+		{"403 insufficient permissions", 403, "insufficientPermissions", "", activities.ErrTypeGmailAccessDenied, true, 0},
+		{"403 delegation denied", 403, "domainPolicy", "", activities.ErrTypeGmailAccessDenied, true, 0},
 		{"403 rate limit", 403, "rateLimitExceeded", "", activities.ErrTypeGmailRateLimited, true, 0},
 		{"403 user rate limit", 403, "userRateLimitExceeded", "", activities.ErrTypeGmailRateLimited, true, 0},
 		{"404 not found", 404, "notFound", "", activities.ErrTypeGmailRejected, false, 0},

@@ -44,6 +44,16 @@ func (a *Mailboxes) NewestMessageAt(ctx context.Context, address string) (*time.
 	return &newest, nil
 }
 
+// FinishedMessages returns which of the messages reached a terminal
+// status: how a mailbox run follows the runs its predecessor handed over.
+func (a *Mailboxes) FinishedMessages(ctx context.Context, messageKeys []string) ([]string, error) {
+	keys, err := a.Store.ListFinishedMessages(ctx, messageKeys)
+	if err != nil {
+		return nil, fmt.Errorf("finished messages: %w", err)
+	}
+	return keys, nil
+}
+
 // CursorInput is a mailbox's new history cursor.
 type CursorInput struct {
 	Address   string `json:"address"`

@@ -8,8 +8,11 @@ import (
 // MailboxSettings are the worker's Gmail settings, read by each mailbox run
 // at its start, so a changed setting applies from the next run on.
 type MailboxSettings struct {
-	PollInterval   time.Duration `json:"poll_interval"`
-	MaxInFlight    int           `json:"max_in_flight"`
+	PollInterval time.Duration `json:"poll_interval"`
+	MaxInFlight  int           `json:"max_in_flight"`
+	// FetchDeadline bounds the retries of one message's fetch; the mailbox
+	// hands it to each message's run.
+	FetchDeadline  time.Duration `json:"fetch_deadline,omitempty"`
 	MarkAction     string        `json:"mark_action"`
 	ProcessedLabel string        `json:"processed_label"`
 	PubSubTopic    string        `json:"pubsub_topic,omitempty"`

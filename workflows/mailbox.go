@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -37,6 +38,46 @@ const markDelay = 5 * time.Second
 // recentIDs bounds the run's memory of started message ids, which only
 // saves pointless duplicate starts (Temporal rejects them anyway).
 const recentIDs = 5000
+
+// handOverWait bounds how long continue-as-new waits for the runs in flight.
+// Message runs are abandoned children and keep running on their own; waiting
+// longer only delays every message behind a slow or stuck one (a poison
+// message, a gmail worker that is down). The next run follows the runs it
+// was handed through the store (see checkHandedOver).
+const handOverWait = 30 * time.Second
+
+// How the next run follows handed-over runs: it asks the store which have
+// finished, first at once, then at intervals doubling up to
+// handOverCheckMax, and gives up on a run after handOverForget (its message
+// is marked anyway once it finishes, with the next batch).
+const (
+	handOverCheckFirst = 10 * time.Second
+	handOverCheckMax   = 10 * time.Minute
+	handOverForget     = 24 * time.Hour
+	// maxHandedOver bounds what continue-as-new carries.
+	maxHandedOver = 1000
+)
+
+// Change ids of MailboxWorkflow's workflow.GetVersion gates. Runs recorded
+// before a change keep replaying the old branch.
+const (
+	// versionBoundedHandOver: continue-as-new waits at most handOverWait
+	// for the runs in flight and hands the rest to the next run.
+	versionBoundedHandOver = "mailbox-bounded-hand-over"
+	// versionRunsBeforeCursor: a message whose run could not be started
+	// holds the cursor (the page is read again at the next wake), and a
+	// message whose run failed may be started again by a later listing.
+	versionRunsBeforeCursor = "mailbox-runs-before-cursor"
+	// versionHeadClearedByCursor: the follow-head is cleared once the
+	// cursor passes it, however the cursor moved.
+	versionHeadClearedByCursor = "mailbox-head-cleared-by-cursor"
+	// versionRetryMarking: a missing label or a failed mark is retried at
+	// the next wake.
+	versionRetryMarking = "mailbox-retry-marking"
+	// versionMarkMore: the mark activity says whether more remain
+	// (MarkFinished) instead of being asked until it marks nothing.
+	versionMarkMore = "mailbox-mark-more"
+)
 
 // MailboxInput starts (or continues) the workflow of one mailbox.
 type MailboxInput struct {
@@ -80,6 +121,17 @@ type MailboxStatus struct {
 	// Head is how far pushed mail has been read ahead of the cursor during
 	// a backlog (see followHead); carried so the next run goes on from there.
 	Head string `json:"head,omitempty"`
+	// HandedOver are the message runs an earlier run left in flight at
+	// continue-as-new: they keep running, and this run marks their messages
+	// once the store says they finished.
+	HandedOver []HandedOverRun `json:"handed_over,omitempty"`
+}
+
+// HandedOverRun is a message run still in flight when its mailbox run
+// continued as new.
+type HandedOverRun struct {
+	MessageID string    `json:"message_id"`
+	Since     time.Time `json:"since"`
 }
 
 // MailboxWorkflow is the one reader of a Gmail mailbox and the only writer of
@@ -116,6 +168,17 @@ type mailbox struct {
 	// stopHead, while it runs into a continue-as-new, stops it.
 	urgentInFlight int
 	stopHead       func()
+	// running holds the ids of the runs in flight this run started.
+	running map[string]bool
+	// startFailures counts runs that could not be started; a page with one
+	// does not move the cursor.
+	startFailures int
+	// retryMarks: marking is on but the label is missing or the last mark
+	// failed; the next wake tries again.
+	retryMarks bool
+	// When to ask the store about handed-over runs next, and how often.
+	nextHandOverCheck  time.Time
+	handOverCheckEvery time.Duration
 }
 
 func newMailbox(ctx workflow.Context, in MailboxInput) (*mailbox, error) {
@@ -128,6 +191,7 @@ func newMailbox(ctx workflow.Context, in MailboxInput) (*mailbox, error) {
 		push:       workflow.GetSignalChannel(ctx, PushSignal),
 		syncNow:    workflow.GetSignalChannel(ctx, SyncNowSignal),
 		startedSet: map[string]bool{},
+		running:    map[string]bool{},
 	}
 	if in.Carried != nil {
 		m.st = *in.Carried
@@ -163,9 +227,7 @@ func (m *mailbox) run(ctx workflow.Context) error {
 		m.saveCursor(ctx, p.HistoryID)
 	}
 	if m.settings.MarkAction != config.MarkNone && m.st.LabelID == "" {
-		if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).EnsureLabel, m.st.Address, m.settings.ProcessedLabel).Get(ctx, &m.st.LabelID); err != nil {
-			m.fail("ensure label", err)
-		}
+		m.ensureLabel(ctx)
 	}
 
 	reason := "start"
@@ -176,7 +238,7 @@ func (m *mailbox) run(ctx workflow.Context) error {
 		m.sync(ctx, reason)
 		// Marks are due when the batch is full, or after markDelay even when
 		// wakes come too often for wait's mark timer to ever fire.
-		if m.unmarkedFinish >= markBatch || (m.unmarkedFinish > 0 && workflow.Now(ctx).Sub(m.unmarkedSince) >= markDelay) {
+		if m.marksDue(ctx) {
 			m.flushMarks(ctx)
 		}
 		workflow.SetCurrentDetails(ctx, m.details())
@@ -194,7 +256,53 @@ func (m *mailbox) run(ctx workflow.Context) error {
 			// spin without ever yielding.
 			return err
 		}
+		m.retryMarking(ctx)
 	}
+}
+
+// marksDue reports whether finished runs wait for their batched mark: a
+// full batch, or the oldest has waited markDelay.
+func (m *mailbox) marksDue(ctx workflow.Context) bool {
+	return m.unmarkedFinish >= markBatch || (m.unmarkedFinish > 0 && workflow.Now(ctx).Sub(m.unmarkedSince) >= markDelay)
+}
+
+// noteFinished counts a finished run towards the next mark.
+func (m *mailbox) noteFinished(ctx workflow.Context) {
+	if m.unmarkedFinish == 0 {
+		m.unmarkedSince = workflow.Now(ctx)
+	}
+	m.unmarkedFinish++
+}
+
+// ensureLabel finds or creates the processed label. Without it nothing is
+// marked; the marks stay pending in the store and the next wake tries again.
+func (m *mailbox) ensureLabel(ctx workflow.Context) {
+	if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).EnsureLabel, m.st.Address, m.settings.ProcessedLabel).Get(ctx, &m.st.LabelID); err != nil {
+		m.fail("ensure label", err)
+		m.retryMarks = true
+	}
+}
+
+// retryMarking runs at each wake after marking could not proceed: it gets
+// the label if it is still missing, and makes the marks pending in the
+// store due at once.
+func (m *mailbox) retryMarking(ctx workflow.Context) {
+	if !m.retryMarks || m.settings.MarkAction == config.MarkNone {
+		return
+	}
+	if workflow.GetVersion(ctx, versionRetryMarking, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	m.retryMarks = false
+	if m.st.LabelID == "" {
+		m.ensureLabel(ctx)
+		if m.st.LabelID == "" {
+			return
+		}
+	}
+	// Due at once: the marks have waited since the failure.
+	m.unmarkedFinish = max(m.unmarkedFinish, 1)
+	m.unmarkedSince = time.Time{}
 }
 
 // wait blocks until a push, a sync-now or the poll timer. Meanwhile it marks
@@ -208,6 +316,9 @@ func (m *mailbox) wait(ctx workflow.Context) string {
 	for {
 		if m.coalesceSignals(ctx) {
 			return "signal"
+		}
+		if len(m.st.HandedOver) > 0 && !workflow.Now(ctx).Before(m.nextHandOverCheck) {
+			m.checkHandedOver(ctx)
 		}
 		if poll == nil {
 			poll = workflow.NewTimer(pollCtx, m.settings.PollInterval)
@@ -230,6 +341,11 @@ func (m *mailbox) wait(ctx workflow.Context) string {
 		})
 		if m.st.InFlight > 0 || m.unmarkedFinish > 0 {
 			sel.AddFuture(workflow.NewTimer(timerCtx, markDelay), func(workflow.Future) {})
+		}
+		if len(m.st.HandedOver) > 0 {
+			// Only runs carried from a run that continued with the bounded
+			// hand-over have any, so older histories never get here.
+			sel.AddFuture(workflow.NewTimer(timerCtx, m.nextHandOverCheck.Sub(workflow.Now(ctx))), func(workflow.Future) {})
 		}
 		sel.Select(ctx)
 		cancel()
@@ -308,11 +424,17 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 				}()
 			}
 		}
+		failures := m.startFailures
 		for _, msg := range page.Messages {
 			m.consider(ctx, msg, false)
 		}
 		// The cursor may pass this page only once all its runs exist.
 		_ = workflow.Await(ctx, func() bool { return m.pendingStarts == 0 })
+		if m.startFailures > failures {
+			// A run could not be started: the next wake reads the page again
+			// (its other runs are found started).
+			return
+		}
 		next := page.LastRecordID
 		if page.NextPageToken == "" || next == "" {
 			next = page.MailboxHistoryID
@@ -360,6 +482,7 @@ func (m *mailbox) resync(ctx workflow.Context) {
 	if since != nil {
 		in.After = *since
 	}
+	failures := m.startFailures
 	for {
 		var page activities.MessagesPage
 		if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).ListMessagesSince, in).Get(ctx, &page); err != nil {
@@ -375,6 +498,10 @@ func (m *mailbox) resync(ctx workflow.Context) {
 		in.PageToken = page.NextPageToken
 	}
 	_ = workflow.Await(ctx, func() bool { return m.pendingStarts == 0 })
+	if m.startFailures > failures {
+		// The old cursor stays, so the next wake resyncs again.
+		return
+	}
 	m.saveCursor(ctx, fresh.HistoryID)
 	m.recordActivity(ctx)
 }
@@ -439,7 +566,7 @@ func (m *mailbox) readHead(ctx workflow.Context) {
 	token := ""
 	for {
 		var page activities.HistoryPage
-		in := activities.HistoryPageInput{Mailbox: m.st.Address, StartHistoryID: m.st.Head, PageToken: token}
+		in := activities.HistoryPageInput{Mailbox: m.st.Address, StartHistoryID: m.headStart(), PageToken: token}
 		urgent := workflow.WithPriority(gmailCtx(ctx), urgentPriority)
 		if err := workflow.ExecuteActivity(urgent, (*activities.Gmail).ListHistory, in).Get(ctx, &page); err != nil {
 			m.fail("history.list after a push", err)
@@ -485,12 +612,14 @@ func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef, urge
 	}
 	_ = workflow.Await(ctx, func() bool { return m.st.InFlight < limit })
 	m.remember(msg.ID)
+	m.running[msg.ID] = true
 	if urgent {
 		m.urgentInFlight++
 	}
 	opts := workflow.ChildWorkflowOptions{
-		WorkflowID:            EmailWorkflowID(msg.ID, 1),
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowID: EmailWorkflowID(msg.ID, 1),
+		// Once per message, as every starter of email runs (EmailReusePolicy).
+		WorkflowIDReusePolicy: EmailReusePolicy,
 		// The message's run outlives this one: continue-as-new or a mailbox
 		// restart must never cancel a message half-way.
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
@@ -506,37 +635,56 @@ func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef, urge
 	}
 	child := workflow.WithChildOptions(ctx, opts)
 	fut := workflow.ExecuteChildWorkflow(child, ProcessEmailWorkflow, ProcessEmailInput{
-		MessageKey: msg.ID, Source: "gmail", Mailbox: m.st.Address,
+		MessageKey: msg.ID, Source: "gmail", Mailbox: m.st.Address, FetchDeadline: m.settings.FetchDeadline,
 	})
 	m.st.InFlight++
 	m.pendingStarts++
 	workflow.Go(ctx, func(gctx workflow.Context) {
 		defer func() {
 			m.st.InFlight--
+			delete(m.running, msg.ID)
 			if urgent {
 				m.urgentInFlight--
 			}
 		}()
 		err := fut.GetChildWorkflowExecution().Get(gctx, nil)
-		m.pendingStarts--
 		var dup *temporal.ChildWorkflowExecutionAlreadyStartedError
 		switch {
 		case errors.As(err, &dup):
+			m.pendingStarts--
 			m.st.Duplicates++
 			return
 		case err != nil:
 			m.fail("start run for "+msg.ID, err)
+			if workflow.GetVersion(gctx, versionRunsBeforeCursor, workflow.DefaultVersion, 1) >= 1 {
+				// Counted before the page's wait sees the start settled.
+				m.startFailures++
+				m.forget(msg.ID)
+			}
+			m.pendingStarts--
 			return
 		}
+		m.pendingStarts--
 		m.st.MessagesStarted++
 		// A run that fails (rather than recording a terminal status) has
 		// nothing to mark; the mark step finds finished ones in the store.
-		_ = fut.Get(gctx, nil)
-		if m.unmarkedFinish == 0 {
-			m.unmarkedSince = workflow.Now(gctx)
+		if err := fut.Get(gctx, nil); err != nil && workflow.GetVersion(gctx, versionRunsBeforeCursor, workflow.DefaultVersion, 1) >= 1 {
+			// Its message is still pending: a resync may start it again
+			// (email runs allow a new run after a failed one).
+			m.forget(msg.ID)
 		}
-		m.unmarkedFinish++
+		m.noteFinished(gctx)
 	})
+}
+
+// forget drops id from the recent starts, so the next listing that names it
+// tries again.
+func (m *mailbox) forget(id string) {
+	if !m.startedSet[id] {
+		return
+	}
+	delete(m.startedSet, id)
+	m.started = slices.DeleteFunc(m.started, func(s string) bool { return s == id })
 }
 
 func (m *mailbox) remember(id string) {
@@ -548,12 +696,45 @@ func (m *mailbox) remember(id string) {
 	}
 }
 
-// flushMarks labels finished messages in the mailbox, up to 1000 per call.
+// flushMarks labels finished messages in the mailbox, up to 1000 per call,
+// while more remain.
 func (m *mailbox) flushMarks(ctx workflow.Context) {
-	if m.settings.MarkAction == config.MarkNone || m.st.LabelID == "" {
+	if m.settings.MarkAction == config.MarkNone {
 		m.unmarkedFinish = 0
 		return
 	}
+	if m.st.LabelID == "" {
+		// The marks stay pending in the store until the label exists.
+		m.unmarkedFinish = 0
+		m.retryMarks = true
+		return
+	}
+	if workflow.GetVersion(ctx, versionMarkMore, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		m.flushMarksUntilNone(ctx)
+		return
+	}
+	in := activities.MarkInput{Mailbox: m.st.Address, LabelID: m.st.LabelID}
+	for {
+		var res activities.MarkResult
+		if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).MarkFinished, in).Get(ctx, &res); err != nil {
+			// The marks stay pending in the store; the next wake tries
+			// again, rather than a tight loop.
+			m.fail("mark processed", err)
+			m.unmarkedFinish = 0
+			m.retryMarks = true
+			return
+		}
+		m.st.MessagesMarked += int64(res.Marked)
+		if !res.More {
+			m.unmarkedFinish = 0
+			return
+		}
+	}
+}
+
+// flushMarksUntilNone is flushMarks of runs recorded before
+// versionMarkMore: it calls the mark activity until one marks nothing.
+func (m *mailbox) flushMarksUntilNone(ctx workflow.Context) {
 	for {
 		var n int
 		in := activities.MarkInput{Mailbox: m.st.Address, LabelID: m.st.LabelID}
@@ -562,6 +743,7 @@ func (m *mailbox) flushMarks(ctx workflow.Context) {
 			// message or wake tries again, rather than a tight loop.
 			m.fail("mark processed", err)
 			m.unmarkedFinish = 0
+			m.retryMarks = true
 			return
 		}
 		m.st.MessagesMarked += int64(n)
@@ -591,6 +773,29 @@ func (m *mailbox) saveCursor(ctx workflow.Context, historyID string) {
 		return
 	}
 	m.st.Cursor = historyID
+	if m.st.Head != "" && !historyBefore(m.st.Cursor, m.st.Head) &&
+		workflow.GetVersion(ctx, versionHeadClearedByCursor, workflow.DefaultVersion, 1) >= 1 {
+		// Everything up to the head has a run: a head left behind would
+		// make the next backlog read from it again, at high priority.
+		m.st.Head = ""
+	}
+}
+
+// headStart is where the follow-head reads from: the head, or the cursor
+// once it has passed the head.
+func (m *mailbox) headStart() string {
+	if m.st.Head == "" || historyBefore(m.st.Head, m.st.Cursor) {
+		return m.st.Cursor
+	}
+	return m.st.Head
+}
+
+// historyBefore reports whether history id a is older than b. Ids are
+// decimal numbers; anything else compares as never older.
+func historyBefore(a, b string) bool {
+	x, errA := strconv.ParseUint(a, 10, 64)
+	y, errB := strconv.ParseUint(b, 10, 64)
+	return errA == nil && errB == nil && x < y
 }
 
 // recordActivity stores whatever happened since its last write — a push
@@ -639,6 +844,23 @@ func (m *mailbox) fail(step string, err error) {
 // triggers marking), marks them, carries pending signals over and starts the
 // next run with the state.
 func (m *mailbox) continueAsNew(ctx workflow.Context) error {
+	if workflow.GetVersion(ctx, versionBoundedHandOver, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		m.waitForRunsInFlight(ctx)
+	} else {
+		m.handOverRunsInFlight(ctx)
+	}
+	if m.unmarkedFinish > 0 {
+		m.flushMarks(ctx)
+	}
+	m.st.WakePending = m.coalesceSignals(ctx) || m.st.WakePending
+	carried := m.st
+	m.log.Info("continuing as new", "cursor", carried.Cursor, "runs", carried.Runs, "handed_over", len(carried.HandedOver))
+	return workflow.NewContinueAsNewError(ctx, MailboxWorkflow, MailboxInput{Address: m.st.Address, Carried: &carried})
+}
+
+// waitForRunsInFlight is the hand-over of runs recorded before
+// versionBoundedHandOver: it waits for every run in flight, however long.
+func (m *mailbox) waitForRunsInFlight(ctx workflow.Context) {
 	if m.stopHead != nil {
 		// Pushed mail keeps jumping the queue until the backlog's runs are
 		// done; then only the few urgent runs are waited for, so the
@@ -648,17 +870,81 @@ func (m *mailbox) continueAsNew(ctx workflow.Context) error {
 		m.stopHead = nil
 	}
 	_ = workflow.Await(ctx, func() bool { return m.st.InFlight == 0 && workflow.AllHandlersFinished(ctx) })
-	if m.unmarkedFinish > 0 {
-		m.flushMarks(ctx)
+}
+
+// handOverRunsInFlight waits at most handOverWait for the runs in flight —
+// most finish within seconds — and hands the others to the next run, which
+// marks their messages once the store says they finished. A stuck run no
+// longer holds up every sync behind it.
+func (m *mailbox) handOverRunsInFlight(ctx workflow.Context) {
+	deadline := workflow.Now(ctx).Add(handOverWait)
+	if m.stopHead != nil {
+		// Pushed mail keeps jumping the queue while the backlog's runs
+		// finish.
+		_, _ = workflow.AwaitWithTimeout(ctx, handOverWait, func() bool { return m.st.InFlight == m.urgentInFlight })
+		m.stopHead()
+		m.stopHead = nil
 	}
-	m.st.WakePending = m.coalesceSignals(ctx) || m.st.WakePending
-	carried := m.st
-	m.log.Info("continuing as new", "cursor", carried.Cursor, "runs", carried.Runs)
-	return workflow.NewContinueAsNewError(ctx, MailboxWorkflow, MailboxInput{Address: m.st.Address, Carried: &carried})
+	if left := deadline.Sub(workflow.Now(ctx)); left > 0 {
+		_, _ = workflow.AwaitWithTimeout(ctx, left, func() bool { return m.st.InFlight == 0 && workflow.AllHandlersFinished(ctx) })
+	}
+	ids := make([]string, 0, len(m.running))
+	for id := range m.running {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	now := workflow.Now(ctx)
+	handed := slices.Clone(m.st.HandedOver)
+	for _, id := range ids {
+		handed = append(handed, HandedOverRun{MessageID: id, Since: now})
+	}
+	if n := len(handed) - maxHandedOver; n > 0 {
+		m.log.Warn("too many runs handed over; the oldest are no longer followed (their messages are marked with a later batch)", "dropped", n)
+		handed = handed[n:]
+	}
+	if len(ids) > 0 {
+		m.log.Info("runs still in flight are handed over to the next run", "runs", len(ids))
+	}
+	m.st.HandedOver = handed
+}
+
+// checkHandedOver asks the store which handed-over runs finished: their
+// messages are marked with the next batch. Runs still going are asked about
+// again later, less and less often; one that has not finished within
+// handOverForget is given up (and reported).
+func (m *mailbox) checkHandedOver(ctx workflow.Context) {
+	var mb *activities.Mailboxes
+	ids := make([]string, 0, len(m.st.HandedOver))
+	for _, r := range m.st.HandedOver {
+		ids = append(ids, r.MessageID)
+	}
+	m.handOverCheckEvery = min(max(2*m.handOverCheckEvery, handOverCheckFirst), handOverCheckMax)
+	m.nextHandOverCheck = workflow.Now(ctx).Add(m.handOverCheckEvery)
+	var finished []string
+	if err := workflow.ExecuteLocalActivity(withDBSteps(ctx), mb.FinishedMessages, ids).Get(ctx, &finished); err != nil {
+		m.fail("follow handed-over runs", err)
+		return
+	}
+	now := workflow.Now(ctx)
+	keep := make([]HandedOverRun, 0, len(m.st.HandedOver))
+	for _, r := range m.st.HandedOver {
+		switch {
+		case slices.Contains(finished, r.MessageID):
+			m.noteFinished(ctx)
+		case now.Sub(r.Since) >= handOverForget:
+			m.fail("follow handed-over runs", fmt.Errorf("the run of %s has not finished in %s; no longer followed", r.MessageID, handOverForget))
+		default:
+			keep = append(keep, r)
+		}
+	}
+	m.st.HandedOver = keep
 }
 
 func (m *mailbox) details() string {
 	s := fmt.Sprintf("cursor %s · %d seen · %d started · %d in flight · %d marked", m.st.Cursor, m.st.MessagesSeen, m.st.MessagesStarted, m.st.InFlight, m.st.MessagesMarked)
+	if n := len(m.st.HandedOver); n > 0 {
+		s += fmt.Sprintf(" · %d handed over", n)
+	}
 	if m.st.LastResync != nil {
 		s += fmt.Sprintf(" · %d resyncs, last %s", m.st.Resyncs, m.st.LastResync.Format(time.RFC3339))
 	}

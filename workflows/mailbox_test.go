@@ -113,8 +113,13 @@ type mailboxSuite struct {
 	// stored is the cursor LoadMailbox finds in the database.
 	stored string
 	gmail  *scriptedGmail
-	// childDelay is how long each ProcessEmailWorkflow runs.
-	childDelay time.Duration
+	// childDelay is how long each ProcessEmailWorkflow runs; childDelays
+	// overrides it per message id.
+	childDelay  time.Duration
+	childDelays map[string]time.Duration
+	// childFailures makes the first n runs of a message id fail (a
+	// workflow failure, not a terminal status).
+	childFailures map[string]int
 	// realChildren registers the child body as ProcessEmailWorkflow instead
 	// of mocking it with OnWorkflow. The test environment reports a mocked
 	// child as started only once the mock returns, so a mocked child that
@@ -153,6 +158,8 @@ func (s *mailboxSuite) SetupTest() {
 	s.stored = "100"
 	s.gmail = &scriptedGmail{historyID: 100}
 	s.childDelay = 0
+	s.childDelays = map[string]time.Duration{}
+	s.childFailures = map[string]int{}
 	s.realChildren = false
 	s.historyErr = nil
 	s.events, s.historyCalls, s.childIDs, s.activity, s.marks = nil, nil, nil, nil, nil
@@ -225,40 +232,52 @@ func (s *mailboxSuite) child(ctx workflow.Context, in ProcessEmailInput) (EmailS
 	s.maxRunning = max(s.maxRunning, s.running)
 	s.mu.Unlock()
 	s.log("start %s", in.MessageKey)
-	if s.childDelay > 0 {
-		if err := workflow.Sleep(ctx, s.childDelay); err != nil {
+	s.mu.Lock()
+	delay, ok := s.childDelays[in.MessageKey]
+	if !ok {
+		delay = s.childDelay
+	}
+	fail := s.childFailures[in.MessageKey] > 0
+	if fail {
+		s.childFailures[in.MessageKey]--
+	}
+	s.mu.Unlock()
+	if delay > 0 {
+		if err := workflow.Sleep(ctx, delay); err != nil {
 			return EmailStatus{}, err
 		}
 	}
 	s.mu.Lock()
 	s.running--
 	s.mu.Unlock()
+	if fail {
+		s.log("failed %s", in.MessageKey)
+		return EmailStatus{}, temporal.NewNonRetryableApplicationError("the run broke", "TestFailure", nil)
+	}
 	s.log("done %s", in.MessageKey)
 	return EmailStatus{MessageKey: in.MessageKey, Stage: "done", Status: StatusProcessed}, nil
 }
 
-// mockMarking turns marking on: EnsureLabel finds Label_7 and MarkProcessed
-// answers the given counts in turn (then 0). s.marks records the calls that
-// marked something — the ones that cost a batchModify; a call that finds
-// nothing left (the workflow asks until one does) touches no mailbox.
+// mockMarking turns marking on: EnsureLabel finds Label_7 and MarkFinished
+// answers the given counts in turn, each but the last saying more remain.
+// s.marks records every call — each costs a batchModify or at least a
+// gmail activity task, so a flush must never make one that finds nothing —
+// and a call past the counts marks nothing.
 func (s *mailboxSuite) mockMarking(counts ...int) {
 	s.settings.MarkAction = config.MarkLabel
 	s.env.OnActivity(s.gm.EnsureLabel, mock.Anything, testMailbox, "BeSunny/Processed").Return("Label_7", nil).Once()
 	answered := 0
-	s.env.OnActivity(s.gm.MarkProcessed, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MarkInput) (int, error) {
+	s.env.OnActivity(s.gm.MarkFinished, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MarkInput) (activities.MarkResult, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if answered >= len(counts) || counts[answered] == 0 {
-			if answered < len(counts) {
-				answered++
-			}
-			return 0, nil
+		s.marks = append(s.marks, in)
+		s.events = append(s.events, "mark")
+		if answered >= len(counts) {
+			return activities.MarkResult{}, nil
 		}
 		n := counts[answered]
 		answered++
-		s.marks = append(s.marks, in)
-		s.events = append(s.events, "mark")
-		return n, nil
+		return activities.MarkResult{Marked: n, More: answered < len(counts)}, nil
 	}).Maybe()
 }
 
@@ -630,7 +649,7 @@ func (s *mailboxSuite) TestFinishedRunsAreMarkedInBatches() {
 	s.stopAt(5 * time.Minute)
 
 	next := s.run(mailboxStart)
-	s.Equal([]activities.MarkInput{{Mailbox: testMailbox, LabelID: "Label_7"}}, s.marks, "three finished runs, one batchModify")
+	s.Equal([]activities.MarkInput{{Mailbox: testMailbox, LabelID: "Label_7"}}, s.marks, "three finished runs, one mark call, and no second one asking whether more remain")
 	s.Equal(int64(3), next.Carried.MessagesMarked)
 	s.Equal("Label_7", next.Carried.LabelID)
 }
@@ -645,7 +664,7 @@ func (s *mailboxSuite) TestMarkingRepeatsWhileFullBatchesRemain() {
 	s.stopAt(5 * time.Minute)
 
 	next := s.run(mailboxStart)
-	s.Len(s.marks, 2, "a full batch (1000) means more may be waiting")
+	s.Len(s.marks, 2, "the first call said more remain; the second said none, so there is no third")
 	s.Equal(int64(1005), next.Carried.MessagesMarked)
 }
 
@@ -751,26 +770,30 @@ func (s *mailboxSuite) TestContinueAsNewCarriesTheState() {
 	s.False(c.WakePending)
 }
 
-func (s *mailboxSuite) TestContinueAsNewWaitsForRunsInFlightAndCarriesAPendingWake() {
-	s.childDelay = 10 * time.Minute
+// Continue-as-new waits for a run in flight that finishes within
+// handOverWait (TestAStuckRunDoesNotHoldUpContinueAsNew: one that does not
+// is handed over), and a push meanwhile is carried to the next run.
+func (s *mailboxSuite) TestContinueAsNewWaitsForARunThatFinishesSoonAndCarriesAPendingWake() {
+	s.childDelay = 20 * time.Second
+	s.realChildren = true
 	s.mockMailbox()
-	s.at(time.Minute, func() {
+	s.at(110*time.Second, func() {
 		s.gmail.deliver("m1")
 		s.push()
 	})
 	s.stopAt(2 * time.Minute)
 	// A push that arrives while the run waits for m1 to finish must not be
 	// lost by continuing as new.
-	s.at(3*time.Minute, func() {
+	s.at(125*time.Second, func() {
 		s.gmail.deliver("m2")
 		s.push()
 	})
 
 	next := s.run(mailboxStart)
-	s.Equal(s.startTime().Add(11*time.Minute), s.env.Now(), "the run ends when m1's run is done")
+	s.Equal(s.startTime().Add(130*time.Second), s.env.Now(), "the run ends when m1's run is done")
 	s.Equal([]string{"start m1", "done m1"}, eventsWith(s.eventLog(), "start ", "done "))
 	s.True(next.Carried.WakePending, "the pending push is carried to the next run")
-	s.Equal(0, next.Carried.InFlight)
+	s.Empty(next.Carried.HandedOver, "nothing was left in flight")
 	s.Equal(int64(1), next.Carried.MessagesStarted)
 }
 
@@ -792,8 +815,10 @@ func (s *mailboxSuite) TestContinuedRunStartsFromTheCarriedState() {
 	s.gmail.deliver("m501")
 	s.settings.MarkAction = config.MarkLabel
 	// No GetProfile or EnsureLabel mocks: the carried state has the cursor
-	// and the label.
+	// and the label, which the marks use.
 	s.mockMailbox()
+	s.env.OnActivity(s.gm.MarkFinished, mock.Anything, activities.MarkInput{Mailbox: testMailbox, LabelID: "Label_3"}).
+		Return(activities.MarkResult{Marked: 1}, nil).Once()
 	lastPush := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	carried := &MailboxStatus{
 		Address: testMailbox, Cursor: "500", LabelID: "Label_3", Runs: 4,

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -43,7 +45,16 @@ type ProcessEmailInput struct {
 	Mailbox string `json:"mailbox,omitempty"`
 	// Revision is 1 for the first processing and grows with each re-run.
 	Revision int `json:"revision,omitempty"`
+	// FetchDeadline bounds how long the fetch of a gmail message is retried
+	// (GMAIL_FETCH_DEADLINE; DefaultFetchDeadline when zero).
+	FetchDeadline time.Duration `json:"fetch_deadline,omitempty"`
 }
+
+// DefaultFetchDeadline bounds a message's fetch when its input names no
+// deadline: a day of Gmail outage or refused credentials, after which the
+// message ends failed (gmail_unavailable) instead of retrying forever, and
+// POST /api/v1/emails/{key}/reprocess fetches it again.
+const DefaultFetchDeadline = 24 * time.Hour
 
 // EmailStatus is the answer to the status query and the workflow's result.
 type EmailStatus struct {
@@ -60,6 +71,10 @@ type EmailStatus struct {
 	UnknownUsernames []string                    `json:"unknown_usernames,omitempty"`
 	// WatchedFiles counts the linked Drive files now watched.
 	WatchedFiles int `json:"watched_files,omitempty"`
+	// UnwatchedLinks counts the Drive files linked past the per-message cap
+	// (DRIVE_WATCHED_LINKS_PER_MESSAGE): stored as the documents' links, not
+	// watched.
+	UnwatchedLinks int `json:"unwatched_links,omitempty"`
 }
 
 // ProcessEmailWorkflow turns one stored message into documents: parse it, find
@@ -106,13 +121,12 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 
 	if p.in.Source == "gmail" {
 		p.status.Stage = "fetching"
-		in := activities.FetchInput{Mailbox: p.in.Mailbox, MessageID: p.in.MessageKey}
-		err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).FetchMessage, in).Get(ctx, nil)
-		if isApplicationError(err, activities.ErrTypeGmailRejected) {
-			return p.unavailable(ctx, err)
-		}
-		if err != nil {
-			return p.status, fmt.Errorf("fetch message: %w", err)
+		if err := p.fetch(ctx); err != nil {
+			var unavailable *gmailUnavailableError
+			if errors.As(err, &unavailable) {
+				return p.unavailable(ctx, unavailable.reason)
+			}
+			return p.status, err
 		}
 		p.status.Stage = "parsing"
 	}
@@ -165,6 +179,7 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 	p.status.Documents = docs
 	docIDs := make([]string, 0, len(docs))
 	for _, d := range docs {
+		p.status.UnwatchedLinks = max(p.status.UnwatchedLinks, d.UnwatchedLinks)
 		docIDs = append(docIDs, d.DocumentID)
 		rows = append(rows, activities.RecipientState{
 			Username: d.Username, UserID: d.UserID, Status: StatusProcessed, DocumentID: d.DocumentID,
@@ -179,6 +194,9 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 	}
 	startClassifications(ctx, revs)
 	if parsed.DriveLinks > 0 {
+		if p.status.UnwatchedLinks > 0 {
+			p.log.Warn("Drive links past the per-message cap are stored without a watch", "links", parsed.DriveLinks, "unwatched", p.status.UnwatchedLinks)
+		}
 		p.watchLinkedFiles(ctx, docIDs)
 	}
 	return p.finish(ctx, StatusProcessed, "", rows)
@@ -224,21 +242,105 @@ func (p *emailProcess) watchLinkedFiles(ctx workflow.Context, documentIDs []stri
 		}
 		owners[r.FileID] = append(owners[r.FileID], r.OwnerID)
 	}
-	for _, f := range files {
-		startDriveWatch(ctx, f, owners[f])
+	if len(files) > 1 && workflow.GetVersion(ctx, versionParallelDriveWatches, workflow.DefaultVersion, 1) >= 1 {
+		startDriveWatches(ctx, files, owners)
+	} else {
+		for _, f := range files {
+			startDriveWatch(ctx, f, owners[f])
+		}
 	}
 	p.status.WatchedFiles = len(files)
 }
 
+// versionParallelDriveWatches: the linked files' watches are started
+// together, not one workflow task after the other.
+const versionParallelDriveWatches = "email-parallel-drive-watches"
+
+// startDriveWatches is startDriveWatch for several files at once: every
+// start is sent in one workflow task, then each is confirmed; a file whose
+// watch already runs gets its new owners by signal.
+func startDriveWatches(ctx workflow.Context, files []string, owners map[string][]string) {
+	futures := make([]workflow.ChildWorkflowFuture, len(files))
+	for i, f := range files {
+		child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:            DriveFileWorkflowID(f),
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+			TypedSearchAttributes: temporal.NewSearchAttributes(AttrDriveFileID.ValueSet(f), AttrSource.ValueSet("drive")),
+		})
+		futures[i] = workflow.ExecuteChildWorkflow(child, DriveFileWorkflow, DriveFileInput{FileID: f, Owners: owners[f]})
+	}
+	var signals []workflow.Future
+	for i, f := range files {
+		err := futures[i].GetChildWorkflowExecution().Get(ctx, nil)
+		var running *temporal.ChildWorkflowExecutionAlreadyStartedError
+		switch {
+		case errors.As(err, &running):
+			for _, o := range owners[f] {
+				signals = append(signals, workflow.SignalExternalWorkflow(ctx, DriveFileWorkflowID(f), "", SubscribeSignal, DriveOwnerNotice{UserID: o}))
+			}
+		case err != nil:
+			workflow.GetLogger(ctx).Error("drive watch not started", "file_id", f, "error", err)
+		}
+	}
+	for _, sig := range signals {
+		if err := sig.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("subscribe signal failed", "error", err)
+		}
+	}
+}
+
+// fetch stores the gmail message's raw. Gmail's refusals of the message
+// (gone, invalid id) and a fetch that did not succeed within the deadline —
+// however Gmail failed meanwhile: outage, refused credentials, no gmail
+// worker — come back as a gmailUnavailableError; the run then ends failed
+// with that reason instead of retrying forever.
+func (p *emailProcess) fetch(ctx workflow.Context) error {
+	deadline := p.in.FetchDeadline
+	if deadline <= 0 {
+		deadline = DefaultFetchDeadline
+	}
+	fetchCtx := workflow.WithScheduleToCloseTimeout(gmailCtx(ctx), deadline)
+	in := activities.FetchInput{Mailbox: p.in.Mailbox, MessageID: p.in.MessageKey}
+	err := workflow.ExecuteActivity(fetchCtx, (*activities.Gmail).FetchMessage, in).Get(ctx, nil)
+	var appErr *temporal.ApplicationError
+	var canceled *temporal.CanceledError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &canceled):
+		return err
+	case errors.As(err, &appErr) && appErr.NonRetryable():
+		// Gmail refused the message itself (gone, invalid id): its own
+		// words, without the activity error's wrapping.
+		return &gmailUnavailableError{reason: appErr.Message()}
+	}
+	// Everything else is retried without limit, so only the deadline ended
+	// the retries: a timeout, or the last attempt's error once the next
+	// attempt would have started past it.
+	reason := fmt.Sprintf("not fetched within %s", deadline)
+	if appErr != nil {
+		reason += "; last error: " + appErr.Message()
+	}
+	p.log.Error("message not fetched within the deadline", "deadline", deadline, "error", err)
+	return &gmailUnavailableError{reason: reason}
+}
+
+// gmailUnavailableError is a message Gmail will not give us.
+type gmailUnavailableError struct{ reason string }
+
+func (e *gmailUnavailableError) Error() string { return e.reason }
+
 // unavailable ends a Gmail message that cannot be fetched (deleted before
-// we got to it, or refused): a placeholder keeps its terminal status.
-func (p *emailProcess) unavailable(ctx workflow.Context, cause error) (EmailStatus, error) {
+// we got to it, refused, or not fetched by the deadline): a placeholder
+// keeps its terminal status, and a re-run fetches it again.
+func (p *emailProcess) unavailable(ctx workflow.Context, reason string) (EmailStatus, error) {
 	var ea *activities.Email
 	in := activities.PlaceholderInput{MessageKey: p.in.MessageKey, Mailbox: p.in.Mailbox}
 	if err := workflow.ExecuteLocalActivity(ctx, ea.StorePlaceholder, in).Get(ctx, nil); err != nil {
 		return p.status, fmt.Errorf("store placeholder: %w", err)
 	}
-	return p.finish(ctx, StatusFailed, fmt.Sprintf("%s: %v", ReasonGmailUnavailable, cause), nil)
+	return p.finish(ctx, StatusFailed, fmt.Sprintf("%s: %s", ReasonGmailUnavailable, reason), nil)
 }
 
 // failInternal records a step's non-retryable failure as the message's

@@ -12,14 +12,23 @@ import (
 // the API, the worker, a webhook — means the same workflow with the same
 // policies.
 
+// EmailReusePolicy is how every starter of email runs (the mailbox's child
+// starts, the upload API, re-processing) treats an id that already has a
+// run: a run that completed — whatever the message's status — is final, so
+// a message is never processed twice; a run that failed, was terminated,
+// cancelled or timed out recorded no outcome, and a new start (a resync, a
+// re-post, a re-drive) runs the message again.
+const EmailReusePolicy = enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY
+
 // EmailStartOptions starts a ProcessEmailWorkflow once per id: a second start
-// (running or finished) is rejected by Temporal, which the starters treat as
-// "already done".
+// of a running or completed run is rejected (or finds the running one),
+// which the starters treat as "already done"; a failed or terminated run is
+// started again (EmailReusePolicy).
 func EmailStartOptions(taskQueue, workflowID, source string) client.StartWorkflowOptions {
 	return client.StartWorkflowOptions{
 		ID:                       workflowID,
 		TaskQueue:                taskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDReusePolicy:    EmailReusePolicy,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			AttrSource.ValueSet(source),

@@ -37,10 +37,23 @@ LIMIT @max_rows;
 -- A document its owner deleted is gone for them.
 SELECT * FROM documents WHERE id = @id AND owner_id = @owner_id AND deleted_at IS NULL;
 
--- name: InsertDocumentLink :exec
-INSERT INTO document_links (document_id, file_id, kind, url)
-VALUES (@document_id, @file_id, @kind, @url)
-ON CONFLICT (document_id, file_id) DO UPDATE SET kind = EXCLUDED.kind, url = EXCLUDED.url;
+-- name: UpsertDocumentLinks :exec
+-- All of a document's links in one statement (a message may carry
+-- thousands), each with its place in the message and whether it asks for its
+-- file to be watched. The arrays are parallel.
+INSERT INTO document_links (document_id, file_id, kind, url, watch, position)
+SELECT @document_id::uuid, unnest(@file_ids::text[]), unnest(@kinds::text[]), unnest(@urls::text[]),
+       unnest(@watch::boolean[]), unnest(@positions::integer[])
+ON CONFLICT (document_id, file_id) DO UPDATE
+SET kind = EXCLUDED.kind, url = EXCLUDED.url, watch = EXCLUDED.watch, position = EXCLUDED.position;
+
+-- name: ListDocumentLinksPage :many
+-- A document's links in message order, keyset-paged on (position, file_id).
+SELECT file_id, kind, url, watch, position FROM document_links
+WHERE document_id = @document_id
+  AND (position, file_id) > (@after_position::integer, @after_file_id::text)
+ORDER BY position, file_id
+LIMIT @max_rows;
 
 -- name: DeleteStaleDocumentLinks :exec
 -- A re-processed message may link other files than before.

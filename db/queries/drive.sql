@@ -86,12 +86,13 @@ WHERE owner_id = @owner_id AND source = 'drive' AND source_id = @file_id;
 
 -- name: LinkedFilesToWatch :many
 -- Drive files linked from these documents whose owners have connected
--- Google (folders are not watched).
+-- Google (folders are not watched), among the links that ask for a watch
+-- (the first DRIVE_WATCHED_LINKS_PER_MESSAGE of a message).
 SELECT DISTINCT l.file_id, d.owner_id
 FROM document_links l
 JOIN documents d ON d.id = l.document_id
 JOIN google_credentials g ON g.user_id = d.owner_id
-WHERE l.document_id = ANY (@document_ids::uuid[]) AND l.kind <> 'folder'
+WHERE l.document_id = ANY (@document_ids::uuid[]) AND l.kind <> 'folder' AND l.watch
 ORDER BY l.file_id, d.owner_id;
 
 -- name: ListActiveOwnersForFile :many

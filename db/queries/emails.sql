@@ -6,6 +6,28 @@ VALUES (@message_key, @source, @mailbox, @sha256, @raw, @size_bytes, @received_a
 ON CONFLICT (message_key) DO UPDATE SET message_key = EXCLUDED.message_key
 RETURNING id, message_key, status, revision, (xmax = 0)::boolean AS inserted;
 
+-- name: StoreFetchedEmail :execrows
+-- A fetched Gmail message: inserted, or written over its placeholder (a
+-- message an earlier run could not fetch). A row that already holds the raw
+-- is left alone, and no row is affected.
+INSERT INTO inbound_emails (message_key, source, mailbox, sha256, raw, size_bytes, received_at)
+VALUES (@message_key, 'gmail', @mailbox, @sha256, @raw, @size_bytes, @received_at)
+ON CONFLICT (message_key) DO UPDATE
+SET mailbox     = EXCLUDED.mailbox,
+    sha256      = EXCLUDED.sha256,
+    raw         = EXCLUDED.raw,
+    size_bytes  = EXCLUDED.size_bytes,
+    received_at = EXCLUDED.received_at,
+    placeholder = false
+WHERE inbound_emails.placeholder;
+
+-- name: InsertPlaceholderEmail :exec
+-- The row of a Gmail message that could not be fetched, so its terminal
+-- status has somewhere to live. A stored message is never replaced by one.
+INSERT INTO inbound_emails (message_key, source, mailbox, sha256, raw, size_bytes, received_at, placeholder)
+VALUES (@message_key, 'gmail', @mailbox, '', ''::bytea, 0, now(), true)
+ON CONFLICT (message_key) DO NOTHING;
+
 -- name: GetInboundEmailRaw :one
 -- The raw bytes come back only when they are within max_bytes, so a message
 -- that is too large to parse is never loaded into the worker's memory.

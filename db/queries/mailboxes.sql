@@ -43,6 +43,31 @@ WHERE message_key = ANY (@message_keys::text[]);
 -- name: InboundEmailExists :one
 SELECT EXISTS (SELECT 1 FROM inbound_emails WHERE message_key = @message_key);
 
+-- name: InboundEmailHasRaw :one
+-- Whether the message is stored with its raw: a placeholder (a message that
+-- could not be fetched) does not count, so a re-run fetches it again.
+SELECT EXISTS (SELECT 1 FROM inbound_emails WHERE message_key = @message_key AND NOT placeholder);
+
+-- name: ListFinishedMessages :many
+-- Which of these messages reached a terminal status: how a mailbox run
+-- follows the runs an earlier run handed over at continue-as-new.
+SELECT message_key FROM inbound_emails
+WHERE message_key = ANY (@message_keys::text[]) AND status <> 'pending';
+
+-- name: SetMailboxAccessError :exec
+-- What Gmail said when it refused the mailbox's credentials; the time is that
+-- of the first refusal in a row.
+UPDATE mailboxes
+SET access_error    = @access_error,
+    access_error_at = COALESCE(access_error_at, now()),
+    updated_at      = now()
+WHERE address = @address;
+
+-- name: ClearMailboxAccessError :exec
+UPDATE mailboxes
+SET access_error = '', access_error_at = NULL, updated_at = now()
+WHERE address = @address AND (access_error <> '' OR access_error_at IS NOT NULL);
+
 -- name: NewestMailboxMessageAt :one
 -- Where a full resync starts: the internalDate of the newest stored message.
 SELECT received_at FROM inbound_emails WHERE source = 'gmail' AND mailbox = @mailbox

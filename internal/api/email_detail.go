@@ -84,7 +84,12 @@ func (s *Server) ReprocessEmail(c echo.Context, messageKey string) error {
 		return err
 	}
 	id := workflows.EmailWorkflowID(messageKey, int(rev))
-	in := workflows.ProcessEmailInput{MessageKey: messageKey, Source: e.Source, Revision: int(rev)}
+	// A gmail message is fetched again when it has only a placeholder (an
+	// earlier run could not fetch it), from its own mailbox.
+	in := workflows.ProcessEmailInput{
+		MessageKey: messageKey, Source: e.Source, Mailbox: e.Mailbox, Revision: int(rev),
+		FetchDeadline: s.cfg.Gmail.FetchDeadline,
+	}
 	if err := s.startEmailWorkflow(ctx, id, in); err != nil {
 		return err
 	}

@@ -78,7 +78,9 @@ func (s *Server) readRawMessage(c echo.Context) ([]byte, error) {
 }
 
 // startEmailWorkflow starts the run, treating "already started" (running or
-// finished) as success: a message is processed once per revision.
+// completed) as success: a message is processed once per revision. A run
+// that failed or was terminated is started again (workflows.EmailReusePolicy),
+// so posting the same bytes again re-drives it.
 func (s *Server) startEmailWorkflow(ctx context.Context, id string, in workflows.ProcessEmailInput) error {
 	_, err := s.temporal.ExecuteWorkflow(ctx, workflows.EmailStartOptions(s.cfg.Temporal.TaskQueue, id, in.Source), workflows.ProcessEmailWorkflow, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

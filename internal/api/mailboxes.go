@@ -76,6 +76,7 @@ func (s *Server) mailboxBody(ctx context.Context, m db.Mailbox) apigen.Mailbox {
 	out := apigen.Mailbox{
 		Address: m.Address, HistoryId: m.HistoryID, WatchExpiration: m.WatchExpiration,
 		LastPushAt: m.LastPushAt, LastPollAt: m.LastPollAt, LastResyncAt: m.LastResyncAt,
+		AccessError: &m.AccessError, AccessErrorAt: m.AccessErrorAt,
 		WorkflowId: &id,
 	}
 	desc, err := s.temporal.DescribeWorkflowExecution(ctx, id, "")

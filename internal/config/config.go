@@ -87,6 +87,9 @@ type Drive struct {
 	// ChannelTTL is how long a push channel lives (Drive allows 24 h for files).
 	ChannelTTL   time.Duration // DRIVE_CHANNEL_TTL
 	MaxFileBytes int64         // DRIVE_MAX_FILE_BYTES
+	// WatchedLinksPerMessage caps the Drive links of one message whose
+	// files are watched; the rest are recorded as links without a watch.
+	WatchedLinksPerMessage int // DRIVE_WATCHED_LINKS_PER_MESSAGE
 }
 
 // Live configures the live event stream (GET /api/v1/events and
@@ -198,6 +201,9 @@ const (
 type Gmail struct {
 	PollInterval time.Duration // GMAIL_POLL_INTERVAL
 	MaxInFlight  int           // GMAIL_MAX_IN_FLIGHT
+	// FetchDeadline bounds how long a message's fetch is retried (Gmail
+	// down, credentials refused) before the message ends failed.
+	FetchDeadline time.Duration // GMAIL_FETCH_DEADLINE
 	// QuotaUnitsPerSecond is the mailbox's Gmail quota; the gmail task
 	// queue's activity rate is derived from it.
 	QuotaUnitsPerSecond int    // GMAIL_QUOTA_UNITS_PER_SECOND
@@ -392,6 +398,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	c.Gmail = Gmail{
 		PollInterval:        r.duration("GMAIL_POLL_INTERVAL", time.Minute),
 		MaxInFlight:         int(r.integer("GMAIL_MAX_IN_FLIGHT", 100)),
+		FetchDeadline:       r.duration("GMAIL_FETCH_DEADLINE", 24*time.Hour),
 		QuotaUnitsPerSecond: int(r.integer("GMAIL_QUOTA_UNITS_PER_SECOND", 250)),
 		ProcessedLabel:      r.str("GMAIL_PROCESSED_LABEL", "BeSunny/Processed"),
 		MarkAction:          r.str("GMAIL_MARK_ACTION", MarkLabel),
@@ -425,6 +432,8 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		PushGrace:     r.duration("DRIVE_PUSH_GRACE", 30*time.Minute),
 		ChannelTTL:    r.duration("DRIVE_CHANNEL_TTL", 24*time.Hour),
 		MaxFileBytes:  r.integer("DRIVE_MAX_FILE_BYTES", 10<<20),
+
+		WatchedLinksPerMessage: int(r.integer("DRIVE_WATCHED_LINKS_PER_MESSAGE", 20)),
 	}
 	c.OAuth = OAuth{
 		ClientID:     r.str("GOOGLE_OAUTH_CLIENT_ID", map[bool]string{true: "besunny-sandbox"}[sandbox]),
@@ -538,6 +547,9 @@ func (c Config) validate() []string {
 	if c.Gmail.MaxInFlight < 1 {
 		p = append(p, "GMAIL_MAX_IN_FLIGHT must be at least 1")
 	}
+	if c.Gmail.FetchDeadline < 10*time.Second {
+		p = append(p, "GMAIL_FETCH_DEADLINE must be at least 10s: how long a message's fetch is retried before it ends failed")
+	}
 	if c.Gmail.QuotaUnitsPerSecond < 10 {
 		p = append(p, "GMAIL_QUOTA_UNITS_PER_SECOND must be at least 10")
 	}
@@ -578,6 +590,9 @@ func (c Config) validate() []string {
 	}
 	if c.Drive.MaxFileBytes < 1024 {
 		p = append(p, "DRIVE_MAX_FILE_BYTES must be at least 1024")
+	}
+	if c.Drive.WatchedLinksPerMessage < 0 {
+		p = append(p, "DRIVE_WATCHED_LINKS_PER_MESSAGE must be ≥ 0 (0 watches no linked file)")
 	}
 	if c.Google.Mode != GoogleOff && c.TokenEncryptionKey == "" {
 		p = append(p, "TOKEN_ENCRYPTION_KEY is required to store Google tokens: set it to k1:$(openssl rand -base64 32)")

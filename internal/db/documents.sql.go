@@ -71,29 +71,6 @@ func (q *Queries) GetDocumentForOwner(ctx context.Context, arg GetDocumentForOwn
 	return i, err
 }
 
-const insertDocumentLink = `-- name: InsertDocumentLink :exec
-INSERT INTO document_links (document_id, file_id, kind, url)
-VALUES ($1, $2, $3, $4)
-ON CONFLICT (document_id, file_id) DO UPDATE SET kind = EXCLUDED.kind, url = EXCLUDED.url
-`
-
-type InsertDocumentLinkParams struct {
-	DocumentID uuid.UUID `json:"document_id"`
-	FileID     string    `json:"file_id"`
-	Kind       string    `json:"kind"`
-	Url        string    `json:"url"`
-}
-
-func (q *Queries) InsertDocumentLink(ctx context.Context, arg InsertDocumentLinkParams) error {
-	_, err := q.db.Exec(ctx, insertDocumentLink,
-		arg.DocumentID,
-		arg.FileID,
-		arg.Kind,
-		arg.Url,
-	)
-	return err
-}
-
 const listDocumentLinks = `-- name: ListDocumentLinks :many
 SELECT file_id, kind, url FROM document_links WHERE document_id = $1 ORDER BY created_at, file_id
 `
@@ -114,6 +91,61 @@ func (q *Queries) ListDocumentLinks(ctx context.Context, documentID uuid.UUID) (
 	for rows.Next() {
 		var i ListDocumentLinksRow
 		if err := rows.Scan(&i.FileID, &i.Kind, &i.Url); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listDocumentLinksPage = `-- name: ListDocumentLinksPage :many
+SELECT file_id, kind, url, watch, position FROM document_links
+WHERE document_id = $1
+  AND (position, file_id) > ($2::integer, $3::text)
+ORDER BY position, file_id
+LIMIT $4
+`
+
+type ListDocumentLinksPageParams struct {
+	DocumentID    uuid.UUID `json:"document_id"`
+	AfterPosition int32     `json:"after_position"`
+	AfterFileID   string    `json:"after_file_id"`
+	MaxRows       int32     `json:"max_rows"`
+}
+
+type ListDocumentLinksPageRow struct {
+	FileID   string `json:"file_id"`
+	Kind     string `json:"kind"`
+	Url      string `json:"url"`
+	Watch    bool   `json:"watch"`
+	Position int32  `json:"position"`
+}
+
+// A document's links in message order, keyset-paged on (position, file_id).
+func (q *Queries) ListDocumentLinksPage(ctx context.Context, arg ListDocumentLinksPageParams) ([]ListDocumentLinksPageRow, error) {
+	rows, err := q.db.Query(ctx, listDocumentLinksPage,
+		arg.DocumentID,
+		arg.AfterPosition,
+		arg.AfterFileID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListDocumentLinksPageRow{}
+	for rows.Next() {
+		var i ListDocumentLinksPageRow
+		if err := rows.Scan(
+			&i.FileID,
+			&i.Kind,
+			&i.Url,
+			&i.Watch,
+			&i.Position,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -308,4 +340,36 @@ func (q *Queries) UpsertDocument(ctx context.Context, arg UpsertDocumentParams) 
 	var i UpsertDocumentRow
 	err := row.Scan(&i.ID, &i.ClassifyRevision, &i.Inserted)
 	return i, err
+}
+
+const upsertDocumentLinks = `-- name: UpsertDocumentLinks :exec
+INSERT INTO document_links (document_id, file_id, kind, url, watch, position)
+SELECT $1::uuid, unnest($2::text[]), unnest($3::text[]), unnest($4::text[]),
+       unnest($5::boolean[]), unnest($6::integer[])
+ON CONFLICT (document_id, file_id) DO UPDATE
+SET kind = EXCLUDED.kind, url = EXCLUDED.url, watch = EXCLUDED.watch, position = EXCLUDED.position
+`
+
+type UpsertDocumentLinksParams struct {
+	DocumentID uuid.UUID `json:"document_id"`
+	FileIds    []string  `json:"file_ids"`
+	Kinds      []string  `json:"kinds"`
+	Urls       []string  `json:"urls"`
+	Watch      []bool    `json:"watch"`
+	Positions  []int32   `json:"positions"`
+}
+
+// All of a document's links in one statement (a message may carry
+// thousands), each with its place in the message and whether it asks for its
+// file to be watched. The arrays are parallel.
+func (q *Queries) UpsertDocumentLinks(ctx context.Context, arg UpsertDocumentLinksParams) error {
+	_, err := q.db.Exec(ctx, upsertDocumentLinks,
+		arg.DocumentID,
+		arg.FileIds,
+		arg.Kinds,
+		arg.Urls,
+		arg.Watch,
+		arg.Positions,
+	)
+	return err
 }

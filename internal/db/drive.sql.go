@@ -162,7 +162,7 @@ SELECT DISTINCT l.file_id, d.owner_id
 FROM document_links l
 JOIN documents d ON d.id = l.document_id
 JOIN google_credentials g ON g.user_id = d.owner_id
-WHERE l.document_id = ANY ($1::uuid[]) AND l.kind <> 'folder'
+WHERE l.document_id = ANY ($1::uuid[]) AND l.kind <> 'folder' AND l.watch
 ORDER BY l.file_id, d.owner_id
 `
 
@@ -172,7 +172,8 @@ type LinkedFilesToWatchRow struct {
 }
 
 // Drive files linked from these documents whose owners have connected
-// Google (folders are not watched).
+// Google (folders are not watched), among the links that ask for a watch
+// (the first DRIVE_WATCHED_LINKS_PER_MESSAGE of a message).
 func (q *Queries) LinkedFilesToWatch(ctx context.Context, documentIds []uuid.UUID) ([]LinkedFilesToWatchRow, error) {
 	rows, err := q.db.Query(ctx, linkedFilesToWatch, documentIds)
 	if err != nil {

@@ -194,6 +194,24 @@ func (q *Queries) InsertInboundEmail(ctx context.Context, arg InsertInboundEmail
 	return i, err
 }
 
+const insertPlaceholderEmail = `-- name: InsertPlaceholderEmail :exec
+INSERT INTO inbound_emails (message_key, source, mailbox, sha256, raw, size_bytes, received_at, placeholder)
+VALUES ($1, 'gmail', $2, '', ''::bytea, 0, now(), true)
+ON CONFLICT (message_key) DO NOTHING
+`
+
+type InsertPlaceholderEmailParams struct {
+	MessageKey string `json:"message_key"`
+	Mailbox    string `json:"mailbox"`
+}
+
+// The row of a Gmail message that could not be fetched, so its terminal
+// status has somewhere to live. A stored message is never replaced by one.
+func (q *Queries) InsertPlaceholderEmail(ctx context.Context, arg InsertPlaceholderEmailParams) error {
+	_, err := q.db.Exec(ctx, insertPlaceholderEmail, arg.MessageKey, arg.Mailbox)
+	return err
+}
+
 const saveParsedEmail = `-- name: SaveParsedEmail :exec
 UPDATE inbound_emails
 SET subject = $1, sender = $2, sent_at = $3, body_text = $4, parsed = $5
@@ -236,4 +254,44 @@ type SetInboundEmailStatusParams struct {
 func (q *Queries) SetInboundEmailStatus(ctx context.Context, arg SetInboundEmailStatusParams) error {
 	_, err := q.db.Exec(ctx, setInboundEmailStatus, arg.Status, arg.StatusReason, arg.MessageKey)
 	return err
+}
+
+const storeFetchedEmail = `-- name: StoreFetchedEmail :execrows
+INSERT INTO inbound_emails (message_key, source, mailbox, sha256, raw, size_bytes, received_at)
+VALUES ($1, 'gmail', $2, $3, $4, $5, $6)
+ON CONFLICT (message_key) DO UPDATE
+SET mailbox     = EXCLUDED.mailbox,
+    sha256      = EXCLUDED.sha256,
+    raw         = EXCLUDED.raw,
+    size_bytes  = EXCLUDED.size_bytes,
+    received_at = EXCLUDED.received_at,
+    placeholder = false
+WHERE inbound_emails.placeholder
+`
+
+type StoreFetchedEmailParams struct {
+	MessageKey string    `json:"message_key"`
+	Mailbox    string    `json:"mailbox"`
+	Sha256     string    `json:"sha256"`
+	Raw        []byte    `json:"raw"`
+	SizeBytes  int64     `json:"size_bytes"`
+	ReceivedAt time.Time `json:"received_at"`
+}
+
+// A fetched Gmail message: inserted, or written over its placeholder (a
+// message an earlier run could not fetch). A row that already holds the raw
+// is left alone, and no row is affected.
+func (q *Queries) StoreFetchedEmail(ctx context.Context, arg StoreFetchedEmailParams) (int64, error) {
+	result, err := q.db.Exec(ctx, storeFetchedEmail,
+		arg.MessageKey,
+		arg.Mailbox,
+		arg.Sha256,
+		arg.Raw,
+		arg.SizeBytes,
+		arg.ReceivedAt,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

@@ -10,10 +10,21 @@ import (
 	"time"
 )
 
+const clearMailboxAccessError = `-- name: ClearMailboxAccessError :exec
+UPDATE mailboxes
+SET access_error = '', access_error_at = NULL, updated_at = now()
+WHERE address = $1 AND (access_error <> '' OR access_error_at IS NOT NULL)
+`
+
+func (q *Queries) ClearMailboxAccessError(ctx context.Context, address string) error {
+	_, err := q.db.Exec(ctx, clearMailboxAccessError, address)
+	return err
+}
+
 const ensureMailbox = `-- name: EnsureMailbox :one
 INSERT INTO mailboxes (address) VALUES ($1)
 ON CONFLICT (address) DO UPDATE SET address = EXCLUDED.address
-RETURNING address, history_id, watch_history_id, watch_expiration, last_push_at, last_poll_at, last_resync_at, updated_at
+RETURNING address, history_id, watch_history_id, watch_expiration, last_push_at, last_poll_at, last_resync_at, updated_at, access_error, access_error_at
 `
 
 func (q *Queries) EnsureMailbox(ctx context.Context, address string) (Mailbox, error) {
@@ -28,12 +39,14 @@ func (q *Queries) EnsureMailbox(ctx context.Context, address string) (Mailbox, e
 		&i.LastPollAt,
 		&i.LastResyncAt,
 		&i.UpdatedAt,
+		&i.AccessError,
+		&i.AccessErrorAt,
 	)
 	return i, err
 }
 
 const getMailbox = `-- name: GetMailbox :one
-SELECT address, history_id, watch_history_id, watch_expiration, last_push_at, last_poll_at, last_resync_at, updated_at FROM mailboxes WHERE address = $1
+SELECT address, history_id, watch_history_id, watch_expiration, last_push_at, last_poll_at, last_resync_at, updated_at, access_error, access_error_at FROM mailboxes WHERE address = $1
 `
 
 func (q *Queries) GetMailbox(ctx context.Context, address string) (Mailbox, error) {
@@ -48,6 +61,8 @@ func (q *Queries) GetMailbox(ctx context.Context, address string) (Mailbox, erro
 		&i.LastPollAt,
 		&i.LastResyncAt,
 		&i.UpdatedAt,
+		&i.AccessError,
+		&i.AccessErrorAt,
 	)
 	return i, err
 }
@@ -63,8 +78,48 @@ func (q *Queries) InboundEmailExists(ctx context.Context, messageKey string) (bo
 	return exists, err
 }
 
+const inboundEmailHasRaw = `-- name: InboundEmailHasRaw :one
+SELECT EXISTS (SELECT 1 FROM inbound_emails WHERE message_key = $1 AND NOT placeholder)
+`
+
+// Whether the message is stored with its raw: a placeholder (a message that
+// could not be fetched) does not count, so a re-run fetches it again.
+func (q *Queries) InboundEmailHasRaw(ctx context.Context, messageKey string) (bool, error) {
+	row := q.db.QueryRow(ctx, inboundEmailHasRaw, messageKey)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
+const listFinishedMessages = `-- name: ListFinishedMessages :many
+SELECT message_key FROM inbound_emails
+WHERE message_key = ANY ($1::text[]) AND status <> 'pending'
+`
+
+// Which of these messages reached a terminal status: how a mailbox run
+// follows the runs an earlier run handed over at continue-as-new.
+func (q *Queries) ListFinishedMessages(ctx context.Context, messageKeys []string) ([]string, error) {
+	rows, err := q.db.Query(ctx, listFinishedMessages, messageKeys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var message_key string
+		if err := rows.Scan(&message_key); err != nil {
+			return nil, err
+		}
+		items = append(items, message_key)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listMailboxes = `-- name: ListMailboxes :many
-SELECT address, history_id, watch_history_id, watch_expiration, last_push_at, last_poll_at, last_resync_at, updated_at FROM mailboxes ORDER BY address
+SELECT address, history_id, watch_history_id, watch_expiration, last_push_at, last_poll_at, last_resync_at, updated_at, access_error, access_error_at FROM mailboxes ORDER BY address
 `
 
 func (q *Queries) ListMailboxes(ctx context.Context) ([]Mailbox, error) {
@@ -85,6 +140,8 @@ func (q *Queries) ListMailboxes(ctx context.Context) ([]Mailbox, error) {
 			&i.LastPollAt,
 			&i.LastResyncAt,
 			&i.UpdatedAt,
+			&i.AccessError,
+			&i.AccessErrorAt,
 		); err != nil {
 			return nil, err
 		}
@@ -200,6 +257,26 @@ type SaveMailboxCursorParams struct {
 
 func (q *Queries) SaveMailboxCursor(ctx context.Context, arg SaveMailboxCursorParams) error {
 	_, err := q.db.Exec(ctx, saveMailboxCursor, arg.HistoryID, arg.Address)
+	return err
+}
+
+const setMailboxAccessError = `-- name: SetMailboxAccessError :exec
+UPDATE mailboxes
+SET access_error    = $1,
+    access_error_at = COALESCE(access_error_at, now()),
+    updated_at      = now()
+WHERE address = $2
+`
+
+type SetMailboxAccessErrorParams struct {
+	AccessError string `json:"access_error"`
+	Address     string `json:"address"`
+}
+
+// What Gmail said when it refused the mailbox's credentials; the time is that
+// of the first refusal in a row.
+func (q *Queries) SetMailboxAccessError(ctx context.Context, arg SetMailboxAccessErrorParams) error {
+	_, err := q.db.Exec(ctx, setMailboxAccessError, arg.AccessError, arg.Address)
 	return err
 }
 

@@ -63,6 +63,8 @@ type DocumentLink struct {
 	Kind       string    `json:"kind"`
 	Url        string    `json:"url"`
 	CreatedAt  time.Time `json:"created_at"`
+	Watch      bool      `json:"watch"`
+	Position   int32     `json:"position"`
 }
 
 type DriveChannel struct {
@@ -174,6 +176,7 @@ type InboundEmail struct {
 	ProcessedAt     *time.Time      `json:"processed_at"`
 	CreatedAt       time.Time       `json:"created_at"`
 	MailboxMarkedAt *time.Time      `json:"mailbox_marked_at"`
+	Placeholder     bool            `json:"placeholder"`
 }
 
 type Mailbox struct {
@@ -185,6 +188,8 @@ type Mailbox struct {
 	LastPollAt      *time.Time `json:"last_poll_at"`
 	LastResyncAt    *time.Time `json:"last_resync_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	AccessError     string     `json:"access_error"`
+	AccessErrorAt   *time.Time `json:"access_error_at"`
 }
 
 type OauthState struct {

@@ -27,7 +27,11 @@ func migrate(ctx context.Context, sqlDB *sql.DB, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("migration lock: %w", err)
 	}
-	provider, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS, goose.WithSessionLocker(locker))
+	// Migrations are written on parallel branches and numbered when the work
+	// starts, so a database may have a later one before an earlier one lands;
+	// each migration stands alone, and the missing one is applied then.
+	provider, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS,
+		goose.WithSessionLocker(locker), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}

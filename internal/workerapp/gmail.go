@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/besunny/workflows/activities"
@@ -40,6 +41,16 @@ func gmailWorker(ctx context.Context, d Deps) (worker.Worker, error) {
 		TaskQueueActivitiesPerSecond: GmailActivitiesPerSecond(d.Config.Gmail.QuotaUnitsPerSecond),
 		WorkerStopTimeout:            30 * time.Second,
 	})
-	w.RegisterActivity(&activities.Gmail{Service: svc, Store: d.Store, MarkAction: d.Config.Gmail.MarkAction})
+	denied := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "besunny_gmail_access_denied_total",
+		Help: "Gmail calls refused for the mailbox's credentials or delegation (401, 403 other than rate limits), by operation; they are retried until fixed.",
+	}, []string{"operation"})
+	if err := d.Metrics.Registry.Register(denied); err != nil {
+		return nil, fmt.Errorf("register Gmail metrics: %w", err)
+	}
+	w.RegisterActivity(&activities.Gmail{
+		Service: svc, Store: d.Store, MarkAction: d.Config.Gmail.MarkAction,
+		Log: d.Logger, AccessDenied: denied,
+	})
 	return w, nil
 }

@@ -116,8 +116,9 @@ func Register(w worker.Registry, d Deps, ca *activities.Classify, ob *activities
 			InboundMailbox: cfg.Inbound.Mailbox,
 			IgnoreBulk:     cfg.Inbound.IgnoreBulk,
 		},
-		Limits:  mail.Limits{MaxBytes: cfg.Inbound.MaxEmailBytes, MaxDepth: mail.DefaultLimits.MaxDepth, ExcerptRunes: mail.DefaultLimits.ExcerptRunes},
-		Mailbox: cfg.Inbound.Mailbox,
+		Limits:                 mail.Limits{MaxBytes: cfg.Inbound.MaxEmailBytes, MaxDepth: mail.DefaultLimits.MaxDepth, ExcerptRunes: mail.DefaultLimits.ExcerptRunes},
+		Mailbox:                cfg.Inbound.Mailbox,
+		WatchedLinksPerMessage: cfg.Drive.WatchedLinksPerMessage,
 	})
 }
 
@@ -125,6 +126,7 @@ func mailboxSettings(cfg config.Config) activities.MailboxSettings {
 	return activities.MailboxSettings{
 		PollInterval:   cfg.Gmail.PollInterval,
 		MaxInFlight:    cfg.Gmail.MaxInFlight,
+		FetchDeadline:  cfg.Gmail.FetchDeadline,
 		MarkAction:     cfg.Gmail.MarkAction,
 		ProcessedLabel: cfg.Gmail.ProcessedLabel,
 		PubSubTopic:    cfg.Gmail.PubSubTopic,

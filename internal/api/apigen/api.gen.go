@@ -116,6 +116,33 @@ func (e DocumentStatus) Valid() bool {
 	}
 }
 
+// Defines values for DocumentLinkKind.
+const (
+	DocumentLinkKindDocument     DocumentLinkKind = "document"
+	DocumentLinkKindFile         DocumentLinkKind = "file"
+	DocumentLinkKindFolder       DocumentLinkKind = "folder"
+	DocumentLinkKindPresentation DocumentLinkKind = "presentation"
+	DocumentLinkKindSpreadsheet  DocumentLinkKind = "spreadsheet"
+)
+
+// Valid indicates whether the value is a known member of the DocumentLinkKind enum.
+func (e DocumentLinkKind) Valid() bool {
+	switch e {
+	case DocumentLinkKindDocument:
+		return true
+	case DocumentLinkKindFile:
+		return true
+	case DocumentLinkKindFolder:
+		return true
+	case DocumentLinkKindPresentation:
+		return true
+	case DocumentLinkKindSpreadsheet:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DocumentSummaryClassificationSource.
 const (
 	DocumentSummaryClassificationSourceAi     DocumentSummaryClassificationSource = "ai"
@@ -403,6 +430,30 @@ type DocumentSource string
 // DocumentStatus defines model for Document.Status.
 type DocumentStatus string
 
+// DocumentLink defines model for DocumentLink.
+type DocumentLink struct {
+	FileId string           `json:"file_id"`
+	Kind   DocumentLinkKind `json:"kind"`
+
+	// Position The link's place among the message's Drive links (from 0).
+	Position int    `json:"position"`
+	Url      string `json:"url"`
+
+	// Watch Whether the link asks for its file to be watched (it is, once the owner has connected Google): false for folders and for files past the first DRIVE_WATCHED_LINKS_PER_MESSAGE of the message.
+	Watch bool `json:"watch"`
+}
+
+// DocumentLinkKind defines model for DocumentLink.Kind.
+type DocumentLinkKind string
+
+// DocumentLinkList defines model for DocumentLinkList.
+type DocumentLinkList struct {
+	Links []DocumentLink `json:"links"`
+
+	// NextCursor Absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
 // DocumentList defines model for DocumentList.
 type DocumentList struct {
 	Documents  []DocumentSummary `json:"documents"`
@@ -556,8 +607,13 @@ type IngestEmailResponse struct {
 
 // Mailbox defines model for Mailbox.
 type Mailbox struct {
-	Address         string  `json:"address"`
-	ExecutionStatus *string `json:"execution_status,omitempty"`
+	// AccessError What Gmail answered when it last refused the mailbox's credentials (401, or 403 other than a rate limit: a revoked domain-wide delegation, a disabled key); empty once a call succeeds again. Refused calls are retried with backoff meanwhile, and no mail is failed for it.
+	AccessError *string `json:"access_error,omitempty"`
+
+	// AccessErrorAt Since when Gmail refuses the credentials.
+	AccessErrorAt   *time.Time `json:"access_error_at,omitempty"`
+	Address         string     `json:"address"`
+	ExecutionStatus *string    `json:"execution_status,omitempty"`
 
 	// HistoryId The stored history cursor.
 	HistoryId    string     `json:"history_id"`
@@ -565,7 +621,7 @@ type Mailbox struct {
 	LastPushAt   *time.Time `json:"last_push_at,omitempty"`
 	LastResyncAt *time.Time `json:"last_resync_at,omitempty"`
 
-	// Status The mailbox workflow's `status` query (cursor, last push/poll/resync, messages seen/started, in flight, last error).
+	// Status The mailbox workflow's `status` query (cursor, last push/poll/resync, messages seen/started, in flight, runs handed over by the previous run and not finished yet, last error).
 	Status          *map[string]interface{} `json:"status,omitempty"`
 	WatchExpiration *time.Time              `json:"watch_expiration,omitempty"`
 	WorkflowId      *string                 `json:"workflow_id,omitempty"`
@@ -854,6 +910,12 @@ type ListDocumentsParams struct {
 	Unclassified *bool `form:"unclassified,omitempty" json:"unclassified,omitempty"`
 }
 
+// ListDocumentLinksParams defines parameters for ListDocumentLinks.
+type ListDocumentLinksParams struct {
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // StreamEventsParams defines parameters for StreamEvents.
 type StreamEventsParams struct {
 	// Since Replay the events after this id before the live ones (or use `Last-Event-ID`; the larger wins).
@@ -970,6 +1032,9 @@ type ServerInterface interface {
 	// ListDecisions Every classification decision about a document, newest first.
 	// (GET /api/v1/documents/{id}/decisions)
 	ListDecisions(ctx echo.Context, id DocumentId) error
+	// ListDocumentLinks The Google Drive links of a document, in the order they appear in it.
+	// (GET /api/v1/documents/{id}/links)
+	ListDocumentLinks(ctx echo.Context, id DocumentId, params ListDocumentLinksParams) error
 	// ReclassifyDocument Classify a document again (also over a manual assignment).
 	// (POST /api/v1/documents/{id}/reclassify)
 	ReclassifyDocument(ctx echo.Context, id DocumentId) error
@@ -1188,6 +1253,38 @@ func (w *ServerInterfaceWrapper) ListDecisions(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListDecisions(ctx, id)
+	return err
+}
+
+// ListDocumentLinks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDocumentLinks(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id DocumentId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDocumentLinksParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDocumentLinks(ctx, id, params)
 	return err
 }
 
@@ -1950,6 +2047,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/documents/:id/assign", wrapper.AssignDocument, options.OperationMiddlewares["assignDocument"]...)
 	router.POST(options.BaseURL+"/api/v1/documents/:id/reclassify", wrapper.ReclassifyDocument, options.OperationMiddlewares["reclassifyDocument"]...)
 	router.GET(options.BaseURL+"/api/v1/documents/:id/decisions", wrapper.ListDecisions, options.OperationMiddlewares["listDecisions"]...)
+	router.GET(options.BaseURL+"/api/v1/documents/:id/links", wrapper.ListDocumentLinks, options.OperationMiddlewares["listDocumentLinks"]...)
 	router.GET(options.BaseURL+"/api/v1/projects", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
 	router.POST(options.BaseURL+"/api/v1/projects", wrapper.CreateProject, options.OperationMiddlewares["createProject"]...)
 	router.DELETE(options.BaseURL+"/api/v1/projects/:id", wrapper.DeleteProject, options.OperationMiddlewares["deleteProject"]...)
@@ -1964,191 +2062,201 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H39chs3lu+roHjvlqmdFvVhJTOhKrUry3SiRLZ0JXk8e9MpNtgNkhg1gQ6AFs1xuSp/3r/vTtV9g3mR",
-	"+yZ5ki2cA/QH2U2KtiRnt7ZqpmKxu/F5vnHODx86sZxlUjBhdKf/oZNRRWfMMAV/nSSJYhr+mTAdK54Z",
-	"LkWn37mZMjKjPB3J9880YfafhOLLvU7Q4fadjJppJ+gIOmOdfsc97QQdxX7JuWJJp29UzoKOjqdsRm0f",
-	"ZpHZV7VRXEw6Hz8GnZcyzmdMmLPEPm9olidrWxxLNaOm0+/kOby52sMrnjJsvT7DE/KdlJOUkZeK3zEy",
-	"5ikjPGmZ3Bgb2W5ur5nWdMJ+ZIuW9cXn5JYtAhLpKT386ut+mO/vP4+n7D38g0VkLBXJs1TSRBOpiJky",
-	"8h1sh/+8ddCzsv/tBn6p5F9Z/Ih7cs1FzFYX5YplKV3AFNmdJVhCx4bZOXNNeEJGbCwVg+ep3TMpmCZd",
-	"uz6akeicarM7sN/tnr2MjvE1qiZMkTkXeqdYpV9yphblbDQMpnECXJivjzpBZ8YFn+WzTn+/mA0Xhk2Y",
-	"wukYxejsrWZqdU7XTN3xmBElUzvgdEF++/XvduR20MryFs6UC20YTYgc21/UQgr2TLcN2X46hLXdZtVv",
-	"eHzLTBMnGHhCxkrOSHR5cX1D9mjG9+4O9nB0e/hCFAA1ximHIZspNSSmQkhDNBMJiU5yM5WK/43alqO2",
-	"0WNjnXU0+NHSl86k0AyE06WSo5TN7D9jKQwTMA2aZSmPobO9DN/4w1+1ndOHStv/U7Fxp9/5H3ulINzD",
-	"p3rPtws9Lq2KIEwpqUj36tUp+eboqz8S1wdJmKE8tRRlP3NtgTjVmk/EFfslZxpGmCmZMWU4ziJDvrI7",
-	"17BhIk9TOkqZZ6jVDSxZ7qdqWz8X78qR/a1j5SqLuea4FPVBwKKxpLLqIylTRoX9LE6p1nzMkZKXRhDY",
-	"tR/zhDnmdY9FPhtZRgg6sWLUsGRITW1+CTVs1/AZW6XKoNO8FquviTFTiiVDQycwDW7YTDcO0v1AlaIL",
-	"+3dKDRPxYlh7vWDfoDOjJp5+UssgFfsfOkxY2fBTJ5UxTTtBJ01nVmhQkcOfIxrfpnJS2aeyyc8iCUsR",
-	"1NF7w6O7ggJWJ23kLRN6yNc/lrlper5Eik4duO4CrywqtFSjnKUVX97bYlLVQdZGVNvSoCDoGv2t44lz",
-	"3sSciXtap4F1wqPgsRXSWFqgsunGYTkTCJgzTS/Gnf5PGzp2X1znsxlVlhSXJ1MRkiuEMWOGJtSAbKRJ",
-	"wq28o+ll5fsasfmBLs3J91Bpb3VyP1em17Lq7ukWq74y+RW+FOy9Gca50lI1Gzi1zSlGsG5zfG+r4hRU",
-	"XrO0dAyAGmqoZa5QcHp5QbmlZSc0CnEhpGCNsqIufVtkw5NI48+WWjHjd1sObXX5JtYM7gQdtI47QSex",
-	"ljxQJDP2q59bm3EjX31qqMl1bY9ig43mmR0edMNShv8CA6GxG8NNytYokYYHroMtFqVJDrtlqk7UfecH",
-	"FXiarW9EMfk2wq1RVG24jYxj9+KdFfQNPINr2miBeHb8VNqynlrb7qZUmyHuWevjTKbpui3YOABoRS9E",
-	"vH4r79fOHVNeh684JataGz6Zs9FUytvP6rtkg3UKYtWjjWmaglOTUWWsK2N9MPCs51LdjlM5f6ZJhK1H",
-	"BNyCvn2HKyLnwv6fKcKEUYuA2CXUAbFzgn8TKhL8C3YwgLazXE9JPKVCsNT6Uu8zbr+F19xC7NkdDUjG",
-	"RMLFBF6eMGjM/WL9MWF9LmhRmql1GMFCUYXH7bqAzxRDhiA8AQdthfT9XJvJcIlpPb0GpaSpkGm9sfV8",
-	"1qxgcSZbqNeSbzeZNb7p9cNq9YbaObVliZr6GVgd8BL8sYcwLrA5b5A1ORNycv/WLpWMmdZcTM5lowPh",
-	"ImwtZhpEb4a3GD5a1cFUabYdi76zDjuwjf1WkbHMRUK6U0YTpnRAqDE0nsKKBS4slnJxqwMyp0pwMdE7",
-	"x4SONBOGzKdMQFs+DBXLPE2IkIaMXAcQl2qRNeUOZrhInyktP8mkWO8iaSaSFj9Y87+x4WhhHCFvlsyr",
-	"xkthtKAV83NwH2PECbFOZdWsJtZMDYU0Q9hP61BNhFTwaEx5ypI1rQ/XeJA6x01qerYk41ZVgcqFVwBx",
-	"rpQlGb/cvY2WTJX2qyZNueyttkt9WjW/tDrmcnbFRjvmDjZ4BHURsSJzWo3+T7W1QSkOn8YwLynu3gZt",
-	"kw1aDLk0OTfYlo0LLQw3i0tqDFNCN0n3GeVi22CQxI63jfQwmeH07yf4mdJNcYFyg2KZsK3G8LFphe6Y",
-	"MGVUt748GLkd5iptZtDr6wF5e3VO5txMgU0xLNtrIiuwq5jeSriaYlyrwoONtLRP20f3jo2u4ZV7jnGJ",
-	"DIsQc2XkQXVJlgfRRIB4PnQqhXBSsMnzd8FuP5P1w1r9ZGO/jTHcGJ+1RnH94602DA75mhVBLLOtqXUp",
-	"WOTG2zTf7xlNTYObGE9ZfLvGC/nQYe/pDPiyk2dNU6rT1YDGU1JwK+lGmdRmopiOAhIZNsukomm0Q7gm",
-	"UZ5F1vaPEjnHg4yVUa9qZ3lrlbGgd5SjmP15E5m6NpoW5UxMmDagbK7cSUiDCMzxAKThLO1G5aww0jQj",
-	"oDbJlCZkxJggdurMn6hV5lehok0GqNO0zYQfdHLe+mjJeCh3EUhwz52EfjP+09fJ/m+//mMjt9cV+5Lx",
-	"UI4yqKxX05K/Lq3xJU4vT8kbRCOLc1Rl7cpzyrWRatFqLNmnLCHuNYKhy0ZJ/IAxCus7f34rilnn/ItE",
-	"G5z31B5bIF1cSRcQsBOGaMAeDjrwvosmmjGxpw1VhiUB4YKMUz6ZmqAScNhp9vWtizsELUPNcqRmq1XY",
-	"KmpQJltUSGsNTTfHBtwCbhEd8CyySeCXLTcN6kKMJFVJa2RAtwXbYykMjU0zk9nVbnnCUn7HlF3+5hdu",
-	"2WIuVfI5tuSq3X7H1B1n85bDuTFTTMSN4/m46ezFr0/T2jrTc9UcbNXueCrfNEh5H4sfPm8cSXlmv3zS",
-	"ZtrGwoU2VLQ4TArpZXPsvuE8c2M4vlRCdCRz0x+lVNxutjPrgfU1+rweC2oNVX2q5wYiaujkWYuiMoqC",
-	"UZhrplo3/V7hmG0cR5+r8imz2komNkyw4nfWF2g5GFCbdcv2/bXRC7DWxEQqzrYUHst+MJ8Imuotz2Q/",
-	"7ZCvpkmbKAUc72FW8bzXxkzrfvr9IxtgPxRZAp8X/2ulZ2GbS/nfPinBQ8g2lSJRhX121NKpgeGnaaA1",
-	"x5VUxVN+1xL7e5ijRsdiVXKqMNzywgdVVmmc+irltbKJ35rtziR9XqPI8t8fJz86Vz41i3wZ4t7COrH/",
-	"bDaMXZRuq5Me3/Bau7hoeM2QLpsPzf+bPP+LkOfqvuej63x0meuGXa9YdEsxCWMUH+WGrQ2Qtc2isq8u",
-	"E6zuXo+oZl8fETkm0YcQfQdXKhB2+iTs9Hq9sBOQ0LufZ4n9/eDw+ceIdIvfCCWYjkSkIpTgKHYa4xpu",
-	"nmfNpn2Wj1Kupzd8dg+HpCUXDU581tFw8xlUY0tXzBmM7aG5TdGzDWePDxVb+/TAWeXgrDKaxtXIm0LU",
-	"qfzcM92m0NpSFMgFbZ9pgq+Q7lUuBBeTgJxK689BPOcVnIIG5Ldf/9FMfZmSEx/h2y4GVYk9yblYjj9R",
-	"oedMQYmCYjpPDZEiZgTXpjmgpHKxxsFV29r6n0wplectGWtraclNY7mVhk2tzauFvJq1NKR5ZpZiITm4",
-	"mc3yLRJ6LSFv0uDQYNMwr6lIRvL9S4w1NQSv4KDfe6Bti16PFG8bc994Ku96f6aJi0fAAcM79xnpuq1A",
-	"MjWVGKtmTBNudjYfva1MszaplVP49aLFLeornjaI2JY1mvEZG7ZmWbaaGW1ruk0K3hovqRxV2eSGGQ8S",
-	"3kD1hr03m7kR3trQfosfVFu/Ogmx3qRHqlU3dyLpTeC4cpdmme75MFaw9i2dKUYTPWXMBMSOdC9LKWb5",
-	"33u77rcMDYvfvjLMvHWBo9bIdDV0VokYpjze7DMX3zZ2vhBxuzHxyUq9qau34CS/rk6yvssXIl24zE2W",
-	"JppAvhfmTfYwVlYNXHKdpXQx9Ksyo+/PmZiYaad/sL9/n6qm1QG6Qrolg+JTIl1Lg1sViPYJzNXuDomn",
-	"UjNiJBkxoqdWoXcvT25Ovy/K4WZs55jYKRVHqwv3kZCCka79iES20Windy8bpzUsf88gWnv0nmmm7irR",
-	"0Ab76Y39GXO0IHOXTOgdI3mGpX1UMaINT1NM0dV9rF+ESc/oghh6y0JhpmxGRjS+DSA7FkpTjSTwM36t",
-	"GI2ntX56BGiMi1BE3w1uKssb9UIrB+6lrktutTPF47cGR63Ksxv3444rk9N0SNsKo99NmQISgYpHmK2W",
-	"hBsyYrGsr+YzTbw87G1d3we7zVyFgxNjG+qb/HqcTll82+AxFnkJjUkjZSLg8oQXdnpcw34L68pxcUdT",
-	"noBdC5SCz2lqxfqitgLN9naD71wMLuhAP1AXBt00RzDbzzDaxG5Q62TNUU0TXa2spmIpo3rrhFPPk8Ig",
-	"29/Tiv+U2VZHuNJ107y9GXiNRmDDueyX8ErXWoiQphvnipvFtZUKOM4Ro4qpkxyTivCvV36hf3h340uP",
-	"gQPgabnoU2OyevracrG05sJaMrm20lExOrt3+bS1r+EDJXPDNIjTnY1V0l6eZfxHtsBKZS7GslmfvWDX",
-	"uRALEMiEiaRvedPkSmhCfcW5C0KSGTVMcZqSLuI7gJ43ktBQZGmud50MJDqPp4RqElH+BzB1/nXEtO2l",
-	"R3kUVPATdEBc6RUxigocm94JBRdGFrJQg54ozn00qgp4xYdHe2RgfSiS8YylXEA2sbZDoKHwPn/heh8j",
-	"PsDJ5RkB90UHxAU5oSO7rNiLVdP+I90LRSgsiTBhnJ3aXypg75MXQBwEMRl+eHfjMBl6xIoIgiWpJKZK",
-	"LUobgid2viTS+SiCAdA84cz6UxEtu2NJRLr2m+s8oyNqaQkocqdHblSuDUtCYfdwV47HPPbyVAPSAcWe",
-	"MSsyUjJlfaIRZmBo/4qOiZCukMX+HQornOOYZRANERCMwyZAeluHVZNUignUwFBBoh/e3Qxfn/xleHPx",
-	"4+DN8Pzs1eDm7PUgCkX3+T5J6EKT0YIkbEzz1ByTiL3PyG//5/8STk0UQN6c/0XIeQQDlbkhkX2+0yMD",
-	"paTSobAGRtRWxB+Vhfc7x4SSo/19om3P8ymPp6TAMSFShWIkkwWaq1YRzZUUE1j7udNOegrVCSMG235F",
-	"DSMpn3GjSTdjCmhHMRjHTh/xF5BHySjHiglXTKQDEu1NIV/xb1EobBfR3owZxWMd2a6hVZYQ2yqQg33F",
-	"/oGgCR5DBW0lM2WhcLIAdgLot6RRu5Ln569h8zXpKuaYZhEQd/7ouC8UrhYncFAtWF3gypV2syL3ICgd",
-	"ekiAslPT6BE+06FAmBeRYM0WS7jRO2QmwQ5UPDbpAmE19AqohRTIYD1yccdUKCiuBLztomBck+jo8JvI",
-	"0e0VM2qxezI2TFnByGIpEr2DHOORFkIh6AzEydRtWI+8RKpD5tbMWHGj+yS6OrkZDM/PXp/dDP85IhyL",
-	"U64GJy9fD9CmdDkgHS8iTy7PKr54v3PQ2+/tw9luxgTNeKffed7b7z13Fe2gWbxcr1UWTVBPWE0JZHyW",
-	"dPqdc67Ny+KtoIa789OHRokPE6zBYjgO6/S/2g+sZ4UgJIfWryogSQ6awhBNqiGqlEVHvjYjU+yOy1yT",
-	"jKJ31zQwV0q9FjSm0YksRX55zI+SHkS2E/dt3VaKGbYCOtkwFC+NaKEIu1bpAXSHFWtTKpJWrZyLciZN",
-	"C1IY1B9/XoIwOdzfXwNfsh1sSa2mvgm7BLbT7nEx7Z6l7CMcQ1PTxVhLTJSgpL97fwPHLC57r14SWowk",
-	"IILNmTZkzJXGXH441quV4tuGVpht7wNPPiJfpKwp6fmEaDk2BB9DZWnRLUkZvVt2z1KunSCBgFQoukf7",
-	"R2jHWU1NpPACKSo8OVf9HSFwj5Vq1m5CuajkHJTtLctMYP1ClK8zjKMSqhS/s+KMTigXVtovtBts0iMn",
-	"Xpb7rp5prEO1dpwG5J1y8McYgCj0POgapwTAJwcRHhCr4qpFsjBeI7OMoXawz72+gX56oXhpRwRSd26F",
-	"PNdkbG2w7uH+0Q6K0rqog/dZURLVLOseFEFqlbeOVonhpVtYJPyjpyR87BpQnnwN3AobtBF+0KxPvmPm",
-	"y67ww0uvJsl1U2HZL7FzF+u2LEDTxfKMW4itpdce6hnwrWVT8PWKxVIl1ltDQBDiwWMCa+zomkyr+HJd",
-	"wOViVGnCTSjQxCoVaB+CltEO2p1jxhJsCcBHSuWs+s4ogO+sRZgpich4mig2ynlqymKsQrRax8xaiNbq",
-	"dlHxHjnJjZxRw+NQ1FNQXLG9vGNqrri1fYu54uLA3pMbX2Ds9yEU0VVhAb9ATCUfsohIN3IwS3vorXlf",
-	"DD02KOpBrxBOgq3P4M66+njYJSSJpVJYcUWmdkpWWrPECt5QRKfnJ9fXZ6/+bfji5PTH84vvhi8HLy7e",
-	"vjkdRMT6RHrHylprbOtYqiU9E4qq2bDkCIPj7LxTjKMJOSc6V0CI3QI7yG2q5XLi52qdqbMxKVxiB8Y2",
-	"Yi7mmqD9Xawq4ToUVjl594O4nGoypjzVx9YJYhRkPw5F0zFrEvkIdNYukJpYr3xlr4L6iJIGBvFCJosH",
-	"EzJ1KLaP9RiTlYYffwcSDjgHBlroqe0MtCeWjriohJYTsJZzIYSc8Uy6VsBABKowWgoJs7O9yKwhc7U7",
-	"W8Vbn02Nj0UVVfyxBsooZvAlFB8G3JYktV95AjURlX3/TBt+rwxlVDVhfVNLYf9wcqa2s4cPtrPLkfMW",
-	"tl9aXZWLL7HTp25Vq2yMDkmXplqCYm5SyffiXKsy9yqYM+3sWgDEuHTwx2K6Oj5Ow864QfQe2uHFVUiq",
-	"8fHCduKq9LrwgKO2uIBjZl2BZs44hXPAClLP46jQVQyfe6nRJ2cru7TPKm7snGpSJDKp0uz7RA37zVMy",
-	"Jyw3oVVQ6m7lfH6Wa0Om9I6RoqTewVjvNBFQG2fufUBA66VgSqNbX6Wy7aSvQ95uk7z320gj0y/iwl8b",
-	"mSELQ8CmsiEbFhoC8Lrdwbs2hX+g6NzV5UMsGw6vSNSUmeeC5jwJRVQrki/gwq2zoOi8OKG6lNr4yDlE",
-	"oFxHIOgVwyNBOICAp8Wac4wLYaqB9UUMLIBg8yY/oIJSsFYIuXTAPTWO/3R4WJcARShixAWFWGsjGvRT",
-	"CZ0m4IWmEKs7T3OBv1xYdykXCYThFuCP+3yIRArLnp8kfJ5v9/7Btu9/9ZQ8hUsLYTFL+levTsmfDg8L",
-	"BLFu9VipJs8cTzXw2d6HEuX+Y6vB8R0raHQ7EVaB8H9U16AKY9ei5dw8e59EF0/sJnpAizLdWOYmljMW",
-	"IDIcce8GJJUTlH5lUOSzyWBP+fKMdVJ4nbBFPraMLdj7ErjMRwZdX6HoOmGMUviWLVD87in8wX/ng1A9",
-	"cmZ0NfyjGHEli4QLkqU0Zj4qD6E3d2qLq6TYXHFjmDgupDLXpIA0SSArYZyn7tIE6lD+QjHm75tkd1HE",
-	"8his8XDyeLXWpoVBBJuvyOH/DNxyxXbtsOkS05RxVo+f51Abt+SPu6Vj6gZMpOImEU0invRdvos73/Ih",
-	"1IBE8It/fMtF5VFCDfVPrHz/4friTSgwTcvfZPLbr38nlETn/I4BcllEurYRbWm/8uszTRJuxzjjghqp",
-	"dqB6LBSWmpQs7j3pkwjUa4QxCNKN8BqOK/jxGKL0djaQljGfMoW5qj5ni2uAgoJzmrGSs53AtqcXIo4q",
-	"TcHfO0WybyhcGseMa80Sd3dHj5zYtvCUEU7Koj7JuJhEO5hLEopo8OfBm5vr4feDk6ubF4OTm4h0D74i",
-	"eofcMpZBGP89ZxqPHuNUajQ6f8k5M27EmLnCdD6zU69fdmJpQkD8LYLfrgFVLyJSwDLIuQiFYs5l0LCg",
-	"0b/AvSff4pYVuwxpMHSxdE66dBsLNaHgSXFOasVTgAemdo+4yJnGC1rsjjNLYUhL7D2NDSSLxCyA7F+p",
-	"Eqbs+kUwmojINPFJSBietgLEit6uX8Krwc3gzc3ZxZsoIH8MRUIXeodMmN1tv3/AOZjPSiJffJKpXLAk",
-	"cgOF4bntg0wwPEGFMhef5exQifGthsQXeNltMLwEqU+Vq13wFMYBYERwJFLkfxXsHYqla1MI4rFCY9jC",
-	"v2Au4LcRLHko1uUY9sg5JDb1iV+w1yd/GZ5evHkzOLWrdj28HFwN314PrqJQIGVpTFBCDxNSmpq/jIjP",
-	"lXISORTdo8NvyB75av855Gg57sCsMrslM7yvh4qizRdvX70aXLnTcx2KOeXFIXqFA/3u6VTOh7EUluxV",
-	"tONSB6VmSZNKQ7Yd3DXn3GxQaHgp0cdg84vldT/3eNvhMzbn5PDE2xQINHWHOKmIbEq6FWaGfHNNuEPe",
-	"hbOmgqGLbBUknfIUuCYm1ibwbLZuoVAHRriLdFPX4avXHjG1e23ng/tB5nDEZRUFGD5OxjozIiKoKyAO",
-	"VlbWWG10dODYqw9ZGgvL81bZfAg7oIM6/bCDDzpB6MCz7xBKJ+z0jw6C0C6LMiNGzdDlmYWd/sFXHy3j",
-	"Qw+HRQ/F2bPLta90hs0dBpVuV962I3D8Di98PT6If/v1H/C7A5z1j/ZH3zD/qEzsh0eH+4df7x4c7B7+",
-	"8eZgv79v//e/4T07lrDT/xBW8YJWWoNEN/j1Rx7fyvGYQBV82Al++/UfHz+GotnFboKlA1XZ5cblqsiM",
-	"iU/1ZA8e1/M93C5M99WW7X+ajedS00H6VJPSf/rZigOfYv7Tz5b7WqLIFUVFqCarfFUzAO9WQ/I19dDu",
-	"EL1Qcq6Z0usu9HLqqG5iqFBEBVpr1CM3iiZYUvXDuxvSdYmYXqdRTGSqpNjuwA80FC6LHhJmqQZRR3VV",
-	"+RlJovqsXPf+x7mOIN99LtWtdlaGFIRisqfP8MUsDqg9cjrp5uz0x8HN8Obm3B3mB4QaMpPakK/xaB9T",
-	"Frz9A1MLhcOWLXJ5C9PSAKNozNsqgNLtcswhDXlK7xiWQIXC2mfX35/sHn71tcvNUtaVeyPhfeg2pc5I",
-	"pgCGa1dLQD631tb0alKEeEJQxQdeEe8HDxe8qHTTIkk8bu8nSILPj0VMpTK7lo+SoFq84egNjBXcL2u6",
-	"oQp2JvcG1sKa1j3LqyOKJVeNThbKUmv0Qfx+xEgucu0y8MaK6WlJQyPkQ3wTmBD9DilvuTUCKsj7/vQI",
-	"s1io68Knt2KWEnzFNTnafx6Kru0EOs6zHciwqbwB2UPWp+HuBoxFE2E5bGI/43vlNcO4NmUPN+Ydy+ST",
-	"vvN3Z2xt7TRm0Wq68IF0Gscyx6TP4vwFiPp505HGFUu4YjEkSXx3cfHd+WB4cfL25vvh9dvT08H19fDt",
-	"1fmThIU/V3nVtNOF1QnksLdPVDE/qibMkC4orcS6ob4a5pn2BB2QWvWLfQnpFSx6oMJaLAN5q5nfSkTu",
-	"Rna7Kk83/B2vNeBtkKK+grPKc0aSrlUofmLQhGK+0Mb9+q1ROQTzIKkeJgH1BujHSIFlfFgcIpYKbI+r",
-	"BRFw2g5JfdStQCgiV1o1lHbIw2XvvPu9MZlVHAG5pjN2zQ379py+D8i13S1WDVQ4FrVjmhqT6YBcUjMl",
-	"3xajsU/hqh4zDcjBPplxkRumd1AiwshDAXn6bn2cxPANC8giHEn7uUt1tgvLoUgptcqJg+4NBaYou1b6",
-	"oL2MofEteJ1gbcCRJiV3PDZ89kwX24b8BrEfd9qJpcVFA890UfLmmdNSlrvaByrL3MDAzX+l5MxKStQC",
-	"wN40ywKYFNYk4F6PmYmn3VylAfngrkfph+LDUnlY2HEFYmB5fwxIrFhiSZym2j7lIk7zhIWdjzsRVsjg",
-	"WVwoNLeUr2t7gQe9J5dnzzSZSo3RBJhrlrmfIE5kpRGGsk4uz3YgxlIlYgwomVK2+3CGQCUDf/JxKKLT",
-	"i6vr4cn5+cW7wcvhxdXZd2fWxy9JFvuVik+4IF27TdE/R0WHwpJuKKI5F4mc9zwYLpppK0D3UW+ZgSCv",
-	"HC0/Qe/4BFnT3ylbqapDw9kVrHUpxGCY2tU8gcidNWCSEIvaYHlc8XoC3jKEJQBdAq6ycfS2RrM52XIv",
-	"xeYn9OUKQeqDbkpuqZWrV+jkuEwndvhFnoCQbO6p1qD/e7X1xIkUcMDjtbTX34VXVZcvpFsotYDI8RiC",
-	"uGhgb6mTuK+gX5dSsXK/w72qGbiumxxPfkpxJ2/Rr5soKoz1kHAigSthwQs6sCbWXa9WX3RMoZj7dKuG",
-	"dW2vfdi8Zo/EVAAq0ZLOV7zx4Lljjj6rPawnwxqUe2vS3evirUdcvirkfMPKFWPoPZ0pW1vkYqkKywGK",
-	"v4I1yXlrztwqSPeN+7H3wZX8rs1O8Lj628asHSjj4yYnFKD/LYkJ+Pg/w1HrhajcGuFLeR5jr/f0QsRr",
-	"sg8gMhTZl3ahQt5Zta6lSg5cgA6+r8gYFyUihihEOuytnoIsRPwIBPVwR/o1sKsWqqpncy6lcP6uiczO",
-	"roadJwBZb1uiYmvlBXtMCY5HWy1KDwGcHlrhwemrgtq3wCUfVg6Yf3h3Q+KU8pn1r915v/20to4uY9qj",
-	"J9eHHlWhwMD3MFX0L+9HAOqXJt2D337994P9fRJPKdwpoHQQCqP4bMaSYxJBMR2cooedsBOVlXdlHA+a",
-	"LiYAZtEzDaVwdhbYDSRj7vTIKf64VBdHeKOf4uHbHinpexkd7okrpzaTXuBTpr5ERfsp3h5cM2t9iWR3",
-	"CTLvGEuzIRd9sbNCqjVe36siPDlUxvoCPP/t139/vk9SZoy7lzjhEw7V9NKUSgK0GsVnAckF/yVnRLEJ",
-	"VUkKJ/ZyTGKqWY+8dkBtEeV/KEsm7Rgw2PSv+CPesujjT+D3j1gqxUR7peUkAmZRFBzlAeUAWybP3AGi",
-	"R6HyhWEzV1359npw9ebk9WB4NbgeXP35BPI7SNftFvkGQWeOoWAfkuVCEa0C3AGqxTKg3E6fJLlCD5Aa",
-	"YvisDIksQuGB7ADCrY5ih+h1HhUJLodOE4/ggnGWUEChZRFr6taB4LiqVExR7a5b2+mRE7GAw4ZUs1BQ",
-	"fWsbsEvCDaayHO1/4+POgNdVHPrzcg17BKgRokF+QrC3dhWkYM807oZ7v8jl7pETd7j1lQv22L2xM3F7",
-	"47Fr+oQSxdyOUuMOr9xrEEV7b00oHG0X0QDtrDDsKLRhNMEsFsqNmwfMGs/N7DIUB2oZU1y6sw7okWsy",
-	"VozVQQXt8kgGlDefSryzm94CMi1manalglO3UET1W3GjRuSCCuTnI4nTBlDR351ELTMNBZsTz02fUy3T",
-	"MvAqvNP9J1BK4ua0T0ctXNihA70tSxmHjjGViG9piTFDcY1XUSGuVMloO70HURUSwERd9yUbWS1Q1yAO",
-	"dNKLlnWqonozRaubf+lfuvfxHOJwF9ux1Y0Gj+l6Vm/paNh/P9EHN0cLILrKVpR3d2wozPOXgTyORKld",
-	"YnMvWXLw0H23sWKB5/QFDDNY+bIWvWXjGjipAVSoKWhb3dTfP/JMsQ6YB12WHKBxQqp4FK003uZ8ti7F",
-	"/pchtC8OELNZWmwVg/EcjqWThUPb5AY+iajBC4me2Gx5RFHz1PX26DNWWFKuB1jfQm7tORzIe5WbuiEt",
-	"F5va1tyNrFyUiDqBA9pMmLI+XCi0oLdsCA6GHWFAyhupAlLcpkT8bUruDMhwsyD+Vijy269/D8VoAaiW",
-	"4NJ4XJ2zwRVEZQB7kVsjbroYKZ4EZLRwKEWuYdtuKFzD7s5HqM2yzvaca6w6ANS2JHHgss5980TT4Am4",
-	"BSj56XNY9jF4cenO3N9nJb4syKgCbvG7Zs6XQN3LyBxTbnXlGJNFPLqN+2gzh/o7Z1rt86tcfD4k6GEV",
-	"EvTgPpCgjRib5fU5n1cd8BkFfnkrIo5dqGWomQe29BWLrfQtjhsAabq7WudD07QWw8N7gJa3fe+Db8iB",
-	"K7Tmg1YL7uFaay400SnVU6b75O3V+S4TsUzAW3Vlpv90+Aqr/v/p+clvv/4DQhrVuiUYOriYmZJJHiP8",
-	"VyUGpY9J48SOQ0HFAktKWapdwuhRj5wJAJGDu7EiByDeWCOVUWWIHIeCEj2FNFKVi741lKhwkMQqF0G1",
-	"era8s8uFzLGpEv4SU44g7IZQ1izmGQcr1kp4LQFWc0FGjLyIY/hNSEVycSugHedNM+3zqBwgyy5EayHx",
-	"Y+cYhlhF2/DD9KORc8GU1WNqEQBoMo63vBe+iPg7hM1nGgNci2L8PgEO+1caIbgrnzgEUo2FPjyB0Fhl",
-	"IXFlXSuWNd35gQDEdNgdBOLKtU8xXN1nGMh8av/G/MPGJChmhdO9ACZLQl8LNPnEkqRNM30hrKVrpHAM",
-	"yMJWVsFc6MJuzXqp4tC5HX4LoAi1G3t2pgCFznVRwXBI/v//I9HLq7M/D6Cg79XZ+WD44t9uBtcR6Sop",
-	"Z5iFh9QvAbzbjhFZQjGakJhmAZhQaoEZdSlVE6ZsT5xhFfvRwfPG+CoOvoJXBDd5PVKodflmqycOjlTv",
-	"KluDVPRJZLht8ty2QCAPFX1BrNA6bqcHmHck1fV/zmRSPwl3DzbS/73Qi8rr+Fid9O5hdRlF9bTZ6qpd",
-	"3bMux7MpLCQF+xJC6MZOh3RhVpB7CwXgiY8U+f2AvauIJzm3lhCeYT5DLt8/atmwz4CGajmwr1xCBqBQ",
-	"qIdndIEQtSeXZ4TqW129wQAJLHB51ZgCz1QAgX+YjG/Oatfl2SYST8jAnIG69TsAAGehcIrYn5LM4DGa",
-	"SAFJ+S0CPYPhVbTC3nNt1ohEDN88oUiEywSfOIbzmBLxs9NZHdpKjfyfabiOkHQpHIW5uyGOC8sNuEBI",
-	"A3HT+8suf8dbs9IevAcUerCoMSbiioVeX7wcfOvaiLD4wiN1FCWBDsELpxDLbAFH4GdvXly8ffNy+Prk",
-	"7PzFxV+i4xqbwCF+lltPA05xJ4IlobjMR3vX+chNzznCUHLp7z7Zg6s9o6DAcaBFoiocDQcYmqmmPhVe",
-	"TnFM61NiFFvDHe4S1df/hWDFlq+HbcR/hWdPlOX2xNhfbnKEAvRXgTgjjKzR5nfgK3ryqdkKAWnNoWvk",
-	"viItZO+D/U+7Ox4V98JFAYng9rmIdEcLcDF9msZx3aaxWqI41uU6FJVGEF/F3V4XlafrKk8xzUQxeqt7",
-	"5JRqVmiMUMwgSNon0UnKY5ejBjfuoVCg/lervbBbo8v7W0A/hsJf4IglzqQlsYbrYp5FNXaZjwJlopX5",
-	"YPiUGuwD9ely2kxjegVcRFhJsNjsVFYyMb68O1m/T7FFgd0xlfD4QeJS76YMPHxaUlZMBRkxvGJUkK7P",
-	"Z7AyO8/s3s3WJpbN9fqaZNuFK1qnup455Qrs+2jbWKXoeTazdLaM3tGtgTE5kJ0KqJMu4ZV2ggrupAJA",
-	"I49zg5BEUWCVMSRduiJtF3MBYBtUhFgEFoqMi4kD4SENIEsFXAzWWPpqirqxFgoMiBz7KeoycdNf24V6",
-	"n7D3GZYhIihr0SDc+oK4NDiXg/39PyHj2vXDqwRcWMeqQ9dsDbYIK0ahEQKRP9vGsdXQ0xxuudpNrNTB",
-	"mftZ+c4ONsHhFBANvzdcnGUOPkCXfOkUa84dEqvTF8V0SKakkbFMf6ewJF//N4zJMoyJAxgvtrAVZsFd",
-	"tLcuEf5798ojqgHsokn+v816a0vl3UE1AHVwTfKsOlOcnJspCM+/tQrry3yU8jhwNw1DtppzF3g8JcWY",
-	"Qa/nGWamW2ERhaIbfQhdilfY6ZOwk4tCs4edgISd2Ko3ePghBBdloph/N8NXjLtgJOz0QxF2bNNh5+PH",
-	"aOeYzKcLEK2VIYCY4t49cRXNLUAl3zFzhXP/IjsIffcqnPTI/Z2QhGVMJEzEizJY4OLxa2npEjfm+n+d",
-	"g1Irrnzx37YQVuG7IVJ1qxP6RkLg+NgF6RBsLPrLrvXvdk/xmGL37KU1kJd+vJHWjgxC4R9cuYOM+uvF",
-	"r9cAmFA+cCbE7pt8NmLKX6q51MngfcaRaqIeORH+kAfg3d1tZpULzo72j0LRxZlgpbqRmfaoAFASXrn+",
-	"tNiGGWCvI5CPVNYnnlLtEpwPjrFcC2xnGtveU5ZMWHIMSdIZFqx03SCCEiJWwLTg/iFKhNyV2XElVcE0",
-	"oJ5XbypyF+GGouaVQxJ4LFXSjIIHE7/M9bTF5F4GiVvZ5a0s8OB+rd5sPGPe0FCFrB6kmWuHSvNgM60T",
-	"8mOsYckFnc9sbdJ8e+V2F+x5CPQnsryOvhzmDYoSuEexxohdOI/o4S2NjvdrDpkXv8vSeLI+JHiyDJVj",
-	"5cTF2ctTJ7d8rA5QUKZMk27zzdXRTj8U5f3Tl29fXL99MTx5+/Js8OZ0EAWEa51bYwxxEHQPS8t7sZwF",
-	"BJMOIsJ+yWlKjAyFb+B6cPXns9PB8OT09OLtG+dm3TEFYVEXa8xHxYQQywqka6WNty+uT6/OLjEgMXd4",
-	"ItZB8g3heoOdk8lbf4K9WiJLutcgLt9xM4X8JHdnJyhGTQ73jwg1gAZ3jHUi4DjincoYbuJGs3TcaJ7Y",
-	"506UPkqGZT66zkfQwb3ikWu4EGpfrBrD41wfQgNQm4RlqVxAUgXWAv0+QRwflGdxaxt41oWsT1OZJwUn",
-	"wXtVom1l4w0OkR0DeOiocHOVdvqdPXBzXWsfvDx2hpqV1z6nwvdT+a2sD6786AOe1fdY9S8HBV75BVIL",
-	"Kn+XNzhVfiwS2iq/ObiJ6qdgS1Z7Q6/t488f/yMAAP//",
+	"7L3rbhs5ti/+KoT+/43Ie8ryJe6eaRmNvR1HSbvbiX1sZzL7dDVUVBUlcVwiq0mWFU0QoD+ez2cPcN5g",
+	"XuS8SZ7kgGuRdZGqZMuxnZ6NDTTQsaqK13XnWj9+7MRylknBhNGd/sdORhWdMcMU/HWUJIpp+GfCdKx4",
+	"ZrgUnX7nasrIjPJ0JD8804TZfxKKL/c6QYfbdzJqpp2gI+iMdfod97QTdBT7NeeKJZ2+UTkLOjqeshm1",
+	"fZhFZl/VRnEx6Xz6FHReyjifMWFOEvu8oVmerG1xLNWMmk6/k+fw5moPr3jKsPX6DI/IayknKSMvFb9h",
+	"ZMxTRnjSMrkxNrLZ3N4wremE/cQWLeuLz8k1WwQk0lO6/823/TDf3X0eT9kH+AeLyFgqkmeppIkmUhEz",
+	"ZeQ1bIf/vHXQs7L/zQZ+ruRfWfyIe3LJRcxWF+WCZSldwBTZjSVYQseG2TlzTXhCRmwsFYPnqd0zKZgm",
+	"Xbs+mpHolGqzPbDfbZ+8jA7xNaomTJE5F3qrWKVfc6YW5Ww0DKZxAlyYbw86QWfGBZ/ls05/t5gNF4ZN",
+	"mMLpGMXo7J1manVOl0zd8JgRJVM74HRBPv/2dztyO2hleQtnyoU2jCZEju0vaiEFe6bbhmw/HcLabrLq",
+	"Vzy+ZqaJEww8IWMlZyQ6P7u8Ijs04zs3ezs4uh18IQqAGuOUw5DNlBoSUyGkIZqJhERHuZlKxf9GbctR",
+	"2+ixsc46Gvxk6UtnUmgGwulcyVHKZvafsRSGCZgGzbKUx9DZToZv/OGv2s7pY6Xt/1+xcaff+f92SkG4",
+	"g0/1jm8XelxaFUGYUlKR7sWrY/LdwTd/JK4PkjBDeWopyn7m2gJxqjWfiAv2a840jDBTMmPKcJxFhnxl",
+	"d65hw0SepnSUMs9QqxtYstzP1bZ+Kd6VI/tbx8pVFnPNcSnqg4BFY0ll1UdSpowK+1mcUq35mCMlL40g",
+	"sGs/5glzzOsei3w2sowQdGLFqGHJkJra/BJq2LbhM7ZKlUGneS1WXxNjphRLhoZOYBrcsJluHKT7gSpF",
+	"F/bvlBom4sWw9nrBvkFnRk08vVfLIBX7HztMWNnwcyeVMU07QSdNZ1ZoUJHDnyMaX6dyUtmnsskvIglL",
+	"EdTRe8Ojm4ICVidt5DUTesjXP5a5aXq+RIpOHbjuAq8sKrRUo5ylFV/e22JS1UHWRlTb0qAg6Br9reOJ",
+	"U97EnIl7WqeBdcKj4LEV0lhaoLLpxmE5EwiYM03Pxp3+z7d07L64zGczqiwpLk+mIiRXCGPGDE2oAdlI",
+	"k4RbeUfT88r3NWLzA12ak++h0t7q5H6pTO+Ui+vVVbeGlSP+lYFec5FU2cu+2wk6iV+voKMzxWiipwzU",
+	"SaaYZsKAPugEnbFME6aauU5qbhxvrNplKRfXzzTJUhozQmdSTMCWcObUM+0sRvuaJl1QmrtgXazyUa7S",
+	"xqnNLQes9v5+ysyUKWfhiGtC9bUGncuNRhPVSDJiZI4cRLrcEK4DIkWMdpGcC6bIlGoSSyFYbFji7Nyt",
+	"PhnTVDNoDtdGEyoS/JunTJOMagOtjLnShry8OPnzYPj+6Or4h8HL4enJ258uh+eDi+GbweXl0euBNVUq",
+	"61JZgEKhLNGM32y3tbg8fjEqu7KOSywZNTMw7MfdmbdKlg2yXbAPZhjnSssGo+5oZAmNSOGMTG1IVl+C",
+	"Fq2NY1w/v0bh5J5uPr9SRtw2xfUjL0ewbvS+t1WrAyzDZqPC6Qk05IZa5grtC8/3lFuR73RroVWFFKyR",
+	"uetGSosKfRKj5YuVe8z4zYZDW12+ifUWLbOBE2kFqBVfILiZsV/90tpMm2TWhppc1/YoNthontnhQTcs",
+	"ZfgvsKMbuzHcpGyNrdXwwHWwwaI0mStumaoTdd/5QQWeZusbUUy+jXBrFFUbbiPj2L1477XBEs/gmjYa",
+	"6p4d70tb6/SulWdD3LPWx5lM03VbcOsAoBW9EPH6rbxbOzdMeVN3xXdfVcrwyZyNplJef1HfJRuss6NW",
+	"DYyYpin4/hlVxqtR0O5zqa7HqZw/0yTC1iMC3nPfvsOV1e9OxzNh1CIgdgl1gDrI/htUOvwFOxhA21mu",
+	"pySeUiFY+kwT9iHj9lt4zS3Ejt3RgGRMJFxM4OUJg8bcL59/+zsR7MZZJxLsFDRDVBGYcl3AZ4ohQxCe",
+	"6IpiLEnfz7WZDFtNh0LSVMi03th6PmtWsDiTDdRrybe3Wf++6fXDag0atHNqyxI19TOwOuAlhC0ewrjA",
+	"5rwd3uRzy8ndWztXMmZaczE5lY1+tgtEt3gzYH0OrzHKuqqDqdJsMxZ9P6VoBsO31ljORUK6U0atzRwQ",
+	"agyNp7BiQdUXCMicKsHFRG8dEoom4nzKRNVKJrHM04QIaawZDx1A+LZF1pQ7mOEifaG0vJdJsT6SoJlI",
+	"WsJFmv+NDUcL4wj5dsm8arwURgtaMb8EdzFGnBDrVFbNamLN1FBIM4T97AQdPhFSwaMx5SlL1rQ+XBNo",
+	"0TluUqOfV5dxq6pA5cIrgDhXypKMX+7bvYkq7VdNmnLZW22X+rRq4ZvqmMvZFRvtmDu4xSOoi4gVmdNq",
+	"9N/X1galOHwaw7ykuDsbtE02aDHk0uS8xbZsXGhhuFmcU2OYErpJus8oF5vGTCV2vGlAlMkMp383wc+U",
+	"bgqflRsUy4RtNIZPTSt0w4QpDz/qy4MHHEMXqFll0MvLAXl3cUrm3EyBTfH0otdEVmBXMb2RcDXFuFaF",
+	"BxtpaZ+2j+49G13CK3cc4xIZFicxlZEH1SVZHkQTAWJ46RjDTW2evzsTGjYHxJaGtfrJrf02HnUUIbCW",
+	"ww7/eKMNg7PwZkUQy2xjal2KqbrxNs33B0ZT0+AmxlMWX6/xQj522Ac6A77s5FnTlOp0NaDxlBTcSrpR",
+	"JrWZKKajgESGzTKpaBptEa5JlGeRtf2jRM7xvG9l1KvaWV5bZSzoDeUoZn+5jUxdG02LciImTBtQNhfu",
+	"wLBBBOZ4Tthw5HylclYYaZoRUJtkShMyYkwQO3XmD56bIpy3G6BO07ZFgnPe+mjJeCh3EUhwxyUMfDf+",
+	"07fJ7uff/nErt9cV+5LxUI4yqKxX05K/Ka3x5XiFtbXKyEGDVY2ZC1ToOVMswYXnBh1Rxca5Zglay0Xq",
+	"SaxYwoThNNWke7C7F1h6O9h97jxQM6WCUKKosUb4jJu+/YvdyGuWEFR923OeMJKwlE1AoASEkoRrS3oJ",
+	"uWaLrUPCZplZYBCdgndOdB7HjCWa0Anlokcu3ODsQ02oYkQxo7idgxW6Ixpfy/GYzBgV8ylPWQA+sJAw",
+	"E8sqaGK6WH6j9qgun5NIS6kE3A4Q1gzXEVdMo/VYrlMPDj/u4x7QMh2oQbmxOEdjpN38mXJtpFq0mrv2",
+	"KUuIe41g8LlxNR4wypTlevrlrSimFyL+KvEixw3t0SHSxZV0IR07YYjn7OCgA+99aqIZEzvaUGVYEhAu",
+	"yDjlk6kJrCNi5Z5IWELkDVNkhIk4mfUMZK7BU0GaNmTMBddTlpAFM0El2rTVHOihJp4OwcSgZjlMt9EC",
+	"bhQyKhPSKlS5RqA1B4bc2m8QGvLy8TZtX7bcNKgzMZJUJa1hId120hJLYWhsmvnTrnbLE5byG6bs8je/",
+	"cM0Wc6mSL3EkVp22G6ZuOJu3JDCMmWIibhzPp9vOp/36NK2t8ztWfYFW0w4zl5oGKe/i7sHnjSMp85qW",
+	"sxFM21i40IaKFm9ZIb3cfnDTkPNx61lMaYHQkcxNf5RScX27k1E/VVljzNUDga1xyvu67ahZnShs0XFG",
+	"UfAIcs1U66bfKRa3SdTA5/PdZ1YbycSGCVaCDvUFWo4E1Wbdsn1/bXQBrSk5kYqzDYXHchCETwRN9YZ5",
+	"K/c74a0p4SZKgajLMKuEXdYGzOtBmruHtcD0KDKpviz420rPwjaX8r/dKwlOyDaVIlGFfXHI2qmB4f00",
+	"0JqzaqriKb9pCfw+zDmzY7EqOVUYbnnhgyqrNE59lfJa2cRvzWYH0j73W2T574+TH50rn5pFvg5xb2Cd",
+	"2H82G8YuRLvRMZ9veK1dXDS8ZkjnzRkT/02e/0XIc3Xf89FlPjrPdcOuVyy6pYCUMYqPcje7tuho2ywq",
+	"++qyZeue+Yhq9u0BkWMSfQzRd3DlVGGnT8JOr9cLOwEJvft5ktjf9/aff4pIt/iNUIK5aEQqQgmOYqsx",
+	"JOLmedJs2mf5KOV6esVnd3BIWvJ14bhvHQ03H0A2tnTBnMHYHpe9LXR6y8HzQwVW7x81rZyaVkbTuBp5",
+	"0/lEKr/0QL8pKrcUQHIR+2ea4Cuke5ELwcUkIMfS+nMQCnoF8cmAfP7tH83Ulyk58cHBzcJXlbCVnIvl",
+	"0BUGg6GMSzGdpwbjsLg2zQEllYs1Dq7a1Na/N6VUnrekK66lJTeN5VYaNrU2rxbyatbSkOObWYqFAopm",
+	"Nss3KHqwhHybBocGm4Z5SUUykh9eYqypIXgFWR7eA21b9HqQedMDl1tTMso8fxePgNOl9+4z0nVbUebc",
+	"+/CsZkwTbrZuP3ddmWZtUispGOtFi1vUVzxtELEtazTjMzZsTbFtNTPa1nST/Ms1XlI5qrLJW2Y8SHgD",
+	"1Rv2wdzOjfDWLe23+EG19auTEOtNeqRamXgjkt4Ezqq3aZbpng9jBWvfqpS2BMSOdCdLKVZC3Xm77rYM",
+	"DYvfvjLMvHOBo9bIdDV0VokYpjy+3Wcuvm3sfCHidmPi3kq9qat34CS/qU6yvstnIl24tF2WJppAsh8m",
+	"zfYwVlYNXHKdpXQx9Ksyox9OmZiYaae/t7t7l8rP1QG6YuMlg+I+ka6lwa0KRPsE5mp3h8RTqX0Zkp5a",
+	"hd49P7o6/qEoGZ6xrUNip1Scqy/cR0IKRrr2IxLZRqOt3p1snNaw/B2DaO3Re6aZuqlEQxvsp7f2Zzxi",
+	"hbRtMqE3jOQZlj9TxYg2PE0xP1v3scYbJj2jC2LoNQuFmbIZnBHjsTAc3hpJ4Gf8WjEaT2v99AjQGBeh",
+	"iF4PrirLG/VCKwfupK5LbrUzxeO3BketyrO37scNVyan6ZC2gUe8nzIFJAJV4TBbLQk3ZMRiWV/NZ5p4",
+	"edjbuAYadpu58hYnxm6pAfXrcTxlcUM5YpmU0pgxVGaBLk94QaASD/ZbWFeOixua8gTsWqAUfE5TK9YX",
+	"tRVotrcbfOdicEEH+oHaWeimOYLZfobRJnaDWidrjmqa6GplNRVLGdUbZxt7nhQG2f6OVvx9Zlsd4UrX",
+	"TfP2ZuAlGoEN57JfwytdayFCjnacK24Wl1Yq4DhHjCqmjnLMKMO/XvmF/vH9lYdnAA6Ap+WiT43J6rmL",
+	"y4ASmgtryeTaSkfF6OzOEBPWvoYPlMwN0yBOt25FkvDyLOM/sQWiOXAxls367AW7zIVYgEAmTCR9y5sm",
+	"V0IT6lE5XBCSzKhhitOUdBEDB/S8kYSGIktzve1kINF5PCVUk4jyP4Cp8+8jpm0vPcqjoIIxowPi6u6I",
+	"UVTg2PRWKLgwspCFWJlbnPtoVBXwig+P9sjA+lAk4xlLuWCYwUG1HZr3+QvX+xAxVI7OTwi4LzogLsgJ",
+	"HdllxV6smvYf6V4oQmFJhAnj7NT+EshHn7wA4iCIW/Pj+yuHW9MjVkQQLNsnMVVqUdoQPLHzJZHORxEM",
+	"gOYJZ9afimjZHUsi0rXfXOYZHVFLS0CRWz1ypXJtWBIKu4fbcjzmsZenGtBgKPaM2VmRkinrE41QLEP7",
+	"V3RIhHQ5ZPbvUFjhHMcsg2iIgGAcNgHS2zqsmqRSTHzSWfTj+6vhm6O/DK/Ofhq8HZ6evBpcnbwZRKHo",
+	"Pt8lCV1oMlqQhI1pnppDErEPGfn8v/434dREkMRW/CLkPIKBytyQyD7f6pGBUlLpUFgDI2oDOolKcJKt",
+	"Q0LJwe4u0bbn+ZTHU1JgPRGpQjGSyQLNVauI5kqKCaz93GknPYXSlBGDbb8oMuo06WZMAe0oBuPY6iNG",
+	"DfIoGeVYLuMqyXRAop0pJKv+LQqF7SLamTGjeKwj2zW0yhJiWwVysK/YPxBYxuNMoa1kpiwUThbATgD9",
+	"ljRqV/L09I1LzOsq5phmERB3/ui4LxSuECtwcFZYWuJq1bazIvcgKB16yJ2yU9PoET7ToXAZjAkW7LGE",
+	"G71FZhLsQMVjky4QekivAP9AubjUrEfObpgKBcWVgLddFIxrEh3sfxc5ur1gRi22j8aGKSsYWSxForeQ",
+	"YzwaTSgEnXGHUQAN9shLpDpkbs2MFTe6T6KLo6vB8PTkzcnV8F8jwrEy6WJw9PLNAG1KlwPS8SLy6Pyk",
+	"4ov3O3u93d4unO1mTNCMd/qd573d3nOH+gGaxcv1WlnZBPWE1ZRAxidJp9855dq8LN4KathkP39slPgw",
+	"wRp0kOOwTv+b3cB6VgjUtG/9qgK2aa8pDNGkGqJKTXzkC3OKFDhf4980MFdHvxZYq9GJLEV+ecyPkh5E",
+	"thP3bd1WKlk2AoO6ZSheGtFCEXat0gN4IyvWplQkrVo5F+VMmhakhIf4ZQnmaX93dw3E02bQTjVAhSZ8",
+	"J9hOu8fFtHuWsg9wDE1NF2MtcaOCkv7u/A0cs7jsvXo9cDGSgAg2Z9ogEgf4B3CsV8NhsA2tMNvOR558",
+	"Qr5IWVPG+xHRcmwIPoay4qJbkjJ6s+yepVw7QQIBqVB0D3YP0I6zmppI4QVSVHhyrvQ/QnAzK9Ws3YRy",
+	"Uck5KNtrlpnA+oUoX2cYRyVUKX5jxRkkXltpv9BusEmPHHlZ7rt6prEI2dpxiJRSDv4QAxCFngdd45QA",
+	"+OQgwgPAVqlWSMN4jcwyhtrBPvf6BvrpheKlHRFI3bkV8lyTsbXBuvu7B1soSuuiDt5nL0vomiZZ96Ao",
+	"e6u8dbBKDC/dwiLhHzwl4WPXgITnCyBX2KCN8INmffKama+7wg8vvZok11WFZb/Gzp2t27IATRfLM24h",
+	"NpZeO6hnwLeWTcHXCxZLlVhvDdFgiAfYCqyxo2syreLLdQG7kFGlCTehQBOrVKB9CFpGW2h3jqH6A2wq",
+	"GdO0VM6q74wC+M5ahJmSiB6qiWKjnKemrMQrRKt1zKyFaK1uFxXvkaPcyBk1PA5FPQXFIS3IG6bmilvb",
+	"t5grLg7sPbny1eV+H0IRXRQW8AvEnfMhi4h0IwdFt4PemvfF0GODii70CuEk2PoM7qyrj4ddQpJYKoXl",
+	"dgAyBdIay1pCER2fHl1enrz6j+GLo+OfTs9eD18OXpy9e3s8iIj1ifSWlbXW2NaxVEt6JhRVs2HJEUZ4",
+	"KvROMY4m5JzoXAEhdgt8NbeplsuJn6t1pk7GpHCJHWDliLmYKxYclatKuA6FVU7e/SAupxpKePShdYIY",
+	"BdmPQ9F0zJpEPoJBtgukJtYrX9mpIOOipIFBvJDJ4sGETB2u8lM9xmSl4affgYQDzoGBFnpqMwPtiaUj",
+	"Liqh5QSs5VwIIWc8k64VMBCBKoyWQsJsbS4ya+iF7c5W8dYXU+NjUUUVo7GBMooZfA3FhwG3JUntV55A",
+	"TURl37/Qht8p8OwmTTFWHEsFu7pA9Vsy6R0yiZWL81Z4wQKAqAYv6I6gSkTA6BZIwMjKYlhisr+75cS2",
+	"HFvl5eBPqCpad+6AXSH7q/UzWELg6AhVM7znUAtdJBBPIKlwRr81Hj1D4Te1yDIAne04i9/qgXM6scos",
+	"o1ovufrAiVSTyP3QWxHn1WDFKWzNl/BQsHF4A06Ki/jG3u5dAhz3DFQ8jVvucBwbmByW959B1ls9VUOR",
+	"R0xQoPhSDLg4m1SOOReEZhmjyj7g9xAMZYyzaiLXqbW0Ah/OAKlRxP6DUcTykVqLPbAkdlUuvoYKOHar",
+	"WtXvGKno0lRLLJ1tsNXvpNKr4mq9Hi9gw1ydyGMxax01rWFn3CB6Dx0J8wC3lYOzwqniqgzH4MlnbXEB",
+	"3fIXRPltWL9jSBCo4Lc9jm29iux2J/v6ydnKLu2zSnxrTjUpMhxV6Q/eUxx/95TMCctNaNUq6lYSd2a5",
+	"NmRKb9gqNnITAbVx5s5HvA1kKcraGO+rUtlm0tddW9Imee+2kUamXyW2d2lkhiwMkdzKhtyy0HAyp9sj",
+	"P5emCBwoOndoLXDIBafaJGpK2XWnaTwJRVSDTinuWrEaW9F5cXR9LrXxR2oQmnYdgaBXDHMF4GQSnhZr",
+	"zjFgjDlImghpYAEEmzcFCCrYNWuFkLOdd9Q4/tP+fl0CFDHKERcUzLzGqzSeSug0wfE0nb24g3bnAuSC",
+	"cE1ykUB8fgGBOp8olUhh2fNewuf5Zu/vbfr+N0/JU7i04PJY0r94dUz+tL9fOFbd6nlzTZ45nmrgs52P",
+	"5RVBn1oNjtesoNHNRFjl/qNHdSmq4KYtWq7AqL8PXTxx/MiD5JR1CDI3sZyxAPFCiXs3IKmcoPQro6Vf",
+	"TAY7ytdtrZPC64Qt8rFlbOthF3CWS9cFhKLrhDFK4Wu2QPG7o/AH/52PTvfIidHVuLBixNUyW0fK3daA",
+	"x3UQk3fpHLhKis0VN4aJw0Iqc00KoKsE0pXGeepunKIO+zUUY/6hSXYX1W2PwRoPJ49Xi/BaGESw+Yoc",
+	"/mfglgu2DcBES0xTHsB4VFWH5bshf9ws5a80IOUV17BpEvGk7xLh3MG3P1sJSAS/+MfXXFQeJdRQ/8TK",
+	"9x8vz96GAvM3/TVwn3/7O6EkOuU3DPAsI9K1jWhL+5Vfn2mScDvGGRfUSLUFZaWhsNSkZHFpXJ9EoF4j",
+	"F9jrRniH2QX8eAjHd3Y2kK81nzKFSew+mZNrAAiEA9yxkrOtwLanFyKOKk3B31tFFUAoXH7XjGvNEnfx",
+	"WY8c2bZ8rJKRbtQnGReTaAuTzEIRDf48eHt1OfxhcHRx9WJwdBWR7t43RG+Ra8YyON/7wJnGnIQ4lRqN",
+	"zl9zzowbMaa0MZ3P7NTrN8VZmhAQmI/gt0vAWo2IFLAMci5CoZhzGTQsaPRvcGnc97hlxS5DfhxdLCVQ",
+	"LF1lR00oeFIkUFjxFGAmhd0jLnKm8XY7u+PMUhjSEvtAY5MiSl0AZQEQULLrF8FoIuLDv1S40KoVIFb0",
+	"dv0SXgyuBm+vTs7eRgH5YygSutBbZMLsbvv9A87BRHcS+aq0TOWCJZEbKAzPbR+kiGJcFurffPmDw6rH",
+	"txoy4uBlt8HwEuREVu7Fw3iuQ8aJ4Ky0SAwt2DsUS3fOEUTphsawhX/DJOHvI1jyUKxLPu6RU8h47BO/",
+	"YG+O/jI8Pnv7dnBsVw2D3e8uBxdRKJCyNGYuoocJuY7NX0bEJ1E6iRyK7sH+d2SHfLP7HJI3HXdguqnd",
+	"khledkhF0eaLd69eDS5cWo0OxZzyIrumwoF+93Qq58NYCkv2KtpyOcVSs6RJpSHbDm6ak/FuUWh4o+On",
+	"4PYXy7sS7/C2Q+1tTtbjibcpEIHuBtGzEe+adCvMDIUomnBTIE5WGLpIY0PSKSPlNTHxhQFzqOCDEW4j",
+	"3dR1+OqdkUxtX9r54H6QOZx9W0UBho+Tsc6MiAjqCoiDlSV3Vhsd7Dn26kP61sLyvFU2H0O4gyns9MMO",
+	"PugEobtS4QYxtsJO/2AvCO2yKDNi1AxdAmrY6e9988kyPvSwX/RQJKW4IpxKZ9jcflDpduVtOwLH7/DC",
+	"t+O9+PNv/4DfHQy5f7Q7+o75R2XFDzza393/dntvb3v/j1d7u/1d+9//hPfsWMJO/2NYBRJbaQ0yYOHX",
+	"nzhiegI8RtgJPv/2j0+fQtHsYjdBXYKq7HLjkthkxsR9Pdm9x/V89zcL032zYfv3s/FczQpIn2q1ys+/",
+	"WHHga09+/sVyX0sUuaKoCNVkla9qBuDNaki+ph7aHaIXSs41U3rdbahOHdVNDBWKqMDwjnrkStEEay1/",
+	"fH9Fuu7kyOs0ioe1ldz7LfiBhsKV10AmPdUg6qiuKj8jSVSfleve/zjXERTCzKW61s7KkIJQzAL3qf94",
+	"kgxFiU4nXZ0c/zS4Gl5dnbosn4BQQ2ZSG/It5vxgLpO3f2BqoXCI40WSf2FaGmAUjQmdxfUZdjnmUJ8w",
+	"pTcMD6ZDYe2zyx+Otve/+dYlbSrryr2V8D50m1JnJFOASLerJQhC7VrTq0kR4glBFTV+RbzvPVzwotJN",
+	"iyTxaO73kARfHouYSmW2LR8lQbWqy9EbGCu4X9Z0QxXsTO5bWAuL3Xcsr44o1mI2OlkoS63RB/H7ESO5",
+	"AChmSAxTTE9LGhohH+KbwITod0h5za0RULmPxZ8eYXobdV34vHdMX4SvuCYHu89D0bWdQMd5tgWpd5U3",
+	"IK3Q+jTc3Yu0aCIsh1jvZ3ynggcY121lBY3n/DK513f+RqWNrZ3G9HpNFz6QTuNY5pgNXpy/AFE/bzrS",
+	"uGAJVyyG7KnXZ2evTwfDs6N3Vz8ML98dHw8uL4fvLk6fJCz8pcqrpp3OrE4g+71door5UTVhhnRBaSUe",
+	"dtk5QY6gA1Iri7MvIb2CRQ9UWItlIG8181t5T0Mju12Upxs+taF2HQNIUV/aXeU5I0nXKhQ/MWiiyOXx",
+	"v35vVA7BPKi2gUlEmAdh6UIKrO/FqjGxVHl/WK2UgtN2yPalbgVCEbmay6G0Qx4ue+fdH4zJrOIIyCWd",
+	"sUtu2Pen9ENALu1usWqgwrGoHdPUmEwH5JyaKfm+GI19Che4mWlA9nbJjIvcML2FEhFGHgoo4HHr4ySG",
+	"b1hAevFI2s9dDYRdWA7Vi6lVThx0byiwdsG10gftZQyNrzERylobcKRJyQ2PDZ8908W2Ib9B7MeddiLm",
+	"QNHAM13UwnrmtJTlLnyDklM3MHDzXyk5s5IStQCwN82yAAHzYa6412Nm4mk3V2lAPrpLs/qh+LhUNxp2",
+	"XOUoWN6fgiqCvX3KRZzmCQs7n7Yif9OqppY2NLeUr2t7gQe9R+cnzzSZSo3RBJhrlrmfIE5kpRGGso7O",
+	"T7YgxlIlYgwomVK2+3CGQCUDf/JxKKLjs4vL4dHp6dn7wcvh2cXJ6xPr45cki/1KxSdckK7dpuhfo6JD",
+	"YUk3FNGci0TOex4lG820letPot4yA0HBCVp+gt5wvNiguJC/Um6LhrOrZO1SiMEwta15ApE7a8AkIVa7",
+	"wvI4VIsEvGUISwDsDKYLIr2t0WxOttxJsfkJfb0Ksfqgm5JbajgWFTo5LOsMHLCZJyAkmzuqNej/Tm09",
+	"cSIFHPB4Le31d+FV1eUL6RZKLSByPIYgLhrYG+qk4kLudSkVK7f+3KnMieu6yfHkpxQ38hr9uomiwlgP",
+	"CScSuNo2vLYJi+XdpZv1RccUirlPt2pY1/aiqNvX7JGYCtBmWtL5ijcePHfM0We1h/VkWLvjoTXp7k3x",
+	"1iMuX/UuioaVK8bQezpTtrbIxVIVlgNUhQZrkvPWnLlVrsBo3I+djw4LYG12gr9wY9OYtUNrfdzkhOI2",
+	"kJbEBHz8z3DUeiYqN9H4Gr/H2OsdvRDxmuwDiAxF9qVtgM5wVm15Z5QfVIAOvi/VGhe1Y4YohEBdTfO/",
+	"XIj4EQjq4Y70ayh4LVRVz+ZcSuH8XROZnV0NVFMA5OamRMXWygv2mBIcj7ZalB4iuz20woPTVwVFsYFL",
+	"PqwcMP/4/orEKeUz61+78377aW0dXca0h1WvDz2qYgSC72GqsIDejwA4QE26e59/+8+93V0STylcNqJ0",
+	"EAqj+GzGkkMSQZUtnKKHnbATlSW5ZRwPmi4mAGbRMw01snYW2A0kY271yDH+uFQwS3ijn+JxHR8p6XsZ",
+	"NvKJSypvJ73Ap0x9DaiLY7xTvmbW+trp7hKW5iFiNkAu+mJrhVRrvL5ThX5zcK31BXj++bf/fL5LUmaM",
+	"u60+4RMOMBvSlEoCtBrFZwHJBf81Z0SxCVVJCif2ckxiqlmPvHEIjhHlfyhrqe0YMNj07/gjXkDo40/g",
+	"949YKsVEe6XlJAJmURQc5ZEmAXQqz9wBooen8xV7M1d2/e5ycPH26M1geDG4HFz8+QjyO8pKvO8QjerQ",
+	"V9jB4c0q8iXA3SwjTW71SZIr9ACpIYbPypDIIhQe4RKwHevwlghr6eHSoP4pTTy0E8ZZQgEV2EWsqVtH",
+	"iOSqUkNFtbuEc6tHjsQCDhtSzUJB9bVtAO9VxFSWg93vfNwZgPyKQ39ermGPADVCNMhPCPbWroIU7JnG",
+	"3XDvF7ncPXLkDre+ccEeuzd2Jm5vPKgV3kPpdpQad3jlXoMo2gdrQuFouwgTCuWMEHYU2jCaYBYL5cbN",
+	"A2aN52Z2GYoDtYwpLt1ZB/TINRkrxupoo3Z5JAPKm08liEvbLZwVQqZmVyo4dQtFVL8rPWqENKlgAT+S",
+	"OG1AG/7dSdQy01CwOfHc9CXVMi0Dr+K+3X0CpSRuTvt01MKFHTrQ27KUcbA5U4nAt5YYMxTXeEcdAs6V",
+	"jLbVexBVIQFl2HVfspHVAnUN4tBovWhZpyqqV9a0uvnn/qU7H88hQH+xHRtddfKYrmf1+p6G/fcTfXBz",
+	"tECorGxFeanPLYV5/pagx5Eotdut7iRL9h667zZWLIDevoJhBitfglS0bFwDJzWgjTUFbaub+vuHpCrW",
+	"AfOgy5IDNE5IFaimlcbbnM/Wpdj9OoT21ZGjbpcWG8VgPIdj6WTh0Da5gU8iavCmsic2Wx5R1Dx1vT36",
+	"jBWWlOtvXthAbu04gNg7lZu6IS0Xm9rW3FXNXJRQW4FD4E2Ysj5cKLSg12wIDoYdYUDKq+oCUlyzRvw1",
+	"a+4MyHCzIP66OPL5t7+HYrQAuFtwaTzg1sngAqIyAMrKrRE3XYwUTwIyWjj4MtewbTcUrmF3GSzUZlln",
+	"e841Vh0AnGOSONRp5755omnwBNwClPz0JSz7GLy4dJn277MSXxZkVAG3+F0z50ug7mVkjim3unKMySIe",
+	"9sp9dDuH+suoWu3zi1x8OVbw/hKWzv2gdCr3an0tOB1/8VcDTdmFWsagemBLX7HYSt/iuAEg6LurdT40",
+	"TWsxPLwgbHnbdz76hhy4Qms+aLXgHu6750ITnVI9ZbpP3l2cbjMRywS8VVdm+i/7r7Dq/1+eH33+7R8Q",
+	"0qjWLcHQwcXMlEzyGHEBKzEofUgaJ3YYCioWWFLKUu0SRg965EQAuiRcmhe5mwUaa6QyqgyR41BQoqeQ",
+	"Rqpy0QcUIeGwylUugmr1bHmZnwuZY1MlLi6mHEHYDTHuWcwzDlaslfBaAt7ugowYeRHH8JuQiuTiWkA7",
+	"zptm2udROUCWbYjWQuLH1iECHVXQNvww/WjkXDBl9ZhaBICmjuPFch2lpCoi/g5695nGANeiGL9PgMP+",
+	"lUZs/sonDppYY6EPTyA0VllIXFnXimVNd34g4CoF2B1E6Mu1TzFc3WcYyHxq/8b8w8YkKGaF052QZ0tC",
+	"X4tA+8SSpE0zfSWspUukcAzIwlZWwVzowm7NeqniYPsdfgugCLUbe3amcEcC10UFwz75v//Ho969OfrL",
+	"8NXJ6WD44j+uBpcR6SopZ5iF5xD4ANXfjhFZQjGakJhmAZhQaoEZdSlVE6ZsT5xhFfvB3vPG+CoOvoJX",
+	"BFf8PVKodfnKuycOjlQvMVyDVHQvMtw0eW5TIJCHir4giHAd0NffPOFIquv/nMmkfhLuHtxK/3dCLyrv",
+	"6WR10ruD1WUU1dNmq6t2p9e6HM+msJAU7GsIoSs7HdKFWUHuLRSAJz5S5PcDwTNL8STn1hLCM8xnyOW7",
+	"By0b9gXQUC0H9hXYTgCFQj08owvErj46P0Hoz8rVJkhggcurxhR4pgII/MNkfHNWuy7PNpF4QgbmDNSt",
+	"38DNACwUThH7U5IZPEYTKSApv0YEeDC8ilbYB67NGpGI4ZsnFIlwy+gTx3AeUyJ+cTqrQ1upkf8zDfeU",
+	"ki6FozB3acxhYbkBFwhpIG56d9nlL39sVtqDD3A9BVjUGBNxxUJvzl4OvndtRFh84ZE6ipJAh+CFU4hl",
+	"toAj8JO3L87evX05fHN0cvri7C/RYY1N4BA/y62nAae4E8GSUJzno53LfOSm5xxhKLn0lyLtwJ2/UVDg",
+	"ONAiURWOhgMMzVRTnwovpzim9Skxiq3hDne78pv/QrBiy/dGNwJDw7MnynJ7YuwvNzlCAfqrQJwRRtZo",
+	"8zX4ip58arZCQFpz6Bq5r0gL2flo/9fujkfFhZFRQCK4ljIi3dECXEyfpnFYt2msliiOdbkORaURxFdx",
+	"11pG5em6ylNMM1GMXuseOaaaFRojFDMIkvZJdJTy2OWowVWcKBSo/9VqL+zW6PJiJ9CPofA3u2KJM2lJ",
+	"rOG6mGdRjV3mo0CZaGU+GD6lBvtAfbqcNtOYXgE3lFYSLG53KiuZGF/fnaxftNqiwG6YSnj8IHGp9w7b",
+	"nJaUFVNBRgzvHhak6/MZrMzOM7t3s7WJZXO9vibZduGK1qmuZ065Avs+2jZWKXqezSydLaN3dGtgTA5k",
+	"pwLqpEt4pa2ggjupANDI49wgJFEUWGUMSZeuSNvFXADYBhUhFoGFIuNi4kB4SAPIUgEXgzWWvpqibqyF",
+	"AgMih36Kukzc9Pf5od4n7EOGZYgIylo0CNdBIS4NzmVvd/dPyLh2/fCOERfWserQNVuDLcKKUWiEQOTP",
+	"tnFoNfQ0h+vvthMrdXDmfla+s73b4HAKiIbfGy7OMgfvoUu+dIo15w6J1emLYjokU9LIWKa/U1iSb/8b",
+	"xmQZxsQBjBdb2Aqz4G7gXJcI/4N75RHVAHbRJP/fZb21pfLuoBqAOrgmeVadKU7OzRSE599ahfV5Pkp5",
+	"HLgryCFbzbkLPJ6SYsyg1/MMM9OtsIhC0Y0+hi7FK+z0SdjJRaHZw05Awk5s1Rs8/BiCizJRzL+b4SvG",
+	"3TwUdvqhCDu26bDz6VO0dUjm0wWI1soQQExx7564iuYWoJLXzFzg3L/KDkLfvQonPXJ/RyRhGRMJE/Gi",
+	"DBa4ePxaWjrHjbn8H6eg1Iq7oPy3LYRV+G6IVN3qhL6VEDg+dEE6BBuL/rJt/bvtYzym2D55aQ3kpR+v",
+	"pLUjg1D4BxfuIKP+evHrJQAmlA+cCbH9Np+NmPK37S51MviQcaSaqEeOhD/kAXh3d81h5ebDg92DUHRx",
+	"JlipbmSmPSoAlIRX7kUutmEG2OsI5COV9YmnVLsE571DLNcC25nGtveUJROWHEKSdIYFK103iKCEiBUw",
+	"LbiYjBIht2V2WElVMA2o59UrzNwN2aGoeeWQBB5LlTSj4MHEz3M9bTG5l0HiVnZ5Iws8uFurV7eeMd/S",
+	"UIWsHqSZS4dK82AzrRPyY6xhyQWdL2xt0nyt7WY3b3oI9CeyvA6+HuYNihK4YLXGiF04j+jhTU6O92sO",
+	"mRe/y9J4sj4keLQMlWPlxNnJy2Mnt3ysDlBQpkyTbvOV9tFWPxTlxfTn715cvnsxPHr38mTw9ngQBYRr",
+	"nVtjDHEQdA9Ly3uxnAUEkw4iwn7NaUqMDIVv4HJw8eeT48Hw6Pj47N1b52bdMAVhURdrzEfFhBDLCqRr",
+	"pY13Ly6PL07OMSAxd3gi1kHyDeF6g52TyWt/gr1aIku6lyAu33Mzhfwkd5kvKEZN9ncPCDWABneIdSLg",
+	"OOJl6xhu4kazdNxontjnTpQ+SoZlPrrMR9DBneKRa7gQal+sGsPjXB9CA1CbhGWpXEBSBdYC/T5BHB+U",
+	"Z3FrG3jWhayPU5knBSfBe1WibWXjWxwiOwbw0FHh5irt9Ds74Oa61j56eewMNSuvfU6F76fyW1kfXPnR",
+	"Bzyr77HqXw4KvPILpBZU/i5vcKr8WCS0VX5zcBPVT8GWrPaGXtunXz79vwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
