@@ -11,5 +11,7 @@ func All() []any {
 		RenewWatchesWorkflow,
 		DriveFileWorkflow,
 		DriveSweepWorkflow,
+		CalendarWorkflow,
+		ClassifyMeetingWorkflow,
 	}
 }
