@@ -81,6 +81,7 @@ func (s *Server) GoogleCallback(c echo.Context, params apigen.GoogleCallbackPara
 		return badRequest("connecting Google failed: " + err.Error())
 	}
 	s.log.InfoContext(ctx, "google connected", "user_id", userID, "google_email", email)
+	s.watchPrimaryCalendar(ctx, userID)
 	if s.cfg.OAuth.SuccessURL != "" {
 		return c.Redirect(http.StatusFound, s.cfg.OAuth.SuccessURL+"?connected="+url.QueryEscape(email))
 	}
@@ -108,7 +109,7 @@ func (s *Server) GetGoogleConnection(c echo.Context) error {
 }
 
 // DeleteGoogleConnection revokes the grant, deletes the tokens and ends the
-// caller's Drive watches (nothing could read the files any more).
+// caller's Drive watches and calendars (nothing could read them any more).
 func (s *Server) DeleteGoogleConnection(c echo.Context) error {
 	p, err := requireUser(c)
 	if err != nil {
@@ -132,5 +133,6 @@ func (s *Server) DeleteGoogleConnection(c echo.Context) error {
 			s.log.WarnContext(ctx, "unsubscribe after disconnect failed", "file_id", f, "error", err)
 		}
 	}
+	s.unwatchCalendars(ctx, p.UserID, "the owner disconnected Google")
 	return c.NoContent(http.StatusNoContent)
 }

@@ -20,6 +20,72 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for AttendeeResponseStatus.
+const (
+	AttendeeResponseStatusAccepted    AttendeeResponseStatus = "accepted"
+	AttendeeResponseStatusDeclined    AttendeeResponseStatus = "declined"
+	AttendeeResponseStatusNeedsAction AttendeeResponseStatus = "needsAction"
+	AttendeeResponseStatusTentative   AttendeeResponseStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the AttendeeResponseStatus enum.
+func (e AttendeeResponseStatus) Valid() bool {
+	switch e {
+	case AttendeeResponseStatusAccepted:
+		return true
+	case AttendeeResponseStatusDeclined:
+		return true
+	case AttendeeResponseStatusNeedsAction:
+		return true
+	case AttendeeResponseStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BotStatus.
+const (
+	BotStatusBotScheduled   BotStatus = "bot_scheduled"
+	BotStatusCancelled      BotStatus = "cancelled"
+	BotStatusCompleted      BotStatus = "completed"
+	BotStatusFailed         BotStatus = "failed"
+	BotStatusInWaitingRoom  BotStatus = "in_waiting_room"
+	BotStatusJoining        BotStatus = "joining"
+	BotStatusNone           BotStatus = "none"
+	BotStatusPending        BotStatus = "pending"
+	BotStatusPostProcessing BotStatus = "post_processing"
+	BotStatusRecording      BotStatus = "recording"
+)
+
+// Valid indicates whether the value is a known member of the BotStatus enum.
+func (e BotStatus) Valid() bool {
+	switch e {
+	case BotStatusBotScheduled:
+		return true
+	case BotStatusCancelled:
+		return true
+	case BotStatusCompleted:
+		return true
+	case BotStatusFailed:
+		return true
+	case BotStatusInWaitingRoom:
+		return true
+	case BotStatusJoining:
+		return true
+	case BotStatusNone:
+		return true
+	case BotStatusPending:
+		return true
+	case BotStatusPostProcessing:
+		return true
+	case BotStatusRecording:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DecisionPath.
 const (
 	DecisionPathLlm    DecisionPath = "llm"
@@ -205,25 +271,25 @@ func (e EmailDetailSource) Valid() bool {
 
 // Defines values for EmailDetailStatus.
 const (
-	Failed       EmailDetailStatus = "failed"
-	Ignored      EmailDetailStatus = "ignored"
-	Pending      EmailDetailStatus = "pending"
-	Processed    EmailDetailStatus = "processed"
-	UserNotFound EmailDetailStatus = "user_not_found"
+	EmailDetailStatusFailed       EmailDetailStatus = "failed"
+	EmailDetailStatusIgnored      EmailDetailStatus = "ignored"
+	EmailDetailStatusPending      EmailDetailStatus = "pending"
+	EmailDetailStatusProcessed    EmailDetailStatus = "processed"
+	EmailDetailStatusUserNotFound EmailDetailStatus = "user_not_found"
 )
 
 // Valid indicates whether the value is a known member of the EmailDetailStatus enum.
 func (e EmailDetailStatus) Valid() bool {
 	switch e {
-	case Failed:
+	case EmailDetailStatusFailed:
 		return true
-	case Ignored:
+	case EmailDetailStatusIgnored:
 		return true
-	case Pending:
+	case EmailDetailStatusPending:
 		return true
-	case Processed:
+	case EmailDetailStatusProcessed:
 		return true
-	case UserNotFound:
+	case EmailDetailStatusUserNotFound:
 		return true
 	default:
 		return false
@@ -242,6 +308,192 @@ func (e HealthStatus) Valid() bool {
 	case Ok:
 		return true
 	case Unavailable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingClassificationSource.
+const (
+	MeetingClassificationSourceAi     MeetingClassificationSource = "ai"
+	MeetingClassificationSourceLocal  MeetingClassificationSource = "local"
+	MeetingClassificationSourceManual MeetingClassificationSource = "manual"
+	MeetingClassificationSourceNone   MeetingClassificationSource = "none"
+)
+
+// Valid indicates whether the value is a known member of the MeetingClassificationSource enum.
+func (e MeetingClassificationSource) Valid() bool {
+	switch e {
+	case MeetingClassificationSourceAi:
+		return true
+	case MeetingClassificationSourceLocal:
+		return true
+	case MeetingClassificationSourceManual:
+		return true
+	case MeetingClassificationSourceNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingEventStatus.
+const (
+	MeetingEventStatusAccepted    MeetingEventStatus = "accepted"
+	MeetingEventStatusDeclined    MeetingEventStatus = "declined"
+	MeetingEventStatusNeedsAction MeetingEventStatus = "needsAction"
+	MeetingEventStatusTentative   MeetingEventStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the MeetingEventStatus enum.
+func (e MeetingEventStatus) Valid() bool {
+	switch e {
+	case MeetingEventStatusAccepted:
+		return true
+	case MeetingEventStatusDeclined:
+		return true
+	case MeetingEventStatusNeedsAction:
+		return true
+	case MeetingEventStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingMeetingProvider.
+const (
+	MeetingMeetingProviderGoogleMeet MeetingMeetingProvider = "google_meet"
+	MeetingMeetingProviderOther      MeetingMeetingProvider = "other"
+	MeetingMeetingProviderTeams      MeetingMeetingProvider = "teams"
+	MeetingMeetingProviderWebex      MeetingMeetingProvider = "webex"
+	MeetingMeetingProviderZoom       MeetingMeetingProvider = "zoom"
+)
+
+// Valid indicates whether the value is a known member of the MeetingMeetingProvider enum.
+func (e MeetingMeetingProvider) Valid() bool {
+	switch e {
+	case MeetingMeetingProviderGoogleMeet:
+		return true
+	case MeetingMeetingProviderOther:
+		return true
+	case MeetingMeetingProviderTeams:
+		return true
+	case MeetingMeetingProviderWebex:
+		return true
+	case MeetingMeetingProviderZoom:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingStatus.
+const (
+	MeetingStatusActive    MeetingStatus = "active"
+	MeetingStatusCancelled MeetingStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the MeetingStatus enum.
+func (e MeetingStatus) Valid() bool {
+	switch e {
+	case MeetingStatusActive:
+		return true
+	case MeetingStatusCancelled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryClassificationSource.
+const (
+	MeetingSummaryClassificationSourceAi     MeetingSummaryClassificationSource = "ai"
+	MeetingSummaryClassificationSourceLocal  MeetingSummaryClassificationSource = "local"
+	MeetingSummaryClassificationSourceManual MeetingSummaryClassificationSource = "manual"
+	MeetingSummaryClassificationSourceNone   MeetingSummaryClassificationSource = "none"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryClassificationSource enum.
+func (e MeetingSummaryClassificationSource) Valid() bool {
+	switch e {
+	case MeetingSummaryClassificationSourceAi:
+		return true
+	case MeetingSummaryClassificationSourceLocal:
+		return true
+	case MeetingSummaryClassificationSourceManual:
+		return true
+	case MeetingSummaryClassificationSourceNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryEventStatus.
+const (
+	MeetingSummaryEventStatusAccepted    MeetingSummaryEventStatus = "accepted"
+	MeetingSummaryEventStatusDeclined    MeetingSummaryEventStatus = "declined"
+	MeetingSummaryEventStatusNeedsAction MeetingSummaryEventStatus = "needsAction"
+	MeetingSummaryEventStatusTentative   MeetingSummaryEventStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryEventStatus enum.
+func (e MeetingSummaryEventStatus) Valid() bool {
+	switch e {
+	case MeetingSummaryEventStatusAccepted:
+		return true
+	case MeetingSummaryEventStatusDeclined:
+		return true
+	case MeetingSummaryEventStatusNeedsAction:
+		return true
+	case MeetingSummaryEventStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryMeetingProvider.
+const (
+	MeetingSummaryMeetingProviderGoogleMeet MeetingSummaryMeetingProvider = "google_meet"
+	MeetingSummaryMeetingProviderOther      MeetingSummaryMeetingProvider = "other"
+	MeetingSummaryMeetingProviderTeams      MeetingSummaryMeetingProvider = "teams"
+	MeetingSummaryMeetingProviderWebex      MeetingSummaryMeetingProvider = "webex"
+	MeetingSummaryMeetingProviderZoom       MeetingSummaryMeetingProvider = "zoom"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryMeetingProvider enum.
+func (e MeetingSummaryMeetingProvider) Valid() bool {
+	switch e {
+	case MeetingSummaryMeetingProviderGoogleMeet:
+		return true
+	case MeetingSummaryMeetingProviderOther:
+		return true
+	case MeetingSummaryMeetingProviderTeams:
+		return true
+	case MeetingSummaryMeetingProviderWebex:
+		return true
+	case MeetingSummaryMeetingProviderZoom:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryStatus.
+const (
+	MeetingSummaryStatusActive    MeetingSummaryStatus = "active"
+	MeetingSummaryStatusCancelled MeetingSummaryStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryStatus enum.
+func (e MeetingSummaryStatus) Valid() bool {
+	switch e {
+	case MeetingSummaryStatusActive:
+		return true
+	case MeetingSummaryStatusCancelled:
 		return true
 	default:
 		return false
@@ -302,6 +554,75 @@ func (e ProjectPatchStatus) Valid() bool {
 	}
 }
 
+// Defines values for SandboxAttendeeResponseStatus.
+const (
+	SandboxAttendeeResponseStatusAccepted    SandboxAttendeeResponseStatus = "accepted"
+	SandboxAttendeeResponseStatusDeclined    SandboxAttendeeResponseStatus = "declined"
+	SandboxAttendeeResponseStatusNeedsAction SandboxAttendeeResponseStatus = "needsAction"
+	SandboxAttendeeResponseStatusTentative   SandboxAttendeeResponseStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the SandboxAttendeeResponseStatus enum.
+func (e SandboxAttendeeResponseStatus) Valid() bool {
+	switch e {
+	case SandboxAttendeeResponseStatusAccepted:
+		return true
+	case SandboxAttendeeResponseStatusDeclined:
+		return true
+	case SandboxAttendeeResponseStatusNeedsAction:
+		return true
+	case SandboxAttendeeResponseStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SandboxEventResponseResponse.
+const (
+	SandboxEventResponseResponseAccepted    SandboxEventResponseResponse = "accepted"
+	SandboxEventResponseResponseDeclined    SandboxEventResponseResponse = "declined"
+	SandboxEventResponseResponseNeedsAction SandboxEventResponseResponse = "needsAction"
+	SandboxEventResponseResponseTentative   SandboxEventResponseResponse = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the SandboxEventResponseResponse enum.
+func (e SandboxEventResponseResponse) Valid() bool {
+	switch e {
+	case SandboxEventResponseResponseAccepted:
+		return true
+	case SandboxEventResponseResponseDeclined:
+		return true
+	case SandboxEventResponseResponseNeedsAction:
+		return true
+	case SandboxEventResponseResponseTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListMeetingsParamsStatus.
+const (
+	ListMeetingsParamsStatusActive    ListMeetingsParamsStatus = "active"
+	ListMeetingsParamsStatusAll       ListMeetingsParamsStatus = "all"
+	ListMeetingsParamsStatusCancelled ListMeetingsParamsStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the ListMeetingsParamsStatus enum.
+func (e ListMeetingsParamsStatus) Valid() bool {
+	switch e {
+	case ListMeetingsParamsStatusActive:
+		return true
+	case ListMeetingsParamsStatusAll:
+		return true
+	case ListMeetingsParamsStatusCancelled:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListProjectsParamsStatus.
 const (
 	ListProjectsParamsStatusActive   ListProjectsParamsStatus = "active"
@@ -323,6 +644,54 @@ func (e ListProjectsParamsStatus) Valid() bool {
 // AssignRequest defines model for AssignRequest.
 type AssignRequest struct {
 	ProjectId *openapi_types.UUID `json:"project_id"`
+}
+
+// Attendee defines model for Attendee.
+type Attendee struct {
+	Email          string                 `json:"email"`
+	Name           *string                `json:"name,omitempty"`
+	Optional       *bool                  `json:"optional,omitempty"`
+	Organizer      *bool                  `json:"organizer,omitempty"`
+	Resource       *bool                  `json:"resource,omitempty"`
+	ResponseStatus AttendeeResponseStatus `json:"response_status"`
+	Self           *bool                  `json:"self,omitempty"`
+
+	// Virtual A BeSunny virtual address.
+	Virtual *bool `json:"virtual,omitempty"`
+}
+
+// AttendeeResponseStatus defines model for Attendee.ResponseStatus.
+type AttendeeResponseStatus string
+
+// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+// calendar workflow recorded the wish, then the bot's own states.
+type BotStatus string
+
+// Calendar defines model for Calendar.
+type Calendar struct {
+	Active                bool       `json:"active"`
+	CalendarId            string     `json:"calendar_id"`
+	EndedReason           string     `json:"ended_reason"`
+	LastError             string     `json:"last_error"`
+	LastFullSyncAt        *time.Time `json:"last_full_sync_at,omitempty"`
+	LastIncrementalSyncAt *time.Time `json:"last_incremental_sync_at,omitempty"`
+	LastPollAt            *time.Time `json:"last_poll_at,omitempty"`
+	LastWebhookAt         *time.Time `json:"last_webhook_at,omitempty"`
+
+	// Status The calendar workflow's `status` query (syncs, channel expiry, last webhook/poll, counts, last error).
+	Status  *map[string]interface{} `json:"status,omitempty"`
+	Summary string                  `json:"summary"`
+
+	// SyncTokenAt When the current sync token was issued.
+	SyncTokenAt *time.Time `json:"sync_token_at,omitempty"`
+	TimeZone    string     `json:"time_zone"`
+	UiUrl       *string    `json:"ui_url,omitempty"`
+	WorkflowId  string     `json:"workflow_id"`
+}
+
+// CalendarList defines model for CalendarList.
+type CalendarList struct {
+	Calendars []Calendar `json:"calendars"`
 }
 
 // Decision defines model for Decision.
@@ -540,6 +909,137 @@ type MailboxList struct {
 	Mailboxes []Mailbox `json:"mailboxes"`
 }
 
+// MePatch defines model for MePatch.
+type MePatch struct {
+	AutoJoinMeetings *bool `json:"auto_join_meetings,omitempty"`
+}
+
+// Meeting defines model for Meeting.
+type Meeting struct {
+	AllDay    bool       `json:"all_day"`
+	Attendees []Attendee `json:"attendees"`
+	AutoJoin  *bool      `json:"auto_join,omitempty"`
+	BotReason *string    `json:"bot_reason,omitempty"`
+
+	// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+	// calendar workflow recorded the wish, then the bot's own states.
+	BotStatus            BotStatus                   `json:"bot_status"`
+	BotStatusReason      *string                     `json:"bot_status_reason,omitempty"`
+	CalendarId           string                      `json:"calendar_id"`
+	ClassificationSource MeetingClassificationSource `json:"classification_source"`
+	Confidence           *float32                    `json:"confidence,omitempty"`
+	CreatedAt            time.Time                   `json:"created_at"`
+
+	// Decisions Every classification decision, newest first (GET /api/v1/meetings/{meetingId} only).
+	Decisions   *[]Decision `json:"decisions,omitempty"`
+	Description string      `json:"description"`
+	End         time.Time   `json:"end"`
+
+	// EndDate All-day events (exclusive).
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+	EventId string              `json:"event_id"`
+
+	// EventStatus The caller's own response.
+	EventStatus      MeetingEventStatus     `json:"event_status"`
+	HtmlLink         *string                `json:"html_link,omitempty"`
+	Id               openapi_types.UUID     `json:"id"`
+	Location         string                 `json:"location"`
+	MeetingProvider  MeetingMeetingProvider `json:"meeting_provider"`
+	MeetingUrl       string                 `json:"meeting_url"`
+	OrganizerEmail   string                 `json:"organizer_email"`
+	OrganizerName    *string                `json:"organizer_name,omitempty"`
+	ProjectId        *openapi_types.UUID    `json:"project_id,omitempty"`
+	RecurringEventId *string                `json:"recurring_event_id,omitempty"`
+	Start            time.Time              `json:"start"`
+
+	// StartDate All-day events.
+	StartDate            *openapi_types.Date `json:"start_date,omitempty"`
+	Status               MeetingStatus       `json:"status"`
+	StatusReason         *string             `json:"status_reason,omitempty"`
+	TimeZone             string              `json:"time_zone"`
+	Title                string              `json:"title"`
+	TranscriptDocumentId *openapi_types.UUID `json:"transcript_document_id,omitempty"`
+	UpdatedAt            time.Time           `json:"updated_at"`
+	VirtualUsernames     []string            `json:"virtual_usernames"`
+}
+
+// MeetingClassificationSource defines model for Meeting.ClassificationSource.
+type MeetingClassificationSource string
+
+// MeetingEventStatus The caller's own response.
+type MeetingEventStatus string
+
+// MeetingMeetingProvider defines model for Meeting.MeetingProvider.
+type MeetingMeetingProvider string
+
+// MeetingStatus defines model for Meeting.Status.
+type MeetingStatus string
+
+// MeetingList defines model for MeetingList.
+type MeetingList struct {
+	Meetings   []Meeting `json:"meetings"`
+	NextCursor *string   `json:"next_cursor,omitempty"`
+}
+
+// MeetingPatch defines model for MeetingPatch.
+type MeetingPatch struct {
+	AutoJoin  *bool               `json:"auto_join,omitempty"`
+	ProjectId *openapi_types.UUID `json:"project_id,omitempty"`
+}
+
+// MeetingSummary defines model for MeetingSummary.
+type MeetingSummary struct {
+	AllDay    bool    `json:"all_day"`
+	AutoJoin  *bool   `json:"auto_join,omitempty"`
+	BotReason *string `json:"bot_reason,omitempty"`
+
+	// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+	// calendar workflow recorded the wish, then the bot's own states.
+	BotStatus            BotStatus                          `json:"bot_status"`
+	CalendarId           string                             `json:"calendar_id"`
+	ClassificationSource MeetingSummaryClassificationSource `json:"classification_source"`
+	Confidence           *float32                           `json:"confidence,omitempty"`
+	CreatedAt            time.Time                          `json:"created_at"`
+	End                  time.Time                          `json:"end"`
+
+	// EndDate All-day events (exclusive).
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+	EventId string              `json:"event_id"`
+
+	// EventStatus The caller's own response.
+	EventStatus      MeetingSummaryEventStatus     `json:"event_status"`
+	HtmlLink         *string                       `json:"html_link,omitempty"`
+	Id               openapi_types.UUID            `json:"id"`
+	MeetingProvider  MeetingSummaryMeetingProvider `json:"meeting_provider"`
+	MeetingUrl       string                        `json:"meeting_url"`
+	OrganizerEmail   string                        `json:"organizer_email"`
+	OrganizerName    *string                       `json:"organizer_name,omitempty"`
+	ProjectId        *openapi_types.UUID           `json:"project_id,omitempty"`
+	RecurringEventId *string                       `json:"recurring_event_id,omitempty"`
+	Start            time.Time                     `json:"start"`
+
+	// StartDate All-day events.
+	StartDate            *openapi_types.Date  `json:"start_date,omitempty"`
+	Status               MeetingSummaryStatus `json:"status"`
+	StatusReason         *string              `json:"status_reason,omitempty"`
+	TimeZone             string               `json:"time_zone"`
+	Title                string               `json:"title"`
+	TranscriptDocumentId *openapi_types.UUID  `json:"transcript_document_id,omitempty"`
+	UpdatedAt            time.Time            `json:"updated_at"`
+}
+
+// MeetingSummaryClassificationSource defines model for MeetingSummary.ClassificationSource.
+type MeetingSummaryClassificationSource string
+
+// MeetingSummaryEventStatus The caller's own response.
+type MeetingSummaryEventStatus string
+
+// MeetingSummaryMeetingProvider defines model for MeetingSummary.MeetingProvider.
+type MeetingSummaryMeetingProvider string
+
+// MeetingSummaryStatus defines model for MeetingSummary.Status.
+type MeetingSummaryStatus string
+
 // OnboardRequest defines model for OnboardRequest.
 type OnboardRequest struct {
 	Summary struct {
@@ -685,6 +1185,17 @@ type RunList struct {
 	Runs          []Run   `json:"runs"`
 }
 
+// SandboxAttendee defines model for SandboxAttendee.
+type SandboxAttendee struct {
+	Email          string                         `json:"email"`
+	Name           *string                        `json:"name,omitempty"`
+	Optional       *bool                          `json:"optional,omitempty"`
+	ResponseStatus *SandboxAttendeeResponseStatus `json:"response_status,omitempty"`
+}
+
+// SandboxAttendeeResponseStatus defines model for SandboxAttendee.ResponseStatus.
+type SandboxAttendeeResponseStatus string
+
 // SandboxDelivery defines model for SandboxDelivery.
 type SandboxDelivery struct {
 	GmailMessageId string `json:"gmail_message_id"`
@@ -694,6 +1205,62 @@ type SandboxDelivery struct {
 	// WorkflowId The message's ProcessEmailWorkflow (started once the mailbox sees it).
 	WorkflowId string `json:"workflow_id"`
 }
+
+// SandboxEvent defines model for SandboxEvent.
+type SandboxEvent struct {
+	AllDay     *bool              `json:"all_day,omitempty"`
+	Attendees  *[]SandboxAttendee `json:"attendees,omitempty"`
+	CalendarId string             `json:"calendar_id"`
+	End        time.Time          `json:"end"`
+	HtmlLink   string             `json:"html_link"`
+	Id         string             `json:"id"`
+	MeetingUrl *string            `json:"meeting_url,omitempty"`
+	Recurrence *[]string          `json:"recurrence,omitempty"`
+	Start      time.Time          `json:"start"`
+	Status     string             `json:"status"`
+	Summary    string             `json:"summary"`
+}
+
+// SandboxEventInput defines model for SandboxEventInput.
+type SandboxEventInput struct {
+	AllDay    *bool              `json:"all_day,omitempty"`
+	Attendees *[]SandboxAttendee `json:"attendees,omitempty"`
+
+	// Conference `meet` adds a new Google Meet (conferenceData and hangoutLink); a join URL (Zoom, Teams, …) is attached as a conference add-on; empty: none.
+	Conference  *string   `json:"conference,omitempty"`
+	Description *string   `json:"description,omitempty"`
+	End         time.Time `json:"end"`
+	Location    *string   `json:"location,omitempty"`
+
+	// Recurrence Example: ["RRULE:FREQ=WEEKLY;COUNT=4"]
+	Recurrence *[]string `json:"recurrence,omitempty"`
+	Start      time.Time `json:"start"`
+	Summary    string    `json:"summary"`
+
+	// TimeZone Example: Europe/Berlin
+	TimeZone *string `json:"time_zone,omitempty"`
+}
+
+// SandboxEventPatch defines model for SandboxEventPatch.
+type SandboxEventPatch struct {
+	Attendees   *[]SandboxAttendee `json:"attendees,omitempty"`
+	Conference  *string            `json:"conference,omitempty"`
+	Description *string            `json:"description,omitempty"`
+	End         *time.Time         `json:"end,omitempty"`
+	Location    *string            `json:"location,omitempty"`
+
+	// Start A new start alone keeps the duration.
+	Start   *time.Time `json:"start,omitempty"`
+	Summary *string    `json:"summary,omitempty"`
+}
+
+// SandboxEventResponse defines model for SandboxEventResponse.
+type SandboxEventResponse struct {
+	Response SandboxEventResponseResponse `json:"response"`
+}
+
+// SandboxEventResponseResponse defines model for SandboxEventResponse.Response.
+type SandboxEventResponseResponse string
 
 // SandboxFile defines model for SandboxFile.
 type SandboxFile struct {
@@ -730,11 +1297,13 @@ type SyncResponse struct {
 
 // User defines model for User.
 type User struct {
-	CreatedAt time.Time          `json:"created_at"`
-	Email     string             `json:"email"`
-	Id        openapi_types.UUID `json:"id"`
-	Name      string             `json:"name"`
-	Username  *string            `json:"username,omitempty"`
+	// AutoJoinMeetings The notetaker joins every meeting of the caller's watched calendars.
+	AutoJoinMeetings bool               `json:"auto_join_meetings"`
+	CreatedAt        time.Time          `json:"created_at"`
+	Email            string             `json:"email"`
+	Id               openapi_types.UUID `json:"id"`
+	Name             string             `json:"name"`
+	Username         *string            `json:"username,omitempty"`
 
 	// VirtualAddress Where to send mail so it becomes the caller's document.
 	VirtualAddress *string `json:"virtual_address,omitempty"`
@@ -750,11 +1319,20 @@ type WorkflowStarted struct {
 // Address defines model for Address.
 type Address = string
 
+// CalendarId defines model for CalendarId.
+type CalendarId = string
+
 // DocumentId defines model for DocumentId.
 type DocumentId = openapi_types.UUID
 
+// EventId defines model for EventId.
+type EventId = string
+
 // FileId defines model for FileId.
 type FileId = string
+
+// MeetingId defines model for MeetingId.
+type MeetingId = openapi_types.UUID
 
 // MessageKey defines model for MessageKey.
 type MessageKey = string
@@ -788,6 +1366,27 @@ type GoogleConnectParams struct {
 	Redirect *bool `form:"redirect,omitempty" json:"redirect,omitempty"`
 }
 
+// ListMeetingsParams defines parameters for ListMeetings.
+type ListMeetingsParams struct {
+	// From Only meetings that end after this time.
+	From *time.Time `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Only meetings that start before this time.
+	To        *time.Time          `form:"to,omitempty" json:"to,omitempty"`
+	ProjectId *openapi_types.UUID `form:"project_id,omitempty" json:"project_id,omitempty"`
+	BotStatus *BotStatus          `form:"bot_status,omitempty" json:"bot_status,omitempty"`
+
+	// Status Active meetings (default), cancelled ones, or all.
+	Status *ListMeetingsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Limit  *int                      `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListMeetingsParamsStatus defines parameters for ListMeetings.
+type ListMeetingsParamsStatus string
+
 // ListProjectsParams defines parameters for ListProjects.
 type ListProjectsParams struct {
 	Status *ListProjectsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -807,6 +1406,17 @@ type SandboxDeleteDriveFileParams struct {
 	Trash *bool `form:"trash,omitempty" json:"trash,omitempty"`
 }
 
+// CalendarPushParams defines parameters for CalendarPush.
+type CalendarPushParams struct {
+	XGoogChannelID         string  `json:"X-Goog-Channel-ID"`
+	XGoogChannelToken      *string `json:"X-Goog-Channel-Token,omitempty"`
+	XGoogResourceID        *string `json:"X-Goog-Resource-ID,omitempty"`
+	XGoogResourceURI       *string `json:"X-Goog-Resource-URI,omitempty"`
+	XGoogResourceState     string  `json:"X-Goog-Resource-State"`
+	XGoogMessageNumber     string  `json:"X-Goog-Message-Number"`
+	XGoogChannelExpiration *string `json:"X-Goog-Channel-Expiration,omitempty"`
+}
+
 // DrivePushParams defines parameters for DrivePush.
 type DrivePushParams struct {
 	XGoogChannelID         string  `json:"X-Goog-Channel-ID"`
@@ -824,8 +1434,14 @@ type AssignDocumentJSONRequestBody = AssignRequest
 // CreateDriveWatchJSONRequestBody defines body for CreateDriveWatch for application/json ContentType.
 type CreateDriveWatchJSONRequestBody = DriveWatchRequest
 
+// UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
+type UpdateMeJSONRequestBody = MePatch
+
 // SetUsernameJSONRequestBody defines body for SetUsername for application/json ContentType.
 type SetUsernameJSONRequestBody = SetUsernameRequest
+
+// UpdateMeetingJSONRequestBody defines body for UpdateMeeting for application/json ContentType.
+type UpdateMeetingJSONRequestBody = MeetingPatch
 
 // CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
 type CreateProjectJSONRequestBody = ProjectInput
@@ -835,6 +1451,15 @@ type UpdateProjectJSONRequestBody = ProjectPatch
 
 // OnboardProjectJSONRequestBody defines body for OnboardProject for application/json ContentType.
 type OnboardProjectJSONRequestBody = OnboardRequest
+
+// SandboxCreateCalendarEventJSONRequestBody defines body for SandboxCreateCalendarEvent for application/json ContentType.
+type SandboxCreateCalendarEventJSONRequestBody = SandboxEventInput
+
+// SandboxUpdateCalendarEventJSONRequestBody defines body for SandboxUpdateCalendarEvent for application/json ContentType.
+type SandboxUpdateCalendarEventJSONRequestBody = SandboxEventPatch
+
+// SandboxRespondToCalendarEventJSONRequestBody defines body for SandboxRespondToCalendarEvent for application/json ContentType.
+type SandboxRespondToCalendarEventJSONRequestBody = SandboxEventResponse
 
 // SandboxCreateDriveFileJSONRequestBody defines body for SandboxCreateDriveFile for application/json ContentType.
 type SandboxCreateDriveFileJSONRequestBody = SandboxFileInput
@@ -847,6 +1472,18 @@ type GmailPushJSONRequestBody = PubSubPush
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListCalendars The caller's watched calendars with their workflow status.
+	// (GET /api/v1/calendars)
+	ListCalendars(ctx echo.Context) error
+	// SyncCalendar Sync a watched calendar now (incremental from its sync token).
+	// (POST /api/v1/calendars/{calendarId}/sync)
+	SyncCalendar(ctx echo.Context, calendarId CalendarId) error
+	// UnwatchCalendar Stop watching a calendar (its push channel is stopped; meetings stay).
+	// (DELETE /api/v1/calendars/{calendarId}/watch)
+	UnwatchCalendar(ctx echo.Context, calendarId CalendarId) error
+	// WatchCalendar Watch one of the caller's calendars (the caller must have connected Google).
+	// (PUT /api/v1/calendars/{calendarId}/watch)
+	WatchCalendar(ctx echo.Context, calendarId CalendarId) error
 	// ListDocuments The caller's documents, newest first.
 	// (GET /api/v1/documents)
 	ListDocuments(ctx echo.Context, params ListDocumentsParams) error
@@ -904,9 +1541,21 @@ type ServerInterface interface {
 	// GetMe The caller's user record, created from the JWT claims on first call.
 	// (GET /api/v1/me)
 	GetMe(ctx echo.Context) error
+	// UpdateMe Change the caller's settings; only the fields sent change.
+	// (PATCH /api/v1/me)
+	UpdateMe(ctx echo.Context) error
 	// SetUsername Choose the username that tags the caller's virtual address.
 	// (PUT /api/v1/me/username)
 	SetUsername(ctx echo.Context) error
+	// ListMeetings The caller's meetings, soonest first.
+	// (GET /api/v1/meetings)
+	ListMeetings(ctx echo.Context, params ListMeetingsParams) error
+	// GetMeeting One of the caller's meetings, with its attendees and classification decisions.
+	// (GET /api/v1/meetings/{meetingId})
+	GetMeeting(ctx echo.Context, meetingId MeetingId) error
+	// UpdateMeeting Set the meeting's project or its notetaker (only the fields sent change).
+	// (PATCH /api/v1/meetings/{meetingId})
+	UpdateMeeting(ctx echo.Context, meetingId MeetingId) error
 	// ListProjects The caller's projects.
 	// (GET /api/v1/projects)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -931,6 +1580,18 @@ type ServerInterface interface {
 	// GetRun Status of one run the caller may see.
 	// (GET /api/v1/runs/{workflowId})
 	GetRun(ctx echo.Context, workflowId string) error
+	// SandboxCreateCalendarEvent Create an event in the caller's sandbox Calendar (sandbox mode).
+	// (POST /api/v1/sandbox/calendar/events)
+	SandboxCreateCalendarEvent(ctx echo.Context) error
+	// SandboxCancelCalendarEvent Cancel a sandbox event (a series id cancels the series, an instance id one instance).
+	// (DELETE /api/v1/sandbox/calendar/events/{eventId})
+	SandboxCancelCalendarEvent(ctx echo.Context, eventId EventId) error
+	// SandboxUpdateCalendarEvent Change (e.g. move) a sandbox event; an instance id moves one instance of a recurring event.
+	// (PATCH /api/v1/sandbox/calendar/events/{eventId})
+	SandboxUpdateCalendarEvent(ctx echo.Context, eventId EventId) error
+	// SandboxRespondToCalendarEvent Answer an invitation in the caller's sandbox Calendar.
+	// (POST /api/v1/sandbox/calendar/events/{eventId}/response)
+	SandboxRespondToCalendarEvent(ctx echo.Context, eventId EventId) error
 	// SandboxCreateDriveFile Create a file in the caller's sandbox Drive (sandbox mode).
 	// (POST /api/v1/sandbox/drive/files)
 	SandboxCreateDriveFile(ctx echo.Context) error
@@ -949,6 +1610,9 @@ type ServerInterface interface {
 	// GetReadyz PostgreSQL and Temporal answer.
 	// (GET /readyz)
 	GetReadyz(ctx echo.Context) error
+	// CalendarPush Calendar push notification (events.watch channel).
+	// (POST /webhooks/calendar)
+	CalendarPush(ctx echo.Context, params CalendarPushParams) error
 	// DrivePush Drive push notification (files.watch channel).
 	// (POST /webhooks/drive)
 	DrivePush(ctx echo.Context, params DrivePushParams) error
@@ -960,6 +1624,63 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// ListCalendars converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCalendars(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCalendars(ctx)
+	return err
+}
+
+// SyncCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) SyncCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendarId" -------------
+	var calendarId CalendarId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendarId", ctx.Param("calendarId"), &calendarId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendarId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SyncCalendar(ctx, calendarId)
+	return err
+}
+
+// UnwatchCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) UnwatchCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendarId" -------------
+	var calendarId CalendarId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendarId", ctx.Param("calendarId"), &calendarId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendarId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnwatchCalendar(ctx, calendarId)
+	return err
+}
+
+// WatchCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) WatchCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendarId" -------------
+	var calendarId CalendarId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendarId", ctx.Param("calendarId"), &calendarId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendarId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.WatchCalendar(ctx, calendarId)
+	return err
 }
 
 // ListDocuments converts echo context to params.
@@ -1258,12 +1979,113 @@ func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	return err
 }
 
+// UpdateMe converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMe(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMe(ctx)
+	return err
+}
+
 // SetUsername converts echo context to params.
 func (w *ServerInterfaceWrapper) SetUsername(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.SetUsername(ctx)
+	return err
+}
+
+// ListMeetings converts echo context to params.
+func (w *ServerInterfaceWrapper) ListMeetings(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMeetingsParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "project_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "project_id", ctx.QueryParams(), &params.ProjectId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter project_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "bot_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bot_status", ctx.QueryParams(), &params.BotStatus, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter bot_status: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListMeetings(ctx, params)
+	return err
+}
+
+// GetMeeting converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMeeting(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMeeting(ctx, meetingId)
+	return err
+}
+
+// UpdateMeeting converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMeeting(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMeeting(ctx, meetingId)
 	return err
 }
 
@@ -1399,6 +2221,63 @@ func (w *ServerInterfaceWrapper) GetRun(ctx echo.Context) error {
 	return err
 }
 
+// SandboxCreateCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxCreateCalendarEvent(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxCreateCalendarEvent(ctx)
+	return err
+}
+
+// SandboxCancelCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxCancelCalendarEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", ctx.Param("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter eventId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxCancelCalendarEvent(ctx, eventId)
+	return err
+}
+
+// SandboxUpdateCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxUpdateCalendarEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", ctx.Param("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter eventId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxUpdateCalendarEvent(ctx, eventId)
+	return err
+}
+
+// SandboxRespondToCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxRespondToCalendarEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", ctx.Param("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter eventId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxRespondToCalendarEvent(ctx, eventId)
+	return err
+}
+
 // SandboxCreateDriveFile converts echo context to params.
 func (w *ServerInterfaceWrapper) SandboxCreateDriveFile(ctx echo.Context) error {
 	var err error
@@ -1473,6 +2352,131 @@ func (w *ServerInterfaceWrapper) GetReadyz(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReadyz(ctx)
+	return err
+}
+
+// CalendarPush converts echo context to params.
+func (w *ServerInterfaceWrapper) CalendarPush(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CalendarPushParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-Goog-Channel-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-ID")]; found {
+		var XGoogChannelID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-ID", valueList[0], &XGoogChannelID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-ID: %s", err))
+		}
+
+		params.XGoogChannelID = XGoogChannelID
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Channel-ID is required, but not found"))
+	}
+	// ------------- Optional header parameter "X-Goog-Channel-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-Token")]; found {
+		var XGoogChannelToken string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-Token", valueList[0], &XGoogChannelToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-Token: %s", err))
+		}
+
+		params.XGoogChannelToken = &XGoogChannelToken
+	}
+	// ------------- Optional header parameter "X-Goog-Resource-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-ID")]; found {
+		var XGoogResourceID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-ID", valueList[0], &XGoogResourceID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-ID: %s", err))
+		}
+
+		params.XGoogResourceID = &XGoogResourceID
+	}
+	// ------------- Optional header parameter "X-Goog-Resource-URI" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-URI")]; found {
+		var XGoogResourceURI string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-URI, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-URI", valueList[0], &XGoogResourceURI, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-URI: %s", err))
+		}
+
+		params.XGoogResourceURI = &XGoogResourceURI
+	}
+	// ------------- Required header parameter "X-Goog-Resource-State" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-State")]; found {
+		var XGoogResourceState string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-State, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-State", valueList[0], &XGoogResourceState, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-State: %s", err))
+		}
+
+		params.XGoogResourceState = XGoogResourceState
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Resource-State is required, but not found"))
+	}
+	// ------------- Required header parameter "X-Goog-Message-Number" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Message-Number")]; found {
+		var XGoogMessageNumber string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Message-Number, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Message-Number", valueList[0], &XGoogMessageNumber, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Message-Number: %s", err))
+		}
+
+		params.XGoogMessageNumber = XGoogMessageNumber
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Message-Number is required, but not found"))
+	}
+	// ------------- Optional header parameter "X-Goog-Channel-Expiration" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-Expiration")]; found {
+		var XGoogChannelExpiration string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-Expiration, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-Expiration", valueList[0], &XGoogChannelExpiration, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-Expiration: %s", err))
+		}
+
+		params.XGoogChannelExpiration = &XGoogChannelExpiration
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CalendarPush(ctx, params)
 	return err
 }
 
@@ -1676,6 +2680,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/mailboxes/:address/sync", wrapper.SyncMailbox, options.OperationMiddlewares["syncMailbox"]...)
 	router.POST(options.BaseURL+"/api/v1/sandbox/mail", wrapper.SandboxDeliverMail, options.OperationMiddlewares["sandboxDeliverMail"]...)
 	router.GET(options.BaseURL+"/api/v1/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.PATCH(options.BaseURL+"/api/v1/me", wrapper.UpdateMe, options.OperationMiddlewares["updateMe"]...)
 	router.PUT(options.BaseURL+"/api/v1/me/username", wrapper.SetUsername, options.OperationMiddlewares["setUsername"]...)
 	router.POST(options.BaseURL+"/api/v1/emails", wrapper.IngestEmail, options.OperationMiddlewares["ingestEmail"]...)
 	router.GET(options.BaseURL+"/api/v1/emails/:messageKey", wrapper.GetEmail, options.OperationMiddlewares["getEmail"]...)
@@ -1693,6 +2698,18 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/projects/:id", wrapper.GetProject, options.OperationMiddlewares["getProject"]...)
 	router.PATCH(options.BaseURL+"/api/v1/projects/:id", wrapper.UpdateProject, options.OperationMiddlewares["updateProject"]...)
 	router.POST(options.BaseURL+"/api/v1/projects/:id/onboard", wrapper.OnboardProject, options.OperationMiddlewares["onboardProject"]...)
+	router.POST(options.BaseURL+"/webhooks/calendar", wrapper.CalendarPush, options.OperationMiddlewares["calendarPush"]...)
+	router.GET(options.BaseURL+"/api/v1/calendars", wrapper.ListCalendars, options.OperationMiddlewares["listCalendars"]...)
+	router.DELETE(options.BaseURL+"/api/v1/calendars/:calendarId/watch", wrapper.UnwatchCalendar, options.OperationMiddlewares["unwatchCalendar"]...)
+	router.PUT(options.BaseURL+"/api/v1/calendars/:calendarId/watch", wrapper.WatchCalendar, options.OperationMiddlewares["watchCalendar"]...)
+	router.POST(options.BaseURL+"/api/v1/calendars/:calendarId/sync", wrapper.SyncCalendar, options.OperationMiddlewares["syncCalendar"]...)
+	router.GET(options.BaseURL+"/api/v1/meetings", wrapper.ListMeetings, options.OperationMiddlewares["listMeetings"]...)
+	router.GET(options.BaseURL+"/api/v1/meetings/:meetingId", wrapper.GetMeeting, options.OperationMiddlewares["getMeeting"]...)
+	router.PATCH(options.BaseURL+"/api/v1/meetings/:meetingId", wrapper.UpdateMeeting, options.OperationMiddlewares["updateMeeting"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/calendar/events", wrapper.SandboxCreateCalendarEvent, options.OperationMiddlewares["sandboxCreateCalendarEvent"]...)
+	router.DELETE(options.BaseURL+"/api/v1/sandbox/calendar/events/:eventId", wrapper.SandboxCancelCalendarEvent, options.OperationMiddlewares["sandboxCancelCalendarEvent"]...)
+	router.PATCH(options.BaseURL+"/api/v1/sandbox/calendar/events/:eventId", wrapper.SandboxUpdateCalendarEvent, options.OperationMiddlewares["sandboxUpdateCalendarEvent"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/calendar/events/:eventId/response", wrapper.SandboxRespondToCalendarEvent, options.OperationMiddlewares["sandboxRespondToCalendarEvent"]...)
 
 }
 
@@ -1701,117 +2718,156 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D3pbhvJma/yoXcDU0iblI+ZTSQEiCzLE2VtSytZ6wBDgyx2fyQralb1VFWL5hgC5h12nyEPNk+yqKMv",
-	"srpJSqI0CfafxK6u47vqu/tbEPFZyhkyJYODb0FKBJmhQmH+O4pjgdL8GaOMBE0V5Sw4CD5NEWaEJiP+",
-	"9ZkE1H8CsYO7QRhQPSYlahqEASMzDA4C9zQIA4E/ZVRgHBwokWEYyGiKM6LXUItUD5VKUDYJbm/D4C2P",
-	"shkydRrr555padw645iLGVHBQZBlZuTqCu9ognb2+gmP4AfOJwnCW0FvEMY0QaBxw+HGdpLtzvYBpSQT",
-	"/E9cNMDXPodrXIQwlFPy8rvvD/rZ/v6raIpfzR84hDEXkKUJJ7EELkBNEX4w6Mhfb9z0rFx/u42fC/53",
-	"jHaGk1v9skw5k2go71zwUYIz/WfEmUKm9J8kTRMaEQ2vXmpH/P7vUgPvW2Wtfxc4Dg6Cf+uVVN6zT2Uv",
-	"n9esuIR8BigEF9C5eHcMf3z93X+AWwNiVIQmcq9rQOHmMrwiJZ2wC/wpQ2l2mAqeolDUniK1QBvQ2AcD",
-	"liUJGSWYQ2sV6CU8f6zO9aUYy0f6t0AzDUZUUguK+iYM0DCuoHXEeYKE6deihEhJxxSFB+2hhv2Yxsgi",
-	"rDxm2WyEwjwWSBTGA6Jq54uJwueKznAV0WHgh8XqMDZGITAeKDIxx6AKZ9K7SfcDEYIs9P8JUciixaA2",
-	"nDKFE7vrGVHR9E4zG5I/+BYgy2YaJwmPSBKEQZLMAj0vy0hSwU450b0IQdMBcVTueXRT4H31qIpfI5MD",
-	"2v6YZ8r3fIkAHYe75cKc/ysUVKOXJTgvY7Q4VHWTtR3VEBkWZFyjujZOeE99LBm7p3XMt4mMgrNWCGIJ",
-	"QOXU3m25W82wZJKcjYODH9cs7N64zGYzIjQBLh+mIhpXCGOGisREGYlI4phqKUeS88r7NWLLN7p0pnyF",
-	"ynyrh/tSOV4D1N3TLaC+cvgVbmT4VQ2iTEgu/HdWDTnFDtqQk6+2KkQzNeUNMtIxgL2XBpJnworLXEoQ",
-	"qmnZiQonJMKAcYZeWVGXuQ2y4VFk8L2lVoT0ZsutrYJvojWbIAyswhOEQayVM0ORqPRbXxqncTtffaqI",
-	"ymQNR5Gyk2ap3p5ZBhO0fxm1wLuMoirBlqvD88AtsAVQfHLYgal6UPdevqkwp9k6IorDNxFujaJq2/Uy",
-	"jsbFZy3oPTxjYerVO3J2vCttaeW7CbsJkWpgcdb4OOVJ0oaCtRsws8gFi9pRudk8NyjyO7yYhTL1/euS",
-	"GCq3tnlljqMp59f3Wrtkg7YLYtVIMXbRnIvrccLnzyQM7URD+ClDsYCO3iBo2IQQTQljmAB+TalYhGAe",
-	"ub33NBLcTwZde93AQ2L5Qn50LzFHThdhydEVcqhP1k7P/otsbnSaLa6xkj/WqQ/51O3barQ1mjmiAUS+",
-	"dU60rH1rrJ2HuMTtdLni41PV+WTz2c4Fj1BKyibvuVc9d86JBnXIGL6Da2t5r951REjcjhU+T4kytrd5",
-	"V8CYZyyGzhRJjEKGQJQi0dRALHQehYSyaxnCnAhG2UTuHQIZSWQK5lNkZq7cgo94lsTAuIKRW8CY9A08",
-	"XWIwtUC6p1S609XdbopIZHGDlSnpzzgYLZQj5PUScFVJKJQDqy18CTe59FNksX5YgZq+8SSKAeNqYPCp",
-	"DZcJ48I8GhOaYNwy+6DFUpOZRZLv2ZKMWxW5ImPAx4ZCokwITTI5uLtrNYYq7VdVhxLsjTpC/Vg1+6+6",
-	"5/J0BaIdc4drNO+6iFiROY3K9V11Wj5nKAaPowCXFLex4ujT9Yotl6rdGh3OC2imqFqcE6VQMOmT7jNC",
-	"2bauFm4X3taPgjy1x99M8KOQPvu7RFDEY9xqD7ceCFnf7zFnzLGpzwSkP1tIZyJZj77VV76sW9frwovs",
-	"s0YnXv54K3FtHPh+SRXxdGtwLnkN3H595/0LkkR57IVoitF1izravIty7lUhz6+1TGfkhlDLrV/WiUs3",
-	"h2/rp2yCUhmZdeHc1R5OyqyXGj2iXGRY3PUSwUhfmJIYRogMUi4V6r/HXGBFrldwvU6PcQLbT55hkNHG",
-	"R0t3EH4lM8OkllB6Lhbxx/Efvo/3f/3lH2tvnfr9sHQHlbsMK/DygfxDqdQt8WMZp1ql7a8YZVYiNsvg",
-	"KZWKi0XjnaufYgxuGFhPUzcId2pSppmc3n8Wgdr8ehLj0CnhbfahhaSz/PSBjSXYs5sOcxVYgkRkPamI",
-	"UBiHQBmMEzqZqg1MRm0pDYzNSdSyYb0VFLYyPstwZ4W0Wmjab2I6AG5hZOYssk4slzP7NnXGRpyIuNHA",
-	"lE2+0YgzRSLlZzIN7YYnmNAbFBr8/gHXuJhzEd9HJVlV/25Q3FCcN8RSxiiQRd793K5zlefw8cHWaTAr",
-	"oGu+g21Y1bdJvoniaF737qQMrC4HRlTTXiiTirAGvVtYelnvavWEn9Z6T8tLiIx4pg5GCWHXa2+eJT9o",
-	"y31edyk0ejzuagAYETVw8qzholKCGNVNm52NSN/Iqt/G/jBG7h1PtZVM9BywYr7UAbRsU9ZO3YC+v3t1",
-	"da1NTLiguKXwWDan6ISRRG4ZQrtbTKZ2k/ooxdhvg7RiwLW63urm3uYGstEfiqDu/dxIjfTM9HQJ/flO",
-	"UXjGm64Ubq+wezu/3DUwuNsN1BJdIiKa0psGF9LDRIYci1XJqcJwy4APq6ziPfoq5TWySY6a7UJIeWYR",
-	"S7PfHifvnCsfm0Wehri30E70n37F2Dl7tgoY5BO36sXFxC1bOvfHOP+fPP9FyHMV79noMhudZ9KD9YpG",
-	"t+STUErQUabwnm6sPHGnbl6PiMTvXwMfw/Bb39oOLlm3HxxAP+h2u/0ghH5ufp7G+vcXL1/dDqFT/AYE",
-	"bPYIcAEE7C72vH4Nd85Tv2qfZqOEyuknOtvAIGlIHTKBgzYa9ocyvDNdoFMYm11z67xna0JYD+Vbu7vj",
-	"rBJ/qezGC43M50hO+H1Dgz7X2pIXCGcpFyR5JsEOgc5FxhhlkxCOubbnjD/nnQmmhfDrL//wU18q+CT3",
-	"8G3ng6r4nvicLfufCJNzFNDhAgTKLFHAWYRgYeN3KImMtRi4Yltd/86UUnnekGDUSkvuGMuzeJBaO1cD",
-	"eflvaZOVl2qKNbmcfjbLtsi/1IS87gY3E/q2eUlYPOJf31pfk8d5ZeLFuQXaBPS6p3hbn/va4K5b/ZkE",
-	"548wAYbP7jXoOFRYMlUVH6tElEDV3voQ8Moxa4daCea2ixYH1Hc08YjYBhjN6AwHjUlxjWpGE0y3yZhq",
-	"sZLKXZVTrjnxSUw9VK/wq1rPjWbUmvkb7KAa/OokhN1JF6qlETcs7k5MUPE5SVPZzd1YYesomQoksZwi",
-	"qhD0TntpQmxS9sbo2gwMHuA3QwbVlXMcNXqmq66ziscwodF6m7l417v4gkXNysSdL3XfUvqQnvv6Do6k",
-	"Zp/yhh6gZmaswHmtnnBDhcpIMiBN5WSfpygQFAeJLDYiDSQHqmCEEZ+htMkuJElQPJOQ03B368IZc0h0",
-	"ScSO9NaUEOSi99IKXk8s5Ck0wVapbDKsokxQtbjUF6fd5wiJQHGU2XC7/e9djv+/fv4UuGomE2Q2T0uC",
-	"mCqV2jopysbcf3O9wcuMsQWMSHQNyOIDjT+VCSaBgCaXZxKcdQ0zolBQkkDHlg6avDfFgfRZmmTyuSMU",
-	"kFk0BSJhSOjvDQ//eYRSr9IldBhWSvNkCC4FHJQgzO5N7vUZZYoXBCOBsBgKh6YhqxmYIbnd34UTrRxA",
-	"SlNMKDPZVlJvgfRZrswWOuUhqCmVcHR+CuZeliE4690spFVMuwqXpSIqu33WZxoP2iK3AvgAhkfV/JAD",
-	"eGMwALbc76+fP7lyvy5o4QC2NAYiIsTC8IaGL9BYnxeGMhsNzQZIFlNtQMOQlMthPISOfucyS4k2I8Gi",
-	"fa8Ln0QmFcZ9pnH4nI/HNMrZTuolgNiVYU7VFIaCJ3gAEsUNjXCg/xt24UQILiQQgX02bCrSG5aFdXvd",
-	"PisCNAdBTkVH56eVe/ggeNHd7+4bv26KjKQ0OAhedfe7r1zxkaHwHklp7+ZFr5acOkEjLzXHmn1oAzbQ",
-	"6urbYlRYq3r90dU0GgOhLGpM6IyqoFrHGOOYZIkKDr7bD4MZ+Upn2Sw4eLmv/6PM/vfCp4L4uGdYqWAZ",
-	"5ul9qTbxeCZB69BFFefSxlzVS2vJ5vKKZyxZVLiidPFbZjBU7TiiadlKPtxWBbdrtqIpi2cKSCErOlou",
-	"mNpKGC1gSpi1y3x7ylh5Eh9AityZ2y9LNaYv9/db6ku3qyutlT/5iksNOjWOi2N3NWW/tnvwTV3stSxa",
-	"DUv62/gd42JxkXtDdStXqgyB4RylgjEV0iDfuvRqVVN6ohVm632j8W0jx/2ABcM18NuD1hA/Bn59uNVA",
-	"LdUTg9TXj4nUM4ZFbrAHt0ZuU83xFhBb47dnOdFoQdzq33UAXGDERayvfFvdBnklZAgSlVXk8ikrCkGH",
-	"C4gSJELbsH1m75dSxByA1vOGe6G51saIsZ3JVNKV4kscOLFp3nsm+ywV3FbuSxA4ymiiLAyq2zC3O0gl",
-	"OJuAsxm6cJQpPiOKRn1Wd9ADwxsUwG9QzAVVWDmrBY7BvbnU6ixgC8SbucCH73JIr9IKwZK3sYDe8Hjx",
-	"YJRdL2G/raugmgVvfwNsZdBlNorxneTmI7OkBSqQ8gD6Qiso391p0NFUbXTnsWvjUJL13vZ8WqttbtaB",
-	"ilH3psZdUUW1gttDGcUJnkLaWlNhSTzkkAeTplTB+z2v1p5At9KiKn7rSL0oxjycnKlh9uWDYXbZsG5g",
-	"+yXoiow9BaaPHVSrbEwmhDLokERycxv47oGNOFdbsb1KNWEzuxalfy5DY1dMV6989GDGbaL70HqohUJc",
-	"teyLC5uKwoZ2waQacE0l+JfbsIEzjo2bp1KDuZsrdLU6c6Nr9NHZSoNWwzsH6JxIKGILwrkxkjvfsH98",
-	"TOY04AZS7dTUKTVgmGVSwZTcIBS1KK63056PgJo4s/fNdnm6tUpvgraoo05lb83vNSrbTvq6dlRNkncz",
-	"RCqexE8hJS8VTy0LUzapIWQNoI0XUDZbFZeKC+cFFmTuSmW01mTdbjD0BcuGztyJ+2xYq1spemhpU0mQ",
-	"eeFbO+fSuhCnCJLM8pocK+gFWmemmmKfmacFzGlsHYtGxEhgXBkAMJz77IBK4VCrEHIRup4YR394+bIu",
-	"AQr7d0QZMS4QbxetxxI6vloon+cjijBVGB9aTGZM22UZi1HAnCyMEUgSgSReQMyZZs87CZ9X241/se34",
-	"7x6TpyxogTNL+hfvjuEPL18WteEd534FwZfkmeMpD5/1vpWt31o9NjmNbifCKn3tdmoaVBsUNNxy7pzd",
-	"O9HFI5uJeY1ZmQHAMxXxGYa25h/c2BASPrHSr3Sb3psMeiLPmGqTwm3C1vKxZmyGX8uS9Nwd5dbqs44T",
-	"xlYKX+PCit+esD/k7zmhvNeFUyWrERyB4LKIgTJIExKhAQZV1t/jijgslATOBVUK2WEhlamEosowNvGU",
-	"cZYAGSujwdv+DX02pl99srvIK9sFazycPF5Nf2tgEIbzFTn8z8AtF/hcb5ssMU3p3Ms7I7h+HNvxh02F",
-	"6Gn9cUSi62YRaau182EbxZG05YLrojXeOA+P7/Re3u6m+cUGIe2NWkiyyDUkEkU8Y0rTTqFYG9p55dNV",
-	"LzCmAiPj/frh7OyH9yeDs6OrT38ZXF4dH59cXg6uLt4/YhjExceDgx+/1PznR5mawsvuPohiv0RMUEHH",
-	"WBMxjMqA6zMJI8HnEkUItQCrHmTwXKM0S1V+SisbDThCWwZeoXvmbWlr/QTg6uJ9kT6hB7l96d86XPRZ",
-	"fhozhcA8gOt+/ZPWD7WoNZFIs/OhFq7UIJdo5cOkmPTZ8eXFOxcDVnnLm5xNwBbt+8RmvZ3CRnyS7+3p",
-	"4nj1TfucILWslQrYN+QCM3/3CQxmc5HnTJuzc+GDyQnMsXen4IkQ+HhskiJIpC+XLanb5ei1m84rDTBW",
-	"EPx6FapvqaxLoEe/jW74tU3HnAjCFBDloBiCPa555rI2tLKSE0wBdGsqz3O3mgeuYaOavh5mO2IK0wm1",
-	"wW1bjHhwH6Gjz+oK7WRYq6JvdK5+KEbtEHzVan8P5Io93EkHewAgF6Aq0rlMImjY4oRt0a0qTQa8+Oh9",
-	"c4lerVZo3tJgW2U7b16/00ui6LfQYIDax/8MKvUZqzTsyPMEdoHrnlywqMXKRBZLGOpBz5k2LE1CUvVz",
-	"A/mmQuv+M0adAjp2+grjSts0jLJJd0UTuVywaAcE9XCmWy3PuIGq6l77JVf9b5rI9OlqZQvMFDVsS1TY",
-	"Ki9wlxLcJGc3XXrminrwC88kdwqTWBM6J3MMY8FnBpJ//fwJooTQmQTObGzZvFqD4/KNiL1qArerMqgf",
-	"6NWvv/zPq31IUGniBy4gphNqMsS4KjnPiApin4WQMfpThiBwQkScoJR9xscQEYld0GynmXlI6O+tryff",
-	"g/X1/Nn+aJvP5Z+30FYVjDDhbCJzSeDA7LEzKhUCO4rveWoQHjlPZj0Bll4QhnPIgfzPEMk7nnIusTCw",
-	"9badnUkmS0UArqag+tWZJmqvFos3qn/n+aCNvTi2NK7A2VZFxrtUSaqF8x46yQ/64GKqSKGvoKIsp18T",
-	"mM/r83fDtbW+Ehvx64uHXruJZYs068fPALaQL3PRGhDn4aQi17fdmK8ida0Nb1vsP4X5bpcu4XBoVN8y",
-	"5GCLkKCaXd5I401KSSMo9p+G0J48K3m9tNhKNy+/SaVla5p36Kjj4crEjR5F1NgeIY+sGuxQ1Dx2vt2U",
-	"sEmNJTlLrOd9TDGJpS0Zi8ywLeVWz7WG2ijdxG1pOdlEz+aaJFI2KYKgIcynNJpCjILeoOwzycg1DrT+",
-	"a1SYEMomMSEUDU4gb3DifIOKqgXkjVrg11/+t89GC3j//oPtFzs8fn90eXn67vTkYqgNXlMSRbWGPl2M",
-	"BI1DGC1carybWM/bZ25i14bNxGbVFMWcStSL2JKxOHZlcU7ZzonGo207AJT8dB+W3QUvLrWx/G1m4vGC",
-	"jCrJrb9p5nxrqHs5M3dK9V1pzNIyu929tJ5D8zYQjfr5RcbuX6n3slqp92KTSj1v6VvZ0eIOYdWHCfBn",
-	"jRnxGlDLqeYPrOkLjMyHKnI3lKmRrXlxbDsKkiQ1d45tzbGM9t63fKLTWgFZi9+LxqaCiVAmQSZETlEe",
-	"wNXF++fIIh4jUAUuzeR3L9/ZrL/fvTr69Zd/DPe6fXZkPSpmi2brxsRMBY+zCGPn5S7Uv0PwHuywzwhb",
-	"2JQSTKQpMXq9/9ob/URNvRuVvZWQ2OqbnDsmtSbR9UTJ+JfWF83HNisuY1DN9iULjaN2spO2x4ZL8DVp",
-	"5s01Fa4hRyWB3HQ72ZF/abn7xyNbq9V+Li2p43dC+2M7k3Lz1lYAsrr94UjABV47+b8zHtdd0O7BWvrZ",
-	"KD28bEGEdVLa4FpTgsip/1qrtb5oS47w2d2c4VMw8Sd9HOiYU5n8kz3jYs5N8Rwfy8njJTrukVnfYB46",
-	"7Fgr8REZ3bQRemRTcZd8fu9sCpfUWSOCZ9I0IoIOMV5t1xni0KVM2I4TwLgy7pnNOThvkOM3BE++Uqmk",
-	"tT2t6eVS1z6cvT35k5tjaPOm8hTEhLBYOnHTZ/kRIp4uTLfG049vzq4+vh18ODp9/+bsb8NDV21gh5lw",
-	"R5pphUaf3xS59tl5NupdZiN3PKdvKw7Dnvt8nuyZpl7DEPAriVSyAFLkScx5lsShtQCV56MMoMi1aR1W",
-	"hJQEemMrtfZpH/6FqheWG8N5y0zNs0cKsj5yiYE7HBBTYVB8N545D0BOm+6z8o58ajdmCI0h3Dr3Tc33",
-	"fn5uC9/+xQ3ZofBzXx3y4Pkq7bbmhzo3WoRSmpzptHpUezh3UlPG0nrQCzviSc5p1ja0/J2l5R2vdwQx",
-	"pshiZNECYm6LpFz3zXaIn3OpJgIv/+u98U8VPZjydxvAXwhGW23WKOE/chjxeHHo9EBpk0/+9lwLz+fH",
-	"9oulz0/fDsOVHz/xa2TDsM/yBxdoP7lWH178emnSassHrhbg+UfTgHeozcl4ZZGT4rs1wy4cMcjYNeNz",
-	"Zko0FU9TjIvPqlr7s8869iTmJtFjjKs0pmyyd1j0bzIGb4EG83F2y+omm77Pplo3MxO+OLSpOMbRSCK9",
-	"eoLxBGM9mcDUJiN03CbCsszD9hXeswnEjD/n6WHF3ag8lYu0msti23D1We3KM108Ii5ijH03lDm46dLs",
-	"V6jt1zhLjXoFy1vZ3OFms35a6ydaM1GFrB5kmktXgPBgJ60T8i5gWHJBcM/ZJv7GUC2OFI/JlJcx3tFX",
-	"++I36NttEL5WlGh9tK57dozJ2zW6dy6Aard+Ln6XpfGkXd8+Wq6i0HLi7PTtsZNbuSJsP6eLEjr+vnnD",
-	"vYM+K7vfnV+9ubx6Mzi6ent68vH4ZBgClTLTGo/NcZeu+Wk34rMQrONwCPhTRhJQvM/yCS5PLv779Phk",
-	"cHR8fHb18ZNtsneDwtgcTpGvtDC3ledGulbmuHpzeXxxev7p9Ozj0BoVElUXjoqJLLyNzZHya3QVx6vp",
-	"j9C5NOLyM1VTE2PYsxEcczFKeLn/GojtZ32otXvTtqjPIpIk0ulyVElMxl6XpX7uROlOoqRlR/2NlP0W",
-	"LjRlw/oaG3PbgsPqp6aHXYxpwhemW4dWUFHuPRLPvno6nrWo9fCsswePE57FBSeZcVWibWTj+pL1fqI/",
-	"ftGS04DYXbim52nQM+4WN9u3XB47RU3L69ztna9T+a3M/az8mFsT1XFY/c+V81V+Md7fyv9lF5bKj0VQ",
-	"qvKbKyWovmp0ydsvt/8XAAD//w==",
+	"7H3rchs3uuCroLh7ylRNm5QvmZ2RKlVHluWM5tixjmStz27oIsHujySiJsAAaFGMS1V5h91nmAfLk2zh",
+	"A9AXEt0kJVFyZueXLTYaDXz47jd8bcViOhMcuFatg6+tGZV0Chok/nWUJBIU/jcBFUs200zw1kHr0wTI",
+	"lLJ0KG6eKQLmv4TawZ1W1GJmzIzqSStqcTqF1kHLPW1FLQm/ZExC0jrQMoOopeIJTKn5hl7MzFClJePj",
+	"1u1t1DqmKfCEytNkdQ1H5AchximQ2A0iLCHtwUyyKZWLARkJSfQEH6cgnymzYJ4P3jskl+fvnwOPRQKE",
+	"6Zplx8UCtlv5WxFnU+DarjwwM2uecSTklOrWQSvLcOTqF06u8+mXAePBRsCMQbgISQa9bH//VaxAMlCE",
+	"Jfgn9O2vQrIx4zQlSlOp7SMLQ8oJ40pTHsNeDZTALWU7EL1jKTQe7FvJroGMWAqEJTWfHtlJtvvyBwDN",
+	"+Lj2bKb58/sd0QdQio7hP2BRQ0L2ObmCRUQGakJffvfnA3seE7gpH0I2SwVNFHE4/QNSnH+9FjjT4vvb",
+	"AehMip8h3hny3pqX1UxwBchczqQYpjA1/40F18C1+S+dzVIWUwOv7syO+NPPygDva+lb/13CqHXQ+m/d",
+	"gpF17VPV9fPiF5eQjBOQUkjSPn93TP76+rv/Qdw3SAKaslTtdRAUbi5kh0qxMT+HXzJQuMKZFDOQmtld",
+	"zCzQ+iwJwYBnaUqHKXhorQK9gOdP5bm+5GPF0PzWuo1aR1oDTwBWF4G8OHCo/ugCDwTChJbfGgqRAuX4",
+	"VI4pZ7+CDD+WoEQmY6h9iqfcV5rqzC6QZ1OzQxrHMNNgQJNAnDKO/zVnTzW7BgMxgEQdxXhgX6LVdStI",
+	"R+HPXjOpM7uhZdbyBi4yzhfEDSlLreV5lo7EQnZ1T6HzeSP0Rb7jEN0jf3mmCBcaNL0CeUAGXHAYkIxr",
+	"lhLBgTBF5pRrSCIymAFPGB8PiOAxGBbQ47nYmwt5NUrFnEiIhUwgQRYxZ2oSmf9x/HMo9DNFxJwbBq9B",
+	"dXq8FeWHYT7dilruK62oNRS6bzA/yVI8l58F4/YJ4/05ZWb5fSnEFAFiPmufzoTS/ZkUMShlfzFkmYI9",
+	"6BFldrrYSJPU/D90sF58rWI3jRE3gofu4eHob2VWQzBJXwJ1LGRlQEqV7iNTqH88ytK0rxY87lNdofKE",
+	"aniu2RTWk7qbivFYglER6EPNOBNpev9Z5jCcCHF1r4kKcqdJwix7OSudpH1tlTBWcPqZIgM72YD8koFc",
+	"kLaBlYpIPKGcQ0rgZsbkIiJm7cStvWsgEZFYZFwr9wgPdq9E5wW1qmxqVMbgqePJaHEF3AGkuujPnr7i",
+	"TEqja5nxBMeTOVWEKZUBiue7AdKM6/9qqDO0uIz1Mxnm9h6AYWpYYm1l0ok8kRVwKS+jQiZLRFX9aogv",
+	"esp+z0IC1C8D/2AapmqdgM85xW3+MSolXdTuMMyu30LMFLNsYYnhGB0EkhqOk1Kl2IhBmGHEgo9YArwi",
+	"HHk2HQKuN5ZANSRNdLYyZVi1WB3GRyAlJH1Nx1VgriJYBWrmdDXweNGvDGdcw9iuekq1EQt3mBk1yJIC",
+	"kIqYGnmapkaITCk3EjskDu6lVxk0qOX4Eq7zc1/dKlKx6rPmxyLToedL+OcUZve5yKvTJQyq4MsSnJdP",
+	"NN9UeZGVFVUOMsrRuIJ1TZQQJtDEPd2cQHPKWkegxdTBZTlrGkkyTT+OWgc/rfmwe+PC8bDbaIXbFJbG",
+	"CmJMQdOEarpOgi0tdJnpuC+U5lvd3JfS9mqg7p5uAfWVza9QI4cb3Y8zqYLazvLh5CtoOpyLQowuMdFM",
+	"T2qUKk8A1szrF7ZEbiYwg8uOVTgmEVl9NcQrqjy3hjc8Cg++N9eKgV1vubRV8I2d0WL9B8bWkla2OxMk",
+	"bFjhNHV6dMiUcwpDNjPLsyad1/mtpvAlqNvoFBpER0jhsR/YAighPuzAVN6oe88vKvI4Wz2IfPN1iFvB",
+	"qMpyg4RjzuKzYfTbWTqeHO+KWyOW1p7uJkbQw9gZRlNuPsrN5rkG6WV4Pgvj+s+vC2QoSe0nN3HQndlg",
+	"3qCxYmCzkYmzzrTZygzweFEyASrK/jrtvsDnsCCbo06zhRgr6GOd+uCnbl5WreuuniJqQBT6zonhtW/R",
+	"efgQQtxO5xWfkKouxpvPdpb7ZN6LoHruwjk16hD6kftXEDaSZ1Qq2I4UPk+oRsMZ35VkJDKekPYEaAJS",
+	"RYRqTeMJQixygYCU8SsVkTmVnPGx2jskdKiMzT33Rrh3iMciSxPChSZD9wE0wWtoujhB57i6J1e6k+hu",
+	"NkWUsbPDHFmxX6E/XGiHyOs54KqSkCsHVlv4Em0i9AtfYQ41I/EUyD4Xuo/naQyXMRey7Pyrn73JN6cy",
+	"e0gbuDpWWa7MOBGjipvGg7uzVmMo435ZdSjAXqsjVLdVsf/Kay52lx+0I+5ojeZdZRGr/pQ65fquOq2Y",
+	"c5D9x1GAC4zbWHEM6Xr5kgvVbo0OFwQ010wvzqjWILkKcfcpZXxbV4uwH97WjwJiZre/GeMHqUL2d3FA",
+	"sUhgqzXcBiBkQ7bHgnNHpiETkP1qIR12Wi4d3+orX9Z9N+jCi+2zWieef7wVu64Ps6lYzLYG55LXwK03",
+	"tN+/AU11wF6IJxBfNaij9aso+cFXmLy4Mjyd02vKLLV+WccuG4Jip3wMSiPPOncxtAAlZTboCwFWLjPI",
+	"Zb0CgtyXTGhChgCczITSYP4/EhJC8bz1eoxj2HU+9c3d7XBDp0ikFlG6LrT/19Ff/pzs//7bP9ZKnap8",
+	"WJJBxSqjErxCIP9QKHVL9Fhk9qzi9g3EmeWI9Tx4wpQWclErc81TSIgbRqynqdPabehqlqnJ/WeRcO9w",
+	"3F2NQ6eEN9mHFpLO8jMbRkuwaxcdeRVYEQXAu5jMA0lEGCejlI0negOT0VhKfbQ5qV42rLeCwlbGZ5Eg",
+	"VkKtBpwOm5gOgFsYmZ5E1rHlYubgouCsxo+TadH/WTDedx43FRJDt8EprYduY5e3e6He401d1sjmwMnz",
+	"TALqA6YIrFXcKyGDKsKfXBuEriphxI+PCIc5KE1GTCpN2j+cfCJdOmPd6xddD8nu1zxR65YIni5sftr9",
+	"4hJLZBnygTm9LfjQ5ZX0jSHE6fRemkB5IaXPRqWDDH0wHGNw2FFDNiXc3IxqHHLeN7KQf/hLPQWso6wG",
+	"T39J9t83O6tudfVRjzTtJ3QR1jq3XLyhtQYiK0hx3bkViUkbZMz8AYMzwJOtBveToKp5lKbPE7qw+bOK",
+	"tOEmTjPFrm0GbGX2TQQhTlObl4QPVUO6WJ7BLOac+PSzTil96/65dBM9Tfsp41f3cQ84Yu7PpLhmzl+V",
+	"B6LQTkMh2Ipav9rMMQ0Uw9NzGMKNMdb1BMKxIj91nf6dZyn26y2zYkxtKuT9g3aZNH/0G08ctbItonpm",
+	"+EaIeifkbIjnNafprRf+zdlLDfE/SbndZf++sa6HiRhWE6Tywy18SmX8DBCCP3PLoKJcNlQzq5aReIk3",
+	"lDxXJYb/MKHIj3woqExqAySqTsrFgmsa67B2Yz5Z8wRSdg3SHF14wBUs5kIm93GprTKAa5DXDOY1uUAj",
+	"kEY2qbDW0pzq4eETgq3zwD1EqrYUmzg+8fXgSoo8++XEHl23Fl/7UQM0xJf1qQKB9Km10f/CiUKHItMH",
+	"w5Tyq7X0uhTHb/BHVUNitRG7u3IeNLH7zh6vcbRoSdH16JX3OqG0Piq1jf8cgzR33NVWNn1ggyUmVgXQ",
+	"ckyksuua4/s56GuOqYaxkAy2ZB7LfJSNOU3Vlilgd1Nb15mcgPGH/qwUgGgMHVfDFZtrcOj/ypMS7xcG",
+	"rcVnbqZL2a93yiLlok6kCCvC7h28dWKgfzcJ1KBNURlP2HWNMvUweoojsarjICe4ZcBHZVIJbn0V82rJ",
+	"xB/NdnqHLzTjs+zbo+SdU+Vjk8jTIPcW2on5b9hD5SyzrRJe/MSNTrZ84oYl1Xig/oWe/yTouXru2fAi",
+	"G55lahLyleYa3Yp7XbJhpuGeYVifeF619IdUwZ9fEzEig689azu48vxe64D0Wp1Op9eKSM+HT04T8/uL",
+	"l69uB6Sd/0YosQ42IiShxK5irxP25uA+T8Oq/SwbpkxNPrHpBgZJTeo7Jr404XA4FSc40zk4hbE+tLwu",
+	"+rsmBeuhYsN3D/yW8odKqwlCIwslQqTivqltodDwkr8SpjMhafpMETuEtM8zzhkfR+TYl4JG5B0mg0Xk",
+	"99/+Eca+mRRjH6HeLoZaip2KOV+On1Ku5iCxH4IElaXaVtRa2IQDojLjjZ68LXX9O2NK6XlNgnwjLrlt",
+	"LM8SONTKvmrQKyylMfYzMxiLtUhhMsu2qB8yiLxOguOEoWVeUJ4Mxc0jFsvvsN49WI3esOu31sMWcNlh",
+	"lqe3u+tQrZrfsW2mzNqUTPf1Z4o4LwymBX32lexth4B5uXueGaEAFGF6b33i5so2K5taScFsZqgOqNhz",
+	"ZdtQ39ZR92W8DamQ64vdN+dImwR/to7I2FiID/ZtpcTJh3Fz1Zd1r3fxF5wwr4GuevALmK1Dlxrb9glw",
+	"RnCnX6/S5MAc54DQJFFGRYS578HzAUCTdvHqW6opoTwhE8rHItPvGb/aOySU/CwYJ5fn70n7fwsxjcgn",
+	"oFNlBTxhyuXzQ0Ko+UAxn/nkc8EPCUxnenFAuODQuZuLbAuMb0zhqGJu7oX+qXV+fvn+5ODd+cl/fv/5",
+	"5OQ/3v+vw+OPlz9++v61wYHdYXhDd4JKgK3wl59kBtW6b0CmtjC4OWUziOLr0LouK2P3mPuEqJEf3XJb",
+	"GUMx+JDQVHAgVwAzhYIryWwaXW0PiO34VuOZ1Ns+svRkRxpJ/okGzHnH0sDi6iSMQe7aUtBaDa1OIG1T",
+	"J9jgWy1WVUy5ZscnCQsIAA03er1swlFr5q+RMBX4VREWOuMOKffXuuZJx6ZoPKezmer44FfUOErNJNBE",
+	"TQB0RMxKu7OUhjhOw3FtBoYA8OshA/rShZtq49nlgFspzpiyeL2nPX83+PEFj+vJ8M6ugNCnzCY3TThd",
+	"1cDzzlMouRUBzMZ07+TlUj7zyNZXJnmDHhVOsL9TylatEbZh0KqeE5QOea1rw+dR0rqel58nIIFoQRTw",
+	"BO0RogRhmgwhFlNQVYB5Aups3frNppi4BBCH95WQSuCEQ+jhjakLa0oFcjqewqPVaGdhpWOcSaYXF0Y7",
+	"sOscApUgjzJb9mL/eueR4u+fP7Vckz7ERXxaYMlE65lt/8f4SIQpwbeEG9L4igBPDsyh6kxyo6kaHHqm",
+	"iIsSkCnVIBlNSds2PcX6Uy0I7fFZmqnnDnuIyuKJUXUHlP0Jucq/D0GZr3QoG0SlzpYqymmuyHpSez3O",
+	"uBY5FilUufPALOLalOAQH7/oEJtPPWMzMLKcyMxsQJmleadc7hs7JHrCFDk6O7Vai4qIi0Lgh37JbI9Q",
+	"PRGqcKipTo/3uDkH4NqJhAMyOCrXaR2QN3gCxHax/PvnT66LZYcYdmU7YykSUykXSDAGvoQlZr9koLLh",
+	"ABdAs4ShdTCgxecgGZC2eecim9EhVUDsse91yCeZKQ1Jj5szfC5GIxZ7WlTmE4T6nlxMT8hAihQOiAJ5",
+	"zWLom78GHXIipZCKUAk9PqjrPTko+kXu2RZ6Lo+l5bHo6Oy0pBkctF509jv71nMEnM5Y66D1qrPfeeWa",
+	"ACGG+8T2SgOsMSATNRSL6zhNWget90zp43zUUhvNl/v7DS00t2udWenUFeifeVwIAnw2olmq6ybNV1nq",
+	"yFnSc6tJriuixh6angAr9Tq0fASlEEagKi2+zOwrMO1+LZr53nbVgsfLDY9r6iuKId1SP+LbL7bb4eoZ",
+	"GRUgb0y2ckQvH+yIlhl84JTK/nDsR2epPIUEj+31/ustjuzex2wAQ+jKARMu5qRdaodIRlJMCdOq1E1v",
+	"7+5HPfeWqm1Ks3pglxyHrDmz+m6FBmnLQNYifRr4ajGz0DXihBYAbhtYzjI1yVuKMEWUFrMZJIde/mDA",
+	"ZlEL5+iepJIF7GbE3Fxx8rAc+Fc9gg9Ie+Cfd61g8WIDhYv7rdQH3AmdvajHhSQjxhNlhLq0kagDQsko",
+	"S1PXZgV7pCJ0jOiZiTRlfNwhRSdxpnq8vpM4aXuExtpU5zdjiuSFvHuHtmOrVw68cu2fExpjq0oyBcpV",
+	"6cNaCCtkqvj6eQNsfUwOE6IDo304GtjfigZe7//1MWkGYYntdpdNnkL+tIvfyTRTmkzodfn47JFvwqEq",
+	"XWBqBfzbfNQK0WEvboxkFs24UzZlulXuv53D5Lv9qDWlN2yaTVsHL/fNX4zbv16EvB4hLjcoFXQNPJRm",
+	"Eq6ZyBSZ0THk3ceXFuaKwBpbjS9/8SNPFyW1t8hFtNouqq1O5a37bKmIY6t27WuWYrQQkWlCc2OgbRR/",
+	"7AlOhgsyoTzZq1tTxoudhABSVIJ+2aFSV+kzGGqKjsdpzjjf9p1o+CHVwXwl1YrQMrGVmqQEia37lSW3",
+	"tRT3A+QEV0NvD9r7/jHOt45RF06Jx1dOPgZYbOlsUcc3aooDxNbn27WUiDq9U8urADjHNuXGpreViqVS",
+	"YwVOC/FTliz+tpAkTsHIAaZ73BqQBYs5IDxL08FehMrDCCCxM2FVZMG+5IFjm/jeM9XjMynszRaKSBhm",
+	"LNW5nZMvwwbLlJaCj4lzU3bIUabFlGoW9/hS8TSHa5BEXIOcS6ahtFcLHDz7gEJhLzaop4I1ql7prhOL",
+	"3uh0fSOSxYNhdvXqhduqj8mQ4O03QFZ4XLjQ3L7aVvd5VJK0QCW02IARaDnmO5lG2gar0TmWX6mTo/Xe",
+	"9nRa6QhQrwPlo+6NjbvCinKr5ABm5Dt4Cm7b2FuBYD1V6dzvKVq7EtyXFmX2Wz3U83zMw/GZJzZ7qtCV",
+	"GX+Kkz52UC2TMR0bA7VNUyVQGoTkwEaUK9k1dEttO+vJNe+xCTt1Sy61GA2cjFvEztySJdf9ho5J23IZ",
+	"PShByjjG4E6p2eluROhqG9SNxOijk5UB7bJHLU8HlCsezD+Ad4GWbzK7gzPBI1AdZXa/2lvQbpucnG/x",
+	"9wqWbcd93XVtdZx3s4P8VlyjxYGsATSG+VS9VXGhhXSxX0nnried0ZpsXI0MQvmtA2fuJD0+qDSIy+9+",
+	"M6aSpPM8eHYmlI0RToAoOvXN7yyjl2CjlehkxKc5zFliI4fIYvC6KQQAh3nIDih16GtkQi6ptitH8V9e",
+	"vqxygNz+HTLuLo8J3f72WEwn1HQw5PlwuVCH9iQzbuyyjCcgyZwu0AikqQSaLEgiuCHPOzGfV9uNf7Ht",
+	"+O8ek6YsaNF3alD//N0x+cvLl3kT5raLrxIplviZo6kAnXW/FlcWNnpsPI5ux8JK9zHu1DQodwKvkXJu",
+	"n5074cUjm4m+mWORtC8yHYspRLa5NnFjI5KKseV+hdv03mjQlb60q4kLNzFbS8eGsDncFL2fvTvKfavH",
+	"244ZWy58BQsXXpL2B/+eDy51yKlW5RQNCcSVOxPGySylMSAwmLb+HtdtwkJJwlwyrYEf5lyZKZK380ww",
+	"YWKUpYSONGrwtlF6j4/YTYh35wVwuyCNh+PHq3V6NQTCYb7Ch/8I1HIOz82y6RLRFM4934LcNb7fjj5s",
+	"9mXX6I9DGl/Vs0jbFtkP2yiOhBdDrovWBOM8IrnTe/5eifoXa5h0MGqh6MJrSD6eWg7CIu68Cumq55Aw",
+	"CTF6v374+PGH9yf9j0eXn/7Wv7g8Pj65uOhfnr9/xDCIS4BrHfz0peI/P8r0hLzs7BOZr5fKMVZnoD1E",
+	"hkVG1TNFhlLMFciIVDKozCA85wqmWawKY1rR0dsh2jLwct3Th74rjbuxJMQnTeJFpHZd5re2kD3ud4NT",
+	"SPAZWu7X741+aFgtRiJx5QPDXBkeLjXKByaW9vjxxfk7l+Sl/d0SnkyI7Y4dYpvVvuUb0Ylf29PF8aqL",
+	"DjlBKrmqJbBvSAU4f+cJDGYU5J5oPTnnPhiPYI682zlNRESMRpj1SGMjXLbEblcW0Gw6r3SaXzng16tQ",
+	"fctUlQM9ujS6Fle2gnIsKdeEagfFiNjt4jOXlmmUFY8wOdCtqTz3brUAXKNaNX09zHZEFNjat8Ztm494",
+	"cB+hw8/yF5rRsNKuuta5+iEftUPwldtqByCXr+FOOtgDADkHVZ6vjbUnUYMTtkG3KnXzDp5H96tL1mq0",
+	"Qn3v8G2Vbde4Y7dGaN7YvMYAtY//CCr1R17qjO/zBHZx1kVWcNjKBJ4oMjCDnnNjWGJCUr62kq8zsu4/",
+	"NOo0YSOnr3CR5yB2VjSRiwWPd4BQD2e6VUqb7pJs/E0jGSYnlzsNYFby1kgFjfwCdsnBsR6sPkUzddrf",
+	"Qwo8TMO19/9Hzsmc2OxtA8m/f/5E4pSyqSKCu0b+5tUKHF1krMjRrpSlr9Y6DVCntQZHUcOmRbCArccb",
+	"ygracBPDTLsqFz2BBfF1sHsR0qrg6YJo0eP5ECaJKxQjPpuXKcL4NTM71+KQZLNYTM0K8rRqrCiRcM1g",
+	"DolRwASPIWSLXKLzyCHJwwcA/R0Vj5w9syFaPnKO4fGE8jFUNV0FGk/s0B08xrAgTZQt84rxlRXkrVB/",
+	"t1xzGMx5f/X7b//n1T5JQRvOTYQkCRszTG8UuhAbKOeofRaRjLNfMiASxlQmKSjV42JEYqqgQ4zMMPg/",
+	"oOxPRXK8WYN1VP67/dFeUeZ8lzbnfQipMAjqxJg7jABilipqd4SbgZrdbw5NCxcehznxQP4jhKGPJ8Lx",
+	"r3zZzklCx0t1q0vcrRnbi/rietvFD1pRaQLJ1jnLxMUZS9Q6vzHrW7Npbaa5ETnhZO/GBqobLMI2dbCX",
+	"iq1fhxZ3WsXDZrGHZqs0jN+MIEpXhaxC6ggbKxawajsM3YtIfmkAERxUhI0GrcyvczovLSpH9qJ9Y8PN",
+	"BNhMP9id4p+vWmKn5mLpfqDG0gB/5k9eGeAXEhElDKoF0heLAvkQ4yrfH9WsttvLjnYP/fpoMT7+VvL2",
+	"C8jn5nje96dSqb6UeKpqzmb7YKU7NltaWGM7FBx04PIelYv3WhMhz28eYAr/AeF5Nf3eobXYjd5ujBvf",
+	"t2qpcsDVqrt0fBLKxu9xcQ1SsgTb1nVIYdEMyACDG3X2DAobt9aoxwcjmioYuM5CTBM6p4uI2LWTkUhT",
+	"MbezLBso1Hp0S7ZQ0KzCXKLD5WLM3KA3e07AVUIOhW4yYApy2YUVU7oU7JF1xK2o9JtO/b8AXaaFUr2L",
+	"kEjPBSq2G4yhvfXMtty4u1ZLPPODNg5UL+kMWzV83qUYLTcxD6CJ3+iDe2LyNiClAylam6/JPfa90ndD",
+	"sZUe/xtR7IuH/nYdxeaVpE/ggEDIF+U2NQcXoKS8nLE5Xlk+1LVhSnzjSSKU9tMFHA6R/RRZVba7EikX",
+	"0NbieJ0CVwuK/adBtCdX4NZzi630MU/hS/pYSDl4FFbzJMrBDlnNY5cUWd9oiSQ39IduwLe67pqejTLq",
+	"3ZKW8+nNbO7COsbHeZ5nROYTFk9IApJdG01VcXoF/ZgqQEdXRIoLOyKSXzZB/GUTLv1BM70g/tIM8vtv",
+	"/7fHhwvy/v0H299jcPz+6OLi9N3pyfmAMEWwrRMzatNkMZQsiYxdYat/3cRm3h53E7srsTD9VE9AzpkC",
+	"8xFrSiSJa+3lXLIeaQK6tgNAQU/3Idld0OLSlYLfZrGRyNGoVL/3TRPnW8TuZVtzwoysxMhbUcDrXlpP",
+	"ob4lf61+fp7x+zcjeVl2r73YxL0W9IsWtws8lavMX38QwCkDqOVq2gfW9CXEhvtWOu1UA9W2ST5N04p5",
+	"Zq9JWD727lc/UdUJ1hDaZwk2aaCMK6JSqiagDsjl+fvnwGORAGGauEz6f3v5zhY2/duro99/+8dgr9Pj",
+	"RzZojEvEpaObfSZFksWQuBhrrv4dkuDGDnuc8oXNmodUYReF1/uvgwmeYLB3o84eBSQaO3w8MqrVsa4n",
+	"qje2MQGjUQrbZJKUCxrpwpxRM9op27k4b9fWtZcX15eOu1bH1mLyfa/sVQw7ikautO9/ZLO1ct1Ezfkj",
+	"1B5FYj12tNJZxtxukTC+FKa3wCHHeQM2/8tUJFWXlHuwEf51v+K/a8poPS5i/GkVF9cZ2sc+bvUkrQLw",
+	"44TmELTwbVPDZBko5Ow4xqnfYFVlyom/BdgMMXTv/66B9rbaqKW0RvPRAd5akY/NBJ7EoPy2mMDD2JRt",
+	"7Dw/Fdewt4yHh8t4ZkapCrYZqUNJfsu+3/196b1bvh3hHojbJLxs4mTySTw26lYzNtdhb4BlHeGNaX+Q",
+	"jkb2djdEpGumrW20Tn5sjEC26QK2/thQWcHaCbz0YqcHXVwC8TR6Cu6woZ1H5w+kddguHXU4Y4th7qhw",
+	"lPBno5YdxU1uUEWlDexwLamahO3wyiUETQVroUABXs/0+IT9yWyHtHFXWBO4h5mTPnbgz2O5ocfdNZJS",
+	"t5NNFJJHJHS8TeZpVJGd0Pm9K9xcoX0FCZ4pvI/G6LYc5sS14z90WeC2zT/hQmM8aXMK9leVhD3XJzdM",
+	"aWWd5dZX7MqJP3x8e/K9m2Nga1l9WXhKsTc1981b7BZiMVvgVb+nP775ePnj2/6Ho9P3bz7+1+DQdYCx",
+	"w/LO1djq0TYe7PGzbNi9yIZue85BqAUZdOcwnAhxpbp4N+IgInBDY50uCM1r1+YiS5PIuqzL1RC590fT",
+	"K0xlydP8ZTCXvXoL5Yd/oo4yy/drBlv/4bNHKnx55LYvbnNGEafzHI9dd+YCN3/A+1E8+lQkZkRqy2qq",
+	"1DcBmurJr025eX9zQ3bI/OwnQud8Oes01uy7uF/sykSyWXmrdnNup9haqHGj53bEk+wTv424/J3F5R1/",
+	"74gkMAOeAI8XJBG2cZW7urkZ4mdC6bGEi/98jwG1/OIb/24N+HPG6G3Eeib/oyBDkSwOPcO02XuD/3pu",
+	"/n5+bO9XeH76dhCt/PhJXAEfRD3uH5yDEpmMoTo8//Xy/DT08wV2QejxNlYimhGAgsf8jwvdd3/tFa+6",
+	"5i7Pf8Sr3weWuy+v7uRmxizKDTrkgk799Tp4jVEBIVRiBweE8h7P+BUXc45t+extEuULJl7vvyZtByWU",
+	"VGYMxo4Txsd4aSjGcXp8juVVE6PiTW2dOd4D6luo5G1ny3O/OLSVmPZ6BhqblaSQjCE5RB/BzBajtd1L",
+	"Uc6p7P339lJSwsVzMTvs8SIWW5f/yEr1jIhbbmdj0Iq8xNiDbbpaEbvY3dlmkIakpDdBzzI1qdHrJ0AT",
+	"vNHKKfYriLZVrCLabNZPa+NrayYqYfaDTHN5fvog81y4HjcPBrEqae3iLAq63DLgGfLluDZ3d/TlvPgG",
+	"fT81giAPDuDFLhWabFv/XwdtAc9UKlqIZ3bL0sH2h1wvGqyXYIeSwYqAWgbf44ZBNTL4I07Wcu8eb9ud",
+	"NHFvG7/NhTTyb6sIIvPucWTrKyybbM6xezzAskmVYy/3Gi1za3czXo9vw5lx4/9iy//fstMNZhuHr3L5",
+	"F0cOc2TLSgLsGB2id+DG42ZvzNFy3zPDJz6evj12fMu7SdzN9Iq0w1dZDvYOery4kPLs8s3F5Zv+0eXb",
+	"05Mfj08GEWFKZcYetl2plLshuROLqVHN0dNC4JeMpthKwE9wcXL+P0+PT/pHx3iJvL338hokeqScmycb",
+	"5huyvaKRu5bmuHxzcXx+evbp9OOPA+tyUqA75CifyMIbPVIzcQWuR/BqwxLSvkB2+ZnpCabM7dmERDSb",
+	"UL/1jQuwMsqVNsU0TZWz9JlWkI6CGTjmuWOlO0n6zYYX2RA/cOcYl6NCbPRrxJgxOWjuvcBSrARmqVhg",
+	"f30F8hrU3iPR7Kuno1l7tAGadcbPcSqyJKckHFdG2loyrn6yesXvT18M50QQO4GL1xC3uuiMd7N99fzY",
+	"mfGGX/ssLv+d0m9Ft5bSj97XVB4H5b9cA87SL5jMVPq7uDeh9GOeY1n6zTX/Kr+KumTph+LKuMqCXE3V",
+	"7Zfb/xcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
