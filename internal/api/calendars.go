@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/google/uuid"
@@ -131,16 +132,32 @@ func (s *Server) unwatchCalendar(ctx context.Context, owner uuid.UUID, calendarI
 	return err
 }
 
-// unwatchCalendars ends every watched calendar of the user (disconnect).
+// unwatchWait bounds how long a disconnect waits for the calendars' workflows
+// to stop their push channels, which needs the grant about to be revoked.
+const unwatchWait = 10 * time.Second
+
+// unwatchCalendars ends every watched calendar of the user and waits (a
+// little) for their workflows to finish: they stop their push channels
+// with the user's grant, so the grant is revoked only afterwards. A
+// channel not stopped in time is refused by the webhook (404) until it
+// expires.
 func (s *Server) unwatchCalendars(ctx context.Context, owner uuid.UUID, reason string) {
 	ids, err := s.store.ListActiveCalendarsForOwner(ctx, owner)
 	if err != nil {
-		s.log.WarnContext(ctx, "calendars of a disconnected user not listed", "user_id", owner, "error", err)
+		s.log.WarnContext(ctx, "calendars of a disconnecting user not listed", "user_id", owner, "error", err)
 		return
 	}
 	for _, id := range ids {
 		if err := s.unwatchCalendar(ctx, owner, id, reason); err != nil {
-			s.log.WarnContext(ctx, "unwatch after disconnect failed", "calendar_id", id, "error", err)
+			s.log.WarnContext(ctx, "unwatch on disconnect failed", "calendar_id", id, "error", err)
+		}
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, unwatchWait)
+	defer cancel()
+	for _, id := range ids {
+		wf := workflows.CalendarWorkflowID(owner.String(), id)
+		if err := s.temporal.GetWorkflow(waitCtx, wf, "").Get(waitCtx, nil); err != nil {
+			s.log.WarnContext(ctx, "calendar workflow not finished before the disconnect", "workflow_id", wf, "error", err)
 		}
 	}
 }

@@ -119,6 +119,7 @@ func (s *Server) DeleteGoogleConnection(c echo.Context) error {
 		return notFound("Google is not connected")
 	}
 	ctx := c.Request().Context()
+	s.unwatchCalendars(ctx, p.UserID, "the owner disconnected Google")
 	if err := s.accounts.Disconnect(ctx, p.UserID); errors.Is(err, google.ErrNotConnected) {
 		return notFound("Google is not connected")
 	} else if err != nil {
@@ -133,6 +134,5 @@ func (s *Server) DeleteGoogleConnection(c echo.Context) error {
 			s.log.WarnContext(ctx, "unsubscribe after disconnect failed", "file_id", f, "error", err)
 		}
 	}
-	s.unwatchCalendars(ctx, p.UserID, "the owner disconnected Google")
 	return c.NoContent(http.StatusNoContent)
 }
