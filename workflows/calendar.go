@@ -515,7 +515,9 @@ func (c *calendarRun) stopChannel(ctx workflow.Context, ch activities.CalendarCh
 	}
 }
 
-// end stops the channel and marks the calendar unwatched.
+// end stops the channel, withdraws the notetaker from the upcoming
+// meetings (nothing would tell their bots about moves or cancellations any
+// more) and marks the calendar unwatched.
 func (c *calendarRun) end(ctx workflow.Context, reason string) {
 	if c.st.Ended != "" {
 		return
@@ -524,6 +526,11 @@ func (c *calendarRun) end(ctx workflow.Context, reason string) {
 		ch := *c.st.Channel
 		c.st.Channel = nil
 		c.stopChannel(ctx, ch)
+	}
+	var bots []activities.MeetingChange
+	c.local(ctx, c.ca.UpcomingBots, c.ref, &bots)
+	for _, b := range bots {
+		c.tellBot(ctx, b.MeetingID, MeetingBotNews{Kind: BotNewsNotWanted, Reason: "the calendar is no longer watched (" + reason + ")"})
 	}
 	c.local(ctx, c.ca.EndCalendar, activities.EndCalendarInput{CalendarRef: c.ref, Reason: reason}, nil)
 	c.st.Ended, c.st.SyncToken, c.st.PendingSync, c.st.PendingBotReview = reason, "", false, false
