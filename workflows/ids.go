@@ -51,3 +51,15 @@ func DriveFileWorkflowID(fileID string) string { return "drive/" + fileID }
 // BacklogWorkflowID is the id of a user's ReclassifyBacklogWorkflow: one run
 // per user at a time.
 func BacklogWorkflowID(userID string) string { return "backlog/" + userID }
+
+// CalendarWorkflowID is the id of the workflow keeping a user's calendar in
+// step: `calendar/<user id>/<calendar id>` ("primary" for the main one).
+func CalendarWorkflowID(userID, calendarID string) string {
+	return "calendar/" + userID + "/" + calendarID
+}
+
+// ClassifyMeetingWorkflowID is the id of the classification of a meeting's
+// revision: each revision is classified once.
+func ClassifyMeetingWorkflowID(meetingID string, revision int) string {
+	return fmt.Sprintf("classify-meeting/%s/%d", meetingID, revision)
+}

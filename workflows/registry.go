@@ -13,5 +13,7 @@ func All() []any {
 		DriveSweepWorkflow,
 		ReclassifyBacklogWorkflow,
 		PruneEventsWorkflow,
+		CalendarWorkflow,
+		ClassifyMeetingWorkflow,
 	}
 }

@@ -78,3 +78,19 @@ func BacklogStartOptions(taskQueue, userID string) client.StartWorkflowOptions {
 		TypedSearchAttributes:    temporal.NewSearchAttributes(AttrUserID.ValueSet([]string{userID})),
 	}
 }
+
+// CalendarStartOptions starts a calendar's workflow, or finds it running; a
+// calendar that was unwatched (or whose owner disconnected) may start again.
+func CalendarStartOptions(taskQueue, userID, calendarID string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                       CalendarWorkflowID(userID, calendarID),
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrUserID.ValueSet([]string{userID}),
+			AttrCalendarID.ValueSet(calendarID),
+			AttrSource.ValueSet("calendar"),
+		),
+	}
+}

@@ -5,7 +5,8 @@
 //
 // In sandbox mode the mail goes the production way: delivered into the
 // sandbox Gmail mailbox, pushed (signed Pub/Sub envelope) to the webhook,
-// picked up by the mailbox workflow. Otherwise it is uploaded with
+// picked up by the mailbox workflow; then a Drive file and a calendar
+// meeting go through their pipelines. Otherwise the mail is uploaded with
 // POST /api/v1/emails.
 package main
 
@@ -93,6 +94,9 @@ func run(base, dir string) error {
 		if err := c.driveDemo(); err != nil {
 			return err
 		}
+		if err := c.calendarDemo(); err != nil {
+			return err
+		}
 	}
 	var list struct {
 		Documents []struct {
@@ -177,6 +181,9 @@ func (c client) do(token, method, path, contentType string, body []byte, out any
 	}
 	if resp.StatusCode >= 300 {
 		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if len(b) == 0 {
+		return nil // 204 No Content
 	}
 	return json.Unmarshal(b, out)
 }

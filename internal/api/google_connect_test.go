@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/mocks"
 
 	"github.com/besunny/workflows/internal/api"
@@ -22,6 +23,7 @@ import (
 	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 	"github.com/besunny/workflows/internal/metrics"
 	"github.com/besunny/workflows/internal/testenv"
+	"github.com/besunny/workflows/workflows"
 )
 
 // connectHarness is the API in sandbox mode on a fresh database, with the
@@ -35,6 +37,9 @@ type connectHarness struct {
 	logs    *bytes.Buffer
 	user    uuid.UUID
 	bearer  string
+	// temporal is the mocked client; connecting watches the primary
+	// calendar through it.
+	temporal *mocks.Client
 }
 
 func newConnectHarness(t *testing.T) *connectHarness {
@@ -71,7 +76,10 @@ func newConnectHarnessWith(t *testing.T, extra map[string]string) *connectHarnes
 	tc := &mocks.Client{}
 	t.Cleanup(func() { tc.AssertExpectations(t) })
 	logs := &bytes.Buffer{}
-	h := &connectHarness{t: t, cfg: cfg, fake: fake, tokens: granted, logs: logs, user: uuid.New()}
+	h := &connectHarness{t: t, cfg: cfg, fake: fake, tokens: granted, logs: logs, user: uuid.New(), temporal: tc}
+	// Every user the harness connects gets their primary calendar watched.
+	tc.On("SignalWithStartWorkflow", mock.Anything, mock.MatchedBy(func(id string) bool { return strings.HasPrefix(id, "calendar/") && strings.HasSuffix(id, "/primary") }), workflows.SyncNowSignal, nil,
+		mock.Anything, mock.Anything, mock.Anything).Return(nil, nil).Maybe()
 	h.handler = api.New(api.Deps{
 		Config:   cfg,
 		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

@@ -161,7 +161,7 @@ func (s *Server) claimUsername(ctx context.Context, q *db.Queries, cur db.User, 
 }
 
 func (s *Server) userBody(u db.User) apigen.User {
-	out := apigen.User{Id: u.ID, Email: u.Email, Name: u.Name, Username: u.Username, DisplayName: u.DisplayName, CreatedAt: u.CreatedAt}
+	out := apigen.User{Id: u.ID, Email: u.Email, Name: u.Name, Username: u.Username, DisplayName: u.DisplayName, CreatedAt: u.CreatedAt, AutoJoinMeetings: u.AutoJoinMeetings}
 	if u.Username != nil && len(s.cfg.Inbound.Domains) > 0 {
 		addr := s.cfg.Inbound.LocalPart + "+" + *u.Username + "@" + s.cfg.Inbound.Domains[0]
 		out.VirtualAddress = &addr

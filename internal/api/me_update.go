@@ -16,9 +16,9 @@ import (
 // maxDisplayName bounds a display name, in characters.
 const maxDisplayName = 100
 
-// UpdateMe changes the fields of the caller's profile that the body names.
-// Only display_name is writable here; each field has its own small step so
-// later fields (auto_join_meetings …) add one more.
+// UpdateMe changes the fields of the caller's profile and settings that the
+// body names (display_name, auto_join_meetings); each field has its own
+// small step.
 func (s *Server) UpdateMe(c echo.Context) error {
 	p, err := requireUser(c)
 	if err != nil {
@@ -32,7 +32,7 @@ func (s *Server) UpdateMe(c echo.Context) error {
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
-		return badRequest(`send a JSON object such as {"display_name": "Alice Martin"}`)
+		return badRequest(`send a JSON object such as {"display_name": "Alice Martin"} or {"auto_join_meetings": true}`)
 	}
 	ctx := c.Request().Context()
 	u, err := s.store.GetUser(ctx, p.UserID)
@@ -44,7 +44,39 @@ func (s *Server) UpdateMe(c echo.Context) error {
 			return err
 		}
 	}
+	if raw, ok := fields["auto_join_meetings"]; ok {
+		if u, err = s.updateAutoJoin(c, raw, u); err != nil {
+			return err
+		}
+	}
 	return c.JSON(http.StatusOK, s.userBody(u))
+}
+
+// updateAutoJoin turns the notetaker's auto-join on or off; a change has
+// every watched calendar review its upcoming meetings' notetaker.
+func (s *Server) updateAutoJoin(c echo.Context, raw json.RawMessage, u db.User) (db.User, error) {
+	var on bool
+	if err := json.Unmarshal(raw, &on); err != nil {
+		return u, badRequest("auto_join_meetings is true or false")
+	}
+	if on == u.AutoJoinMeetings {
+		return u, nil
+	}
+	ctx := c.Request().Context()
+	u, err := s.store.SetAutoJoinMeetings(ctx, db.SetAutoJoinMeetingsParams{ID: u.ID, AutoJoinMeetings: on})
+	if err != nil {
+		return u, err
+	}
+	calendars, err := s.store.ListActiveCalendarsForOwner(ctx, u.ID)
+	if err != nil {
+		return u, err
+	}
+	for _, id := range calendars {
+		if err := s.botPreferencesChanged(ctx, u.ID, id, ""); err != nil {
+			return u, err
+		}
+	}
+	return u, nil
 }
 
 func (s *Server) updateDisplayName(c echo.Context, raw json.RawMessage) (db.User, error) {

@@ -65,6 +65,7 @@ type Config struct {
 	Gmail    Gmail
 	Classify Classify
 	Drive    Drive
+	Calendar Calendar
 	OAuth    OAuth
 	Live     Live
 	// TokenEncryptionKey is the keyring that encrypts users' Google tokens:
@@ -435,6 +436,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 
 		WatchedLinksPerMessage: int(r.integer("DRIVE_WATCHED_LINKS_PER_MESSAGE", 20)),
 	}
+	c.Calendar = readCalendar(r)
 	c.OAuth = OAuth{
 		ClientID:     r.str("GOOGLE_OAUTH_CLIENT_ID", map[bool]string{true: "besunny-sandbox"}[sandbox]),
 		ClientSecret: r.str("GOOGLE_OAUTH_CLIENT_SECRET", map[bool]string{true: "sandbox-secret"}[sandbox]),
@@ -594,6 +596,7 @@ func (c Config) validate() []string {
 	if c.Drive.WatchedLinksPerMessage < 0 {
 		p = append(p, "DRIVE_WATCHED_LINKS_PER_MESSAGE must be ≥ 0 (0 watches no linked file)")
 	}
+	p = append(p, c.Calendar.problems()...)
 	if c.Google.Mode != GoogleOff && c.TokenEncryptionKey == "" {
 		p = append(p, "TOKEN_ENCRYPTION_KEY is required to store Google tokens: set it to k1:$(openssl rand -base64 32)")
 	}

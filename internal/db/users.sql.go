@@ -64,7 +64,7 @@ func (q *Queries) GetActiveUsernameReservation(ctx context.Context, username str
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, email, name, username, created_at, updated_at, display_name FROM users WHERE id = $1
+SELECT id, email, name, username, created_at, updated_at, auto_join_meetings, display_name FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -77,13 +77,14 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AutoJoinMeetings,
 		&i.DisplayName,
 	)
 	return i, err
 }
 
 const getUserForUpdate = `-- name: GetUserForUpdate :one
-SELECT id, email, name, username, created_at, updated_at, display_name FROM users WHERE id = $1 FOR UPDATE
+SELECT id, email, name, username, created_at, updated_at, auto_join_meetings, display_name FROM users WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error) {
@@ -96,6 +97,7 @@ func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, err
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AutoJoinMeetings,
 		&i.DisplayName,
 	)
 	return i, err
@@ -229,7 +231,7 @@ func (q *Queries) ReserveUsername(ctx context.Context, arg ReserveUsernameParams
 const setDisplayName = `-- name: SetDisplayName :one
 UPDATE users SET display_name = $1, updated_at = now()
 WHERE id = $2
-RETURNING id, email, name, username, created_at, updated_at, display_name
+RETURNING id, email, name, username, created_at, updated_at, auto_join_meetings, display_name
 `
 
 type SetDisplayNameParams struct {
@@ -247,6 +249,7 @@ func (q *Queries) SetDisplayName(ctx context.Context, arg SetDisplayNameParams) 
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AutoJoinMeetings,
 		&i.DisplayName,
 	)
 	return i, err
@@ -255,7 +258,7 @@ func (q *Queries) SetDisplayName(ctx context.Context, arg SetDisplayNameParams) 
 const setUsername = `-- name: SetUsername :one
 UPDATE users SET username = $1, updated_at = now()
 WHERE id = $2
-RETURNING id, email, name, username, created_at, updated_at, display_name
+RETURNING id, email, name, username, created_at, updated_at, auto_join_meetings, display_name
 `
 
 type SetUsernameParams struct {
@@ -273,6 +276,7 @@ func (q *Queries) SetUsername(ctx context.Context, arg SetUsernameParams) (User,
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AutoJoinMeetings,
 		&i.DisplayName,
 	)
 	return i, err
@@ -288,7 +292,7 @@ SET email      = COALESCE(NULLIF(EXCLUDED.email, ''), users.email),
         WHEN users.email IS DISTINCT FROM COALESCE(NULLIF(EXCLUDED.email, ''), users.email)
           OR users.name IS DISTINCT FROM COALESCE(NULLIF(EXCLUDED.name, ''), users.name)
         THEN now() ELSE users.updated_at END
-RETURNING id, email, name, username, created_at, updated_at, display_name
+RETURNING id, email, name, username, created_at, updated_at, auto_join_meetings, display_name
 `
 
 type UpsertUserFromClaimsParams struct {
@@ -309,6 +313,7 @@ func (q *Queries) UpsertUserFromClaims(ctx context.Context, arg UpsertUserFromCl
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AutoJoinMeetings,
 		&i.DisplayName,
 	)
 	return i, err

@@ -92,6 +92,9 @@ func Run(ctx context.Context, d Deps) error {
 		if err := StartMailbox(ctx, d.Temporal, cfg, cfg.Inbound.Mailbox); err != nil {
 			return err
 		}
+		if err := watchUnwatchedPrimaryCalendars(ctx, d, d.Store); err != nil {
+			return err
+		}
 	}
 	<-ctx.Done()
 	d.Logger.Info("worker stopping")
@@ -105,6 +108,7 @@ func Register(w worker.Registry, d Deps, ca *activities.Classify, ob *activities
 		w.RegisterWorkflow(wf)
 	}
 	w.RegisterActivity(da)
+	w.RegisterActivity(calendarActivities(d, da.Accounts))
 	w.RegisterActivity(ca)
 	w.RegisterActivity(ob)
 	w.RegisterActivity(&activities.Events{Store: d.Store, Retention: cfg.Live.Retention})

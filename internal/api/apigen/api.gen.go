@@ -20,6 +20,72 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for AttendeeResponseStatus.
+const (
+	AttendeeResponseStatusAccepted    AttendeeResponseStatus = "accepted"
+	AttendeeResponseStatusDeclined    AttendeeResponseStatus = "declined"
+	AttendeeResponseStatusNeedsAction AttendeeResponseStatus = "needsAction"
+	AttendeeResponseStatusTentative   AttendeeResponseStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the AttendeeResponseStatus enum.
+func (e AttendeeResponseStatus) Valid() bool {
+	switch e {
+	case AttendeeResponseStatusAccepted:
+		return true
+	case AttendeeResponseStatusDeclined:
+		return true
+	case AttendeeResponseStatusNeedsAction:
+		return true
+	case AttendeeResponseStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BotStatus.
+const (
+	BotStatusBotScheduled   BotStatus = "bot_scheduled"
+	BotStatusCancelled      BotStatus = "cancelled"
+	BotStatusCompleted      BotStatus = "completed"
+	BotStatusFailed         BotStatus = "failed"
+	BotStatusInWaitingRoom  BotStatus = "in_waiting_room"
+	BotStatusJoining        BotStatus = "joining"
+	BotStatusNone           BotStatus = "none"
+	BotStatusPending        BotStatus = "pending"
+	BotStatusPostProcessing BotStatus = "post_processing"
+	BotStatusRecording      BotStatus = "recording"
+)
+
+// Valid indicates whether the value is a known member of the BotStatus enum.
+func (e BotStatus) Valid() bool {
+	switch e {
+	case BotStatusBotScheduled:
+		return true
+	case BotStatusCancelled:
+		return true
+	case BotStatusCompleted:
+		return true
+	case BotStatusFailed:
+		return true
+	case BotStatusInWaitingRoom:
+		return true
+	case BotStatusJoining:
+		return true
+	case BotStatusNone:
+		return true
+	case BotStatusPending:
+		return true
+	case BotStatusPostProcessing:
+		return true
+	case BotStatusRecording:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DecisionPath.
 const (
 	DecisionPathBacklog DecisionPath = "backlog"
@@ -235,25 +301,25 @@ func (e EmailDetailSource) Valid() bool {
 
 // Defines values for EmailDetailStatus.
 const (
-	Failed       EmailDetailStatus = "failed"
-	Ignored      EmailDetailStatus = "ignored"
-	Pending      EmailDetailStatus = "pending"
-	Processed    EmailDetailStatus = "processed"
-	UserNotFound EmailDetailStatus = "user_not_found"
+	EmailDetailStatusFailed       EmailDetailStatus = "failed"
+	EmailDetailStatusIgnored      EmailDetailStatus = "ignored"
+	EmailDetailStatusPending      EmailDetailStatus = "pending"
+	EmailDetailStatusProcessed    EmailDetailStatus = "processed"
+	EmailDetailStatusUserNotFound EmailDetailStatus = "user_not_found"
 )
 
 // Valid indicates whether the value is a known member of the EmailDetailStatus enum.
 func (e EmailDetailStatus) Valid() bool {
 	switch e {
-	case Failed:
+	case EmailDetailStatusFailed:
 		return true
-	case Ignored:
+	case EmailDetailStatusIgnored:
 		return true
-	case Pending:
+	case EmailDetailStatusPending:
 		return true
-	case Processed:
+	case EmailDetailStatusProcessed:
 		return true
-	case UserNotFound:
+	case EmailDetailStatusUserNotFound:
 		return true
 	default:
 		return false
@@ -272,6 +338,192 @@ func (e HealthStatus) Valid() bool {
 	case Ok:
 		return true
 	case Unavailable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingClassificationSource.
+const (
+	MeetingClassificationSourceAi     MeetingClassificationSource = "ai"
+	MeetingClassificationSourceLocal  MeetingClassificationSource = "local"
+	MeetingClassificationSourceManual MeetingClassificationSource = "manual"
+	MeetingClassificationSourceNone   MeetingClassificationSource = "none"
+)
+
+// Valid indicates whether the value is a known member of the MeetingClassificationSource enum.
+func (e MeetingClassificationSource) Valid() bool {
+	switch e {
+	case MeetingClassificationSourceAi:
+		return true
+	case MeetingClassificationSourceLocal:
+		return true
+	case MeetingClassificationSourceManual:
+		return true
+	case MeetingClassificationSourceNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingEventStatus.
+const (
+	MeetingEventStatusAccepted    MeetingEventStatus = "accepted"
+	MeetingEventStatusDeclined    MeetingEventStatus = "declined"
+	MeetingEventStatusNeedsAction MeetingEventStatus = "needsAction"
+	MeetingEventStatusTentative   MeetingEventStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the MeetingEventStatus enum.
+func (e MeetingEventStatus) Valid() bool {
+	switch e {
+	case MeetingEventStatusAccepted:
+		return true
+	case MeetingEventStatusDeclined:
+		return true
+	case MeetingEventStatusNeedsAction:
+		return true
+	case MeetingEventStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingMeetingProvider.
+const (
+	MeetingMeetingProviderGoogleMeet MeetingMeetingProvider = "google_meet"
+	MeetingMeetingProviderOther      MeetingMeetingProvider = "other"
+	MeetingMeetingProviderTeams      MeetingMeetingProvider = "teams"
+	MeetingMeetingProviderWebex      MeetingMeetingProvider = "webex"
+	MeetingMeetingProviderZoom       MeetingMeetingProvider = "zoom"
+)
+
+// Valid indicates whether the value is a known member of the MeetingMeetingProvider enum.
+func (e MeetingMeetingProvider) Valid() bool {
+	switch e {
+	case MeetingMeetingProviderGoogleMeet:
+		return true
+	case MeetingMeetingProviderOther:
+		return true
+	case MeetingMeetingProviderTeams:
+		return true
+	case MeetingMeetingProviderWebex:
+		return true
+	case MeetingMeetingProviderZoom:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingStatus.
+const (
+	MeetingStatusActive    MeetingStatus = "active"
+	MeetingStatusCancelled MeetingStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the MeetingStatus enum.
+func (e MeetingStatus) Valid() bool {
+	switch e {
+	case MeetingStatusActive:
+		return true
+	case MeetingStatusCancelled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryClassificationSource.
+const (
+	MeetingSummaryClassificationSourceAi     MeetingSummaryClassificationSource = "ai"
+	MeetingSummaryClassificationSourceLocal  MeetingSummaryClassificationSource = "local"
+	MeetingSummaryClassificationSourceManual MeetingSummaryClassificationSource = "manual"
+	MeetingSummaryClassificationSourceNone   MeetingSummaryClassificationSource = "none"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryClassificationSource enum.
+func (e MeetingSummaryClassificationSource) Valid() bool {
+	switch e {
+	case MeetingSummaryClassificationSourceAi:
+		return true
+	case MeetingSummaryClassificationSourceLocal:
+		return true
+	case MeetingSummaryClassificationSourceManual:
+		return true
+	case MeetingSummaryClassificationSourceNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryEventStatus.
+const (
+	MeetingSummaryEventStatusAccepted    MeetingSummaryEventStatus = "accepted"
+	MeetingSummaryEventStatusDeclined    MeetingSummaryEventStatus = "declined"
+	MeetingSummaryEventStatusNeedsAction MeetingSummaryEventStatus = "needsAction"
+	MeetingSummaryEventStatusTentative   MeetingSummaryEventStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryEventStatus enum.
+func (e MeetingSummaryEventStatus) Valid() bool {
+	switch e {
+	case MeetingSummaryEventStatusAccepted:
+		return true
+	case MeetingSummaryEventStatusDeclined:
+		return true
+	case MeetingSummaryEventStatusNeedsAction:
+		return true
+	case MeetingSummaryEventStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryMeetingProvider.
+const (
+	MeetingSummaryMeetingProviderGoogleMeet MeetingSummaryMeetingProvider = "google_meet"
+	MeetingSummaryMeetingProviderOther      MeetingSummaryMeetingProvider = "other"
+	MeetingSummaryMeetingProviderTeams      MeetingSummaryMeetingProvider = "teams"
+	MeetingSummaryMeetingProviderWebex      MeetingSummaryMeetingProvider = "webex"
+	MeetingSummaryMeetingProviderZoom       MeetingSummaryMeetingProvider = "zoom"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryMeetingProvider enum.
+func (e MeetingSummaryMeetingProvider) Valid() bool {
+	switch e {
+	case MeetingSummaryMeetingProviderGoogleMeet:
+		return true
+	case MeetingSummaryMeetingProviderOther:
+		return true
+	case MeetingSummaryMeetingProviderTeams:
+		return true
+	case MeetingSummaryMeetingProviderWebex:
+		return true
+	case MeetingSummaryMeetingProviderZoom:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryStatus.
+const (
+	MeetingSummaryStatusActive    MeetingSummaryStatus = "active"
+	MeetingSummaryStatusCancelled MeetingSummaryStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryStatus enum.
+func (e MeetingSummaryStatus) Valid() bool {
+	switch e {
+	case MeetingSummaryStatusActive:
+		return true
+	case MeetingSummaryStatusCancelled:
 		return true
 	default:
 		return false
@@ -332,6 +584,54 @@ func (e ProjectPatchStatus) Valid() bool {
 	}
 }
 
+// Defines values for SandboxAttendeeResponseStatus.
+const (
+	SandboxAttendeeResponseStatusAccepted    SandboxAttendeeResponseStatus = "accepted"
+	SandboxAttendeeResponseStatusDeclined    SandboxAttendeeResponseStatus = "declined"
+	SandboxAttendeeResponseStatusNeedsAction SandboxAttendeeResponseStatus = "needsAction"
+	SandboxAttendeeResponseStatusTentative   SandboxAttendeeResponseStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the SandboxAttendeeResponseStatus enum.
+func (e SandboxAttendeeResponseStatus) Valid() bool {
+	switch e {
+	case SandboxAttendeeResponseStatusAccepted:
+		return true
+	case SandboxAttendeeResponseStatusDeclined:
+		return true
+	case SandboxAttendeeResponseStatusNeedsAction:
+		return true
+	case SandboxAttendeeResponseStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SandboxEventResponseResponse.
+const (
+	SandboxEventResponseResponseAccepted    SandboxEventResponseResponse = "accepted"
+	SandboxEventResponseResponseDeclined    SandboxEventResponseResponse = "declined"
+	SandboxEventResponseResponseNeedsAction SandboxEventResponseResponse = "needsAction"
+	SandboxEventResponseResponseTentative   SandboxEventResponseResponse = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the SandboxEventResponseResponse enum.
+func (e SandboxEventResponseResponse) Valid() bool {
+	switch e {
+	case SandboxEventResponseResponseAccepted:
+		return true
+	case SandboxEventResponseResponseDeclined:
+		return true
+	case SandboxEventResponseResponseNeedsAction:
+		return true
+	case SandboxEventResponseResponseTentative:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UsernameCheckStatus.
 const (
 	Available UsernameCheckStatus = "available"
@@ -347,6 +647,27 @@ func (e UsernameCheckStatus) Valid() bool {
 	case Invalid:
 		return true
 	case Taken:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListMeetingsParamsStatus.
+const (
+	ListMeetingsParamsStatusActive    ListMeetingsParamsStatus = "active"
+	ListMeetingsParamsStatusAll       ListMeetingsParamsStatus = "all"
+	ListMeetingsParamsStatusCancelled ListMeetingsParamsStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the ListMeetingsParamsStatus enum.
+func (e ListMeetingsParamsStatus) Valid() bool {
+	switch e {
+	case ListMeetingsParamsStatusActive:
+		return true
+	case ListMeetingsParamsStatusAll:
+		return true
+	case ListMeetingsParamsStatusCancelled:
 		return true
 	default:
 		return false
@@ -374,6 +695,54 @@ func (e ListProjectsParamsStatus) Valid() bool {
 // AssignRequest defines model for AssignRequest.
 type AssignRequest struct {
 	ProjectId *openapi_types.UUID `json:"project_id"`
+}
+
+// Attendee defines model for Attendee.
+type Attendee struct {
+	Email          string                 `json:"email"`
+	Name           *string                `json:"name,omitempty"`
+	Optional       *bool                  `json:"optional,omitempty"`
+	Organizer      *bool                  `json:"organizer,omitempty"`
+	Resource       *bool                  `json:"resource,omitempty"`
+	ResponseStatus AttendeeResponseStatus `json:"response_status"`
+	Self           *bool                  `json:"self,omitempty"`
+
+	// Virtual A BeSunny virtual address.
+	Virtual *bool `json:"virtual,omitempty"`
+}
+
+// AttendeeResponseStatus defines model for Attendee.ResponseStatus.
+type AttendeeResponseStatus string
+
+// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+// calendar workflow recorded the wish, then the bot's own states.
+type BotStatus string
+
+// Calendar defines model for Calendar.
+type Calendar struct {
+	Active                bool       `json:"active"`
+	CalendarId            string     `json:"calendar_id"`
+	EndedReason           string     `json:"ended_reason"`
+	LastError             string     `json:"last_error"`
+	LastFullSyncAt        *time.Time `json:"last_full_sync_at,omitempty"`
+	LastIncrementalSyncAt *time.Time `json:"last_incremental_sync_at,omitempty"`
+	LastPollAt            *time.Time `json:"last_poll_at,omitempty"`
+	LastWebhookAt         *time.Time `json:"last_webhook_at,omitempty"`
+
+	// Status The calendar workflow's `status` query (syncs, channel expiry, last webhook/poll, counts, last error).
+	Status  *map[string]interface{} `json:"status,omitempty"`
+	Summary string                  `json:"summary"`
+
+	// SyncTokenAt When the current sync token was issued.
+	SyncTokenAt *time.Time `json:"sync_token_at,omitempty"`
+	TimeZone    string     `json:"time_zone"`
+	UiUrl       *string    `json:"ui_url,omitempty"`
+	WorkflowId  string     `json:"workflow_id"`
+}
+
+// CalendarList defines model for CalendarList.
+type CalendarList struct {
+	Calendars []Calendar `json:"calendars"`
 }
 
 // Decision defines model for Decision.
@@ -632,6 +1001,132 @@ type MailboxList struct {
 	Mailboxes []Mailbox `json:"mailboxes"`
 }
 
+// Meeting defines model for Meeting.
+type Meeting struct {
+	AllDay    bool       `json:"all_day"`
+	Attendees []Attendee `json:"attendees"`
+	AutoJoin  *bool      `json:"auto_join,omitempty"`
+	BotReason *string    `json:"bot_reason,omitempty"`
+
+	// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+	// calendar workflow recorded the wish, then the bot's own states.
+	BotStatus            BotStatus                   `json:"bot_status"`
+	BotStatusReason      *string                     `json:"bot_status_reason,omitempty"`
+	CalendarId           string                      `json:"calendar_id"`
+	ClassificationSource MeetingClassificationSource `json:"classification_source"`
+	Confidence           *float32                    `json:"confidence,omitempty"`
+	CreatedAt            time.Time                   `json:"created_at"`
+
+	// Decisions Every classification decision, newest first (GET /api/v1/meetings/{meetingId} only).
+	Decisions   *[]Decision `json:"decisions,omitempty"`
+	Description string      `json:"description"`
+	End         time.Time   `json:"end"`
+
+	// EndDate All-day events (exclusive).
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+	EventId string              `json:"event_id"`
+
+	// EventStatus The caller's own response.
+	EventStatus      MeetingEventStatus     `json:"event_status"`
+	HtmlLink         *string                `json:"html_link,omitempty"`
+	Id               openapi_types.UUID     `json:"id"`
+	Location         string                 `json:"location"`
+	MeetingProvider  MeetingMeetingProvider `json:"meeting_provider"`
+	MeetingUrl       string                 `json:"meeting_url"`
+	OrganizerEmail   string                 `json:"organizer_email"`
+	OrganizerName    *string                `json:"organizer_name,omitempty"`
+	ProjectId        *openapi_types.UUID    `json:"project_id,omitempty"`
+	RecurringEventId *string                `json:"recurring_event_id,omitempty"`
+	Start            time.Time              `json:"start"`
+
+	// StartDate All-day events.
+	StartDate            *openapi_types.Date `json:"start_date,omitempty"`
+	Status               MeetingStatus       `json:"status"`
+	StatusReason         *string             `json:"status_reason,omitempty"`
+	TimeZone             string              `json:"time_zone"`
+	Title                string              `json:"title"`
+	TranscriptDocumentId *openapi_types.UUID `json:"transcript_document_id,omitempty"`
+	UpdatedAt            time.Time           `json:"updated_at"`
+	VirtualUsernames     []string            `json:"virtual_usernames"`
+}
+
+// MeetingClassificationSource defines model for Meeting.ClassificationSource.
+type MeetingClassificationSource string
+
+// MeetingEventStatus The caller's own response.
+type MeetingEventStatus string
+
+// MeetingMeetingProvider defines model for Meeting.MeetingProvider.
+type MeetingMeetingProvider string
+
+// MeetingStatus defines model for Meeting.Status.
+type MeetingStatus string
+
+// MeetingList defines model for MeetingList.
+type MeetingList struct {
+	Meetings   []Meeting `json:"meetings"`
+	NextCursor *string   `json:"next_cursor,omitempty"`
+}
+
+// MeetingPatch defines model for MeetingPatch.
+type MeetingPatch struct {
+	AutoJoin  *bool               `json:"auto_join,omitempty"`
+	ProjectId *openapi_types.UUID `json:"project_id,omitempty"`
+}
+
+// MeetingSummary defines model for MeetingSummary.
+type MeetingSummary struct {
+	AllDay    bool    `json:"all_day"`
+	AutoJoin  *bool   `json:"auto_join,omitempty"`
+	BotReason *string `json:"bot_reason,omitempty"`
+
+	// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+	// calendar workflow recorded the wish, then the bot's own states.
+	BotStatus            BotStatus                          `json:"bot_status"`
+	CalendarId           string                             `json:"calendar_id"`
+	ClassificationSource MeetingSummaryClassificationSource `json:"classification_source"`
+	Confidence           *float32                           `json:"confidence,omitempty"`
+	CreatedAt            time.Time                          `json:"created_at"`
+	End                  time.Time                          `json:"end"`
+
+	// EndDate All-day events (exclusive).
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+	EventId string              `json:"event_id"`
+
+	// EventStatus The caller's own response.
+	EventStatus      MeetingSummaryEventStatus     `json:"event_status"`
+	HtmlLink         *string                       `json:"html_link,omitempty"`
+	Id               openapi_types.UUID            `json:"id"`
+	MeetingProvider  MeetingSummaryMeetingProvider `json:"meeting_provider"`
+	MeetingUrl       string                        `json:"meeting_url"`
+	OrganizerEmail   string                        `json:"organizer_email"`
+	OrganizerName    *string                       `json:"organizer_name,omitempty"`
+	ProjectId        *openapi_types.UUID           `json:"project_id,omitempty"`
+	RecurringEventId *string                       `json:"recurring_event_id,omitempty"`
+	Start            time.Time                     `json:"start"`
+
+	// StartDate All-day events.
+	StartDate            *openapi_types.Date  `json:"start_date,omitempty"`
+	Status               MeetingSummaryStatus `json:"status"`
+	StatusReason         *string              `json:"status_reason,omitempty"`
+	TimeZone             string               `json:"time_zone"`
+	Title                string               `json:"title"`
+	TranscriptDocumentId *openapi_types.UUID  `json:"transcript_document_id,omitempty"`
+	UpdatedAt            time.Time            `json:"updated_at"`
+}
+
+// MeetingSummaryClassificationSource defines model for MeetingSummary.ClassificationSource.
+type MeetingSummaryClassificationSource string
+
+// MeetingSummaryEventStatus The caller's own response.
+type MeetingSummaryEventStatus string
+
+// MeetingSummaryMeetingProvider defines model for MeetingSummary.MeetingProvider.
+type MeetingSummaryMeetingProvider string
+
+// MeetingSummaryStatus defines model for MeetingSummary.Status.
+type MeetingSummaryStatus string
+
 // OnboardRequest defines model for OnboardRequest.
 type OnboardRequest struct {
 	Summary struct {
@@ -777,6 +1272,17 @@ type RunList struct {
 	Runs          []Run   `json:"runs"`
 }
 
+// SandboxAttendee defines model for SandboxAttendee.
+type SandboxAttendee struct {
+	Email          string                         `json:"email"`
+	Name           *string                        `json:"name,omitempty"`
+	Optional       *bool                          `json:"optional,omitempty"`
+	ResponseStatus *SandboxAttendeeResponseStatus `json:"response_status,omitempty"`
+}
+
+// SandboxAttendeeResponseStatus defines model for SandboxAttendee.ResponseStatus.
+type SandboxAttendeeResponseStatus string
+
 // SandboxDelivery defines model for SandboxDelivery.
 type SandboxDelivery struct {
 	GmailMessageId string `json:"gmail_message_id"`
@@ -786,6 +1292,62 @@ type SandboxDelivery struct {
 	// WorkflowId The message's ProcessEmailWorkflow (started once the mailbox sees it).
 	WorkflowId string `json:"workflow_id"`
 }
+
+// SandboxEvent defines model for SandboxEvent.
+type SandboxEvent struct {
+	AllDay     *bool              `json:"all_day,omitempty"`
+	Attendees  *[]SandboxAttendee `json:"attendees,omitempty"`
+	CalendarId string             `json:"calendar_id"`
+	End        time.Time          `json:"end"`
+	HtmlLink   string             `json:"html_link"`
+	Id         string             `json:"id"`
+	MeetingUrl *string            `json:"meeting_url,omitempty"`
+	Recurrence *[]string          `json:"recurrence,omitempty"`
+	Start      time.Time          `json:"start"`
+	Status     string             `json:"status"`
+	Summary    string             `json:"summary"`
+}
+
+// SandboxEventInput defines model for SandboxEventInput.
+type SandboxEventInput struct {
+	AllDay    *bool              `json:"all_day,omitempty"`
+	Attendees *[]SandboxAttendee `json:"attendees,omitempty"`
+
+	// Conference `meet` adds a new Google Meet (conferenceData and hangoutLink); a join URL (Zoom, Teams, …) is attached as a conference add-on; empty: none.
+	Conference  *string   `json:"conference,omitempty"`
+	Description *string   `json:"description,omitempty"`
+	End         time.Time `json:"end"`
+	Location    *string   `json:"location,omitempty"`
+
+	// Recurrence Example: ["RRULE:FREQ=WEEKLY;COUNT=4"]
+	Recurrence *[]string `json:"recurrence,omitempty"`
+	Start      time.Time `json:"start"`
+	Summary    string    `json:"summary"`
+
+	// TimeZone Example: Europe/Berlin
+	TimeZone *string `json:"time_zone,omitempty"`
+}
+
+// SandboxEventPatch defines model for SandboxEventPatch.
+type SandboxEventPatch struct {
+	Attendees   *[]SandboxAttendee `json:"attendees,omitempty"`
+	Conference  *string            `json:"conference,omitempty"`
+	Description *string            `json:"description,omitempty"`
+	End         *time.Time         `json:"end,omitempty"`
+	Location    *string            `json:"location,omitempty"`
+
+	// Start A new start alone keeps the duration.
+	Start   *time.Time `json:"start,omitempty"`
+	Summary *string    `json:"summary,omitempty"`
+}
+
+// SandboxEventResponse defines model for SandboxEventResponse.
+type SandboxEventResponse struct {
+	Response SandboxEventResponseResponse `json:"response"`
+}
+
+// SandboxEventResponseResponse defines model for SandboxEventResponse.Response.
+type SandboxEventResponseResponse string
 
 // SandboxFile defines model for SandboxFile.
 type SandboxFile struct {
@@ -822,12 +1384,15 @@ type SyncResponse struct {
 
 // UpdateMeRequest Only the fields sent change.
 type UpdateMeRequest struct {
-	DisplayName *string `json:"display_name,omitempty"`
+	AutoJoinMeetings *bool   `json:"auto_join_meetings,omitempty"`
+	DisplayName      *string `json:"display_name,omitempty"`
 }
 
 // User defines model for User.
 type User struct {
-	CreatedAt time.Time `json:"created_at"`
+	// AutoJoinMeetings The notetaker joins every meeting of the caller's watched calendars.
+	AutoJoinMeetings bool      `json:"auto_join_meetings"`
+	CreatedAt        time.Time `json:"created_at"`
 
 	// DisplayName The name the user chose to be shown (PATCH /api/v1/me); null when they chose none (show `name`).
 	DisplayName *string            `json:"display_name,omitempty"`
@@ -875,11 +1440,20 @@ type WorkflowStarted struct {
 // Address defines model for Address.
 type Address = string
 
+// CalendarId defines model for CalendarId.
+type CalendarId = string
+
 // DocumentId defines model for DocumentId.
 type DocumentId = openapi_types.UUID
 
+// EventId defines model for EventId.
+type EventId = string
+
 // FileId defines model for FileId.
 type FileId = string
+
+// MeetingId defines model for MeetingId.
+type MeetingId = openapi_types.UUID
 
 // MessageKey defines model for MessageKey.
 type MessageKey = string
@@ -943,6 +1517,27 @@ type GoogleConnectParams struct {
 	Redirect *bool `form:"redirect,omitempty" json:"redirect,omitempty"`
 }
 
+// ListMeetingsParams defines parameters for ListMeetings.
+type ListMeetingsParams struct {
+	// From Only meetings that end after this time.
+	From *time.Time `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Only meetings that start before this time.
+	To        *time.Time          `form:"to,omitempty" json:"to,omitempty"`
+	ProjectId *openapi_types.UUID `form:"project_id,omitempty" json:"project_id,omitempty"`
+	BotStatus *BotStatus          `form:"bot_status,omitempty" json:"bot_status,omitempty"`
+
+	// Status Active meetings (default), cancelled ones, or all.
+	Status *ListMeetingsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Limit  *int                      `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListMeetingsParamsStatus defines parameters for ListMeetings.
+type ListMeetingsParamsStatus string
+
 // ListProjectsParams defines parameters for ListProjects.
 type ListProjectsParams struct {
 	Status *ListProjectsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -974,6 +1569,17 @@ type StreamEventsWebSocketParams struct {
 	Ticket *Ticket `form:"ticket,omitempty" json:"ticket,omitempty"`
 }
 
+// CalendarPushParams defines parameters for CalendarPush.
+type CalendarPushParams struct {
+	XGoogChannelID         string  `json:"X-Goog-Channel-ID"`
+	XGoogChannelToken      *string `json:"X-Goog-Channel-Token,omitempty"`
+	XGoogResourceID        *string `json:"X-Goog-Resource-ID,omitempty"`
+	XGoogResourceURI       *string `json:"X-Goog-Resource-URI,omitempty"`
+	XGoogResourceState     string  `json:"X-Goog-Resource-State"`
+	XGoogMessageNumber     string  `json:"X-Goog-Message-Number"`
+	XGoogChannelExpiration *string `json:"X-Goog-Channel-Expiration,omitempty"`
+}
+
 // DrivePushParams defines parameters for DrivePush.
 type DrivePushParams struct {
 	XGoogChannelID         string  `json:"X-Goog-Channel-ID"`
@@ -997,6 +1603,9 @@ type UpdateMeJSONRequestBody = UpdateMeRequest
 // SetUsernameJSONRequestBody defines body for SetUsername for application/json ContentType.
 type SetUsernameJSONRequestBody = SetUsernameRequest
 
+// UpdateMeetingJSONRequestBody defines body for UpdateMeeting for application/json ContentType.
+type UpdateMeetingJSONRequestBody = MeetingPatch
+
 // CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
 type CreateProjectJSONRequestBody = ProjectInput
 
@@ -1005,6 +1614,15 @@ type UpdateProjectJSONRequestBody = ProjectPatch
 
 // OnboardProjectJSONRequestBody defines body for OnboardProject for application/json ContentType.
 type OnboardProjectJSONRequestBody = OnboardRequest
+
+// SandboxCreateCalendarEventJSONRequestBody defines body for SandboxCreateCalendarEvent for application/json ContentType.
+type SandboxCreateCalendarEventJSONRequestBody = SandboxEventInput
+
+// SandboxUpdateCalendarEventJSONRequestBody defines body for SandboxUpdateCalendarEvent for application/json ContentType.
+type SandboxUpdateCalendarEventJSONRequestBody = SandboxEventPatch
+
+// SandboxRespondToCalendarEventJSONRequestBody defines body for SandboxRespondToCalendarEvent for application/json ContentType.
+type SandboxRespondToCalendarEventJSONRequestBody = SandboxEventResponse
 
 // SandboxCreateDriveFileJSONRequestBody defines body for SandboxCreateDriveFile for application/json ContentType.
 type SandboxCreateDriveFileJSONRequestBody = SandboxFileInput
@@ -1017,6 +1635,18 @@ type GmailPushJSONRequestBody = PubSubPush
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListCalendars The caller's watched calendars with their workflow status.
+	// (GET /api/v1/calendars)
+	ListCalendars(ctx echo.Context) error
+	// SyncCalendar Sync a watched calendar now (incremental from its sync token).
+	// (POST /api/v1/calendars/{calendarId}/sync)
+	SyncCalendar(ctx echo.Context, calendarId CalendarId) error
+	// UnwatchCalendar Stop watching a calendar (its push channel is stopped; meetings stay).
+	// (DELETE /api/v1/calendars/{calendarId}/watch)
+	UnwatchCalendar(ctx echo.Context, calendarId CalendarId) error
+	// WatchCalendar Watch one of the caller's calendars (the caller must have connected Google).
+	// (PUT /api/v1/calendars/{calendarId}/watch)
+	WatchCalendar(ctx echo.Context, calendarId CalendarId) error
 	// ListDocuments The caller's documents, newest first.
 	// (GET /api/v1/documents)
 	ListDocuments(ctx echo.Context, params ListDocumentsParams) error
@@ -1086,12 +1716,21 @@ type ServerInterface interface {
 	// GetMe The caller's user record, created from the JWT claims on first call.
 	// (GET /api/v1/me)
 	GetMe(ctx echo.Context) error
-	// UpdateMe Change the caller's profile (the fields sent; others stay).
+	// UpdateMe Change the caller's profile and settings (the fields sent; others stay).
 	// (PATCH /api/v1/me)
 	UpdateMe(ctx echo.Context) error
 	// SetUsername Choose the username that tags the caller's virtual address.
 	// (PUT /api/v1/me/username)
 	SetUsername(ctx echo.Context) error
+	// ListMeetings The caller's meetings, soonest first.
+	// (GET /api/v1/meetings)
+	ListMeetings(ctx echo.Context, params ListMeetingsParams) error
+	// GetMeeting One of the caller's meetings, with its attendees and classification decisions.
+	// (GET /api/v1/meetings/{meetingId})
+	GetMeeting(ctx echo.Context, meetingId MeetingId) error
+	// UpdateMeeting Set the meeting's project or its notetaker (only the fields sent change).
+	// (PATCH /api/v1/meetings/{meetingId})
+	UpdateMeeting(ctx echo.Context, meetingId MeetingId) error
 	// ListProjects The caller's projects.
 	// (GET /api/v1/projects)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -1116,6 +1755,18 @@ type ServerInterface interface {
 	// GetRun Status of one run the caller may see.
 	// (GET /api/v1/runs/{workflowId})
 	GetRun(ctx echo.Context, workflowId string) error
+	// SandboxCreateCalendarEvent Create an event in the caller's sandbox Calendar (sandbox mode).
+	// (POST /api/v1/sandbox/calendar/events)
+	SandboxCreateCalendarEvent(ctx echo.Context) error
+	// SandboxCancelCalendarEvent Cancel a sandbox event (a series id cancels the series, an instance id one instance).
+	// (DELETE /api/v1/sandbox/calendar/events/{eventId})
+	SandboxCancelCalendarEvent(ctx echo.Context, eventId EventId) error
+	// SandboxUpdateCalendarEvent Change (e.g. move) a sandbox event; an instance id moves one instance of a recurring event.
+	// (PATCH /api/v1/sandbox/calendar/events/{eventId})
+	SandboxUpdateCalendarEvent(ctx echo.Context, eventId EventId) error
+	// SandboxRespondToCalendarEvent Answer an invitation in the caller's sandbox Calendar.
+	// (POST /api/v1/sandbox/calendar/events/{eventId}/response)
+	SandboxRespondToCalendarEvent(ctx echo.Context, eventId EventId) error
 	// SandboxCreateDriveFile Create a file in the caller's sandbox Drive (sandbox mode).
 	// (POST /api/v1/sandbox/drive/files)
 	SandboxCreateDriveFile(ctx echo.Context) error
@@ -1140,6 +1791,9 @@ type ServerInterface interface {
 	// GetReadyz PostgreSQL and Temporal answer.
 	// (GET /readyz)
 	GetReadyz(ctx echo.Context) error
+	// CalendarPush Calendar push notification (events.watch channel).
+	// (POST /webhooks/calendar)
+	CalendarPush(ctx echo.Context, params CalendarPushParams) error
 	// DrivePush Drive push notification (files.watch channel).
 	// (POST /webhooks/drive)
 	DrivePush(ctx echo.Context, params DrivePushParams) error
@@ -1151,6 +1805,63 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// ListCalendars converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCalendars(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCalendars(ctx)
+	return err
+}
+
+// SyncCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) SyncCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendarId" -------------
+	var calendarId CalendarId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendarId", ctx.Param("calendarId"), &calendarId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendarId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SyncCalendar(ctx, calendarId)
+	return err
+}
+
+// UnwatchCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) UnwatchCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendarId" -------------
+	var calendarId CalendarId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendarId", ctx.Param("calendarId"), &calendarId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendarId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnwatchCalendar(ctx, calendarId)
+	return err
+}
+
+// WatchCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) WatchCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendarId" -------------
+	var calendarId CalendarId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendarId", ctx.Param("calendarId"), &calendarId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendarId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.WatchCalendar(ctx, calendarId)
+	return err
 }
 
 // ListDocuments converts echo context to params.
@@ -1573,6 +2284,98 @@ func (w *ServerInterfaceWrapper) SetUsername(ctx echo.Context) error {
 	return err
 }
 
+// ListMeetings converts echo context to params.
+func (w *ServerInterfaceWrapper) ListMeetings(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMeetingsParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "project_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "project_id", ctx.QueryParams(), &params.ProjectId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter project_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "bot_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bot_status", ctx.QueryParams(), &params.BotStatus, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter bot_status: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListMeetings(ctx, params)
+	return err
+}
+
+// GetMeeting converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMeeting(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMeeting(ctx, meetingId)
+	return err
+}
+
+// UpdateMeeting converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMeeting(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMeeting(ctx, meetingId)
+	return err
+}
+
 // ListProjects converts echo context to params.
 func (w *ServerInterfaceWrapper) ListProjects(ctx echo.Context) error {
 	var err error
@@ -1705,6 +2508,63 @@ func (w *ServerInterfaceWrapper) GetRun(ctx echo.Context) error {
 	return err
 }
 
+// SandboxCreateCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxCreateCalendarEvent(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxCreateCalendarEvent(ctx)
+	return err
+}
+
+// SandboxCancelCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxCancelCalendarEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", ctx.Param("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter eventId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxCancelCalendarEvent(ctx, eventId)
+	return err
+}
+
+// SandboxUpdateCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxUpdateCalendarEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", ctx.Param("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter eventId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxUpdateCalendarEvent(ctx, eventId)
+	return err
+}
+
+// SandboxRespondToCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxRespondToCalendarEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", ctx.Param("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter eventId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxRespondToCalendarEvent(ctx, eventId)
+	return err
+}
+
 // SandboxCreateDriveFile converts echo context to params.
 func (w *ServerInterfaceWrapper) SandboxCreateDriveFile(ctx echo.Context) error {
 	var err error
@@ -1827,6 +2687,131 @@ func (w *ServerInterfaceWrapper) GetReadyz(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReadyz(ctx)
+	return err
+}
+
+// CalendarPush converts echo context to params.
+func (w *ServerInterfaceWrapper) CalendarPush(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CalendarPushParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-Goog-Channel-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-ID")]; found {
+		var XGoogChannelID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-ID", valueList[0], &XGoogChannelID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-ID: %s", err))
+		}
+
+		params.XGoogChannelID = XGoogChannelID
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Channel-ID is required, but not found"))
+	}
+	// ------------- Optional header parameter "X-Goog-Channel-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-Token")]; found {
+		var XGoogChannelToken string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-Token", valueList[0], &XGoogChannelToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-Token: %s", err))
+		}
+
+		params.XGoogChannelToken = &XGoogChannelToken
+	}
+	// ------------- Optional header parameter "X-Goog-Resource-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-ID")]; found {
+		var XGoogResourceID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-ID", valueList[0], &XGoogResourceID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-ID: %s", err))
+		}
+
+		params.XGoogResourceID = &XGoogResourceID
+	}
+	// ------------- Optional header parameter "X-Goog-Resource-URI" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-URI")]; found {
+		var XGoogResourceURI string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-URI, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-URI", valueList[0], &XGoogResourceURI, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-URI: %s", err))
+		}
+
+		params.XGoogResourceURI = &XGoogResourceURI
+	}
+	// ------------- Required header parameter "X-Goog-Resource-State" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-State")]; found {
+		var XGoogResourceState string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-State, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-State", valueList[0], &XGoogResourceState, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-State: %s", err))
+		}
+
+		params.XGoogResourceState = XGoogResourceState
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Resource-State is required, but not found"))
+	}
+	// ------------- Required header parameter "X-Goog-Message-Number" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Message-Number")]; found {
+		var XGoogMessageNumber string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Message-Number, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Message-Number", valueList[0], &XGoogMessageNumber, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Message-Number: %s", err))
+		}
+
+		params.XGoogMessageNumber = XGoogMessageNumber
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Message-Number is required, but not found"))
+	}
+	// ------------- Optional header parameter "X-Goog-Channel-Expiration" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-Expiration")]; found {
+		var XGoogChannelExpiration string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-Expiration, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-Expiration", valueList[0], &XGoogChannelExpiration, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-Expiration: %s", err))
+		}
+
+		params.XGoogChannelExpiration = &XGoogChannelExpiration
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CalendarPush(ctx, params)
 	return err
 }
 
@@ -2054,6 +3039,18 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/projects/:id", wrapper.GetProject, options.OperationMiddlewares["getProject"]...)
 	router.PATCH(options.BaseURL+"/api/v1/projects/:id", wrapper.UpdateProject, options.OperationMiddlewares["updateProject"]...)
 	router.POST(options.BaseURL+"/api/v1/projects/:id/onboard", wrapper.OnboardProject, options.OperationMiddlewares["onboardProject"]...)
+	router.POST(options.BaseURL+"/webhooks/calendar", wrapper.CalendarPush, options.OperationMiddlewares["calendarPush"]...)
+	router.GET(options.BaseURL+"/api/v1/calendars", wrapper.ListCalendars, options.OperationMiddlewares["listCalendars"]...)
+	router.DELETE(options.BaseURL+"/api/v1/calendars/:calendarId/watch", wrapper.UnwatchCalendar, options.OperationMiddlewares["unwatchCalendar"]...)
+	router.PUT(options.BaseURL+"/api/v1/calendars/:calendarId/watch", wrapper.WatchCalendar, options.OperationMiddlewares["watchCalendar"]...)
+	router.POST(options.BaseURL+"/api/v1/calendars/:calendarId/sync", wrapper.SyncCalendar, options.OperationMiddlewares["syncCalendar"]...)
+	router.GET(options.BaseURL+"/api/v1/meetings", wrapper.ListMeetings, options.OperationMiddlewares["listMeetings"]...)
+	router.GET(options.BaseURL+"/api/v1/meetings/:meetingId", wrapper.GetMeeting, options.OperationMiddlewares["getMeeting"]...)
+	router.PATCH(options.BaseURL+"/api/v1/meetings/:meetingId", wrapper.UpdateMeeting, options.OperationMiddlewares["updateMeeting"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/calendar/events", wrapper.SandboxCreateCalendarEvent, options.OperationMiddlewares["sandboxCreateCalendarEvent"]...)
+	router.DELETE(options.BaseURL+"/api/v1/sandbox/calendar/events/:eventId", wrapper.SandboxCancelCalendarEvent, options.OperationMiddlewares["sandboxCancelCalendarEvent"]...)
+	router.PATCH(options.BaseURL+"/api/v1/sandbox/calendar/events/:eventId", wrapper.SandboxUpdateCalendarEvent, options.OperationMiddlewares["sandboxUpdateCalendarEvent"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/calendar/events/:eventId/response", wrapper.SandboxRespondToCalendarEvent, options.OperationMiddlewares["sandboxRespondToCalendarEvent"]...)
 
 }
 
@@ -2062,201 +3059,240 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rbhs5ti/+KoT+/43Ie8ryJe6eaRmNvR1HSbvbiX1sZzL7dDVUVBUlcVwiq0mWFU0QoD+ez2cPcN5g",
-	"XuS8SZ7kgGuRdZGqZMuxnZ6NDTTQsaqK13XnWj9+7MRylknBhNGd/sdORhWdMcMU/HWUJIpp+GfCdKx4",
-	"ZrgUnX7nasrIjPJ0JD8804TZfxKKL/c6QYfbdzJqpp2gI+iMdfod97QTdBT7NeeKJZ2+UTkLOjqeshm1",
-	"fZhFZl/VRnEx6Xz6FHReyjifMWFOEvu8oVmerG1xLNWMmk6/k+fw5moPr3jKsPX6DI/IayknKSMvFb9h",
-	"ZMxTRnjSMrkxNrLZ3N4wremE/cQWLeuLz8k1WwQk0lO6/823/TDf3X0eT9kH+AeLyFgqkmeppIkmUhEz",
-	"ZeQ1bIf/vHXQs7L/zQZ+ruRfWfyIe3LJRcxWF+WCZSldwBTZjSVYQseG2TlzTXhCRmwsFYPnqd0zKZgm",
-	"Xbs+mpHolGqzPbDfbZ+8jA7xNaomTJE5F3qrWKVfc6YW5Ww0DKZxAlyYbw86QWfGBZ/ls05/t5gNF4ZN",
-	"mMLpGMXo7J1manVOl0zd8JgRJVM74HRBPv/2dztyO2hleQtnyoU2jCZEju0vaiEFe6bbhmw/HcLabrLq",
-	"Vzy+ZqaJEww8IWMlZyQ6P7u8Ijs04zs3ezs4uh18IQqAGuOUw5DNlBoSUyGkIZqJhERHuZlKxf9GbctR",
-	"2+ixsc46Gvxk6UtnUmgGwulcyVHKZvafsRSGCZgGzbKUx9DZToZv/OGv2s7pY6Xt/1+xcaff+f92SkG4",
-	"g0/1jm8XelxaFUGYUlKR7sWrY/LdwTd/JK4PkjBDeWopyn7m2gJxqjWfiAv2a840jDBTMmPKcJxFhnxl",
-	"d65hw0SepnSUMs9QqxtYstzP1bZ+Kd6VI/tbx8pVFnPNcSnqg4BFY0ll1UdSpowK+1mcUq35mCMlL40g",
-	"sGs/5glzzOsei3w2sowQdGLFqGHJkJra/BJq2LbhM7ZKlUGneS1WXxNjphRLhoZOYBrcsJluHKT7gSpF",
-	"F/bvlBom4sWw9nrBvkFnRk08vVfLIBX7HztMWNnwcyeVMU07QSdNZ1ZoUJHDnyMaX6dyUtmnsskvIglL",
-	"EdTRe8Ojm4ICVidt5DUTesjXP5a5aXq+RIpOHbjuAq8sKrRUo5ylFV/e22JS1UHWRlTb0qAg6Br9reOJ",
-	"U97EnIl7WqeBdcKj4LEV0lhaoLLpxmE5EwiYM03Pxp3+z7d07L64zGczqiwpLk+mIiRXCGPGDE2oAdlI",
-	"k4RbeUfT88r3NWLzA12ak++h0t7q5H6pTO+Ui+vVVbeGlSP+lYFec5FU2cu+2wk6iV+voKMzxWiipwzU",
-	"SaaYZsKAPugEnbFME6aauU5qbhxvrNplKRfXzzTJUhozQmdSTMCWcObUM+0sRvuaJl1QmrtgXazyUa7S",
-	"xqnNLQes9v5+ysyUKWfhiGtC9bUGncuNRhPVSDJiZI4cRLrcEK4DIkWMdpGcC6bIlGoSSyFYbFji7Nyt",
-	"PhnTVDNoDtdGEyoS/JunTJOMagOtjLnShry8OPnzYPj+6Or4h8HL4enJ258uh+eDi+GbweXl0euBNVUq",
-	"61JZgEKhLNGM32y3tbg8fjEqu7KOSywZNTMw7MfdmbdKlg2yXbAPZhjnSssGo+5oZAmNSOGMTG1IVl+C",
-	"Fq2NY1w/v0bh5J5uPr9SRtw2xfUjL0ewbvS+t1WrAyzDZqPC6Qk05IZa5grtC8/3lFuR73RroVWFFKyR",
-	"uetGSosKfRKj5YuVe8z4zYZDW12+ifUWLbOBE2kFqBVfILiZsV/90tpMm2TWhppc1/YoNthontnhQTcs",
-	"ZfgvsKMbuzHcpGyNrdXwwHWwwaI0mStumaoTdd/5QQWeZusbUUy+jXBrFFUbbiPj2L1477XBEs/gmjYa",
-	"6p4d70tb6/SulWdD3LPWx5lM03VbcOsAoBW9EPH6rbxbOzdMeVN3xXdfVcrwyZyNplJef1HfJRuss6NW",
-	"DYyYpin4/hlVxqtR0O5zqa7HqZw/0yTC1iMC3nPfvsOV1e9OxzNh1CIgdgl1gDrI/htUOvwFOxhA21mu",
-	"pySeUiFY+kwT9iHj9lt4zS3Ejt3RgGRMJFxM4OUJg8bcL59/+zsR7MZZJxLsFDRDVBGYcl3AZ4ohQxCe",
-	"6IpiLEnfz7WZDFtNh0LSVMi03th6PmtWsDiTDdRrybe3Wf++6fXDag0atHNqyxI19TOwOuAlhC0ewrjA",
-	"5rwd3uRzy8ndWztXMmZaczE5lY1+tgtEt3gzYH0OrzHKuqqDqdJsMxZ9P6VoBsO31ljORUK6U0atzRwQ",
-	"agyNp7BiQdUXCMicKsHFRG8dEoom4nzKRNVKJrHM04QIaawZDx1A+LZF1pQ7mOEifaG0vJdJsT6SoJlI",
-	"WsJFmv+NDUcL4wj5dsm8arwURgtaMb8EdzFGnBDrVFbNamLN1FBIM4T97AQdPhFSwaMx5SlL1rQ+XBNo",
-	"0TluUqOfV5dxq6pA5cIrgDhXypKMX+7bvYkq7VdNmnLZW22X+rRq4ZvqmMvZFRvtmDu4xSOoi4gVmdNq",
-	"9N/X1galOHwaw7ykuDsbtE02aDHk0uS8xbZsXGhhuFmcU2OYErpJus8oF5vGTCV2vGlAlMkMp383wc+U",
-	"bgqflRsUy4RtNIZPTSt0w4QpDz/qy4MHHEMXqFll0MvLAXl3cUrm3EyBTfH0otdEVmBXMb2RcDXFuFaF",
-	"BxtpaZ+2j+49G13CK3cc4xIZFicxlZEH1SVZHkQTAWJ46RjDTW2evzsTGjYHxJaGtfrJrf02HnUUIbCW",
-	"ww7/eKMNg7PwZkUQy2xjal2KqbrxNs33B0ZT0+AmxlMWX6/xQj522Ac6A77s5FnTlOp0NaDxlBTcSrpR",
-	"JrWZKKajgESGzTKpaBptEa5JlGeRtf2jRM7xvG9l1KvaWV5bZSzoDeUoZn+5jUxdG02LciImTBtQNhfu",
-	"wLBBBOZ4Tthw5HylclYYaZoRUJtkShMyYkwQO3XmD56bIpy3G6BO07ZFgnPe+mjJeCh3EUhwxyUMfDf+",
-	"07fJ7uff/nErt9cV+5LxUI4yqKxX05K/Ka3x5XiFtbXKyEGDVY2ZC1ToOVMswYXnBh1Rxca5Zglay0Xq",
-	"SaxYwoThNNWke7C7F1h6O9h97jxQM6WCUKKosUb4jJu+/YvdyGuWEFR923OeMJKwlE1AoASEkoRrS3oJ",
-	"uWaLrUPCZplZYBCdgndOdB7HjCWa0Anlokcu3ODsQ02oYkQxo7idgxW6Ixpfy/GYzBgV8ylPWQA+sJAw",
-	"E8sqaGK6WH6j9qgun5NIS6kE3A4Q1gzXEVdMo/VYrlMPDj/u4x7QMh2oQbmxOEdjpN38mXJtpFq0mrv2",
-	"KUuIe41g8LlxNR4wypTlevrlrSimFyL+KvEixw3t0SHSxZV0IR07YYjn7OCgA+99aqIZEzvaUGVYEhAu",
-	"yDjlk6kJrCNi5Z5IWELkDVNkhIk4mfUMZK7BU0GaNmTMBddTlpAFM0El2rTVHOihJp4OwcSgZjlMt9EC",
-	"bhQyKhPSKlS5RqA1B4bc2m8QGvLy8TZtX7bcNKgzMZJUJa1hId120hJLYWhsmvnTrnbLE5byG6bs8je/",
-	"cM0Wc6mSL3EkVp22G6ZuOJu3JDCMmWIibhzPp9vOp/36NK2t8ztWfYFW0w4zl5oGKe/i7sHnjSMp85qW",
-	"sxFM21i40IaKFm9ZIb3cfnDTkPNx61lMaYHQkcxNf5RScX27k1E/VVljzNUDga1xyvu67ahZnShs0XFG",
-	"UfAIcs1U66bfKRa3SdTA5/PdZ1YbycSGCVaCDvUFWo4E1Wbdsn1/bXQBrSk5kYqzDYXHchCETwRN9YZ5",
-	"K/c74a0p4SZKgajLMKuEXdYGzOtBmruHtcD0KDKpviz420rPwjaX8r/dKwlOyDaVIlGFfXHI2qmB4f00",
-	"0JqzaqriKb9pCfw+zDmzY7EqOVUYbnnhgyqrNE59lfJa2cRvzWYH0j73W2T574+TH50rn5pFvg5xb2Cd",
-	"2H82G8YuRLvRMZ9veK1dXDS8ZkjnzRkT/02e/0XIc3Xf89FlPjrPdcOuVyy6pYCUMYqPcje7tuho2ywq",
-	"++qyZeue+Yhq9u0BkWMSfQzRd3DlVGGnT8JOr9cLOwEJvft5ktjf9/aff4pIt/iNUIK5aEQqQgmOYqsx",
-	"JOLmedJs2mf5KOV6esVnd3BIWvJ14bhvHQ03H0A2tnTBnMHYHpe9LXR6y8HzQwVW7x81rZyaVkbTuBp5",
-	"0/lEKr/0QL8pKrcUQHIR+2ea4Cuke5ELwcUkIMfS+nMQCnoF8cmAfP7tH83Ulyk58cHBzcJXlbCVnIvl",
-	"0BUGg6GMSzGdpwbjsLg2zQEllYs1Dq7a1Na/N6VUnrekK66lJTeN5VYaNrU2rxbyatbSkOObWYqFAopm",
-	"Nss3KHqwhHybBocGm4Z5SUUykh9eYqypIXgFWR7eA21b9HqQedMDl1tTMso8fxePgNOl9+4z0nVbUebc",
-	"+/CsZkwTbrZuP3ddmWZtUispGOtFi1vUVzxtELEtazTjMzZsTbFtNTPa1nST/Ms1XlI5qrLJW2Y8SHgD",
-	"1Rv2wdzOjfDWLe23+EG19auTEOtNeqRamXgjkt4Ezqq3aZbpng9jBWvfqpS2BMSOdCdLKVZC3Xm77rYM",
-	"DYvfvjLMvHOBo9bIdDV0VokYpjy+3Wcuvm3sfCHidmPi3kq9qat34CS/qU6yvstnIl24tF2WJppAsh8m",
-	"zfYwVlYNXHKdpXQx9Ksyox9OmZiYaae/t7t7l8rP1QG6YuMlg+I+ka6lwa0KRPsE5mp3h8RTqX0Zkp5a",
-	"hd49P7o6/qEoGZ6xrUNip1Scqy/cR0IKRrr2IxLZRqOt3p1snNaw/B2DaO3Re6aZuqlEQxvsp7f2Zzxi",
-	"hbRtMqE3jOQZlj9TxYg2PE0xP1v3scYbJj2jC2LoNQuFmbIZnBHjsTAc3hpJ4Gf8WjEaT2v99AjQGBeh",
-	"iF4PrirLG/VCKwfupK5LbrUzxeO3BketyrO37scNVyan6ZC2gUe8nzIFJAJV4TBbLQk3ZMRiWV/NZ5p4",
-	"edjbuAYadpu58hYnxm6pAfXrcTxlcUM5YpmU0pgxVGaBLk94QaASD/ZbWFeOixua8gTsWqAUfE5TK9YX",
-	"tRVotrcbfOdicEEH+oHaWeimOYLZfobRJnaDWidrjmqa6GplNRVLGdUbZxt7nhQG2f6OVvx9Zlsd4UrX",
-	"TfP2ZuAlGoEN57JfwytdayFCjnacK24Wl1Yq4DhHjCqmjnLMKMO/XvmF/vH9lYdnAA6Ap+WiT43J6rmL",
-	"y4ASmgtryeTaSkfF6OzOEBPWvoYPlMwN0yBOt25FkvDyLOM/sQWiOXAxls367AW7zIVYgEAmTCR9y5sm",
-	"V0IT6lE5XBCSzKhhitOUdBEDB/S8kYSGIktzve1kINF5PCVUk4jyP4Cp8+8jpm0vPcqjoIIxowPi6u6I",
-	"UVTg2PRWKLgwspCFWJlbnPtoVBXwig+P9sjA+lAk4xlLuWCYwUG1HZr3+QvX+xAxVI7OTwi4LzogLsgJ",
-	"HdllxV6smvYf6V4oQmFJhAnj7NT+EshHn7wA4iCIW/Pj+yuHW9MjVkQQLNsnMVVqUdoQPLHzJZHORxEM",
-	"gOYJZ9afimjZHUsi0rXfXOYZHVFLS0CRWz1ypXJtWBIKu4fbcjzmsZenGtBgKPaM2VmRkinrE41QLEP7",
-	"V3RIhHQ5ZPbvUFjhHMcsg2iIgGAcNgHS2zqsmqRSTHzSWfTj+6vhm6O/DK/Ofhq8HZ6evBpcnbwZRKHo",
-	"Pt8lCV1oMlqQhI1pnppDErEPGfn8v/434dREkMRW/CLkPIKBytyQyD7f6pGBUlLpUFgDI2oDOolKcJKt",
-	"Q0LJwe4u0bbn+ZTHU1JgPRGpQjGSyQLNVauI5kqKCaz93GknPYXSlBGDbb8oMuo06WZMAe0oBuPY6iNG",
-	"DfIoGeVYLuMqyXRAop0pJKv+LQqF7SLamTGjeKwj2zW0yhJiWwVysK/YPxBYxuNMoa1kpiwUThbATgD9",
-	"ljRqV/L09I1LzOsq5phmERB3/ui4LxSuECtwcFZYWuJq1bazIvcgKB16yJ2yU9PoET7ToXAZjAkW7LGE",
-	"G71FZhLsQMVjky4QekivAP9AubjUrEfObpgKBcWVgLddFIxrEh3sfxc5ur1gRi22j8aGKSsYWSxForeQ",
-	"YzwaTSgEnXGHUQAN9shLpDpkbs2MFTe6T6KLo6vB8PTkzcnV8F8jwrEy6WJw9PLNAG1KlwPS8SLy6Pyk",
-	"4ov3O3u93d4unO1mTNCMd/qd573d3nOH+gGaxcv1WlnZBPWE1ZRAxidJp9855dq8LN4KathkP39slPgw",
-	"wRp0kOOwTv+b3cB6VgjUtG/9qgK2aa8pDNGkGqJKTXzkC3OKFDhf4980MFdHvxZYq9GJLEV+ecyPkh5E",
-	"thP3bd1WKlk2AoO6ZSheGtFCEXat0gN4IyvWplQkrVo5F+VMmhakhIf4ZQnmaX93dw3E02bQTjVAhSZ8",
-	"J9hOu8fFtHuWsg9wDE1NF2MtcaOCkv7u/A0cs7jsvXo9cDGSgAg2Z9ogEgf4B3CsV8NhsA2tMNvOR558",
-	"Qr5IWVPG+xHRcmwIPoay4qJbkjJ6s+yepVw7QQIBqVB0D3YP0I6zmppI4QVSVHhyrvQ/QnAzK9Ws3YRy",
-	"Uck5KNtrlpnA+oUoX2cYRyVUKX5jxRkkXltpv9BusEmPHHlZ7rt6prEI2dpxiJRSDv4QAxCFngdd45QA",
-	"+OQgwgPAVqlWSMN4jcwyhtrBPvf6BvrpheKlHRFI3bkV8lyTsbXBuvu7B1soSuuiDt5nL0vomiZZ96Ao",
-	"e6u8dbBKDC/dwiLhHzwl4WPXgITnCyBX2KCN8INmffKama+7wg8vvZok11WFZb/Gzp2t27IATRfLM24h",
-	"NpZeO6hnwLeWTcHXCxZLlVhvDdFgiAfYCqyxo2syreLLdQG7kFGlCTehQBOrVKB9CFpGW2h3jqH6A2wq",
-	"GdO0VM6q74wC+M5ahJmSiB6qiWKjnKemrMQrRKt1zKyFaK1uFxXvkaPcyBk1PA5FPQXFIS3IG6bmilvb",
-	"t5grLg7sPbny1eV+H0IRXRQW8AvEnfMhi4h0IwdFt4PemvfF0GODii70CuEk2PoM7qyrj4ddQpJYKoXl",
-	"dgAyBdIay1pCER2fHl1enrz6j+GLo+OfTs9eD18OXpy9e3s8iIj1ifSWlbXW2NaxVEt6JhRVs2HJEUZ4",
-	"KvROMY4m5JzoXAEhdgt8NbeplsuJn6t1pk7GpHCJHWDliLmYKxYclatKuA6FVU7e/SAupxpKePShdYIY",
-	"BdmPQ9F0zJpEPoJBtgukJtYrX9mpIOOipIFBvJDJ4sGETB2u8lM9xmSl4affgYQDzoGBFnpqMwPtiaUj",
-	"Liqh5QSs5VwIIWc8k64VMBCBKoyWQsJsbS4ya+iF7c5W8dYXU+NjUUUVo7GBMooZfA3FhwG3JUntV55A",
-	"TURl37/Qht8p8OwmTTFWHEsFu7pA9Vsy6R0yiZWL81Z4wQKAqAYv6I6gSkTA6BZIwMjKYlhisr+75cS2",
-	"HFvl5eBPqCpad+6AXSH7q/UzWELg6AhVM7znUAtdJBBPIKlwRr81Hj1D4Te1yDIAne04i9/qgXM6scos",
-	"o1ovufrAiVSTyP3QWxHn1WDFKWzNl/BQsHF4A06Ki/jG3u5dAhz3DFQ8jVvucBwbmByW959B1ls9VUOR",
-	"R0xQoPhSDLg4m1SOOReEZhmjyj7g9xAMZYyzaiLXqbW0Ah/OAKlRxP6DUcTykVqLPbAkdlUuvoYKOHar",
-	"WtXvGKno0lRLLJ1tsNXvpNKr4mq9Hi9gw1ydyGMxax01rWFn3CB6Dx0J8wC3lYOzwqniqgzH4MlnbXEB",
-	"3fIXRPltWL9jSBCo4Lc9jm29iux2J/v6ydnKLu2zSnxrTjUpMhxV6Q/eUxx/95TMCctNaNUq6lYSd2a5",
-	"NmRKb9gqNnITAbVx5s5HvA1kKcraGO+rUtlm0tddW9Imee+2kUamXyW2d2lkhiwMkdzKhtyy0HAyp9sj",
-	"P5emCBwoOndoLXDIBafaJGpK2XWnaTwJRVSDTinuWrEaW9F5cXR9LrXxR2oQmnYdgaBXDHMF4GQSnhZr",
-	"zjFgjDlImghpYAEEmzcFCCrYNWuFkLOdd9Q4/tP+fl0CFDHKERcUzLzGqzSeSug0wfE0nb24g3bnAuSC",
-	"cE1ykUB8fgGBOp8olUhh2fNewuf5Zu/vbfr+N0/JU7i04PJY0r94dUz+tL9fOFbd6nlzTZ45nmrgs52P",
-	"5RVBn1oNjtesoNHNRFjl/qNHdSmq4KYtWq7AqL8PXTxx/MiD5JR1CDI3sZyxAPFCiXs3IKmcoPQro6Vf",
-	"TAY7ytdtrZPC64Qt8rFlbOthF3CWS9cFhKLrhDFK4Wu2QPG7o/AH/52PTvfIidHVuLBixNUyW0fK3daA",
-	"x3UQk3fpHLhKis0VN4aJw0Iqc00KoKsE0pXGeepunKIO+zUUY/6hSXYX1W2PwRoPJ49Xi/BaGESw+Yoc",
-	"/mfglgu2DcBES0xTHsB4VFWH5bshf9ws5a80IOUV17BpEvGk7xLh3MG3P1sJSAS/+MfXXFQeJdRQ/8TK",
-	"9x8vz96GAvM3/TVwn3/7O6EkOuU3DPAsI9K1jWhL+5Vfn2mScDvGGRfUSLUFZaWhsNSkZHFpXJ9EoF4j",
-	"F9jrRniH2QX8eAjHd3Y2kK81nzKFSew+mZNrAAiEA9yxkrOtwLanFyKOKk3B31tFFUAoXH7XjGvNEnfx",
-	"WY8c2bZ8rJKRbtQnGReTaAuTzEIRDf48eHt1OfxhcHRx9WJwdBWR7t43RG+Ra8YyON/7wJnGnIQ4lRqN",
-	"zl9zzowbMaa0MZ3P7NTrN8VZmhAQmI/gt0vAWo2IFLAMci5CoZhzGTQsaPRvcGnc97hlxS5DfhxdLCVQ",
-	"LF1lR00oeFIkUFjxFGAmhd0jLnKm8XY7u+PMUhjSEvtAY5MiSl0AZQEQULLrF8FoIuLDv1S40KoVIFb0",
-	"dv0SXgyuBm+vTs7eRgH5YygSutBbZMLsbvv9A87BRHcS+aq0TOWCJZEbKAzPbR+kiGJcFurffPmDw6rH",
-	"txoy4uBlt8HwEuREVu7Fw3iuQ8aJ4Ky0SAwt2DsUS3fOEUTphsawhX/DJOHvI1jyUKxLPu6RU8h47BO/",
-	"YG+O/jI8Pnv7dnBsVw2D3e8uBxdRKJCyNGYuoocJuY7NX0bEJ1E6iRyK7sH+d2SHfLP7HJI3HXdguqnd",
-	"khledkhF0eaLd69eDS5cWo0OxZzyIrumwoF+93Qq58NYCkv2KtpyOcVSs6RJpSHbDm6ak/FuUWh4o+On",
-	"4PYXy7sS7/C2Q+1tTtbjibcpEIHuBtGzEe+adCvMDIUomnBTIE5WGLpIY0PSKSPlNTHxhQFzqOCDEW4j",
-	"3dR1+OqdkUxtX9r54H6QOZx9W0UBho+Tsc6MiAjqCoiDlSV3Vhsd7Dn26kP61sLyvFU2H0O4gyns9MMO",
-	"PugEobtS4QYxtsJO/2AvCO2yKDNi1AxdAmrY6e9988kyPvSwX/RQJKW4IpxKZ9jcflDpduVtOwLH7/DC",
-	"t+O9+PNv/4DfHQy5f7Q7+o75R2XFDzza393/dntvb3v/j1d7u/1d+9//hPfsWMJO/2NYBRJbaQ0yYOHX",
-	"nzhiegI8RtgJPv/2j0+fQtHsYjdBXYKq7HLjkthkxsR9Pdm9x/V89zcL032zYfv3s/FczQpIn2q1ys+/",
-	"WHHga09+/sVyX0sUuaKoCNVkla9qBuDNaki+ph7aHaIXSs41U3rdbahOHdVNDBWKqMDwjnrkStEEay1/",
-	"fH9Fuu7kyOs0ioe1ldz7LfiBhsKV10AmPdUg6qiuKj8jSVSfleve/zjXERTCzKW61s7KkIJQzAL3qf94",
-	"kgxFiU4nXZ0c/zS4Gl5dnbosn4BQQ2ZSG/It5vxgLpO3f2BqoXCI40WSf2FaGmAUjQmdxfUZdjnmUJ8w",
-	"pTcMD6ZDYe2zyx+Otve/+dYlbSrryr2V8D50m1JnJFOASLerJQhC7VrTq0kR4glBFTV+RbzvPVzwotJN",
-	"iyTxaO73kARfHouYSmW2LR8lQbWqy9EbGCu4X9Z0QxXsTO5bWAuL3Xcsr44o1mI2OlkoS63RB/H7ESO5",
-	"AChmSAxTTE9LGhohH+KbwITod0h5za0RULmPxZ8eYXobdV34vHdMX4SvuCYHu89D0bWdQMd5tgWpd5U3",
-	"IK3Q+jTc3Yu0aCIsh1jvZ3ynggcY121lBY3n/DK513f+RqWNrZ3G9HpNFz6QTuNY5pgNXpy/AFE/bzrS",
-	"uGAJVyyG7KnXZ2evTwfDs6N3Vz8ML98dHw8uL4fvLk6fJCz8pcqrpp3OrE4g+71door5UTVhhnRBaSUe",
-	"dtk5QY6gA1Iri7MvIb2CRQ9UWItlIG8181t5T0Mju12Upxs+taF2HQNIUV/aXeU5I0nXKhQ/MWiiyOXx",
-	"v35vVA7BPKi2gUlEmAdh6UIKrO/FqjGxVHl/WK2UgtN2yPalbgVCEbmay6G0Qx4ue+fdH4zJrOIIyCWd",
-	"sUtu2Pen9ENALu1usWqgwrGoHdPUmEwH5JyaKfm+GI19Che4mWlA9nbJjIvcML2FEhFGHgoo4HHr4ySG",
-	"b1hAevFI2s9dDYRdWA7Vi6lVThx0byiwdsG10gftZQyNrzERylobcKRJyQ2PDZ8908W2Ib9B7MeddiLm",
-	"QNHAM13UwnrmtJTlLnyDklM3MHDzXyk5s5IStQCwN82yAAHzYa6412Nm4mk3V2lAPrpLs/qh+LhUNxp2",
-	"XOUoWN6fgiqCvX3KRZzmCQs7n7Yif9OqppY2NLeUr2t7gQe9R+cnzzSZSo3RBJhrlrmfIE5kpRGGso7O",
-	"T7YgxlIlYgwomVK2+3CGQCUDf/JxKKLjs4vL4dHp6dn7wcvh2cXJ6xPr45cki/1KxSdckK7dpuhfo6JD",
-	"YUk3FNGci0TOex4lG820letPot4yA0HBCVp+gt5wvNiguJC/Um6LhrOrZO1SiMEwta15ApE7a8AkIVa7",
-	"wvI4VIsEvGUISwDsDKYLIr2t0WxOttxJsfkJfb0Ksfqgm5JbajgWFTo5LOsMHLCZJyAkmzuqNej/Tm09",
-	"cSIFHPB4Le31d+FV1eUL6RZKLSByPIYgLhrYG+qk4kLudSkVK7f+3KnMieu6yfHkpxQ38hr9uomiwlgP",
-	"CScSuNo2vLYJi+XdpZv1RccUirlPt2pY1/aiqNvX7JGYCtBmWtL5ijcePHfM0We1h/VkWLvjoTXp7k3x",
-	"1iMuX/UuioaVK8bQezpTtrbIxVIVlgNUhQZrkvPWnLlVrsBo3I+djw4LYG12gr9wY9OYtUNrfdzkhOI2",
-	"kJbEBHz8z3DUeiYqN9H4Gr/H2OsdvRDxmuwDiAxF9qVtgM5wVm15Z5QfVIAOvi/VGhe1Y4YohEBdTfO/",
-	"XIj4EQjq4Y70ayh4LVRVz+ZcSuH8XROZnV0NVFMA5OamRMXWygv2mBIcj7ZalB4iuz20woPTVwVFsYFL",
-	"PqwcMP/4/orEKeUz61+78377aW0dXca0h1WvDz2qYgSC72GqsIDejwA4QE26e59/+8+93V0STylcNqJ0",
-	"EAqj+GzGkkMSQZUtnKKHnbATlSW5ZRwPmi4mAGbRMw01snYW2A0kY271yDH+uFQwS3ijn+JxHR8p6XsZ",
-	"NvKJSypvJ73Ap0x9DaiLY7xTvmbW+trp7hKW5iFiNkAu+mJrhVRrvL5ThX5zcK31BXj++bf/fL5LUmaM",
-	"u60+4RMOMBvSlEoCtBrFZwHJBf81Z0SxCVVJCif2ckxiqlmPvHEIjhHlfyhrqe0YMNj07/gjXkDo40/g",
-	"949YKsVEe6XlJAJmURQc5ZEmAXQqz9wBooen8xV7M1d2/e5ycPH26M1geDG4HFz8+QjyO8pKvO8QjerQ",
-	"V9jB4c0q8iXA3SwjTW71SZIr9ACpIYbPypDIIhQe4RKwHevwlghr6eHSoP4pTTy0E8ZZQgEV2EWsqVtH",
-	"iOSqUkNFtbuEc6tHjsQCDhtSzUJB9bVtAO9VxFSWg93vfNwZgPyKQ39ermGPADVCNMhPCPbWroIU7JnG",
-	"3XDvF7ncPXLkDre+ccEeuzd2Jm5vPKgV3kPpdpQad3jlXoMo2gdrQuFouwgTCuWMEHYU2jCaYBYL5cbN",
-	"A2aN52Z2GYoDtYwpLt1ZB/TINRkrxupoo3Z5JAPKm08liEvbLZwVQqZmVyo4dQtFVL8rPWqENKlgAT+S",
-	"OG1AG/7dSdQy01CwOfHc9CXVMi0Dr+K+3X0CpSRuTvt01MKFHTrQ27KUcbA5U4nAt5YYMxTXeEcdAs6V",
-	"jLbVexBVIQFl2HVfspHVAnUN4tBovWhZpyqqV9a0uvnn/qU7H88hQH+xHRtddfKYrmf1+p6G/fcTfXBz",
-	"tECorGxFeanPLYV5/pagx5Eotdut7iRL9h667zZWLIDevoJhBitfglS0bFwDJzWgjTUFbaub+vuHpCrW",
-	"AfOgy5IDNE5IFaimlcbbnM/Wpdj9OoT21ZGjbpcWG8VgPIdj6WTh0Da5gU8iavCmsic2Wx5R1Dx1vT36",
-	"jBWWlOtvXthAbu04gNg7lZu6IS0Xm9rW3FXNXJRQW4FD4E2Ysj5cKLSg12wIDoYdYUDKq+oCUlyzRvw1",
-	"a+4MyHCzIP66OPL5t7+HYrQAuFtwaTzg1sngAqIyAMrKrRE3XYwUTwIyWjj4MtewbTcUrmF3GSzUZlln",
-	"e841Vh0AnGOSONRp5755omnwBNwClPz0JSz7GLy4dJn277MSXxZkVAG3+F0z50ug7mVkjim3unKMySIe",
-	"9sp9dDuH+suoWu3zi1x8OVbw/hKWzv2gdCr3an0tOB1/8VcDTdmFWsagemBLX7HYSt/iuAEg6LurdT40",
-	"TWsxPLwgbHnbdz76hhy4Qms+aLXgHu6750ITnVI9ZbpP3l2cbjMRywS8VVdm+i/7r7Dq/1+eH33+7R8Q",
-	"0qjWLcHQwcXMlEzyGHEBKzEofUgaJ3YYCioWWFLKUu0SRg965EQAuiRcmhe5mwUaa6QyqgyR41BQoqeQ",
-	"Rqpy0QcUIeGwylUugmr1bHmZnwuZY1MlLi6mHEHYDTHuWcwzDlaslfBaAt7ugowYeRHH8JuQiuTiWkA7",
-	"zptm2udROUCWbYjWQuLH1iECHVXQNvww/WjkXDBl9ZhaBICmjuPFch2lpCoi/g5695nGANeiGL9PgMP+",
-	"lUZs/sonDppYY6EPTyA0VllIXFnXimVNd34g4CoF2B1E6Mu1TzFc3WcYyHxq/8b8w8YkKGaF052QZ0tC",
-	"X4tA+8SSpE0zfSWspUukcAzIwlZWwVzowm7NeqniYPsdfgugCLUbe3amcEcC10UFwz75v//Ho969OfrL",
-	"8NXJ6WD44j+uBpcR6SopZ5iF5xD4ANXfjhFZQjGakJhmAZhQaoEZdSlVE6ZsT5xhFfvB3vPG+CoOvoJX",
-	"BFf8PVKodfnKuycOjlQvMVyDVHQvMtw0eW5TIJCHir4giHAd0NffPOFIquv/nMmkfhLuHtxK/3dCLyrv",
-	"6WR10ruD1WUU1dNmq6t2p9e6HM+msJAU7GsIoSs7HdKFWUHuLRSAJz5S5PcDwTNL8STn1hLCM8xnyOW7",
-	"By0b9gXQUC0H9hXYTgCFQj08owvErj46P0Hoz8rVJkhggcurxhR4pgII/MNkfHNWuy7PNpF4QgbmDNSt",
-	"38DNACwUThH7U5IZPEYTKSApv0YEeDC8ilbYB67NGpGI4ZsnFIlwy+gTx3AeUyJ+cTqrQ1upkf8zDfeU",
-	"ki6FozB3acxhYbkBFwhpIG56d9nlL39sVtqDD3A9BVjUGBNxxUJvzl4OvndtRFh84ZE6ipJAh+CFU4hl",
-	"toAj8JO3L87evX05fHN0cvri7C/RYY1N4BA/y62nAae4E8GSUJzno53LfOSm5xxhKLn0lyLtwJ2/UVDg",
-	"ONAiURWOhgMMzVRTnwovpzim9Skxiq3hDne78pv/QrBiy/dGNwJDw7MnynJ7YuwvNzlCAfqrQJwRRtZo",
-	"8zX4ip58arZCQFpz6Bq5r0gL2flo/9fujkfFhZFRQCK4ljIi3dECXEyfpnFYt2msliiOdbkORaURxFdx",
-	"11pG5em6ylNMM1GMXuseOaaaFRojFDMIkvZJdJTy2OWowVWcKBSo/9VqL+zW6PJiJ9CPofA3u2KJM2lJ",
-	"rOG6mGdRjV3mo0CZaGU+GD6lBvtAfbqcNtOYXgE3lFYSLG53KiuZGF/fnaxftNqiwG6YSnj8IHGp9w7b",
-	"nJaUFVNBRgzvHhak6/MZrMzOM7t3s7WJZXO9vibZduGK1qmuZ065Avs+2jZWKXqezSydLaN3dGtgTA5k",
-	"pwLqpEt4pa2ggjupANDI49wgJFEUWGUMSZeuSNvFXADYBhUhFoGFIuNi4kB4SAPIUgEXgzWWvpqibqyF",
-	"AgMih36Kukzc9Pf5od4n7EOGZYgIylo0CNdBIS4NzmVvd/dPyLh2/fCOERfWserQNVuDLcKKUWiEQOTP",
-	"tnFoNfQ0h+vvthMrdXDmfla+s73b4HAKiIbfGy7OMgfvoUu+dIo15w6J1emLYjokU9LIWKa/U1iSb/8b",
-	"xmQZxsQBjBdb2Aqz4G7gXJcI/4N75RHVAHbRJP/fZb21pfLuoBqAOrgmeVadKU7OzRSE599ahfV5Pkp5",
-	"HLgryCFbzbkLPJ6SYsyg1/MMM9OtsIhC0Y0+hi7FK+z0SdjJRaHZw05Awk5s1Rs8/BiCizJRzL+b4SvG",
-	"3TwUdvqhCDu26bDz6VO0dUjm0wWI1soQQExx7564iuYWoJLXzFzg3L/KDkLfvQonPXJ/RyRhGRMJE/Gi",
-	"DBa4ePxaWjrHjbn8H6eg1Iq7oPy3LYRV+G6IVN3qhL6VEDg+dEE6BBuL/rJt/bvtYzym2D55aQ3kpR+v",
-	"pLUjg1D4BxfuIKP+evHrJQAmlA+cCbH9Np+NmPK37S51MviQcaSaqEeOhD/kAXh3d81h5ebDg92DUHRx",
-	"JlipbmSmPSoAlIRX7kUutmEG2OsI5COV9YmnVLsE571DLNcC25nGtveUJROWHEKSdIYFK103iKCEiBUw",
-	"LbiYjBIht2V2WElVMA2o59UrzNwN2aGoeeWQBB5LlTSj4MHEz3M9bTG5l0HiVnZ5Iws8uFurV7eeMd/S",
-	"UIWsHqSZS4dK82AzrRPyY6xhyQWdL2xt0nyt7WY3b3oI9CeyvA6+HuYNihK4YLXGiF04j+jhTU6O92sO",
-	"mRe/y9J4sj4keLQMlWPlxNnJy2Mnt3ysDlBQpkyTbvOV9tFWPxTlxfTn715cvnsxPHr38mTw9ngQBYRr",
-	"nVtjDHEQdA9Ly3uxnAUEkw4iwn7NaUqMDIVv4HJw8eeT48Hw6Pj47N1b52bdMAVhURdrzEfFhBDLCqRr",
-	"pY13Ly6PL07OMSAxd3gi1kHyDeF6g52TyWt/gr1aIku6lyAu33Mzhfwkd5kvKEZN9ncPCDWABneIdSLg",
-	"OOJl6xhu4kazdNxontjnTpQ+SoZlPrrMR9DBneKRa7gQal+sGsPjXB9CA1CbhGWpXEBSBdYC/T5BHB+U",
-	"Z3FrG3jWhayPU5knBSfBe1WibWXjWxwiOwbw0FHh5irt9Ds74Oa61j56eewMNSuvfU6F76fyW1kfXPnR",
-	"Bzyr77HqXw4KvPILpBZU/i5vcKr8WCS0VX5zcBPVT8GWrPaGXtunXz79vwAAAP//",
+	"7H35biM5muerENodpDwTlp1H1XTJKMw4nc4qdzmPsZ2dPdNRUFARlMR2iIwmGVKqEgnUn/v3zgD7Bv0i",
+	"+yb1JAt+HxmHFKHDZ/ZsAwVUWgoxeHwXv+P3fe7EcppJwYTRnf7nTkYVnTLDFPx1nCSKafhnwnSseGa4",
+	"FJ1+52rCyJTydCg/PdGE2X8Sig/3OkGH22cyaiadoCPolHX6HfdtJ+go9pecK5Z0+kblLOjoeMKm1L7D",
+	"LDL7qDaKi3Hny5egc0JTJhKqzpLVORyTH6Qcp4zE7iHCE9KNMsWnVC0iMpKKmAl8nTL1RNsJi+LhvSPy",
+	"4eJ8n4lYJoxw0zLtuJzAbjN/JeN8yoTBmTeMzNePOJJqSk2n38lzeHL1DaezYvjljfHbRph9BvZFKhKF",
+	"+eHh81gzxZkmPIE/2QA/lYqPuaAp0YYqg1/hHlJBuNCGipjttewSc1PZbYte85StPdhXis8YGfGUEZ60",
+	"vHqEg+z25jeMGS7GrWczLb6/3RG9YVrTMfuJLVpYCL8n12wRkEhP6LNvvu3jeUzYp+oh5FkqaaKJo+kf",
+	"gOP8z1s3Z1q+f7cNeq/kn1l8j8R7yUXMVjflgmUpXcASgaY0oSPD7Jq5pVgyZCOpGHyfWtqQgmmg7Vwz",
+	"Ep1TbfaBLfbPXkVH+BhVY6bInAtdUu9fcqYW5Wo0TKZxAVyYb190gs6UCz7Np53+YbEaLgwbM4XLMYrR",
+	"6QfN1OqaLpma8ZgRJVM74XRBfvv1v+zM7aStXHIrtUzGaELkyH6iFlKwJ7ptyvanA9jbXXb9isfXzDRx",
+	"nIFvyEjJKYnev7u8Igc04wezpwc4uwN8IAqAGuOUw5TNhBoSUyGkIZqJhETHuZlIxX+hduSobfY4WGcd",
+	"DX6x9KUzKTQD/fNeyWHKpvafsRSGCVgGzbKUx/Cygwyf+Kc/a7umz5Wx/6dio06/8z8OSl13gN/qAz8u",
+	"vHFpVwRhSklFuhevT8h3L775Z+LeQRJmKE8tRdmfubFAY2rNx+KC/SVnGmaYKZkxZTiuIkO+sifXcGAi",
+	"T1M6TJlnqNUDLFnuT9Wxfi6elUP7WedL0Dk2homEsdVJgLpu2HN/PA1fSNgTWv3VUMqUUQHfqjEV/Bck",
+	"/tWvFdMyVzFr/RZOeaANNTlOUFhO+1OHxjHLDLNbk7A45QL+ac+eGj6zHCsYS/RxDAf2c7A6b83SUfNr",
+	"Z1yZHBe0zAsv2WUuxIK4R6qGzfI4S0eCO7u6pqbzeSnNZbHiJtUAKuiJJkIaZug1U30SCSlYRHJheAoS",
+	"hGsyp8KwJCBRxkTCxTgiUsQgIkNRWEZzqa5HqZwTxWKpEpaAbJxzPQnsvwT8OZTmiSZyLqwNYJjuhaIT",
+	"FIdhX90JOu4tnaAzlGZgKT/JUziXP0su8BsuBnPK7fQHSsopbIh9LX6bSW0GmZIx0xo/sWyZMjzoEeU4",
+	"XGwNjtT+u+lgvYWzSt00BtpoPHS/H47/Vka1DJMMFKNOhKw8kFJtBiAU2r8e5Wk60AsRD6ipcXlCDds3",
+	"fMo2s7obiotYMWtF0rsaMZNpevtR5mw4kfL6VgOV7E6ThKN4eV85SfzZKmOs0PQTTSIcLCKgZ0jX7pUO",
+	"SDyhQrCUsE8ZV4uA2LkTN/cDuxMBiWUujHZfwcHuVfi85FadT+2tovHU4WSMvGbCbUh90h89f8W5UtYc",
+	"t88TeJ7MqSZc65yBBXezjbTPDX6x3Nk0uZwPctUs7f0GNnPDkmirsk7gmazcl+o0amyyxFT1tzbJRc/Z",
+	"57xJgfppwB/csKnepOALSfGleBlVii5aV9gsrl+xmGuOYmFJ4FgbhCUtEielWvMRZ80CI5ZixBMmaspR",
+	"5NMhg/nGilHDknV8tjJks2mx+pgYMaVYMjB0XN/MVQKr7Zo9XcNEvBjUHi+s4aAzpcaqhRuMDJeMigGQ",
+	"yphafZqmVolMqcjhzyGNr1M5blQMt7KwLEG0yn7FZgUFrC4a+FkP+PqvZW6avl+iRHe7cq8L/N2rQks1",
+	"ylna8eWzLRZVnWRtRrUjDQqCrtHfOp5oZtXEfbs9qxY8tolVy6Ebp+VcL8Ccafpu1On/acOL3S8unTT7",
+	"EqzInfLOsUIYU2ZoQg3dpMuWJrosftwbKuOtLu7nyvLOubhe3fURT1mbeXPNRVJlL/usta39fgUdnSlG",
+	"Ez1hcDvLFNNobAP1jGSaMNXMdVJz43hjVWWnXFw/0SRLacwInUoxBn3ovBNPtHP02Mc06cId9LCqhit8",
+	"1KrLLAc06l4zYco5DMQ1ofpawxWWG42eJSPJkJE5chDpckO4Dgob2prDTJEJ1SSWQrDYsMS5p/b6ZERT",
+	"zWA43BtNqEjwb54yTTJrVdhRRlxpQ15dnP3hdPDx+Orkx9NXg/Oztz9dDt6fXgzenF5eHv9wam/+lX3Z",
+	"4r7hD9sdLW6P34zKqazjEktGzQwM57E981bJskG2C/bJDOJcadngIzkeWkIjUjifjTYkq29Bi1mCc1y/",
+	"vkbh5L7dfX2ljNi0xPUzL2ewbvaXpd25ZHWAo6XZqHB6Av0ig/LyXdyruRX5TrcWWhUueE3MXTdSWlTo",
+	"gxgtt1buMeOzHae2un1jd8tHn6wVoAqNYXdnb/ZEwDBtkrnJ9+Es7Dyz00MfiL8ko2n9c+NlwKRsja3V",
+	"dEPAF+ywKU3mitum6kLd7/ykAk+z9YMoFt9GuDWKqk23kXHsWXz02mB714Bnx5vS1jq9u43X4G4u5vZq",
+	"uf4otxtnxpQ3dVdc4atK+WvwCWCIL6PKeDUK2r3VSdC3z3AF7i7U8UwYtQiI8x2ADoKbulXppXsA/GUk",
+	"y/XEuxee6HUOBucvg4fHDAZzn/z2638RwWbOOpFgp6AZooo4j/dg2J95NyrhiW70Uex0ny9Nh0LS1G7t",
+	"m67pJZ81K1hcyQ7qteTbTda/H3r9tFp98O2c2rJFTe85tTrgFUQB7sK4wOG8Hd5055bj7Ud7XzhXz2Xj",
+	"PduF7ltuM2B9Dq5Zs7cro0qz3Vj044SiGQy/tcZyLhLSnTBqbeaAUGNoPIEdC6p3gYDMqRJcjPXeEaFo",
+	"Is69N80HP2OZpwkR0lgzHl4AvrQWWVOeoPNA31Ja3sikWO9J0EwkLe4izX9hg+HCOELeLJlXjZfCaEEr",
+	"5udgG2OkdPoXu2Y1sWZqIKQZwHl2gg4fC6mqXvz20dc52XWOh7SFz3JVFahceAXg/a1+uzffJqq0XzVp",
+	"ym1vtV3qy6q5b6pzLldXHLRj7mDDjaAuIlYdo21G/01tbVCKg4cxzEuK29qgbbJBiymXJucG27Jxo4Xh",
+	"ZvGeGsOU0E3SfUq52NVnKvHFuzpEmcxw+dsJfqZ0k/usPKBYJmynOXxp2qEZE6bMJViKLkO+gA86rDLo",
+	"5eUp+XBxTubcTIBNMRmg10RWYFcxvZNwNcW8VoUHG2ppv22f3Uc2vIRHtpzjEhkWiQ2VmQfVLVmeRBMB",
+	"onvpBN1NbTd/l2LREtxZmtbqTza+tzHUUbjAWoId/uudDqw9HUHHMtuZWpd8qm6+Tev9kdHUNFwT4wmL",
+	"r9fcQj532Cc6Bb7s5FnTkup0dUrjCSm4lXSjTGozVkxHAYkMm2ZS0TTaI1yTKM8ia/tHiZxj+sxqJHJF",
+	"O8trq4wFnVGOYvbnTWS6Ji3hTIyZNqBsLlwWQ4MIzDHtpiGD60rlrDDSNCOgNsmEJmTImCB26czncTV5",
+	"ODcboE7TtnmCtw94lqcIJHjg8u++G/3u2+Twt1//upHb64p9yXgoZxlU9qtpy9+U1viyv8LaWqXnoMGq",
+	"xkRAKvScKZbgxnODF1HFRrl2qR5lsm6sWMKE4TTVpPvi8Glg6e3F4XN3AzUTKgglihprhE+56du/2Exe",
+	"s4Sg6tuf84SRhKVsDAIlIJQkXFvSS8g1W+wdETbNzAKd6BRu50TnccxYogkdUy565MJNzn6pCVWMKGYU",
+	"t2uwQndI42s5GpEpo2I+4SkL4A4sJKzEsgqamM6X36g9qtvXGJmHJETcM9xH3DGN1mO5TzePzdMygbpB",
+	"ubE4R2Ok3fyZcG2kWrSau/ZblhD3GEHnc+Nu3KGXKcv15PajKHbrlJab+oscN6xLIcGddC4du2Dw5xzg",
+	"pAN/+9REMyYOIGeaJQHhgoxSPp6YwF5ErNwTCUuInDFFhpjXmtmbgcw13FSQpg0ZccH1hCVkwczmZBRw",
+	"gAzAxKBm2U230wbu5DIqU/grVLlGoDU7htze7+Aa8vJxk7YvR26clHPObx0Udj9ojwlTl2G5/UqKnMwG",
+	"Cx3S6TbejWtB9SUzY2YJt37PIf75gAg2Z9q4SGT3h9Myw9eFLfTB5yLv/QskKmPC9O0i90vs1+T+dlej",
+	"xi9dDuYg10wJOr2VNVidSOW1QeUgm17YHIV31NFC425HtydxR5y3DSoWL17DAe9bgiO5kYM/S0xgaREc",
+	"FSvttpnMbbNrD3im6SChi+abx46Tt7y2hslKVtx0bmUS7xbZpX+DcVkmkp0eHiSNl4LjNN1P6MJXOnTZ",
+	"pzjNNZ9hQVFt9G20FgzTmsMLX+o1qdVFtEjOBfGp2r1KqvPt884nZpoOUpegc1MPnGPmQabkjDuXcBGD",
+	"hrv6YIqJOr9glrVhFBK45mzIPnWCDlj0jfPzQ7fdlIqM/kH77bx8prVs4Pbx+lzZPwZrTxysrx0C+vbx",
+	"rQj1RsS5JpS/PqV9s/Jfn+m7JvSvqMBVDm4b5r6bZIF6MnFxuKXbtkqfDYzgzxwFVFDohnoW8jIRL8mG",
+	"inO4IvDvJgvhnRhKqpLWGKRu03KxFIbGptm6sa9s+YalfMaUPbrmB67ZYi5Vchuv9aoAmDE142zeki07",
+	"YsrqJt1staxPhvT707S3zsl9F2VNSm4TW4CfN86krElbTn01bXPxpbQtmwb0sjlLqCHBeGPiT+nuokOZ",
+	"m/4wpeJ6s0e7nsKzxnNYjzq3BsVvKnnQjePu3S0OFaMouJ+98d6mlDYHfncJUflazJusaqcLeMMCK0Ks",
+	"vkHLYcfaqluO78+N8YaYGjaWirMdhceyHOVjQVO9Y5L0zczWTVdOBiG+QVaJ8a3NzqhHBLe34MDPVaTt",
+	"3y7ToJWehR0u5b/cqOJCyDaVIlGF3To/wqmBwc000Bpriqp4wmctxtTd2CmOxeqOg4Lhljc+qLJK49JX",
+	"Ka+VTfzR7GZ3+Lp9keVfHyffO1c+NIs8DnHvYJ3YfzZ7qNzNbKecMj/wWidbMfCaKbV4oP5Onv9NyHP1",
+	"3PPhZT58n+tJk6+0sOhW3OuKD3O3urZQfNsqKufqSrPqN/0h1ezbF0SOSPQ5xLuDQzsKO30Sdnq9XtgJ",
+	"SOhjHWeJ/fzps+dfItItPiOUoIONSEUowVns9Zq9ObDOs2bTPsuHKdeTKz7d4kLSUhwGuWXraLg5261x",
+	"pAvmDMb2JIBNcfoNWY53FcW/eYi+kqJXmU3jbuRNyTCpvG32aFMIeMlf6dJDnmiCj5DuRS4EF+OAnHjY",
+	"hIC8hmB4QH779a/N1JcpOfaR6N1ipZUYqZyL5TgpZh4ABI9iOk8NBv1xb5qjlyoXaz15O9r6N6aUyvct",
+	"tTFracktY3mUhkOtrauFvJq1NMR+MkuxUK3bzGb5DhW2lpA3aXAYsGmal1QkQ/npAYFl7hEbphG5Zc2q",
+	"X6GHrcFlB4nU/t7dRmr1PI5dc5o2Zj2XpbTOCwMJXB896kvXEWBZ1uozIDRjmnCztzm1cWWZtUWtZDmv",
+	"F6huUyGRdNdQ385R92W6bTIhNwPDbC+Rtgn+7ByRwViID/btZMSpu3FztUOgbHbxl5KwwAupe/DLPdtE",
+	"Li1320egGSmcfb3Kk5E9zojQJNHWRGRzD2n4hjFDuuVPX1FDIQtoQsVY5lA9vXdEKPmz5AJykLv/IeU0",
+	"IFeMTjUqeMK1K5lhCaH2BeV49pX7UrgMvD4RUrDezVxkO1D82hSOOuUWXug/dS4uPpyf9l9fnP7b9x9P",
+	"T386//ejk3cf3l59/8LSwP1R+Bokn1qArfSXn+aW1A5eMpUidMb65NpGEt9E1m1ZGfdPuY9IGsXRLUOw",
+	"WY6BLwlNpWDkmrEM0zKTHHPeWnMyd5Nba8+k/e6jKt/ck0VSvGIN5bzmacPk2jSMJe7WKvBWC61NIe1S",
+	"IrzGt1rOqhxyw4pPE96gAAz7ZDbrJnhqw/gtGqa2f3WCZb1xj1SxKGci6WGKxj7NMt3zwa9g7VMV9JWA",
+	"2JkeZCltkjhrjmu7bWjY/PadYeaDCze1xrOrAbdKnDHl8WZPe/HbxpcvRNzOhjd2BTS96gO41t9UF1k/",
+	"5XciXbjKcpYmmkA9KtZ19zDC1pRON6gmAzbgDnCdpXRR5NBM6adzJsZm0uk/PTy8USadh6HdZkKrV4kC",
+	"bhJMEI1YtB6Osiit9ClUHjenAE9rrum4URBvaWcapkqneJuxJETiidQezkdP5FyQ7vvjq5MfK3mue0fE",
+	"7mdRn7JwP7JWEunaH5HIDhrt9bZy37Ted7eMD7YnJjDN1KwS6G04rLf248ppkDGdMZJniMpLFSPa8DRF",
+	"nAPdR+hhWPSULog94lCYCZtCrQWWV0ARhJEEPsZfK2btzOp7egQYgYtQRPU04ggRQ7cyU0qRYleKJkKD",
+	"qVIVLBvPw+fu0jbY+o8TpoBEAKwYVqsl4YYMWSzru/lEEy+0eztD82Jak0s6crK2FsZrYMafWzjZ/vxk",
+	"wuIGrK+y4qvFe+IzyZZ3YUEA5gqIQBCpCBczmjqYeCAf/J6mViEtatvS7F9scNAUkws68B4ApoPXNEds",
+	"23M22hRGUHvJmtSUJmJrsOlSRvXOpfyeUYVBWbCl1/Imq63OcOXVTev2DqBLdP805KE9hhd+rW8IABDi",
+	"XHGzuLSiAuc5ZFQxdZxjuSb+9dpv9O8/XnkoceAA+Lbc9IkxWb0wePm2obmwNliurchUjE63hkMnXfcD",
+	"JXPDdKVqYh3quRdyGf+JLRB5nIuRbFZyHo3aSmnCRNK3vGlyJezF3yHIu6ArmVLDFKcp6WJLDrBQjCQ0",
+	"FFma630nGInO4wmhmkSU/xMYaf86ZNq+pUd5FFT6Luig0PxlEqneCwUXRhYCEmHvijwXjfoDHvHh4B7B",
+	"8pSMZ8xejbA8imo7NR/jKEINR4j3f/z+DC+BOiAuqAsvstuKb7G62/9I90IRCksiTBhnYfeXAOn75CUQ",
+	"B8EeC7//eOV6LPSIFREIyqtJTJValIYFT+x6SaTzYQQToHnCwdkS0fJ1LIlI1/7mMs/okFpaAorc65Er",
+	"lWvDklDYM9yXoxGPvTzV0LmAejhgbiYkUjJlfaKxbcDA/hUdESFdgab9OxRWOLv7ZkAEBB9xCJDeKZ8x",
+	"TVIpxr6iM/r9x6vBm+M/Dq7e/XT6dnB+9vr06uzNaRSK7vNDktCFJsMFSdiI5qk5IhH7lJHf/tf/Jpya",
+	"CCpEi0+EnEcwUZkbEtnv93rkVCmpdCis1RG1gfJHJZA+uLheHB4Sbd88n/B4QorWM0SqUAxlskBDG0DO",
+	"lRRj2Pu50056ArgvQwbHflGUq2rSzZgC2lEM5rHXdzYs8CgZ5ohF42CadECigwlUgv8ShcK+IjqYMqN4",
+	"rCP7ahiVJcSOCuRgH7F/YBMEjw6PBhSgrjtZACeBToyCRu1Onp+/cVWvXcUc0ywC4vKtHPeFwqEcBa67",
+	"DuK2OCCo/RI+PShd+VCYaJem8S77RIfClQcniIbFEm70HplKMA4Vj026wDYZeqVJBWAxSs165N2MqVBQ",
+	"3Al42kX9uCbRi2ffRY5uL5hRi/3jkWHKCkYWS5HoPeQY3zkhFIJOuQMAhQF75BVSHTK3ZgbsoT6JLo6v",
+	"TgfnZ2/Orgb/GBGOsD8Xp8ev3pyioelyXjteRB6/P6t4Efqdp73D3iFGmZigGe/0O897h73nDlIXNIuX",
+	"6zVg6THqCaspgYzPkk6/c861OSmeWmpP8ezwcE1rit1aUtQQsBv6UpyUdy34DnavbdBilpVOFxWfWL0g",
+	"ZuU2VyBg8EoPAdTfYAZCtkoNOtuOvrKnB5/LPkpfDiyhLveaaqnFLB85qLSC+vIzdhFYPaPLhYgLwO+V",
+	"I3p2Z0e0bFg1nFI1dg4476jCUpbAsb04fLHDkd36mC8ByW7lgK00J91KmwE0eawYLVHq925+1BVY3pRh",
+	"wU39wD6gnNtwZu1dACzRVjfZyPRx9tfIDHfXCjdabnDX7mUVLtBKTW1klrHkyBtXkNyxaN3n4Jaskjdh",
+	"H4Bh5W92fi8j/1NP4BHpRv77A7SavE0ElpP7rNKCzVlUe0EoAAdZJNrqa4VZK31CyShP01JbCdwd0Koy",
+	"TbkY90jZxI1rcFK0NHEjXU/QCOKAMTZewWreO0Kd7C1f778qsJxpDC0gAGhCV15spEQlU6fXj1tQ60NK",
+	"mCY+sKa144HDnXjgxeF3D8kzsJfQxmbZq1jqn27FvzXNtSETOmOrUNxbSKgaKGOrgn9VPLXCdE1XOrBg",
+	"an2sij355jDoTOkn7Br27PCw0kPsaVOEpEnKRZXi78jvUgEg4RGymybmCsbXdnlr9G+Xd7qybgGvcnAn",
+	"c/e5ttdWCj536ky2YSr+ukGLm27X3mqh15a9t0yoSFqv3bkoV9K0ISW4+s/3aNTV4Mibmo3BcdozLpZ9",
+	"Ix6+S3OwmEkdPaLKbBXMwkZmO/jMky91A2DF+yJHhuDXfQzxuh+TlNHZslM25drdFCBWForui8MXaLWA",
+	"MpHC3ziiwn/rgLMj3w4TQzd48VFyDrfpa5aZgGjpLlBTTJEiVCk+A5U+torHqmntJpv0yLG/rPlXeRua",
+	"MKv26h1Ij1BJFRd50KPulodKbgQ4R2sMBliZ/b6Q9fY9vVC8sjOCa9Xc3uK4toqXke6zwxd7TWoMnmev",
+	"ysYPTbLuTls+rvLWi1VieOU29hEMOHx1ozaqMGQz4QfN+uQHZh53h+9eerWZIWWo5OFP7t26IwvwBmt5",
+	"xm3EztLrAPUM3FhlU1z4AprbaUIJYnZUQHc0czZ2RUAUKgwaaTJr5XATCvShlAq0D6HKaA8dSyPATgOn",
+	"iYxpWipn1XdGAfzuiQ5FpiS2zNVEsWHOU1PiWBaiFdLGtAG3mgvY98hxbuSUGh6HYglGCHHK5YypueKG",
+	"VdaKmwNnT66KTmfuHEIRXRQurpfYtal6s3CNnJouFoiHWNyZA3AKujTWPuaxCkliqRSCVUKLFpDWCAoX",
+	"iujk/Pjy8uz1vw9eHp/8dP7uh8Gr05fvPrw9OY1I9/kh0XsBXEzYvo6lWtIzoaiaDUuebmzugu5nDJTZ",
+	"a7TOFRBit8BocodquZz4tUZ7PXI2IoXP23VPHTIXaUW4vnJX4QZklZP3LxJXJA4AePqIKJYxCrIfp6Lp",
+	"iDWJfOxM2i6QNtwpK/2sUdLAJF7KZHFnQqbeO/VLPYhkpeGXr0DCAefARAs9tesl60GlI24qoeUCrOVc",
+	"CCFnPJOuFTAQYiqMlkLC7O0uMmswZe2XreKpW1PjfVFFtcNZA2UUK3gMxbcW8I0AyEPl3G9pwx8U3aDG",
+	"TUFUnEulYXvRE2vJpHe4/lYuzlubcxXtO2rNuVziSdlPK9rQUCuyshi2mDw73HNiW46s8nLNA6gqRnfX",
+	"AbtD9lN7z2AJgYQRVM3wnOv55UJ9mHdEhTP6rfHoGQp/UwsdQ5ugA2fxWz3wno6tMsuo1ktXfeBEqknk",
+	"PuitiPOqs+IcjuY2PBTs7N6A5LTCv/H0cBsHxw0dFQ9zLXdd0BqYHLb3b0HWWz3lfKDVjnpA8aUYcIE0",
+	"qRxzLgjNMkaV/YLfQDCUQcyqiVyn1tIKvDsD5JEdr3Wxq3LxGCrgxO1qVb+jp6JLUy0ReLbBVt9KpVfF",
+	"1Xo9XjTdYfcaGF3qOdRwMm4S9xYYrWTGbBkaxd5wP39pi1ieQFpgpfvR/djWq32RtrKvH5yt7NYux/SK",
+	"4kW1EkP9G4hv0KpVdINwhiegNs48+GxHPlv2sjb6+6pUtpv0hbqIdsm73UF+LcHZ8kA2bDSk3uh2z8+l",
+	"KRwHis5drwPIYsHoatRUjevSZXgSiqjWeAC9IBP2yWpsRedFbtp7qY3PmQHXtHsRCHrFMBkQwpzwbbHn",
+	"HB3GmHmsiZAGNkCweZODoNL5Ya0QcrbzgRrFv3v2rC4BCh/lkAvXFn7JmHtQodPUzKIp9uIy6dwVIBeE",
+	"a5KLBPzzC3DU+UzoRArLnjcSPs93e/7prs9/85A8hVsLVx5L+hevT8jvnj0rLlbdakJZTZ45nmrgs4PP",
+	"7tc/scWXVoPjB1bQ6G4i7E0x+P36DKqtAVu0XNHh+SZ08cD+I99iooQYkLmJ5ZQF2G2PuGcDksoxSr/S",
+	"W3prMjhQHohmnRReJ2yRjy1j2xt20Qxuqdl2KLpOGKMUvmYLl+Ci8AP/O++d7pEzo6t+YcWIA2ezFynX",
+	"6xzDdeCTd/mauEuKzRU3homjQipzTYo2MQnkI4/ylNCRAQseOyeGYsQ/NcnuAq7nPljj7uTxKqpQC4MI",
+	"Nl+Rw38L3HLB9qGtxxLTlAEY35PQdcLckT9mS/krDX2m/Bu5JhFP+i7T3QW+fWwlIBF84r++5qLyVUIN",
+	"9d9Y+f77y3dvQ4EFGu4paF5LSXTOZwxKpSPSvcZUL1H99IkmCbdznHJBjVR7gJMVCktNSqZ+tn0SgXqN",
+	"fHuK6BLKKi7gwyMI39nVQEL2fMIUlq75ag1I+EIsJMgE2AvseHoh4qgyFPy9V9T+hcIlcE+51izxkN/k",
+	"2I7lfZWMdKM+ybgYR3uYRR6K6PQPp2+vLgc/nh5fXL08Pb6KSPfpN0TvuSr1TMlPnGnMSYhTqdHo/EvO",
+	"mXEzxpx1pvOpXfo51WYf9mv/7BVkTgtwzEfw2SXgT0dECtgGORehUMxdGTRsaPQvmouYfY9HVpwyJMDT",
+	"xVIChcPgR8FiJtSEgidFAoUVTy4tz54RFznTUE4AJ84shSEtsU80Nin2eAqgGBAcSnb/IphNRLz7lwrn",
+	"WrUCxIrert/Ci9Or07dXZ+/eRgH551AkdKH3yJjZ0/bnB5yDlWwk8oAzmcoFSyI3UZieOz6oAUG/LEDb",
+	"+KJH1+kZn2pIeYeH3QHDQ1D0YKnfldigP9dB/UYQKy0qPwr2DkW93iQi2OMWBsMR/gWrgL6PYMtDsa66",
+	"qEfOoaShT/yGvTn+4+Dk3du3pyd219DZ/eHy9CIKBVKWxtIEvGFCMUPzLyPiqyScRA5F98Wz78gB+ebw",
+	"OVRnOO7AehJ7JFA1gMUkbsyXH16/Pr1waTU6FHPKi+yaCgf609OpnA9iKSzZq2jPFQ1JzZImlYZsezpr",
+	"TsbboNCgsxe4tTc9CG+BiuktnnY9L5uT9XjibQrs3zTD3rPYLZZ0K8wM5aeQFev7tVUYukhjQ9IpPeU1",
+	"MXFLhzmAC8AM95Fu6jp8yb5iasbU/qVdD54HmUPsOwHwGsWIk7HOjIgI6grwg5VoAFYbvXjq2KsP6VsL",
+	"y/NW2XwOO6CDOv2wg190gtA1JHfdAcJO/8XTILTbosyQUTNwFSZhp//0my+W8eENz4o3FEkprvS28jIc",
+	"7llQee3K03YGjt/hgW9HT+Pffv0rfO6a+PqvDoffMf9VWecLXz07fPbt/tOn+8/++erpYf/Q/vcf8Jyd",
+	"S9jpfw6ryOgro0GJC3z6E8eOeID3GXaC337965cvoWi+Yjc1igNV2eXGJbHJDDL7b3STfXq/N99nu7np",
+	"vtlx/JvZeK4oFaRPtRz1Tz9bceCLS//0s+W+Fi9yRVERqskqX9UMwNmqS76mHtovRC+VnGumtE8ugWr3",
+	"Zc2E6qhuYqhQREUH3KhHrhRNEGHh9x+vSNdFjrxOoxisrRTX7cEHNBSufhaS+qkGUUd1VfkZSaL6qtzr",
+	"/YdzHUGl61yqa+2sDCkIxTIvX9uHkWSAInA66ers5KfTq8HV1bnL8gkINWQqtSHfYs4P5jJ5+weWFgrX",
+	"r7eo4itMSwOMojGhs2g+b7djDgWIEzpjGJgOhbXPLn883n/2zbcuaVPZq9xbCc/Da1PqjGQK4F52twTB",
+	"RpXW9GpShBghqPZcXhHvT+/OeVF5TYsk8b2QbyAJbu+LmEhl9i0fJUG1bNvRGxgreF7WdEMV7EzuDayF",
+	"ODwHlleHFMEWGi9ZKEut0Qf++yEjuYBGppAYppielDQ0RD7EJ4EJ8d4h5TW3RoApCcpHjzC9jbpX+Lx3",
+	"TF+EX3FNXhw+D0XXvgRenGd7kHpXeQLSCu2dhkOChb08NxCW6/fsV7xVwQPMa1NZQWOcXyY3+h02v72B",
+	"tdOYXq/pwjvSfeFPtVoIiPp5U0jjgiVcsRiyp3549+6H89PBu+MPVz8OLj+cnJxeXg4+XJw/iFv4tsqr",
+	"pp3eWZ1AnvUOiSrWR9UYIAohzOablrpLkCPogNTq3u1DSK9g0QMV1nwZyFvN/FZ2OW9kt4syuuFTG2rN",
+	"zEGKekCXKs8ZSbpWofiFwRBFLo//9HujcnDmQbUNLCLCPAhLF1IggAeWhYslvJ2jaik0RNsh25e6HQhF",
+	"5EAVBtJOebB8O+/+aExmFUdALumUXXLDvj+nnwJyaU+LVR0VjkXtnCbGZDog76mZkO+L2dhvn2jINA3I",
+	"00My5SI3TO+hRISZhwIKeNz+OInhBwZkOjKU9ueuBsJuLAd4gtQqJw66NxRYu+BG6YP2MobG15gIZa0N",
+	"CGlSMuOx4dMnujg25Dfw/bhoJyINFQM80QXYhWdOS1lMJI5np35icM1/reTUSkrUAsDeNMsCbDcNa8Wz",
+	"HjETT7q5SgPyGU0X3Q/F5yVgiLDjoCHA8v4SVPs/22+5iNM8YWHny16EtfEYiwuF5pbyde0sMNB7/P7s",
+	"iSYTqdGbAGvNMvcR+ImsNEJX1vH7sz3wsVSJuIQ9dLLduzMEKhn4k49CEZ28u7gcHJ+fv/t4+mrw7uLs",
+	"hzN7xy9JFt8rFR9zQbr2mKJ/jIoXCku6oYjmXCRy3vOYjWim1fhtkKs06i0zEBScoOUn6IxjW3CkvZiK",
+	"Cp4GGs4OqqJLwQfD1L7mCXjurAGThAhnAdvjsKwSuC2DWwIQ8TBdEOltjWZzsmUrxeYX9HgVYvVJNyW3",
+	"1NCrKnRyVNYZOKR2T0BINluqNXj/VmM9cCIFBHi8lvb6u7hV1eUL6RZKLSByNAInLhrYO+ok7rGz1qVU",
+	"1A4NewlsUebEdd3kePAoxUxe471urKgw9oaECwlcbRt859BwrKDxBFdsOqZQzH26VcO+thdFbd6ze2Iq",
+	"wJhrSecrnrjz3DFHn9U3rCfDWof01qS7N8VT97h91U7uDTtXzKH3cKZsbZOLrSosB6gKDdYk562JuVUa",
+	"yDeex8FnByOwNjvBt6vf1Wft2s/cb3JC0Uu/JTEBv/5bCLW+E2UXg6LG7z7OusSrac4+AM9QZB/aB2ws",
+	"Z9W6kSo5cAFe8H2p1qioHSvQMVbT/C8XIr4Hgrq7kH4NoPcmMDhfNZEBbE61Xwbg5exMVGytvGD3KcEx",
+	"tNUKHpIydecKD6KvCopiA5d8WAkw//7jFYlTyqf2fu3i/fantX10GdMlelCtuUIVGRjuHqYKBuzvEQAC",
+	"rEn36W+//ufTw0MSTyh0T1U6CIVRfDplyRGJoMoWouhhJ+xEZUlu6ceDoYsFgFn0REONrF0FvgaSMfd6",
+	"5AQ/XCqYJdzeU6JV2NfIxQJNDXnZyEbYZfQEtCB1ddmnmGXGlaVCXYeHod8LQMjg5VHa+6Z7hCviMHM9",
+	"jJ3dTS5mHK/nRyTPYgl4bQVSEVUsFIrNOJuzxFqOUsSNBaceT/ueMtqX4bofuF50M18FPh/sMXA8TgCW",
+	"vG6z+8LwKsweOioqgOZHiE7RgEg1XTZT2UEVxbYRZer5b7/+5/NDkjJj+c5yWcLHHABFpCnVIehvit8F",
+	"JBf8Lzkjio2pSlLITZAjElPNeuSNQ6iOKP+nsmrczgHdav+KHyZySrnP1UMPx5Cl0i7YqWcn+zBfpJAd",
+	"Hkkb8DPzzIVKPdKur02cugLzD5enF2+P35wOLk4vTy/+cAyZLGXN4XcIrHnkawkhTLWK7A3APstI2nt9",
+	"kuQK77rUEMOnpfNnEQqP4A3Y1XX4boTt9sivUOmVJgV7g0fJ8i/FZHhYTbeOgM1VpVqMajJkI6nYXo8c",
+	"iwWEVVLNQkH1tR3Abgk3mLTz4vA772EHTOIivYGXe9gjQJrg9/ILgrO1uyAFe6LxNNzzRdZ6jxy7MN43",
+	"zq1lz8auxJ2Nx+fsE0oUcydKjQvTucfAX/jJGos42y7CoEPhJjhYhTaMJpivQ7lx64BVY4TQbkMROsyY",
+	"4tJFdeCNXJORYqyOpm63RzKgvPlEgmKwr4WoKOSkdqWC+GIoMMFISDMYyVwkUSN4S6Uhwz3J1oaWD1+d",
+	"eC1zKgWbE89Nt6kLapl4FcJ2+wWUYrk5wdVRCxd26kBvy1LGAQRNJAL7W2LMUFwnkFyO2Lklo+317kRv",
+	"SGcbFFvqJBAdLyUSLlkO61VF2XGi3aHhH1q55zRggxXmCEzOWns+oG/NQT5tBUazZlwzNtna3uBbTAKh",
+	"flFYbp6HkTeaxd2CrjWNNpSm0rhyK1p/Kc0l/qJhp46hZ3C5V1497gUkpiJmEGaUgmlgAncRaAs9L02q",
+	"IPayM/FKq+LiJZ2gQ9O0sfHSfz9wv3v1IeFRbkay82f+6EB2fiIB0dKSWgMIRtmHo0lwHXx2/3J1lu13",
+	"eXiqc/+7315aBF9/LUBc5c4XPrqipV2ta8ASfIluOZvdK1vcsSESbotDoZSgkSuS1644CK/fBUoOegv6",
+	"RBSdDfaO0MDFpHyV+JaMS1Bgrm+Aw9ciTfBaoZAzphRPwDLskdJbEJEIw6wtvgJQNm6uQSgiB1GC0WNu",
+	"CJ3TReA9HSOZAhK9HWX58l9A2Bfn1+iyAF/H0TJ2cOHls2tOPKbhsDlC62/vJbvcvRXrRsfOig9sv+7E",
+	"pV81qMglM1VeqADYwc1PV0ixK9s7pO1tFra+V8haK/G9f2jrdLUlm2HFQKAqnvAZa+pKdK9q1K2kTY36",
+	"hd65e7ZoyVI5kGLrNwFVuFndE8e60bEB41Yc+/Su393GsQXw8SP48mDnS9C2loNr4KQG9N2mJIbqoX79",
+	"EK3FPmBdYFmCiy4sUgVubKXxNgOudSsOH4fQHt2A2ywtdrLHPIcv2WNNxsGDiJpHMQ7uUdQ8NP4Uhhkq",
+	"LCnXN0ndQW4duI5IW8GvuCktg6/Y0d7hMFyU0LOBazmVMMVn1lLVgl6zAbih7QwDElPDxlJxpgOimG+u",
+	"fs0Wc4T6hZwow82CZPY+o4Qmv/36X6EYLqC/Ezi+PQDt2ekFRCmhCxG3ZtNkMVQ8Cey9AuF83cB23FC4",
+	"gdknoyhi20JIZs41VuHCVSJJXJs15+T3RNNga7sNKPnpNix7H7zoJvh1I1PJgowqYG9fNXO+AupevmtO",
+	"uNWVI0ye9qa8+9FmDlX5BkzXi1zcvnfGsyVsyZtBS2Z0zAYQrX80V9lF3godazdqGZP1ji19xWIrfWuN",
+	"YerZK1j3TtO0dj2DQ1459oPPfqC6E2xNvg9PAEWAcqGJTqmeMN0nHy7O95mIZQIxDQe78g/PXiMK1j88",
+	"P/7t179C4Ktaxw9TBzd7pmSSx4iTXYlU6iPSuLCjUFCxQIgVlmpXQPWiR84EoK2PFdM6cq00GzEDMqoM",
+	"kaNQUKInUFalctEHVE3hmvOpXARVNJkn2iegOY8KDlX2icAUfAjOYlNHFvOMgxVrJbyW0H9iQYaMvIxj",
+	"+ExIRXJxLWAc57Bh2tcVuHyQfQjwQyL03hECf1bQ5/w0/WzkXDBl9ZhaBNCQCeeL5etKSVVkwLhWFE80",
+	"hkEXxfx9QQi+X2lsRln5iWvVobHwnScQQK1sJO6sG8WypsunQQ8bnA4iVufal9ysnjNMZD6Rqa/HaSwK",
+	"YFY4bdWJoST0tR0ZHliStGmmR8IexZCPC9vDUVbBDenCHs16qeL6VBbN4yoANy3t/fAHeCH2XbigZPW+",
+	"AuH4QnjFo3glqhNoO3/YtQcxSB647sM7PoRv3FPvLuH7nJKToh2c/2Qqk7rH0X2xFf0dfIb/b4DU9LQI",
+	"4cVVWtzkRznxYclHgQ2GlxNa7CDuLxZkcaZBccMz2ktcjsXxkCFjvwG4E8GKv1t2e9fLBnLaWu+A23h0",
+	"Ejy0EHgUf8HXJQTuxmXQZb1xj0zljO0t0+HRMp3Zp3SN2tC0USzOFSTJudXflt+Lye/enrZGuOuUFybL",
+	"J1fyoUm3nqW/iXobRNYxmFZ/I21PXFm2wGxmvPpu0h9bExACMAMMeLt36gqin8nC3jg8BMkz8n//j29b",
+	"8eb4j4PXZ+eng5f/fnV6GZGuknKKZbSuhQYEhe2M0YZXjFqxnAXg81ELLIlNqRozZd9kBTdVjLx4+rwx",
+	"bbBqPMGIr3nK7pfwADb6Ee0mWOEaqPHeQ1hBuyL53lW4CLuAtdA8ktQNDaYK/W8FP+5Oo4JC7khvCzeR",
+	"UVRPmt1EeB/boki7KY4lBXsM0+vKLod0YVVQPA8IjokPbfnzwO435X1KzoUmXUzNf4JcfvjijmyuCrZ7",
+	"S4JMpe8OoLqj42BKF9h87vj9GfbuQVCECoEFDhjBZ5QEkM8Ki/HD9cjxymoTiYnf4H8B4MkZtPZkoXCe",
+	"A5/8O4Wv0acTkJRfYwtH8BQVo7BPXJs1IhFNyQcUiacJN49kRN6LRLx1PbqDS66R/xNNDGTHU8jwnjGl",
+	"uRRHhasJuEBIA4He7WUXACS3Ku3TT9BfFlyAGMRxaD9v3r06/d6NESF6iofaLTC9HAQ/LiGW2QIqO87e",
+	"vnz34e2rwZvjs/OX7/4YHdXYpOiADk0Vsa9cKN7nw4PLfOiW5zz3gJk2Z8OJlNf6YGwXEgUFECstKs2h",
+	"4iHAWFK1drFwyxbVB76mTbE13PGKpXzG1Jv/Rn0B6itbNHd2g+8eqEz1gcH73eLsFYrOS8hoYWSNNn8A",
+	"57Ynn5qtEJDWIthG7iuqnQ4+2/+1xw8iOqM8pcMUoKgtpYqIdIcL8In76qOjuk1jtURRrcB1KCqDIEAy",
+	"FzOa8iQqi0ZUnmL1lGL0WvfICdWs0BihmEJUt0+i45THrsjUzsUJBeo/tdoLX2t0mbwN+jEUULeRZw6j",
+	"kLTUi3FdrLOAUyzLrADnrbIejPdSg+9AfbpcDdZYNXQyYfF1pW5osxe8UmD0+P5vP3NYRpsCmzGV8PhO",
+	"AmkfXXNCWlJWTAUZMhJPpGaCdH2ZjpXZeWbPbrq2XnKu14MK2lc41Emq6wWBDiGzj7aNVYqeZzNLZ8vw",
+	"u90amrpDya6gsusSH30vqDSOUYBI7oGqEVM8Cqwyhqpph7LogkSATI2KEFGcQpFBgQdWLjegpBd4zwiS",
+	"5uFQ6sZaKDCCc+SXqMvKawdJ7fQ+YZ8yxBHDrkrFgNDPHYGlcS1PDw9/h4xr9w+bBLs4lFWHbtga7jhC",
+	"vsEgBEKVdowjq6EnOVTO7idW6uDK/ar8y55uwrMuMFa/NmDrZQ5+ilfypbSbOXetlJy+KJZDMiWNjGX6",
+	"leIKf/t3HOJlHGLXIbA4wlac1AmjqZn8sq765Uf3yD2qAXxFk/z/kPXWYl26zLrYgRzkWXWluDi3UhCe",
+	"v7QK6/f5MOUx4CRyg0WY7rrA4wkp5gx6Pc8QWsIKiygU3ehz6HLSw06fhJ1cFJo97AQk7MRWvcGXn0O4",
+	"oowV889m+IhxrcPDTj8UYccOHXa+fIn2jsh8sgDRWpkCiCnurycOkrAFafgHZi5w7Y9ygvDuXoWT7vl9",
+	"xyRhGRMJE/GidBa4BIK1tPQeD+by385BqRXN3P1vWwiruLv5AET7PfStBN/xkb/TYeVP9Md9+/f+CeZW",
+	"7J+9skby0odX0tqSQSj8Fxcu+6L+ePHph4uzpo8vAQzV0iwoxIBE4EbR9l9CmoH7a6/8qbM/9t/m0yFT",
+	"EV5Al2d3+injSHJRD3BPCRwUIGhWbrfgYYz6hIpQuKwX6P9oZJaxpEguQccP6bpdQihLIzPtYUMBMxJy",
+	"wCBBRDMyoXpCpghcR6Dy3/XqGS0lrsDYT48Q2imCewWN7UxSloxZcgQBqAzRbbruR0FhmAnYhD1w/hMh",
+	"92V25HJlII+zrXaKVwCSgLbcysA4eXb4ohcKbLVd8wwAvgJWnzWa/u5F73M9abH8l5tNrBDaTheBYLtR",
+	"rzbm5m0YqELZdzLMh4uzOxnn0qFk39mO1VnrPs6i5MsdkyWbAoWun+IDWYEvHg9Au8g8yXI9qfNk13Uk",
+	"wtbwTj7ULohe2C1rB2xEulk1YAjnHjUDqoBWAY93pLUC/liQjdI7FF1cyTrpveTRB/nt+jRY4R0KEOsr",
+	"IptsL7FD0SCySV1iLze1rUrrHjnF9lG7SGZY+N/F8v+34nSL0cYs+btE3l4ioyhpEMcQrb6BNB6vDxgd",
+	"L3dCsHLi3dmrEye3fCQHQO6tydmNlpDnEXc+2uuHguYJh0Kj6P2Hl5cfXg6OP7w6O317choFhGud26s6",
+	"wlzrHiIH92I5taY5BIMI+0tOU4D48wNcnl784ezkdHB8cvLuw1vnhJsxBUEzF4nKh8WCsFUJSNfKGB9e",
+	"Xp5cnL1Hd/XcwcX3yHExEO433IIzee0TslcRUEn3EsTlR24mUG6DTeDw2gT2rQcUPEJwLHArxjRNtQtG",
+	"cKNZOmq8vNrvnSi9l4LBfHiZD+EFN06gclwIgF9WjWGyjw+wAIxDwrJULqBGAAHQvs4eXXfKs3i0DTzr",
+	"Lj8nqcyTgpPguSrRtrLxBneZnQP4b1Hh5irt9DsH4AR1o3328thd46289iUC/j2Vz0r418qHPhxWfY5V",
+	"/3KdXiufQKZ85e+ixqX6YVGfVfnMoYlXfwq2ZPVts+WBCgjR+hQdQsOXn7/8vwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
