@@ -8,15 +8,18 @@ export PATH := $(GOBIN):$(PATH)
 TEMPORAL_CLI_VERSION := v1.5.1
 SQLC_VERSION         := v1.31.1
 OAPI_CODEGEN_VERSION := v2.8.2
+STATICCHECK_VERSION  := v0.8.2
 
 TEMPORAL     := bin/.temporal-$(TEMPORAL_CLI_VERSION)
 SQLC         := bin/.sqlc-$(SQLC_VERSION)
 OAPI_CODEGEN := bin/.oapi-codegen-$(OAPI_CODEGEN_VERSION)
+STATICCHECK  := bin/.staticcheck-$(STATICCHECK_VERSION)
 
 # A stamp without its binary (someone deleted bin/temporal) must not count.
 $(if $(wildcard bin/temporal),,$(shell rm -f $(TEMPORAL)))
 $(if $(wildcard bin/sqlc),,$(shell rm -f $(SQLC)))
 $(if $(wildcard bin/oapi-codegen),,$(shell rm -f $(OAPI_CODEGEN)))
+$(if $(wildcard bin/staticcheck),,$(shell rm -f $(STATICCHECK)))
 
 .DEFAULT_GOAL := help
 
@@ -88,9 +91,10 @@ generate: $(SQLC) $(OAPI_CODEGEN) ## Regenerate sqlc queries and the API server 
 	bin/oapi-codegen -config api/oapi-codegen.yaml api/openapi.yaml
 
 .PHONY: lint
-lint: $(SQLC) $(OAPI_CODEGEN) ## gofmt, go vet, and generated code up to date.
+lint: $(SQLC) $(OAPI_CODEGEN) $(STATICCHECK) ## gofmt, go vet, staticcheck, and generated code up to date.
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
+	bin/staticcheck ./...
 	bin/sqlc diff
 	@tmp=$$(mktemp -d) && sed "s|^output: .*|output: $$tmp/api.gen.go|" api/oapi-codegen.yaml > $$tmp/config.yaml && \
 	  bin/oapi-codegen -config $$tmp/config.yaml api/openapi.yaml && \
@@ -100,7 +104,7 @@ lint: $(SQLC) $(OAPI_CODEGEN) ## gofmt, go vet, and generated code up to date.
 ## ---- tools, pinned, installed into ./bin --------------------------------------
 
 .PHONY: tools
-tools: $(TEMPORAL) $(SQLC) $(OAPI_CODEGEN) ## Install the pinned tools into ./bin.
+tools: $(TEMPORAL) $(SQLC) $(OAPI_CODEGEN) $(STATICCHECK) ## Install the pinned tools into ./bin.
 
 $(TEMPORAL):
 	@echo "Building the Temporal CLI $(TEMPORAL_CLI_VERSION) (about 6 minutes the first time)..."
@@ -114,6 +118,10 @@ $(SQLC):
 $(OAPI_CODEGEN):
 	GOBIN=$(GOBIN) go install github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@$(OAPI_CODEGEN_VERSION)
 	@rm -f bin/.oapi-codegen-* && touch $@
+
+$(STATICCHECK):
+	GOBIN=$(GOBIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	@rm -f bin/.staticcheck-* && touch $@
 
 .PHONY: clean
 clean: ## Remove the local state: .data (Temporal history, sandbox Google, tokens) and the local database.

@@ -79,7 +79,7 @@ func (s *Server) mailboxBody(ctx context.Context, m db.Mailbox) apigen.Mailbox {
 		AccessError: &m.AccessError, AccessErrorAt: m.AccessErrorAt,
 		WorkflowId: &id,
 	}
-	desc, err := s.temporal.DescribeWorkflowExecution(ctx, id, "")
+	desc, err := s.temporal.DescribeWorkflow(ctx, id, "")
 	var nf *serviceerror.NotFound
 	switch {
 	case errors.As(err, &nf):
@@ -89,7 +89,7 @@ func (s *Server) mailboxBody(ctx context.Context, m db.Mailbox) apigen.Mailbox {
 		s.log.WarnContext(ctx, "describe mailbox workflow", "workflow_id", id, "error", err)
 		return out
 	}
-	out.ExecutionStatus = ptr(executionStatus(desc.GetWorkflowExecutionInfo()))
+	out.ExecutionStatus = ptr(executionStatus(desc.RawResponse.GetWorkflowExecutionInfo()))
 	if st, err := s.queryStatus(ctx, id); err == nil {
 		out.Status = &st
 	}

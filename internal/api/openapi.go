@@ -15,7 +15,7 @@ import (
 var docsPage []byte
 
 var specJSON = sync.OnceValues(func() ([]byte, error) {
-	spec, err := apigen.GetSwagger()
+	spec, err := apigen.GetSpec()
 	if err != nil {
 		return nil, err
 	}

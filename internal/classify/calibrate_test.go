@@ -283,3 +283,12 @@ func TestExplain(t *testing.T) {
 		}
 	}
 }
+
+// weight returns (for the calibration report) the profile's weight of a term id (0 if absent).
+func (pr *profile) weight(id uint32) float64 {
+	i := sort.Search(len(pr.termIDs), func(i int) bool { return pr.termIDs[i] >= id })
+	if i < len(pr.termIDs) && pr.termIDs[i] == id {
+		return pr.termW[i]
+	}
+	return 0
+}

@@ -237,15 +237,6 @@ func buildProfile(p Project, examples []Example, dict *termDict) *profile {
 	return pr
 }
 
-// weight returns the profile's weight of a term id (0 if absent).
-func (pr *profile) weight(id uint32) float64 {
-	i := sort.Search(len(pr.termIDs), func(i int) bool { return pr.termIDs[i] >= id })
-	if i < len(pr.termIDs) && pr.termIDs[i] == id {
-		return pr.termW[i]
-	}
-	return 0
-}
-
 func isFreemail(d string) bool {
 	_, ok := freemailDomains[d]
 	return ok

@@ -148,8 +148,8 @@ func waitCompleted(t *testing.T, s *testenv.Stack, workflowID string) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		desc, err := s.Base.Temporal.DescribeWorkflowExecution(t.Context(), workflowID, "")
-		if err == nil && desc.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+		desc, err := s.Base.Temporal.DescribeWorkflow(t.Context(), workflowID, "")
+		if err == nil && desc.Status == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
 			return
 		}
 		if time.Now().After(deadline) {
