@@ -258,3 +258,6 @@ func (c *Client) do(ctx context.Context, op, method, path string, in, out any) e
 	}
 	return nil
 }
+
+// BaseURL is the root the client calls.
+func (c *Client) BaseURL() string { return c.base.String() }
