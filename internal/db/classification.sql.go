@@ -99,7 +99,7 @@ func (q *Queries) GetDocumentForClassification(ctx context.Context, id uuid.UUID
 }
 
 const listDecisions = `-- name: ListDecisions :many
-SELECT id, document_id, revision, path, classifier, project_id, confidence, matched_tags, inferred_tags, reason, candidates, tokens_in, tokens_out, latency_ms, applied, created_at FROM classification_decisions WHERE document_id = $1 ORDER BY created_at DESC
+SELECT id, document_id, revision, path, classifier, project_id, confidence, matched_tags, inferred_tags, reason, candidates, tokens_in, tokens_out, latency_ms, applied, created_at, meeting_id FROM classification_decisions WHERE document_id = $1 ORDER BY created_at DESC
 `
 
 func (q *Queries) ListDecisions(ctx context.Context, documentID uuid.UUID) ([]ClassificationDecision, error) {
@@ -128,6 +128,7 @@ func (q *Queries) ListDecisions(ctx context.Context, documentID uuid.UUID) ([]Cl
 			&i.LatencyMs,
 			&i.Applied,
 			&i.CreatedAt,
+			&i.MeetingID,
 		); err != nil {
 			return nil, err
 		}

@@ -11,6 +11,45 @@ import (
 	"github.com/google/uuid"
 )
 
+type Calendar struct {
+	OwnerID               uuid.UUID  `json:"owner_id"`
+	CalendarID            string     `json:"calendar_id"`
+	Summary               string     `json:"summary"`
+	TimeZone              string     `json:"time_zone"`
+	Active                bool       `json:"active"`
+	SyncToken             string     `json:"sync_token"`
+	SyncTokenAt           *time.Time `json:"sync_token_at"`
+	LastFullSyncAt        *time.Time `json:"last_full_sync_at"`
+	LastIncrementalSyncAt *time.Time `json:"last_incremental_sync_at"`
+	LastWebhookAt         *time.Time `json:"last_webhook_at"`
+	LastPollAt            *time.Time `json:"last_poll_at"`
+	LastError             string     `json:"last_error"`
+	EndedReason           string     `json:"ended_reason"`
+	CreatedAt             time.Time  `json:"created_at"`
+	UpdatedAt             time.Time  `json:"updated_at"`
+}
+
+type CalendarChannel struct {
+	ChannelID   string    `json:"channel_id"`
+	OwnerID     uuid.UUID `json:"owner_id"`
+	CalendarID  string    `json:"calendar_id"`
+	ResourceID  string    `json:"resource_id"`
+	TokenHashes [][]byte  `json:"token_hashes"`
+	Expiration  time.Time `json:"expiration"`
+	Active      bool      `json:"active"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+type CalendarWebhookLog struct {
+	ChannelID     string     `json:"channel_id"`
+	MessageNumber int64      `json:"message_number"`
+	OwnerID       *uuid.UUID `json:"owner_id"`
+	CalendarID    string     `json:"calendar_id"`
+	ResourceState string     `json:"resource_state"`
+	Outcome       string     `json:"outcome"`
+	ReceivedAt    time.Time  `json:"received_at"`
+}
+
 type ClassificationDecision struct {
 	ID           uuid.UUID       `json:"id"`
 	DocumentID   uuid.UUID       `json:"document_id"`
@@ -28,6 +67,7 @@ type ClassificationDecision struct {
 	LatencyMs    int32           `json:"latency_ms"`
 	Applied      bool            `json:"applied"`
 	CreatedAt    time.Time       `json:"created_at"`
+	MeetingID    *uuid.UUID      `json:"meeting_id"`
 }
 
 type Document struct {
@@ -160,6 +200,51 @@ type Mailbox struct {
 	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
+type Meeting struct {
+	ID                   uuid.UUID       `json:"id"`
+	OwnerID              uuid.UUID       `json:"owner_id"`
+	CalendarID           string          `json:"calendar_id"`
+	EventID              string          `json:"event_id"`
+	RecurringEventID     string          `json:"recurring_event_id"`
+	IcalUid              string          `json:"ical_uid"`
+	Title                string          `json:"title"`
+	Description          string          `json:"description"`
+	Location             string          `json:"location"`
+	MeetingUrl           string          `json:"meeting_url"`
+	MeetingProvider      string          `json:"meeting_provider"`
+	StartAt              time.Time       `json:"start_at"`
+	EndAt                time.Time       `json:"end_at"`
+	AllDay               bool            `json:"all_day"`
+	StartDate            *time.Time      `json:"start_date"`
+	EndDate              *time.Time      `json:"end_date"`
+	TimeZone             string          `json:"time_zone"`
+	OrganizerEmail       string          `json:"organizer_email"`
+	OrganizerName        string          `json:"organizer_name"`
+	Attendees            json.RawMessage `json:"attendees"`
+	VirtualUsernames     []string        `json:"virtual_usernames"`
+	EventStatus          string          `json:"event_status"`
+	HtmlLink             string          `json:"html_link"`
+	EventUpdatedAt       *time.Time      `json:"event_updated_at"`
+	Status               string          `json:"status"`
+	StatusReason         string          `json:"status_reason"`
+	CancelledAt          *time.Time      `json:"cancelled_at"`
+	ProjectID            *uuid.UUID      `json:"project_id"`
+	ClassificationSource string          `json:"classification_source"`
+	Confidence           *float32        `json:"confidence"`
+	ClassifyRevision     int32           `json:"classify_revision"`
+	ClassifiedAt         *time.Time      `json:"classified_at"`
+	AutoJoin             *bool           `json:"auto_join"`
+	BotStatus            string          `json:"bot_status"`
+	BotStatusReason      string          `json:"bot_status_reason"`
+	BotReason            string          `json:"bot_reason"`
+	BotID                *string         `json:"bot_id"`
+	TranscriptDocumentID *uuid.UUID      `json:"transcript_document_id"`
+	SeenInFullSync       int64           `json:"seen_in_full_sync"`
+	LastSyncedAt         time.Time       `json:"last_synced_at"`
+	CreatedAt            time.Time       `json:"created_at"`
+	UpdatedAt            time.Time       `json:"updated_at"`
+}
+
 type OauthState struct {
 	State     string    `json:"state"`
 	UserID    uuid.UUID `json:"user_id"`
@@ -189,10 +274,11 @@ type Project struct {
 }
 
 type User struct {
-	ID        uuid.UUID `json:"id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Username  *string   `json:"username"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID               uuid.UUID `json:"id"`
+	Email            string    `json:"email"`
+	Name             string    `json:"name"`
+	Username         *string   `json:"username"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+	AutoJoinMeetings bool      `json:"auto_join_meetings"`
 }

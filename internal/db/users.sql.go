@@ -12,7 +12,7 @@ import (
 )
 
 const getUser = `-- name: GetUser :one
-SELECT id, email, name, username, created_at, updated_at FROM users WHERE id = $1
+SELECT id, email, name, username, created_at, updated_at, auto_join_meetings FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -25,6 +25,7 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AutoJoinMeetings,
 	)
 	return i, err
 }
@@ -63,7 +64,7 @@ func (q *Queries) GetUsersByUsernames(ctx context.Context, usernames []string) (
 const setUsername = `-- name: SetUsername :one
 UPDATE users SET username = $1, updated_at = now()
 WHERE id = $2
-RETURNING id, email, name, username, created_at, updated_at
+RETURNING id, email, name, username, created_at, updated_at, auto_join_meetings
 `
 
 type SetUsernameParams struct {
@@ -81,6 +82,7 @@ func (q *Queries) SetUsername(ctx context.Context, arg SetUsernameParams) (User,
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AutoJoinMeetings,
 	)
 	return i, err
 }
@@ -95,7 +97,7 @@ SET email      = COALESCE(NULLIF(EXCLUDED.email, ''), users.email),
         WHEN users.email IS DISTINCT FROM COALESCE(NULLIF(EXCLUDED.email, ''), users.email)
           OR users.name IS DISTINCT FROM COALESCE(NULLIF(EXCLUDED.name, ''), users.name)
         THEN now() ELSE users.updated_at END
-RETURNING id, email, name, username, created_at, updated_at
+RETURNING id, email, name, username, created_at, updated_at, auto_join_meetings
 `
 
 type UpsertUserFromClaimsParams struct {
@@ -116,6 +118,7 @@ func (q *Queries) UpsertUserFromClaims(ctx context.Context, arg UpsertUserFromCl
 		&i.Username,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AutoJoinMeetings,
 	)
 	return i, err
 }

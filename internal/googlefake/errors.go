@@ -21,7 +21,7 @@ type apiErrorBody struct {
 	Code    int            `json:"code"`
 	Message string         `json:"message"`
 	Errors  []apiErrorItem `json:"errors"`
-	Status  string         `json:"status"`
+	Status  string         `json:"status,omitempty"`
 }
 
 type apiErrorItem struct {

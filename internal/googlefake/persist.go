@@ -20,6 +20,9 @@ type state struct {
 	Channels  map[string]*channel     `json:"channels"`
 	Grants    map[string]*grant       `json:"grants"`
 	Tokens    map[string]*accessToken `json:"tokens"`
+	// Calendars are keyed by account; CalendarChannels by channel id.
+	Calendars        map[string]*fakeCalendar    `json:"calendars,omitempty"`
+	CalendarChannels map[string]*calendarChannel `json:"calendar_channels,omitempty"`
 	// Seq feeds ids that must not repeat across restarts (message ids,
 	// Pub/Sub message ids).
 	Seq uint64 `json:"seq"`
@@ -27,7 +30,8 @@ type state struct {
 
 func newState() *state {
 	return &state{Version: stateVersion, Mailboxes: map[string]*mailbox{}, Files: map[string]*driveFile{},
-		Channels: map[string]*channel{}, Grants: map[string]*grant{}, Tokens: map[string]*accessToken{}}
+		Channels: map[string]*channel{}, Grants: map[string]*grant{}, Tokens: map[string]*accessToken{},
+		Calendars: map[string]*fakeCalendar{}, CalendarChannels: map[string]*calendarChannel{}}
 }
 
 // snapshot serializes the state for store.File.
@@ -73,6 +77,17 @@ func (s *Server) loadState() {
 	}
 	if st.Tokens == nil {
 		st.Tokens = fresh.Tokens
+	}
+	if st.Calendars == nil {
+		st.Calendars = fresh.Calendars
+	}
+	if st.CalendarChannels == nil {
+		st.CalendarChannels = fresh.CalendarChannels
+	}
+	for _, c := range st.Calendars {
+		if c.Events == nil {
+			c.Events = map[string]*calEvent{}
+		}
 	}
 	for _, mb := range st.Mailboxes {
 		if mb.Messages == nil {

@@ -152,4 +152,5 @@ func (s *Server) ResetStats() {
 	s.stats.reset()
 	s.gmailQuota.reset()
 	s.driveQuota.reset()
+	s.calendarQuota.reset()
 }

@@ -28,6 +28,15 @@ type Options struct {
 	// any 1-second sliding window. 0 means unlimited.
 	DriveQueriesPerSecond int
 
+	// CalendarQueriesPerSecond is the Calendar budget per account (1 per
+	// call) in any 1-second sliding window. 0 means unlimited.
+	CalendarQueriesPerSecond int
+
+	// CalendarSyncTokenTTL, when set, makes Calendar sync tokens older than
+	// it answer 410 Gone (Google expires old tokens too). 0: tokens expire
+	// only through ExpireCalendarSyncTokens.
+	CalendarSyncTokenTTL time.Duration
+
 	// HistoryRetention is how many Gmail history records a mailbox keeps.
 	// history.list with a startHistoryId older than the oldest kept record
 	// answers 404, which is what makes clients fall back to a full sync.
@@ -81,7 +90,7 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Server is a fake of the Gmail v1, Drive v3, Google OAuth 2.0 and Pub/Sub
+// Server is a fake of the Gmail v1, Drive v3, Calendar v3, Google OAuth 2.0 and Pub/Sub
 // push surfaces BeSunny uses. It is safe for concurrent use. Serve it with
 // Handler; stop it with Close.
 type Server struct {
@@ -96,13 +105,14 @@ type Server struct {
 	st    *state
 	codes map[string]*authCode
 
-	gmailQuota *quota
-	driveQuota *quota
-	stats      *statsRecorder
-	faults     *faultInjector
-	out        *outbox
-	signer     *signer
-	file       *store.File
+	gmailQuota    *quota
+	driveQuota    *quota
+	calendarQuota *quota
+	stats         *statsRecorder
+	faults        *faultInjector
+	out           *outbox
+	signer        *signer
+	file          *store.File
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -149,17 +159,18 @@ func New(opts Options) *Server {
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 
 	s := &Server{
-		opts:       opts,
-		now:        opts.Clock,
-		log:        opts.Logger,
-		st:         newState(),
-		codes:      map[string]*authCode{},
-		gmailQuota: newQuota(),
-		driveQuota: newQuota(),
-		stats:      newStatsRecorder(),
-		faults:     newFaultInjector(),
-		signer:     &signer{},
-		closing:    make(chan struct{}),
+		opts:          opts,
+		now:           opts.Clock,
+		log:           opts.Logger,
+		st:            newState(),
+		codes:         map[string]*authCode{},
+		gmailQuota:    newQuota(),
+		driveQuota:    newQuota(),
+		calendarQuota: newQuota(),
+		stats:         newStatsRecorder(),
+		faults:        newFaultInjector(),
+		signer:        &signer{},
+		closing:       make(chan struct{}),
 	}
 	s.out = newOutbox(opts.HTTPClient, opts.PushAttempts, opts.PushBackoff, opts.Logger)
 	if opts.StateFile != "" {
@@ -172,7 +183,7 @@ func New(opts Options) *Server {
 	return s
 }
 
-// Handler serves every surface of the fake: /gmail/v1/, /drive/v3/,
+// Handler serves every surface of the fake: /gmail/v1/, /drive/v3/, /calendar/v3/,
 // /o/oauth2/auth, /token, /revoke, /oauth2/, and the admin API under /_fake/.
 func (s *Server) Handler() http.Handler { return s.mux }
 
@@ -218,6 +229,12 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /drive/v3/files/{fileId}/export", s.drive("drive.files.export", s.filesExport))
 	m.HandleFunc("POST /drive/v3/files/{fileId}/watch", s.drive("drive.files.watch", s.filesWatch))
 	m.HandleFunc("POST /drive/v3/channels/stop", s.drive("drive.channels.stop", s.channelsStop))
+
+	c := "/calendar/v3/calendars/{calendarId}/"
+	m.HandleFunc("GET "+c+"events", s.calendar("calendar.events.list", s.eventsList))
+	m.HandleFunc("POST "+c+"events/watch", s.calendar("calendar.events.watch", s.eventsWatch))
+	m.HandleFunc("POST /calendar/v3/channels/stop", s.calendar("calendar.channels.stop", s.calendarChannelsStop))
+	s.calendarAdminRoutes(m)
 
 	m.HandleFunc("GET /o/oauth2/auth", s.oauthAuthorize)
 	m.HandleFunc("GET /o/oauth2/v2/auth", s.oauthAuthorize)
