@@ -511,3 +511,28 @@ func TestStateFile_KeepsBotsAcrossRestarts(t *testing.T) {
 		t.Fatalf("after restart %+v", bots)
 	}
 }
+
+func TestWithdraw_DeletesLeavesOrWaitsByState(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	scheduled, _ := e.client.CreateBot(ctx, e.request(e.clock.Now().Add(time.Hour), "https://meet.google.com/wit-hdra-waa"))
+	if out, _, err := e.client.Withdraw(ctx, scheduled.ID); err != nil || out != attendee.WithdrawDeleted {
+		t.Fatalf("scheduled: %s %v", out, err)
+	}
+	staged, _ := e.client.CreateBot(ctx, e.request(e.clock.Now().Add(3*time.Minute), "https://meet.google.com/wit-hdra-wbb"))
+	e.fake.Step()
+	if out, b, err := e.client.Withdraw(ctx, staged.ID); err != nil || out != attendee.WithdrawNotYet || b.State != attendee.StateStaged {
+		t.Fatalf("staged: %s %s %v", out, b.State, err)
+	}
+	e.advance(3*time.Minute + 10*time.Second)
+	if out, b, err := e.client.Withdraw(ctx, staged.ID); err != nil || out != attendee.WithdrawLeaving || b.State != attendee.StateLeaving {
+		t.Fatalf("recording: %s %s %v", out, b.State, err)
+	}
+	e.advance(20 * time.Second)
+	if out, _, err := e.client.Withdraw(ctx, staged.ID); err != nil || out != attendee.WithdrawGone {
+		t.Fatalf("ended: %s %v", out, err)
+	}
+	if out, _, err := e.client.Withdraw(ctx, "bot_unknown"); err != nil || out != attendee.WithdrawGone {
+		t.Fatalf("unknown: %s %v", out, err)
+	}
+}

@@ -51,6 +51,7 @@ type Config struct {
 	Classify Classify
 	Drive    Drive
 	OAuth    OAuth
+	Attendee Attendee
 	// TokenEncryptionKey is the keyring that encrypts users' Google tokens:
 	// `id:base64(32 bytes)[,id:base64…]`, the first key active.
 	TokenEncryptionKey string // TOKEN_ENCRYPTION_KEY
@@ -312,6 +313,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		RedirectURL:  r.str("GOOGLE_OAUTH_REDIRECT_URL", c.PublicURL+"/api/v1/google/callback"),
 		SuccessURL:   r.str("GOOGLE_OAUTH_SUCCESS_URL", ""),
 	}
+	c.Attendee = readAttendee(r, c)
 	c.TokenEncryptionKey = r.str("TOKEN_ENCRYPTION_KEY", map[bool]string{true: DevTokenEncryptionKey}[c.Env != EnvProduction])
 
 	if c.JWT.Secret == "" && c.JWT.JWKSURL == "" && c.Env != EnvProduction {
@@ -439,6 +441,7 @@ func (c Config) validate() []string {
 	if c.HTTPTimeout <= 0 {
 		p = append(p, "HTTP_TIMEOUT must be a positive duration such as 30s")
 	}
+	p = append(p, c.Attendee.validate(c)...)
 	return p
 }
 
