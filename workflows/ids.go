@@ -47,3 +47,7 @@ func OnboardWorkflowID(projectID string, revision int) string {
 
 // DriveFileWorkflowID is the id of the workflow watching a Drive file.
 func DriveFileWorkflowID(fileID string) string { return "drive/" + fileID }
+
+// MeetingBotWorkflowID is the id of the workflow following a meeting's
+// notetaker.
+func MeetingBotWorkflowID(meetingID string) string { return "meeting/" + meetingID }

@@ -11,5 +11,6 @@ func All() []any {
 		RenewWatchesWorkflow,
 		DriveFileWorkflow,
 		DriveSweepWorkflow,
+		MeetingBotWorkflow,
 	}
 }

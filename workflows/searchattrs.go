@@ -24,6 +24,8 @@ var (
 	AttrDriveFileID = temporal.NewSearchAttributeKeyKeyword("DriveFileId")
 	// AttrMailbox is the Gmail mailbox a run reads.
 	AttrMailbox = temporal.NewSearchAttributeKeyKeyword("Mailbox")
+	// AttrMeetingID is the meeting a notetaker run follows.
+	AttrMeetingID = temporal.NewSearchAttributeKeyKeyword("MeetingId")
 )
 
 // SearchAttributes lists every custom search attribute with its type, for
@@ -32,7 +34,7 @@ func SearchAttributes() map[string]enums.IndexedValueType {
 	out := map[string]enums.IndexedValueType{}
 	for _, k := range []temporal.SearchAttributeKey{
 		AttrUserID, AttrDocumentID, AttrProjectID, AttrSource, AttrStatus,
-		AttrGmailMessageID, AttrDriveFileID, AttrMailbox,
+		AttrGmailMessageID, AttrDriveFileID, AttrMailbox, AttrMeetingID,
 	} {
 		out[k.GetName()] = k.GetValueType()
 	}
