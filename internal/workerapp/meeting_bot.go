@@ -26,7 +26,7 @@ func meetingBotActivities(d Deps) (*activities.MeetingBots, error) {
 		BaseURL: cfg.BaseURL, APIKey: cfg.APIKey, HTTPClient: &http.Client{Timeout: 30 * time.Second},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("Attendee client: %w", err)
+		return nil, fmt.Errorf("attendee client: %w", err)
 	}
 	a.Attendee = c
 	return a, nil
