@@ -48,6 +48,18 @@ func OnboardWorkflowID(projectID string, revision int) string {
 // DriveFileWorkflowID is the id of the workflow watching a Drive file.
 func DriveFileWorkflowID(fileID string) string { return "drive/" + fileID }
 
+// CalendarWorkflowID is the id of the workflow keeping a user's calendar in
+// step: `calendar/<user id>/<calendar id>` ("primary" for the main one).
+func CalendarWorkflowID(userID, calendarID string) string {
+	return "calendar/" + userID + "/" + calendarID
+}
+
+// ClassifyMeetingWorkflowID is the id of the classification of a meeting's
+// revision: each revision is classified once.
+func ClassifyMeetingWorkflowID(meetingID string, revision int) string {
+	return fmt.Sprintf("classify-meeting/%s/%d", meetingID, revision)
+}
+
 // MeetingBotWorkflowID is the id of the workflow following a meeting's
 // notetaker.
 func MeetingBotWorkflowID(meetingID string) string { return "meeting/" + meetingID }

@@ -603,30 +603,37 @@ func (s *meetingBotSuite) TestVanishedBotEndsFailed() {
 	s.Equal("the notetaker's bot no longer exists at the notetaker service", st.Reason)
 }
 
-// notifyProbe is a workflow that uses the calendar's call site.
-func notifyProbe(ctx workflow.Context, notices []MeetingBotNotice) ([]bool, error) {
-	var out []bool
-	for _, n := range notices {
-		out = append(out, notifyMeetingBot(ctx, n))
-	}
-	return out, nil
+// callSiteProbe is a workflow that uses the calendar's call sites: it
+// requests a bot for m-1 (its run starts), cancels m-2 (no run: the pending
+// intent is withdrawn), moves m-3 (no run: nothing to do) and calls off
+// m-4's bot (its run is signalled).
+func callSiteProbe(ctx workflow.Context) ([]bool, error) {
+	return []bool{
+		requestMeetingBot(ctx, "m-1", "virtual_attendee"),
+		tellMeetingBot(ctx, "m-2", MeetingBotNews{Kind: BotNewsCancelled, Reason: "cancelled"}),
+		tellMeetingBot(ctx, "m-3", MeetingBotNews{Kind: BotNewsURLChanged}),
+		tellMeetingBot(ctx, "m-4", MeetingBotNews{Kind: BotNewsNotWanted, Reason: "auto-join off"}),
+	}, nil
 }
 
-func TestNotifyMeetingBot_StartsWantedMeetingsAndSignalsTheRest(t *testing.T) {
+func TestMeetingBotCallSites_StartTheRunAndSignalItOrWithdrawTheIntent(t *testing.T) {
 	var ts testsuite.WorkflowTestSuite
 	env := ts.NewTestWorkflowEnvironment()
-	env.RegisterWorkflow(notifyProbe)
+	env.RegisterWorkflow(callSiteProbe)
+	var ca *activities.Calendar
+	env.OnActivity(ca.RecordBotIntent, mock.Anything, activities.BotIntentInput{MeetingID: "m-1", Reason: "virtual_attendee"}).Return(true, nil).Once()
+	env.OnActivity(ca.CancelBotIntent, mock.Anything, activities.BotIntentInput{MeetingID: "m-2", Reason: "cancelled"}).Return(true, nil).Once()
 	var started []MeetingBotInput
 	env.OnWorkflow(MeetingBotWorkflow, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in MeetingBotInput) (MeetingBotState, error) {
 		started = append(started, in)
 		return MeetingBotState{}, nil
 	})
-	env.OnSignalExternalWorkflow(mock.Anything, MeetingBotWorkflowID("m-2"), "", MeetingChangedSignal, MeetingChange{Kind: MeetingCancelled}).
-		Return(&temporal.UnknownExternalWorkflowExecutionError{})
-	env.ExecuteWorkflow(notifyProbe, []MeetingBotNotice{
-		{MeetingID: "m-1", OwnerID: ownerA, Kind: MeetingWanted},
-		{MeetingID: "m-2", OwnerID: ownerA, Kind: MeetingCancelled},
-	})
+	env.OnSignalExternalWorkflow(mock.Anything, MeetingBotWorkflowID("m-4"), "", MeetingChangedSignal, MeetingChange{Kind: MeetingUnwanted, Reason: "auto-join off"}).Return(nil).Once()
+	env.OnSignalExternalWorkflow(mock.Anything, MeetingBotWorkflowID("m-2"), "", MeetingChangedSignal, MeetingChange{Kind: MeetingCancelled, Reason: "cancelled"}).
+		Return(&temporal.UnknownExternalWorkflowExecutionError{}).Once()
+	env.OnSignalExternalWorkflow(mock.Anything, MeetingBotWorkflowID("m-3"), "", MeetingChangedSignal, MeetingChange{Kind: MeetingUpdated}).
+		Return(&temporal.UnknownExternalWorkflowExecutionError{}).Once()
+	env.ExecuteWorkflow(callSiteProbe)
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -634,7 +641,9 @@ func TestNotifyMeetingBot_StartsWantedMeetingsAndSignalsTheRest(t *testing.T) {
 	if err := env.GetWorkflowResult(&out); err != nil {
 		t.Fatal(err)
 	}
-	if len(started) != 1 || started[0].MeetingID != "m-1" || !slices.Equal(out, []bool{true, true}) {
-		t.Fatalf("started %+v, delivered %v", started, out)
+	if len(started) != 1 || started[0].MeetingID != "m-1" || !slices.Equal(out, []bool{true, true, false, true}) {
+		t.Fatalf("started %+v, results %v", started, out)
 	}
+
+	env.AssertExpectations(t)
 }

@@ -11,6 +11,8 @@ func All() []any {
 		RenewWatchesWorkflow,
 		DriveFileWorkflow,
 		DriveSweepWorkflow,
+		CalendarWorkflow,
+		ClassifyMeetingWorkflow,
 		MeetingBotWorkflow,
 	}
 }

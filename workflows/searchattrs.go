@@ -14,7 +14,8 @@ var (
 	AttrDocumentID = temporal.NewSearchAttributeKeyKeywordList("BesunnyDocumentId")
 	// AttrProjectID is the project a document was classified into.
 	AttrProjectID = temporal.NewSearchAttributeKeyKeyword("BesunnyProjectId")
-	// AttrSource is where the material came from: upload, gmail, drive, meeting.
+	// AttrSource is where the material came from: upload, gmail, drive,
+	// calendar, meeting.
 	AttrSource = temporal.NewSearchAttributeKeyKeyword("BesunnySource")
 	// AttrStatus is the run's business outcome (processed, ignored, …).
 	AttrStatus = temporal.NewSearchAttributeKeyKeyword("BesunnyStatus")
@@ -24,7 +25,9 @@ var (
 	AttrDriveFileID = temporal.NewSearchAttributeKeyKeyword("DriveFileId")
 	// AttrMailbox is the Gmail mailbox a run reads.
 	AttrMailbox = temporal.NewSearchAttributeKeyKeyword("Mailbox")
-	// AttrMeetingID is the meeting a notetaker run follows.
+	// AttrCalendarID is the Google calendar a run keeps in step.
+	AttrCalendarID = temporal.NewSearchAttributeKeyKeyword("CalendarId")
+	// AttrMeetingID is the meeting a run concerns.
 	AttrMeetingID = temporal.NewSearchAttributeKeyKeyword("MeetingId")
 )
 
@@ -34,7 +37,7 @@ func SearchAttributes() map[string]enums.IndexedValueType {
 	out := map[string]enums.IndexedValueType{}
 	for _, k := range []temporal.SearchAttributeKey{
 		AttrUserID, AttrDocumentID, AttrProjectID, AttrSource, AttrStatus,
-		AttrGmailMessageID, AttrDriveFileID, AttrMailbox, AttrMeetingID,
+		AttrGmailMessageID, AttrDriveFileID, AttrMailbox, AttrCalendarID, AttrMeetingID,
 	} {
 		out[k.GetName()] = k.GetValueType()
 	}

@@ -58,6 +58,22 @@ func DriveFileStartOptions(taskQueue, fileID string) client.StartWorkflowOptions
 	}
 }
 
+// CalendarStartOptions starts a calendar's workflow, or finds it running; a
+// calendar that was unwatched (or whose owner disconnected) may start again.
+func CalendarStartOptions(taskQueue, userID, calendarID string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                       CalendarWorkflowID(userID, calendarID),
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrUserID.ValueSet([]string{userID}),
+			AttrCalendarID.ValueSet(calendarID),
+			AttrSource.ValueSet("calendar"),
+		),
+	}
+}
+
 // MeetingBotStartOptions starts a meeting's notetaker run, or finds it
 // running; a run that ended (transcript stored, cancelled) may start again
 // when the owner asks again.

@@ -1,8 +1,8 @@
 -- name: GetMeetingForSync :one
 -- The stored meeting of an event, locked for the sync step that compares
 -- it with the event's new state.
-SELECT id, calendar_id, title, description, meeting_url, start_at, end_at, all_day, organizer_email,
-       attendees, status, bot_status, project_id, transcript_document_id, classify_revision
+SELECT id, calendar_id, title, description, location, meeting_url, start_at, end_at, all_day, organizer_email,
+       attendees, status, bot_status, auto_join, project_id, transcript_document_id, classify_revision
 FROM meetings
 WHERE owner_id = @owner_id AND event_id = @event_id
 FOR UPDATE;

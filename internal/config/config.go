@@ -50,6 +50,7 @@ type Config struct {
 	Gmail    Gmail
 	Classify Classify
 	Drive    Drive
+	Calendar Calendar
 	OAuth    OAuth
 	Attendee Attendee
 	// TokenEncryptionKey is the keyring that encrypts users' Google tokens:
@@ -307,6 +308,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		ChannelTTL:    r.duration("DRIVE_CHANNEL_TTL", 24*time.Hour),
 		MaxFileBytes:  r.integer("DRIVE_MAX_FILE_BYTES", 10<<20),
 	}
+	c.Calendar = readCalendar(r)
 	c.OAuth = OAuth{
 		ClientID:     r.str("GOOGLE_OAUTH_CLIENT_ID", map[bool]string{true: "besunny-sandbox"}[sandbox]),
 		ClientSecret: r.str("GOOGLE_OAUTH_CLIENT_SECRET", map[bool]string{true: "sandbox-secret"}[sandbox]),
@@ -429,6 +431,7 @@ func (c Config) validate() []string {
 	if c.Drive.MaxFileBytes < 1024 {
 		p = append(p, "DRIVE_MAX_FILE_BYTES must be at least 1024")
 	}
+	p = append(p, c.Calendar.problems()...)
 	if c.Google.Mode != GoogleOff && c.TokenEncryptionKey == "" {
 		p = append(p, "TOKEN_ENCRYPTION_KEY is required to store Google tokens: set it to k1:$(openssl rand -base64 32)")
 	}

@@ -202,8 +202,8 @@ func (q *Queries) GetMeetingForOwner(ctx context.Context, arg GetMeetingForOwner
 }
 
 const getMeetingForSync = `-- name: GetMeetingForSync :one
-SELECT id, calendar_id, title, description, meeting_url, start_at, end_at, all_day, organizer_email,
-       attendees, status, bot_status, project_id, transcript_document_id, classify_revision
+SELECT id, calendar_id, title, description, location, meeting_url, start_at, end_at, all_day, organizer_email,
+       attendees, status, bot_status, auto_join, project_id, transcript_document_id, classify_revision
 FROM meetings
 WHERE owner_id = $1 AND event_id = $2
 FOR UPDATE
@@ -219,6 +219,7 @@ type GetMeetingForSyncRow struct {
 	CalendarID           string          `json:"calendar_id"`
 	Title                string          `json:"title"`
 	Description          string          `json:"description"`
+	Location             string          `json:"location"`
 	MeetingUrl           string          `json:"meeting_url"`
 	StartAt              time.Time       `json:"start_at"`
 	EndAt                time.Time       `json:"end_at"`
@@ -227,6 +228,7 @@ type GetMeetingForSyncRow struct {
 	Attendees            json.RawMessage `json:"attendees"`
 	Status               string          `json:"status"`
 	BotStatus            string          `json:"bot_status"`
+	AutoJoin             *bool           `json:"auto_join"`
 	ProjectID            *uuid.UUID      `json:"project_id"`
 	TranscriptDocumentID *uuid.UUID      `json:"transcript_document_id"`
 	ClassifyRevision     int32           `json:"classify_revision"`
@@ -242,6 +244,7 @@ func (q *Queries) GetMeetingForSync(ctx context.Context, arg GetMeetingForSyncPa
 		&i.CalendarID,
 		&i.Title,
 		&i.Description,
+		&i.Location,
 		&i.MeetingUrl,
 		&i.StartAt,
 		&i.EndAt,
@@ -250,6 +253,7 @@ func (q *Queries) GetMeetingForSync(ctx context.Context, arg GetMeetingForSyncPa
 		&i.Attendees,
 		&i.Status,
 		&i.BotStatus,
+		&i.AutoJoin,
 		&i.ProjectID,
 		&i.TranscriptDocumentID,
 		&i.ClassifyRevision,

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/besunny/workflows/internal/classify"
-	"github.com/besunny/workflows/internal/mail"
 )
 
 // DocumentType and Source name meetings to the classifier.
@@ -23,8 +22,6 @@ type Classifiable struct {
 	OrganizerName                string
 	Attendees                    []Attendee
 	Start                        time.Time
-	// Virtual excludes BeSunny's own addresses from the signals.
-	Virtual mail.RecipientRules
 }
 
 // Document is the meeting as the classifier's input: the title, the
@@ -47,10 +44,7 @@ func (c Classifiable) Document() classify.Document {
 	}
 	var guests, domains []string
 	for _, a := range c.Attendees {
-		if a.Self || a.Resource {
-			continue
-		}
-		if _, virtual := c.Virtual.Username(a.Email); virtual {
+		if a.Self || a.Resource || a.Virtual {
 			continue
 		}
 		if a.Name != "" {

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/besunny/workflows/internal/mail"
 )
 
 func TestClassifiable_DocumentCarriesGuestsAndDomainsButNotTheOwnerOrBeSunny(t *testing.T) {
@@ -15,11 +13,10 @@ func TestClassifiable_DocumentCarriesGuestsAndDomainsButNotTheOwnerOrBeSunny(t *
 		Attendees: []Attendee{
 			{Email: "pat@harbor.org", Name: "Pat Lee", Organizer: true},
 			{Email: "demo@besunny.local", Self: true},
-			{Email: "ai+demo@besunny.ai"},
+			{Email: "ai+demo@besunny.ai", Virtual: true},
 			{Email: "room@resource.calendar.google.com", Resource: true},
 			{Email: "sam@northwind-build.com"},
 		},
-		Virtual: mail.RecipientRules{LocalPart: "ai", Domains: []string{"besunny.ai"}},
 	}
 	d := c.Document()
 	if d.ID != "m1" || d.Type != DocumentType || d.Source != Source || d.Author != "Pat Lee <pat@harbor.org>" || d.Title != "Reading room review" || !d.Date.Equal(c.Start) {

@@ -37,6 +37,8 @@ type Attendee struct {
 	Organizer      bool   `json:"organizer,omitempty"`
 	Optional       bool   `json:"optional,omitempty"`
 	Resource       bool   `json:"resource,omitempty"`
+	// Virtual marks a BeSunny virtual address (ai+<username>@<domain>).
+	Virtual bool `json:"virtual,omitempty"`
 }
 
 // Meeting is an event with a meeting URL, as its owner's calendar shows it.
@@ -188,11 +190,12 @@ func (r Reader) attendees(in []*calendar.EventAttendee) ([]Attendee, []string) {
 		if !validResponse(status) {
 			status = StatusNeedsAction
 		}
+		u, isVirtual := r.Virtual.Username(email)
 		out = append(out, Attendee{
 			Email: email, Name: strings.TrimSpace(a.DisplayName), ResponseStatus: status,
-			Self: a.Self, Organizer: a.Organizer, Optional: a.Optional, Resource: a.Resource,
+			Self: a.Self, Organizer: a.Organizer, Optional: a.Optional, Resource: a.Resource, Virtual: isVirtual,
 		})
-		if u, ok := r.Virtual.Username(email); ok && !slices.Contains(virtual, u) {
+		if isVirtual && !slices.Contains(virtual, u) {
 			virtual = append(virtual, u)
 		}
 	}

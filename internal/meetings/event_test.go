@@ -51,7 +51,7 @@ func TestRead_MapsAMeeting(t *testing.T) {
 	if m.OrganizerEmail != "pat@harbor.org" || m.OrganizerName != "Pat Lee" || m.EventStatus != StatusTentative {
 		t.Errorf("organizer/status = %q %q %q", m.OrganizerEmail, m.OrganizerName, m.EventStatus)
 	}
-	if len(m.Attendees) != 5 || m.Attendees[2].Email != "ai+demo@besunny.ai" || m.Attendees[4].ResponseStatus != StatusNeedsAction || !m.Attendees[3].Resource {
+	if len(m.Attendees) != 5 || m.Attendees[2].Email != "ai+demo@besunny.ai" || !m.Attendees[2].Virtual || m.Attendees[0].Virtual || m.Attendees[4].ResponseStatus != StatusNeedsAction || !m.Attendees[3].Resource {
 		t.Errorf("attendees = %+v", m.Attendees)
 	}
 	if !slices.Equal(m.VirtualUsernames, []string{"demo"}) {
