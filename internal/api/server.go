@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/besunny/workflows/internal/api/apigen"
+	"github.com/besunny/workflows/internal/attendeefake"
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/google"
@@ -37,6 +38,8 @@ type Deps struct {
 	Sandbox *googlefake.AdminClient
 	// Accounts keeps users' Google connections; nil when Google is off.
 	Accounts *google.Accounts
+	// AttendeeSandbox drives the sandbox Attendee; nil outside its sandbox.
+	AttendeeSandbox *attendeefake.AdminClient
 }
 
 // Server implements apigen.ServerInterface.
@@ -51,6 +54,8 @@ type Server struct {
 	pushVerifier google.PushVerifier
 	sandbox      *googlefake.AdminClient
 	accounts     *google.Accounts
+
+	attendeeSandbox *attendeefake.AdminClient
 }
 
 var _ apigen.ServerInterface = (*Server)(nil)
@@ -63,6 +68,7 @@ func New(d Deps) *echo.Echo {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, store: d.Store, temporal: d.Temporal, verifier: d.Verifier,
 		pushVerifier: d.PushVerifier, sandbox: d.Sandbox, accounts: d.Accounts,
+		attendeeSandbox: d.AttendeeSandbox,
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -140,8 +140,8 @@ func (a Attendee) validate(c Config) []string {
 	if a.PollGrace < 10*time.Second || a.PollInterval < time.Minute {
 		p = append(p, "ATTENDEE_POLL_GRACE must be at least 10s and ATTENDEE_POLL_INTERVAL at least 1m")
 	}
-	if a.ReviewConfidence < 0 || a.ReviewConfidence > 1 {
-		p = append(p, "MEETING_REVIEW_CONFIDENCE must be in [0, 1]")
+	if a.ReviewConfidence <= 0 || a.ReviewConfidence > 1 {
+		p = append(p, "MEETING_REVIEW_CONFIDENCE must be in (0, 1]")
 	}
 	return p
 }

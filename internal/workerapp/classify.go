@@ -24,6 +24,8 @@ func classifiers(d Deps) (*activities.Classify, *activities.Onboarding) {
 		Local:  classify.NewLocal(activities.StoreExamples{Store: d.Store, Max: examplesPerProject}),
 		Mode:   cfg.Mode,
 		Policy: classify.HybridPolicy{Sure: cfg.Sure, MinMargin: cfg.MinMargin},
+		// A transcript needs MEETING_REVIEW_CONFIDENCE to be filed.
+		TranscriptReview: d.Config.Attendee.ReviewConfidence,
 	}
 	ob := &activities.Onboarding{Store: d.Store, Local: classify.NewLocalOnboarder()}
 	if cfg.Mode != config.ClassifierLocal {

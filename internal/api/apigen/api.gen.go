@@ -20,6 +20,33 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for AttendeeWebhookAckOutcome.
+const (
+	AttendeeWebhookAckOutcomeDuplicate  AttendeeWebhookAckOutcome = "duplicate"
+	AttendeeWebhookAckOutcomeIgnored    AttendeeWebhookAckOutcome = "ignored"
+	AttendeeWebhookAckOutcomeNoWorkflow AttendeeWebhookAckOutcome = "no_workflow"
+	AttendeeWebhookAckOutcomeSignalled  AttendeeWebhookAckOutcome = "signalled"
+	AttendeeWebhookAckOutcomeUnknownBot AttendeeWebhookAckOutcome = "unknown_bot"
+)
+
+// Valid indicates whether the value is a known member of the AttendeeWebhookAckOutcome enum.
+func (e AttendeeWebhookAckOutcome) Valid() bool {
+	switch e {
+	case AttendeeWebhookAckOutcomeDuplicate:
+		return true
+	case AttendeeWebhookAckOutcomeIgnored:
+		return true
+	case AttendeeWebhookAckOutcomeNoWorkflow:
+		return true
+	case AttendeeWebhookAckOutcomeSignalled:
+		return true
+	case AttendeeWebhookAckOutcomeUnknownBot:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DecisionPath.
 const (
 	DecisionPathLlm    DecisionPath = "llm"
@@ -205,25 +232,25 @@ func (e EmailDetailSource) Valid() bool {
 
 // Defines values for EmailDetailStatus.
 const (
-	Failed       EmailDetailStatus = "failed"
-	Ignored      EmailDetailStatus = "ignored"
-	Pending      EmailDetailStatus = "pending"
-	Processed    EmailDetailStatus = "processed"
-	UserNotFound EmailDetailStatus = "user_not_found"
+	EmailDetailStatusFailed       EmailDetailStatus = "failed"
+	EmailDetailStatusIgnored      EmailDetailStatus = "ignored"
+	EmailDetailStatusPending      EmailDetailStatus = "pending"
+	EmailDetailStatusProcessed    EmailDetailStatus = "processed"
+	EmailDetailStatusUserNotFound EmailDetailStatus = "user_not_found"
 )
 
 // Valid indicates whether the value is a known member of the EmailDetailStatus enum.
 func (e EmailDetailStatus) Valid() bool {
 	switch e {
-	case Failed:
+	case EmailDetailStatusFailed:
 		return true
-	case Ignored:
+	case EmailDetailStatusIgnored:
 		return true
-	case Pending:
+	case EmailDetailStatusPending:
 		return true
-	case Processed:
+	case EmailDetailStatusProcessed:
 		return true
-	case UserNotFound:
+	case EmailDetailStatusUserNotFound:
 		return true
 	default:
 		return false
@@ -242,6 +269,48 @@ func (e HealthStatus) Valid() bool {
 	case Ok:
 		return true
 	case Unavailable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingBotBotStatus.
+const (
+	MeetingBotBotStatusBotScheduled   MeetingBotBotStatus = "bot_scheduled"
+	MeetingBotBotStatusCancelled      MeetingBotBotStatus = "cancelled"
+	MeetingBotBotStatusCompleted      MeetingBotBotStatus = "completed"
+	MeetingBotBotStatusFailed         MeetingBotBotStatus = "failed"
+	MeetingBotBotStatusInWaitingRoom  MeetingBotBotStatus = "in_waiting_room"
+	MeetingBotBotStatusJoining        MeetingBotBotStatus = "joining"
+	MeetingBotBotStatusNone           MeetingBotBotStatus = "none"
+	MeetingBotBotStatusPending        MeetingBotBotStatus = "pending"
+	MeetingBotBotStatusPostProcessing MeetingBotBotStatus = "post_processing"
+	MeetingBotBotStatusRecording      MeetingBotBotStatus = "recording"
+)
+
+// Valid indicates whether the value is a known member of the MeetingBotBotStatus enum.
+func (e MeetingBotBotStatus) Valid() bool {
+	switch e {
+	case MeetingBotBotStatusBotScheduled:
+		return true
+	case MeetingBotBotStatusCancelled:
+		return true
+	case MeetingBotBotStatusCompleted:
+		return true
+	case MeetingBotBotStatusFailed:
+		return true
+	case MeetingBotBotStatusInWaitingRoom:
+		return true
+	case MeetingBotBotStatusJoining:
+		return true
+	case MeetingBotBotStatusNone:
+		return true
+	case MeetingBotBotStatusPending:
+		return true
+	case MeetingBotBotStatusPostProcessing:
+		return true
+	case MeetingBotBotStatusRecording:
 		return true
 	default:
 		return false
@@ -320,10 +389,56 @@ func (e ListProjectsParamsStatus) Valid() bool {
 	}
 }
 
+// AdhocBotRequest defines model for AdhocBotRequest.
+type AdhocBotRequest struct {
+	EndAt *time.Time `json:"end_at,omitempty"`
+
+	// JoinAt The meeting's start; omitted: now.
+	JoinAt *time.Time `json:"join_at,omitempty"`
+
+	// MeetingUrl Example: https://meet.google.com/abc-defg-hij
+	MeetingUrl string `json:"meeting_url"`
+
+	// Title Example: Call with Acme
+	Title *string `json:"title,omitempty"`
+}
+
 // AssignRequest defines model for AssignRequest.
 type AssignRequest struct {
 	ProjectId *openapi_types.UUID `json:"project_id"`
 }
+
+// AttendeeDelivery defines model for AttendeeDelivery.
+type AttendeeDelivery struct {
+	BotId          *string   `json:"bot_id,omitempty"`
+	Deliveries     int       `json:"deliveries"`
+	EventSubType   *string   `json:"event_sub_type,omitempty"`
+	EventType      *string   `json:"event_type,omitempty"`
+	IdempotencyKey string    `json:"idempotency_key"`
+	NewState       *string   `json:"new_state,omitempty"`
+	Outcome        string    `json:"outcome"`
+	ReceivedAt     time.Time `json:"received_at"`
+	Trigger        string    `json:"trigger"`
+}
+
+// AttendeeWebhook Attendee's delivery envelope; `data` depends on the trigger.
+type AttendeeWebhook struct {
+	BotId          *string                 `json:"bot_id,omitempty"`
+	BotMetadata    *map[string]interface{} `json:"bot_metadata,omitempty"`
+	Data           *map[string]interface{} `json:"data,omitempty"`
+	IdempotencyKey string                  `json:"idempotency_key"`
+
+	// Trigger Example: bot.state_change
+	Trigger string `json:"trigger"`
+}
+
+// AttendeeWebhookAck defines model for AttendeeWebhookAck.
+type AttendeeWebhookAck struct {
+	Outcome AttendeeWebhookAckOutcome `json:"outcome"`
+}
+
+// AttendeeWebhookAckOutcome defines model for AttendeeWebhookAck.Outcome.
+type AttendeeWebhookAckOutcome string
 
 // Decision defines model for Decision.
 type Decision struct {
@@ -383,6 +498,15 @@ type DocumentStatus string
 type DocumentList struct {
 	Documents  []DocumentSummary `json:"documents"`
 	NextCursor *string           `json:"next_cursor,omitempty"`
+}
+
+// DocumentRef defines model for DocumentRef.
+type DocumentRef struct {
+	ClassificationSource *string             `json:"classification_source,omitempty"`
+	Confidence           *float32            `json:"confidence,omitempty"`
+	Id                   openapi_types.UUID  `json:"id"`
+	ProjectId            *openapi_types.UUID `json:"project_id,omitempty"`
+	Title                string              `json:"title"`
 }
 
 // DocumentSummary defines model for DocumentSummary.
@@ -540,6 +664,56 @@ type MailboxList struct {
 	Mailboxes []Mailbox `json:"mailboxes"`
 }
 
+// MeetingBot defines model for MeetingBot.
+type MeetingBot struct {
+	Adhoc *bool   `json:"adhoc,omitempty"`
+	BotId *string `json:"bot_id,omitempty"`
+
+	// BotReason Why the notetaker was wanted: virtual_attendee, auto_join or requested.
+	BotReason       *string             `json:"bot_reason,omitempty"`
+	BotStatus       MeetingBotBotStatus `json:"bot_status"`
+	BotStatusReason string              `json:"bot_status_reason"`
+	EndAt           time.Time           `json:"end_at"`
+	JoinAt          *time.Time          `json:"join_at,omitempty"`
+	LastPollAt      *time.Time          `json:"last_poll_at,omitempty"`
+	LastWebhookAt   *time.Time          `json:"last_webhook_at,omitempty"`
+	MeetingId       openapi_types.UUID  `json:"meeting_id"`
+	MeetingUrl      string              `json:"meeting_url"`
+
+	// RawState Attendee's own state, e.g. joined_recording.
+	RawState *string `json:"raw_state,omitempty"`
+
+	// RawSubState The sub-type of the event that led there, e.g. waiting_room_timeout_exceeded.
+	RawSubState *string   `json:"raw_sub_state,omitempty"`
+	StartAt     time.Time `json:"start_at"`
+
+	// Status The run's status query, while it runs.
+	Status             *map[string]interface{} `json:"status,omitempty"`
+	StatusAt           *time.Time              `json:"status_at,omitempty"`
+	Title              string                  `json:"title"`
+	TranscriptDocument *DocumentRef            `json:"transcript_document,omitempty"`
+	UiUrl              *string                 `json:"ui_url,omitempty"`
+	Webhooks           *[]AttendeeDelivery     `json:"webhooks,omitempty"`
+	WorkflowId         string                  `json:"workflow_id"`
+}
+
+// MeetingBotBotStatus defines model for MeetingBot.BotStatus.
+type MeetingBotBotStatus string
+
+// MeetingBotStarted defines model for MeetingBotStarted.
+type MeetingBotStarted struct {
+	BotStatus string `json:"bot_status"`
+
+	// Duplicate True when the run was already under way (or the ad-hoc meeting existed).
+	Duplicate *bool              `json:"duplicate,omitempty"`
+	MeetingId openapi_types.UUID `json:"meeting_id"`
+	StatusUrl string             `json:"status_url"`
+	UiUrl     *string            `json:"ui_url,omitempty"`
+
+	// WorkflowId Example: meeting/8a3e0c55-…
+	WorkflowId string `json:"workflow_id"`
+}
+
 // OnboardRequest defines model for OnboardRequest.
 type OnboardRequest struct {
 	Summary struct {
@@ -685,6 +859,23 @@ type RunList struct {
 	Runs          []Run   `json:"runs"`
 }
 
+// SandboxAttendeeMeeting defines model for SandboxAttendeeMeeting.
+type SandboxAttendeeMeeting struct {
+	// AdmitAfter Example: 30s
+	AdmitAfter    *string `json:"admit_after,omitempty"`
+	DenyJoin      *bool   `json:"deny_join,omitempty"`
+	DenyRecording *bool   `json:"deny_recording,omitempty"`
+
+	// Duration How long the meeting goes on after the bot is admitted.
+	//
+	// Example: 90s
+	Duration    *string             `json:"duration,omitempty"`
+	MeetingUrl  string              `json:"meeting_url"`
+	NotFound    *bool               `json:"not_found,omitempty"`
+	Utterances  *[]SandboxUtterance `json:"utterances,omitempty"`
+	WaitingRoom *bool               `json:"waiting_room,omitempty"`
+}
+
 // SandboxDelivery defines model for SandboxDelivery.
 type SandboxDelivery struct {
 	GmailMessageId string `json:"gmail_message_id"`
@@ -715,6 +906,20 @@ type SandboxFileInput struct {
 	MimeType string `json:"mime_type"`
 	Name     string `json:"name"`
 	Text     string `json:"text"`
+}
+
+// SandboxUtterance defines model for SandboxUtterance.
+type SandboxUtterance struct {
+	// At Offset from the start of the recording.
+	//
+	// Example: 5s
+	At string `json:"at"`
+
+	// Duration Example: 3s
+	Duration *string `json:"duration,omitempty"`
+	Host     *bool   `json:"host,omitempty"`
+	Speaker  string  `json:"speaker"`
+	Text     string  `json:"text"`
 }
 
 // SetUsernameRequest defines model for SetUsernameRequest.
@@ -755,6 +960,9 @@ type DocumentId = openapi_types.UUID
 
 // FileId defines model for FileId.
 type FileId = string
+
+// MeetingId defines model for MeetingId.
+type MeetingId = openapi_types.UUID
 
 // MessageKey defines model for MessageKey.
 type MessageKey = string
@@ -802,9 +1010,22 @@ type ListRunsParams struct {
 	PageToken *string `form:"page_token,omitempty" json:"page_token,omitempty"`
 }
 
+// SandboxAttendeeAdvanceJSONBody defines parameters for SandboxAttendeeAdvance.
+type SandboxAttendeeAdvanceJSONBody struct {
+	// By A Go duration.
+	//
+	// Example: 3m
+	By string `json:"by"`
+}
+
 // SandboxDeleteDriveFileParams defines parameters for SandboxDeleteDriveFile.
 type SandboxDeleteDriveFileParams struct {
 	Trash *bool `form:"trash,omitempty" json:"trash,omitempty"`
+}
+
+// AttendeePushParams defines parameters for AttendeePush.
+type AttendeePushParams struct {
+	XWebhookSignature *string `json:"X-Webhook-Signature,omitempty"`
 }
 
 // DrivePushParams defines parameters for DrivePush.
@@ -817,6 +1038,9 @@ type DrivePushParams struct {
 	XGoogChannelExpiration *string `json:"X-Goog-Channel-Expiration,omitempty"`
 	XGoogChanged           *string `json:"X-Goog-Changed,omitempty"`
 }
+
+// CreateAdhocBotJSONRequestBody defines body for CreateAdhocBot for application/json ContentType.
+type CreateAdhocBotJSONRequestBody = AdhocBotRequest
 
 // AssignDocumentJSONRequestBody defines body for AssignDocument for application/json ContentType.
 type AssignDocumentJSONRequestBody = AssignRequest
@@ -836,17 +1060,29 @@ type UpdateProjectJSONRequestBody = ProjectPatch
 // OnboardProjectJSONRequestBody defines body for OnboardProject for application/json ContentType.
 type OnboardProjectJSONRequestBody = OnboardRequest
 
+// SandboxAttendeeAdvanceJSONRequestBody defines body for SandboxAttendeeAdvance for application/json ContentType.
+type SandboxAttendeeAdvanceJSONRequestBody SandboxAttendeeAdvanceJSONBody
+
+// SandboxAttendeeMeetingJSONRequestBody defines body for SandboxAttendeeMeeting for application/json ContentType.
+type SandboxAttendeeMeetingJSONRequestBody = SandboxAttendeeMeeting
+
 // SandboxCreateDriveFileJSONRequestBody defines body for SandboxCreateDriveFile for application/json ContentType.
 type SandboxCreateDriveFileJSONRequestBody = SandboxFileInput
 
 // SandboxUpdateDriveFileJSONRequestBody defines body for SandboxUpdateDriveFile for application/json ContentType.
 type SandboxUpdateDriveFileJSONRequestBody = SandboxFileEdit
 
+// AttendeePushJSONRequestBody defines body for AttendeePush for application/json ContentType.
+type AttendeePushJSONRequestBody = AttendeeWebhook
+
 // GmailPushJSONRequestBody defines body for GmailPush for application/json ContentType.
 type GmailPushJSONRequestBody = PubSubPush
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// CreateAdhocBot Send the notetaker to a meeting that is in no calendar.
+	// (POST /api/v1/bots)
+	CreateAdhocBot(ctx echo.Context) error
 	// ListDocuments The caller's documents, newest first.
 	// (GET /api/v1/documents)
 	ListDocuments(ctx echo.Context, params ListDocumentsParams) error
@@ -907,6 +1143,15 @@ type ServerInterface interface {
 	// SetUsername Choose the username that tags the caller's virtual address.
 	// (PUT /api/v1/me/username)
 	SetUsername(ctx echo.Context) error
+	// CancelMeetingBot Call the notetaker off (a scheduled bot is deleted, a joined one leaves).
+	// (DELETE /api/v1/meetings/{id}/bot)
+	CancelMeetingBot(ctx echo.Context, id MeetingId) error
+	// GetMeetingBot The meeting's notetaker — status, Attendee's raw state, times, transcript document — and its workflow's status.
+	// (GET /api/v1/meetings/{id}/bot)
+	GetMeetingBot(ctx echo.Context, id MeetingId) error
+	// RequestMeetingBot Send the notetaker to one of the caller's meetings.
+	// (POST /api/v1/meetings/{id}/bot)
+	RequestMeetingBot(ctx echo.Context, id MeetingId) error
 	// ListProjects The caller's projects.
 	// (GET /api/v1/projects)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -931,6 +1176,12 @@ type ServerInterface interface {
 	// GetRun Status of one run the caller may see.
 	// (GET /api/v1/runs/{workflowId})
 	GetRun(ctx echo.Context, workflowId string) error
+	// SandboxAttendeeAdvance Fast-forward the sandbox Attendee's bots (sandbox only, service role).
+	// (POST /api/v1/sandbox/attendee/advance)
+	SandboxAttendeeAdvance(ctx echo.Context) error
+	// SandboxAttendeeMeeting Script what happens in a meeting the sandbox Attendee's bots join (sandbox only).
+	// (PUT /api/v1/sandbox/attendee/meetings)
+	SandboxAttendeeMeeting(ctx echo.Context) error
 	// SandboxCreateDriveFile Create a file in the caller's sandbox Drive (sandbox mode).
 	// (POST /api/v1/sandbox/drive/files)
 	SandboxCreateDriveFile(ctx echo.Context) error
@@ -949,6 +1200,9 @@ type ServerInterface interface {
 	// GetReadyz PostgreSQL and Temporal answer.
 	// (GET /readyz)
 	GetReadyz(ctx echo.Context) error
+	// AttendeePush Attendee webhook (bot-level subscription of every notetaker bot).
+	// (POST /webhooks/attendee)
+	AttendeePush(ctx echo.Context, params AttendeePushParams) error
 	// DrivePush Drive push notification (files.watch channel).
 	// (POST /webhooks/drive)
 	DrivePush(ctx echo.Context, params DrivePushParams) error
@@ -960,6 +1214,15 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// CreateAdhocBot converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAdhocBot(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAdhocBot(ctx)
+	return err
 }
 
 // ListDocuments converts echo context to params.
@@ -1267,6 +1530,54 @@ func (w *ServerInterfaceWrapper) SetUsername(ctx echo.Context) error {
 	return err
 }
 
+// CancelMeetingBot converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelMeetingBot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelMeetingBot(ctx, id)
+	return err
+}
+
+// GetMeetingBot converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMeetingBot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMeetingBot(ctx, id)
+	return err
+}
+
+// RequestMeetingBot converts echo context to params.
+func (w *ServerInterfaceWrapper) RequestMeetingBot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RequestMeetingBot(ctx, id)
+	return err
+}
+
 // ListProjects converts echo context to params.
 func (w *ServerInterfaceWrapper) ListProjects(ctx echo.Context) error {
 	var err error
@@ -1399,6 +1710,24 @@ func (w *ServerInterfaceWrapper) GetRun(ctx echo.Context) error {
 	return err
 }
 
+// SandboxAttendeeAdvance converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxAttendeeAdvance(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxAttendeeAdvance(ctx)
+	return err
+}
+
+// SandboxAttendeeMeeting converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxAttendeeMeeting(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxAttendeeMeeting(ctx)
+	return err
+}
+
 // SandboxCreateDriveFile converts echo context to params.
 func (w *ServerInterfaceWrapper) SandboxCreateDriveFile(ctx echo.Context) error {
 	var err error
@@ -1473,6 +1802,35 @@ func (w *ServerInterfaceWrapper) GetReadyz(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReadyz(ctx)
+	return err
+}
+
+// AttendeePush converts echo context to params.
+func (w *ServerInterfaceWrapper) AttendeePush(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AttendeePushParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Webhook-Signature" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Webhook-Signature")]; found {
+		var XWebhookSignature string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Webhook-Signature, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Webhook-Signature", valueList[0], &XWebhookSignature, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Webhook-Signature: %s", err))
+		}
+
+		params.XWebhookSignature = &XWebhookSignature
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AttendeePush(ctx, params)
 	return err
 }
 
@@ -1661,6 +2019,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadyz, options.OperationMiddlewares["getReadyz"]...)
 	router.POST(options.BaseURL+"/webhooks/gmail", wrapper.GmailPush, options.OperationMiddlewares["gmailPush"]...)
 	router.POST(options.BaseURL+"/webhooks/drive", wrapper.DrivePush, options.OperationMiddlewares["drivePush"]...)
+	router.POST(options.BaseURL+"/webhooks/attendee", wrapper.AttendeePush, options.OperationMiddlewares["attendeePush"]...)
 	router.GET(options.BaseURL+"/api/v1/google/connect", wrapper.GoogleConnect, options.OperationMiddlewares["googleConnect"]...)
 	router.GET(options.BaseURL+"/api/v1/google/callback", wrapper.GoogleCallback, options.OperationMiddlewares["googleCallback"]...)
 	router.DELETE(options.BaseURL+"/api/v1/google/connection", wrapper.DeleteGoogleConnection, options.OperationMiddlewares["deleteGoogleConnection"]...)
@@ -1687,6 +2046,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/documents/:id/assign", wrapper.AssignDocument, options.OperationMiddlewares["assignDocument"]...)
 	router.POST(options.BaseURL+"/api/v1/documents/:id/reclassify", wrapper.ReclassifyDocument, options.OperationMiddlewares["reclassifyDocument"]...)
 	router.GET(options.BaseURL+"/api/v1/documents/:id/decisions", wrapper.ListDecisions, options.OperationMiddlewares["listDecisions"]...)
+	router.DELETE(options.BaseURL+"/api/v1/meetings/:id/bot", wrapper.CancelMeetingBot, options.OperationMiddlewares["cancelMeetingBot"]...)
+	router.GET(options.BaseURL+"/api/v1/meetings/:id/bot", wrapper.GetMeetingBot, options.OperationMiddlewares["getMeetingBot"]...)
+	router.POST(options.BaseURL+"/api/v1/meetings/:id/bot", wrapper.RequestMeetingBot, options.OperationMiddlewares["requestMeetingBot"]...)
+	router.POST(options.BaseURL+"/api/v1/bots", wrapper.CreateAdhocBot, options.OperationMiddlewares["createAdhocBot"]...)
+	router.PUT(options.BaseURL+"/api/v1/sandbox/attendee/meetings", wrapper.SandboxAttendeeMeeting, options.OperationMiddlewares["sandboxAttendeeMeeting"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/attendee/advance", wrapper.SandboxAttendeeAdvance, options.OperationMiddlewares["sandboxAttendeeAdvance"]...)
 	router.GET(options.BaseURL+"/api/v1/projects", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
 	router.POST(options.BaseURL+"/api/v1/projects", wrapper.CreateProject, options.OperationMiddlewares["createProject"]...)
 	router.DELETE(options.BaseURL+"/api/v1/projects/:id", wrapper.DeleteProject, options.OperationMiddlewares["deleteProject"]...)
@@ -1701,117 +2066,150 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D3pbhvJma/yoXcDU0iblI+ZTSQEiCzLE2VtSytZ6wBDgyx2fyQralb1VFWL5hgC5h12nyEPNk+yqKMv",
-	"srpJSqI0CfafxK6u47vqu/tbEPFZyhkyJYODb0FKBJmhQmH+O4pjgdL8GaOMBE0V5Sw4CD5NEWaEJiP+",
-	"9ZkE1H8CsYO7QRhQPSYlahqEASMzDA4C9zQIA4E/ZVRgHBwokWEYyGiKM6LXUItUD5VKUDYJbm/D4C2P",
-	"shkydRrr555padw645iLGVHBQZBlZuTqCu9ognb2+gmP4AfOJwnCW0FvEMY0QaBxw+HGdpLtzvYBpSQT",
-	"/E9cNMDXPodrXIQwlFPy8rvvD/rZ/v6raIpfzR84hDEXkKUJJ7EELkBNEX4w6Mhfb9z0rFx/u42fC/53",
-	"jHaGk1v9skw5k2go71zwUYIz/WfEmUKm9J8kTRMaEQ2vXmpH/P7vUgPvW2Wtfxc4Dg6Cf+uVVN6zT2Uv",
-	"n9esuIR8BigEF9C5eHcMf3z93X+AWwNiVIQmcq9rQOHmMrwiJZ2wC/wpQ2l2mAqeolDUniK1QBvQ2AcD",
-	"liUJGSWYQ2sV6CU8f6zO9aUYy0f6t0AzDUZUUguK+iYM0DCuoHXEeYKE6deihEhJxxSFB+2hhv2Yxsgi",
-	"rDxm2WyEwjwWSBTGA6Jq54uJwueKznAV0WHgh8XqMDZGITAeKDIxx6AKZ9K7SfcDEYIs9P8JUciixaA2",
-	"nDKFE7vrGVHR9E4zG5I/+BYgy2YaJwmPSBKEQZLMAj0vy0hSwU450b0IQdMBcVTueXRT4H31qIpfI5MD",
-	"2v6YZ8r3fIkAHYe75cKc/ysUVKOXJTgvY7Q4VHWTtR3VEBkWZFyjujZOeE99LBm7p3XMt4mMgrNWCGIJ",
-	"QOXU3m25W82wZJKcjYODH9cs7N64zGYzIjQBLh+mIhpXCGOGisREGYlI4phqKUeS88r7NWLLN7p0pnyF",
-	"ynyrh/tSOV4D1N3TLaC+cvgVbmT4VQ2iTEgu/HdWDTnFDtqQk6+2KkQzNeUNMtIxgL2XBpJnworLXEoQ",
-	"qmnZiQonJMKAcYZeWVGXuQ2y4VFk8L2lVoT0ZsutrYJvojWbIAyswhOEQayVM0ORqPRbXxqncTtffaqI",
-	"ymQNR5Gyk2ap3p5ZBhO0fxm1wLuMoirBlqvD88AtsAVQfHLYgal6UPdevqkwp9k6IorDNxFujaJq2/Uy",
-	"jsbFZy3oPTxjYerVO3J2vCttaeW7CbsJkWpgcdb4OOVJ0oaCtRsws8gFi9pRudk8NyjyO7yYhTL1/euS",
-	"GCq3tnlljqMp59f3Wrtkg7YLYtVIMXbRnIvrccLnzyQM7URD+ClDsYCO3iBo2IQQTQljmAB+TalYhGAe",
-	"ub33NBLcTwZde93AQ2L5Qn50LzFHThdhydEVcqhP1k7P/otsbnSaLa6xkj/WqQ/51O3barQ1mjmiAUS+",
-	"dU60rH1rrJ2HuMTtdLni41PV+WTz2c4Fj1BKyibvuVc9d86JBnXIGL6Da2t5r951REjcjhU+T4kytrd5",
-	"V8CYZyyGzhRJjEKGQJQi0dRALHQehYSyaxnCnAhG2UTuHQIZSWQK5lNkZq7cgo94lsTAuIKRW8CY9A08",
-	"XWIwtUC6p1S609XdbopIZHGDlSnpzzgYLZQj5PUScFVJKJQDqy18CTe59FNksX5YgZq+8SSKAeNqYPCp",
-	"DZcJ48I8GhOaYNwy+6DFUpOZRZLv2ZKMWxW5ImPAx4ZCokwITTI5uLtrNYYq7VdVhxLsjTpC/Vg1+6+6",
-	"5/J0BaIdc4drNO+6iFiROY3K9V11Wj5nKAaPowCXFLex4ujT9Yotl6rdGh3OC2imqFqcE6VQMOmT7jNC",
-	"2bauFm4X3taPgjy1x99M8KOQPvu7RFDEY9xqD7ceCFnf7zFnzLGpzwSkP1tIZyJZj77VV76sW9frwovs",
-	"s0YnXv54K3FtHPh+SRXxdGtwLnkN3H595/0LkkR57IVoitF1izravIty7lUhz6+1TGfkhlDLrV/WiUs3",
-	"h2/rp2yCUhmZdeHc1R5OyqyXGj2iXGRY3PUSwUhfmJIYRogMUi4V6r/HXGBFrldwvU6PcQLbT55hkNHG",
-	"R0t3EH4lM8OkllB6Lhbxx/Efvo/3f/3lH2tvnfr9sHQHlbsMK/DygfxDqdQt8WMZp1ql7a8YZVYiNsvg",
-	"KZWKi0XjnaufYgxuGFhPUzcId2pSppmc3n8Wgdr8ehLj0CnhbfahhaSz/PSBjSXYs5sOcxVYgkRkPamI",
-	"UBiHQBmMEzqZqg1MRm0pDYzNSdSyYb0VFLYyPstwZ4W0Wmjab2I6AG5hZOYssk4slzP7NnXGRpyIuNHA",
-	"lE2+0YgzRSLlZzIN7YYnmNAbFBr8/gHXuJhzEd9HJVlV/25Q3FCcN8RSxiiQRd793K5zlefw8cHWaTAr",
-	"oGu+g21Y1bdJvoniaF737qQMrC4HRlTTXiiTirAGvVtYelnvavWEn9Z6T8tLiIx4pg5GCWHXa2+eJT9o",
-	"y31edyk0ejzuagAYETVw8qzholKCGNVNm52NSN/Iqt/G/jBG7h1PtZVM9BywYr7UAbRsU9ZO3YC+v3t1",
-	"da1NTLiguKXwWDan6ISRRG4ZQrtbTKZ2k/ooxdhvg7RiwLW63urm3uYGstEfiqDu/dxIjfTM9HQJ/flO",
-	"UXjGm64Ubq+wezu/3DUwuNsN1BJdIiKa0psGF9LDRIYci1XJqcJwy4APq6ziPfoq5TWySY6a7UJIeWYR",
-	"S7PfHifvnCsfm0Wehri30E70n37F2Dl7tgoY5BO36sXFxC1bOvfHOP+fPP9FyHMV79noMhudZ9KD9YpG",
-	"t+STUErQUabwnm6sPHGnbl6PiMTvXwMfw/Bb39oOLlm3HxxAP+h2u/0ghH5ufp7G+vcXL1/dDqFT/AYE",
-	"bPYIcAEE7C72vH4Nd85Tv2qfZqOEyuknOtvAIGlIHTKBgzYa9ocyvDNdoFMYm11z67xna0JYD+Vbu7vj",
-	"rBJ/qezGC43M50hO+H1Dgz7X2pIXCGcpFyR5JsEOgc5FxhhlkxCOubbnjD/nnQmmhfDrL//wU18q+CT3",
-	"8G3ng6r4nvicLfufCJNzFNDhAgTKLFHAWYRgYeN3KImMtRi4Yltd/86UUnnekGDUSkvuGMuzeJBaO1cD",
-	"eflvaZOVl2qKNbmcfjbLtsi/1IS87gY3E/q2eUlYPOJf31pfk8d5ZeLFuQXaBPS6p3hbn/va4K5b/ZkE",
-	"548wAYbP7jXoOFRYMlUVH6tElEDV3voQ8Moxa4daCea2ixYH1Hc08YjYBhjN6AwHjUlxjWpGE0y3yZhq",
-	"sZLKXZVTrjnxSUw9VK/wq1rPjWbUmvkb7KAa/OokhN1JF6qlETcs7k5MUPE5SVPZzd1YYesomQoksZwi",
-	"qhD0TntpQmxS9sbo2gwMHuA3QwbVlXMcNXqmq66ziscwodF6m7l417v4gkXNysSdL3XfUvqQnvv6Do6k",
-	"Zp/yhh6gZmaswHmtnnBDhcpIMiBN5WSfpygQFAeJLDYiDSQHqmCEEZ+htMkuJElQPJOQ03B368IZc0h0",
-	"ScSO9NaUEOSi99IKXk8s5Ck0wVapbDKsokxQtbjUF6fd5wiJQHGU2XC7/e9djv+/fv4UuGomE2Q2T0uC",
-	"mCqV2jopysbcf3O9wcuMsQWMSHQNyOIDjT+VCSaBgCaXZxKcdQ0zolBQkkDHlg6avDfFgfRZmmTyuSMU",
-	"kFk0BSJhSOjvDQ//eYRSr9IldBhWSvNkCC4FHJQgzO5N7vUZZYoXBCOBsBgKh6YhqxmYIbnd34UTrRxA",
-	"SlNMKDPZVlJvgfRZrswWOuUhqCmVcHR+CuZeliE4690spFVMuwqXpSIqu33WZxoP2iK3AvgAhkfV/JAD",
-	"eGMwALbc76+fP7lyvy5o4QC2NAYiIsTC8IaGL9BYnxeGMhsNzQZIFlNtQMOQlMthPISOfucyS4k2I8Gi",
-	"fa8Ln0QmFcZ9pnH4nI/HNMrZTuolgNiVYU7VFIaCJ3gAEsUNjXCg/xt24UQILiQQgX02bCrSG5aFdXvd",
-	"PisCNAdBTkVH56eVe/ggeNHd7+4bv26KjKQ0OAhedfe7r1zxkaHwHklp7+ZFr5acOkEjLzXHmn1oAzbQ",
-	"6urbYlRYq3r90dU0GgOhLGpM6IyqoFrHGOOYZIkKDr7bD4MZ+Upn2Sw4eLmv/6PM/vfCp4L4uGdYqWAZ",
-	"5ul9qTbxeCZB69BFFefSxlzVS2vJ5vKKZyxZVLiidPFbZjBU7TiiadlKPtxWBbdrtqIpi2cKSCErOlou",
-	"mNpKGC1gSpi1y3x7ylh5Eh9AityZ2y9LNaYv9/db6ku3qyutlT/5iksNOjWOi2N3NWW/tnvwTV3stSxa",
-	"DUv62/gd42JxkXtDdStXqgyB4RylgjEV0iDfuvRqVVN6ohVm632j8W0jx/2ABcM18NuD1hA/Bn59uNVA",
-	"LdUTg9TXj4nUM4ZFbrAHt0ZuU83xFhBb47dnOdFoQdzq33UAXGDERayvfFvdBnklZAgSlVXk8ikrCkGH",
-	"C4gSJELbsH1m75dSxByA1vOGe6G51saIsZ3JVNKV4kscOLFp3nsm+ywV3FbuSxA4ymiiLAyq2zC3O0gl",
-	"OJuAsxm6cJQpPiOKRn1Wd9ADwxsUwG9QzAVVWDmrBY7BvbnU6ixgC8SbucCH73JIr9IKwZK3sYDe8Hjx",
-	"YJRdL2G/raugmgVvfwNsZdBlNorxneTmI7OkBSqQ8gD6Qiso391p0NFUbXTnsWvjUJL13vZ8WqttbtaB",
-	"ilH3psZdUUW1gttDGcUJnkLaWlNhSTzkkAeTplTB+z2v1p5At9KiKn7rSL0oxjycnKlh9uWDYXbZsG5g",
-	"+yXoiow9BaaPHVSrbEwmhDLokERycxv47oGNOFdbsb1KNWEzuxalfy5DY1dMV6989GDGbaL70HqohUJc",
-	"teyLC5uKwoZ2waQacE0l+JfbsIEzjo2bp1KDuZsrdLU6c6Nr9NHZSoNWwzsH6JxIKGILwrkxkjvfsH98",
-	"TOY04AZS7dTUKTVgmGVSwZTcIBS1KK63056PgJo4s/fNdnm6tUpvgraoo05lb83vNSrbTvq6dlRNkncz",
-	"RCqexE8hJS8VTy0LUzapIWQNoI0XUDZbFZeKC+cFFmTuSmW01mTdbjD0BcuGztyJ+2xYq1spemhpU0mQ",
-	"eeFbO+fSuhCnCJLM8pocK+gFWmemmmKfmacFzGlsHYtGxEhgXBkAMJz77IBK4VCrEHIRup4YR394+bIu",
-	"AQr7d0QZMS4QbxetxxI6vloon+cjijBVGB9aTGZM22UZi1HAnCyMEUgSgSReQMyZZs87CZ9X241/se34",
-	"7x6TpyxogTNL+hfvjuEPL18WteEd534FwZfkmeMpD5/1vpWt31o9NjmNbifCKn3tdmoaVBsUNNxy7pzd",
-	"O9HFI5uJeY1ZmQHAMxXxGYa25h/c2BASPrHSr3Sb3psMeiLPmGqTwm3C1vKxZmyGX8uS9Nwd5dbqs44T",
-	"xlYKX+PCit+esD/k7zmhvNeFUyWrERyB4LKIgTJIExKhAQZV1t/jijgslATOBVUK2WEhlamEosowNvGU",
-	"cZYAGSujwdv+DX02pl99srvIK9sFazycPF5Nf2tgEIbzFTn8z8AtF/hcb5ssMU3p3Ms7I7h+HNvxh02F",
-	"6Gn9cUSi62YRaau182EbxZG05YLrojXeOA+P7/Re3u6m+cUGIe2NWkiyyDUkEkU8Y0rTTqFYG9p55dNV",
-	"LzCmAiPj/frh7OyH9yeDs6OrT38ZXF4dH59cXg6uLt4/YhjExceDgx+/1PznR5mawsvuPohiv0RMUEHH",
-	"WBMxjMqA6zMJI8HnEkUItQCrHmTwXKM0S1V+SisbDThCWwZeoXvmbWlr/QTg6uJ9kT6hB7l96d86XPRZ",
-	"fhozhcA8gOt+/ZPWD7WoNZFIs/OhFq7UIJdo5cOkmPTZ8eXFOxcDVnnLm5xNwBbt+8RmvZ3CRnyS7+3p",
-	"4nj1TfucILWslQrYN+QCM3/3CQxmc5HnTJuzc+GDyQnMsXen4IkQ+HhskiJIpC+XLanb5ei1m84rDTBW",
-	"EPx6FapvqaxLoEe/jW74tU3HnAjCFBDloBiCPa555rI2tLKSE0wBdGsqz3O3mgeuYaOavh5mO2IK0wm1",
-	"wW1bjHhwH6Gjz+oK7WRYq6JvdK5+KEbtEHzVan8P5Io93EkHewAgF6Aq0rlMImjY4oRt0a0qTQa8+Oh9",
-	"c4lerVZo3tJgW2U7b16/00ui6LfQYIDax/8MKvUZqzTsyPMEdoHrnlywqMXKRBZLGOpBz5k2LE1CUvVz",
-	"A/mmQuv+M0adAjp2+grjSts0jLJJd0UTuVywaAcE9XCmWy3PuIGq6l77JVf9b5rI9OlqZQvMFDVsS1TY",
-	"Ki9wlxLcJGc3XXrminrwC88kdwqTWBM6J3MMY8FnBpJ//fwJooTQmQTObGzZvFqD4/KNiL1qArerMqgf",
-	"6NWvv/zPq31IUGniBy4gphNqMsS4KjnPiApin4WQMfpThiBwQkScoJR9xscQEYld0GynmXlI6O+tryff",
-	"g/X1/Nn+aJvP5Z+30FYVjDDhbCJzSeDA7LEzKhUCO4rveWoQHjlPZj0Bll4QhnPIgfzPEMk7nnIusTCw",
-	"9badnUkmS0UArqag+tWZJmqvFos3qn/n+aCNvTi2NK7A2VZFxrtUSaqF8x46yQ/64GKqSKGvoKIsp18T",
-	"mM/r83fDtbW+Ehvx64uHXruJZYs068fPALaQL3PRGhDn4aQi17fdmK8ida0Nb1vsP4X5bpcu4XBoVN8y",
-	"5GCLkKCaXd5I401KSSMo9p+G0J48K3m9tNhKNy+/SaVla5p36Kjj4crEjR5F1NgeIY+sGuxQ1Dx2vt2U",
-	"sEmNJTlLrOd9TDGJpS0Zi8ywLeVWz7WG2ijdxG1pOdlEz+aaJFI2KYKgIcynNJpCjILeoOwzycg1DrT+",
-	"a1SYEMomMSEUDU4gb3DifIOKqgXkjVrg11/+t89GC3j//oPtFzs8fn90eXn67vTkYqgNXlMSRbWGPl2M",
-	"BI1DGC1carybWM/bZ25i14bNxGbVFMWcStSL2JKxOHZlcU7ZzonGo207AJT8dB+W3QUvLrWx/G1m4vGC",
-	"jCrJrb9p5nxrqHs5M3dK9V1pzNIyu929tJ5D8zYQjfr5RcbuX6n3slqp92KTSj1v6VvZ0eIOYdWHCfBn",
-	"jRnxGlDLqeYPrOkLjMyHKnI3lKmRrXlxbDsKkiQ1d45tzbGM9t63fKLTWgFZi9+LxqaCiVAmQSZETlEe",
-	"wNXF++fIIh4jUAUuzeR3L9/ZrL/fvTr69Zd/DPe6fXZkPSpmi2brxsRMBY+zCGPn5S7Uv0PwHuywzwhb",
-	"2JQSTKQpMXq9/9ob/URNvRuVvZWQ2OqbnDsmtSbR9UTJ+JfWF83HNisuY1DN9iULjaN2spO2x4ZL8DVp",
-	"5s01Fa4hRyWB3HQ72ZF/abn7xyNbq9V+Li2p43dC+2M7k3Lz1lYAsrr94UjABV47+b8zHtdd0O7BWvrZ",
-	"KD28bEGEdVLa4FpTgsip/1qrtb5oS47w2d2c4VMw8Sd9HOiYU5n8kz3jYs5N8Rwfy8njJTrukVnfYB46",
-	"7Fgr8REZ3bQRemRTcZd8fu9sCpfUWSOCZ9I0IoIOMV5t1xni0KVM2I4TwLgy7pnNOThvkOM3BE++Uqmk",
-	"tT2t6eVS1z6cvT35k5tjaPOm8hTEhLBYOnHTZ/kRIp4uTLfG049vzq4+vh18ODp9/+bsb8NDV21gh5lw",
-	"R5pphUaf3xS59tl5NupdZiN3PKdvKw7Dnvt8nuyZpl7DEPAriVSyAFLkScx5lsShtQCV56MMoMi1aR1W",
-	"hJQEemMrtfZpH/6FqheWG8N5y0zNs0cKsj5yiYE7HBBTYVB8N545D0BOm+6z8o58ajdmCI0h3Dr3Tc33",
-	"fn5uC9/+xQ3ZofBzXx3y4Pkq7bbmhzo3WoRSmpzptHpUezh3UlPG0nrQCzviSc5p1ja0/J2l5R2vdwQx",
-	"pshiZNECYm6LpFz3zXaIn3OpJgIv/+u98U8VPZjydxvAXwhGW23WKOE/chjxeHHo9EBpk0/+9lwLz+fH",
-	"9oulz0/fDsOVHz/xa2TDsM/yBxdoP7lWH178emnSassHrhbg+UfTgHeozcl4ZZGT4rs1wy4cMcjYNeNz",
-	"Zko0FU9TjIvPqlr7s8869iTmJtFjjKs0pmyyd1j0bzIGb4EG83F2y+omm77Pplo3MxO+OLSpOMbRSCK9",
-	"eoLxBGM9mcDUJiN03CbCsszD9hXeswnEjD/n6WHF3ag8lYu0msti23D1We3KM108Ii5ijH03lDm46dLs",
-	"V6jt1zhLjXoFy1vZ3OFms35a6ydaM1GFrB5kmktXgPBgJ60T8i5gWHJBcM/ZJv7GUC2OFI/JlJcx3tFX",
-	"++I36NttEL5WlGh9tK57dozJ2zW6dy6Aard+Ln6XpfGkXd8+Wq6i0HLi7PTtsZNbuSJsP6eLEjr+vnnD",
-	"vYM+K7vfnV+9ubx6Mzi6ent68vH4ZBgClTLTGo/NcZeu+Wk34rMQrONwCPhTRhJQvM/yCS5PLv779Phk",
-	"cHR8fHb18ZNtsneDwtgcTpGvtDC3ledGulbmuHpzeXxxev7p9Ozj0BoVElUXjoqJLLyNzZHya3QVx6vp",
-	"j9C5NOLyM1VTE2PYsxEcczFKeLn/GojtZ32otXvTtqjPIpIk0ulyVElMxl6XpX7uROlOoqRlR/2NlP0W",
-	"LjRlw/oaG3PbgsPqp6aHXYxpwhemW4dWUFHuPRLPvno6nrWo9fCsswePE57FBSeZcVWibWTj+pL1fqI/",
-	"ftGS04DYXbim52nQM+4WN9u3XB47RU3L69ztna9T+a3M/az8mFsT1XFY/c+V81V+Md7fyv9lF5bKj0VQ",
-	"qvKbKyWovmp0ydsvt/8XAAD//w==",
+	"7H3rbhs5uuCrENo9iIwpS86td9rGAY7jON2ek8RZO9kMthVIVNUnie0SWU2yrGiCAP0Ou88wD9ZPsuBH",
+	"si4SSxfbkqcP9p+tYvHy3fjd61srFtNMcOBatY6/tTIq6RQ0SPzvNEkkKPwzARVLlmkmeOu49XECZEpZ",
+	"OhRfnygC5k9C7eBOK2oxMyajetKKWpxOoXXcck9bUUvCbzmTkLSOtcwhaql4AlNq1tDzzAxVWjI+bn3/",
+	"HrVeizifAtcXiXkemJYlK2ccCTmlunXcynMcubzCG5aCnb1+wlPykxDjFMhryW6BjFgKhCUNhxvZSbY7",
+	"2zsAzfh4d0d7B0rRMfwnzBsQaJ+TG5hHZKAm9NnLH457+dHR83gCX/EPGJCRkCTPUkETRYQkegLkJ8S3",
+	"f70RKtNy/e0g80GKXyHeGdK/m5dVJrgCJO0PUgxTmJo/Y8E1cG3+pFmWspgaeHUzO+IvvyoDvG+Vtf67",
+	"hFHruPXfuiUbde1T1fXz4ooL1MUJSCkkaV+9OSM/vnj5P4hbgySgKUvVQQdB4eayzDgR8Suhr+C3HBTu",
+	"MZMiA6mZPQfwpE91DQIJ1XCo2RSWwRC1fhWMuxdCxIHU+UQRpanUJ0RMmdaQHBMuZgbhm63hpunnMsUt",
+	"fqXTLDVDJlpn6rjbNQM6Y2S1TiymXTqMDxMYjQ8n7NfQhJpp8351qjOapmTG9IScxqFdfK8Syy+1LX0p",
+	"BouhITmzwqlSbMwboZxZ4uyzJERrPE9TOjTbslS5eiuVuYI70Rp4AvAaUnYLcr68maHwG1kCVGJfcgPd",
+	"Y8Y1jEGa53ALXPdVPuzbZ4Ep7JDGxyyBaSY08Hjev7FCZmkMh1lfaarDM4hcx2IafiYhBnYL25G0lmxs",
+	"zhcUK1XIL+69fLXcVQ2G9Q2twtZnGE6EuAlcKW7AE0XcxHMC/BZSkcEJGSRU0wFJIANuRC1HUet2ZRhu",
+	"Y8ybR1PQ1EyIkixJmNkCTT9UprD02UCv5ak2mWTppU0oo4KqkpWHQneQXPrxhPLxemZuxuMGKDqNb5ZZ",
+	"qkKTwPOpWcTIA5qmYBg8ye21YLaW8xsuZrw/FNqwvujPhLwZpWJm7sMxF2aPX9adwK8X2u9riJli9s6p",
+	"7xJvJ6jifyhECpSb1+KUKsVGLMgIkbnkRiwBHlcZj+fToRUMsQSqt+S7sDBcHsZHICUkfU3HeAymYarC",
+	"5GF/oFLSufk/pRbJ0wZxNqU6ntxpZtQtKthORUzTVtRK02nLzMtzmgbQGN3vJjBEQJ06EXh0W+B9+aha",
+	"3ABXfbb6sch16PkS/7Qqy0Ve0apQUI1eFuC8iNHiUNVN1nZUQ2RUkHGN6lZxwlsWupMT97SO+VW6WcFZ",
+	"SwSxAKBy6uC2nH2CLJmml6PW8S9rFnZvXOfTKZWGABcPU9FBA+rUZmJ9YaMLZ/IrVOZbPtyXyvEaoO6e",
+	"bgH1pcMvcSOHr7of51KJDW7xcgerkHNlNrQEZUfhVsPvK5HLGDYQlw1sXYrPDUXhPYVHoQavux5bfuwq",
+	"CHl8LF8zuZ6IhlukCYBejlJmuN0JUydGzS3JIShNtwTzDm+pe8v1Oyiuy+AbGyPbKBloexvNQ7JblMDW",
+	"fgkC0U7TpBgazSpXNRzF2k6aZ2Z7idV5wf6FFmpwmSbq80MDD9wCWwAlRMoOTNWDuvf8piJPs3VEFIdv",
+	"ItwaRdW2G2Qcg4vP5ioM8IyFaVAz8wLrrrQ1YmkjdlOqdN/irPFxJtJ0FQrWbgBnUXMer0blZvPcgvRa",
+	"TjEL4/qHFyUxVPQafGVmNfd7rV2ywaordNklgj5Ar+I/UWRgJxqQ33JjyrXNBomBTUSM9cIhJfA1Y3Ie",
+	"EXzk9t41SHA/IboOOq0AifmFwuheYA5PF1HJ0RVyqE+2mp7DV/0Mtb4tLvqSP9YpWH7q1dtqdMc0c0QD",
+	"iELrnBtZ+xodbw+h5tjpvGoYMmbEePPZPkgRg1KMj9+KoAHjHPENCiP6YBut8IxKBduxwucJ1eibwHcl",
+	"GYmcJ6Q9AZqAVBGhWtN4ghCLnPc8ZfxGRWRGJWd8rA5OCB0q4JrMJmD9HN6ZHIs8TQgXmgzdAuhdXuum",
+	"yCyQ7imV7nR1rzbWFPCkwQ5X7B/QH861I+T1EnBZSSiUA6stfIk2ufQz4Il5WIGaufEUyD4Xuo/4rHgw",
+	"otaIsjToyvCz91fYsiq3SAo9W5BxyyJX5pyIEVJInEtpSMaDu7OBo7ek/arqUIK9UUeoH6tmIVf3XJ6u",
+	"QLRj7miNbVIXEfewTjbUacWMg+zvRwEuKe5eZkux5VK1W6PDBQHNNdPzD1RrkFyFpPuUMr6tM0rYhbf1",
+	"NIHI7PE3E/wgVchDUSIoFglstYfvAQjZOOeZ4NyxacgEZP+wkHZxnNXoW37ly7p1g07O2D5rdHP6x1uJ",
+	"awxWhyVVLLKtwbngV3H7DZ33Z6CpDtgL8QTimxXqaPMuyrmXhby4QQc1vaXMcutaR7SbI7T1Cz4GpVFm",
+	"XbnIaYCTCs/4siiXORR3vQKC0pdMaEKGAJxkQmkwf4+EhIpcr+B6nR7jBHaYPKNWzhofLdxBZSwCCaXr",
+	"wuI/jv76Q3L0x+//XHvr1O+HhTuo3GU1khAC+btSqVvgxzInY5m2v0KcW4nYLIMnTGkh5413rnkKCXHD",
+	"iPXFdVrRTk3KLFeT+88iwZhfj2IcOiV8lX1oIeksP3NgtAS7dtORV4EVUQC8i1F3SCLCOBmlbDzRG5iM",
+	"xlLqo81J9aJhvRUUtjI+y9SeCmmtoOmwiekAuIWR6VlknVguZw5uyrrTXonQ3ZdMRBy+fMr461pgmqGl",
+	"grxoTM1Ru+VCg6Y3IMmMKjKjHFMtbpnUOTXsZeOWEaG5Fv1fBeNESCKtUWxNpOCyy/cC+l+jig2Aw+IJ",
+	"JLkNcJrJ7RPG+zPKMFdCCjG12rKQ3nYQhm0L2xTjREZy6qrJELViymNIm8yHco+rTIh7JLbcRyQ9iGB7",
+	"CIeVz1jZUH1fyLlZNlhpJSejMUVBzDjBURGBzrhDDFAh6RckEKQ5nDofNk2P10s+PDTvebsOk0yInlBN",
+	"UkjMT9IvWaW+vgGWyHUfvsYASQPNo9TczvF+R3kvc25zo3SurICPyGyCWYLaPFRBCe1o/T7EsML3Lim3",
+	"2+wnFctyk4DcFYzWqUmWjjeXzkvJSwE7ZqtrpsIFpUVYpfUK+guZURODIXmz3jdaXhDX9k4Op2Gt0Lg2",
+	"1YzR3WHkP00l0GROcp7gjTAnbZd6SZPDiYh9dh6Br8zI/4MmpXkrubEDHdrtoPtX+hyO4pcvDzfRoGuI",
+	"XnC3VBXoCtRDeLvkQ0Fl0ug5Vk1Bz1hwTWPdgEuqG4wyl9NlmDc84AbmMyGT+/galv06tyBvGcwa0khG",
+	"IIHHwf18X5cl4OETgq1zTSynoDYa1zZ1N7RJsYlHCF8P7qRM3l3MCdFNe2FcacrjprxDpJf1MdRA5s3a",
+	"sGjJGXQocn08TCm/WcsQCwHOFTRfjxU0hjLu6tlD26PvDJUGC1RLij6ZXIFsRPpG7vptHIvovb7jqba6",
+	"hQIHrPgl6wBalF61Uzeg79egE85cHmPhk3k3Fx6LflJMZFRb53PeJdmids8FlXrN9LyfVTyzK2NqdT/u",
+	"5p5v1MKLfLb7xYca6Zmb6VL2jzslIBrbr0G62yvs3lEtdw3073YDrUgboTKesNsG4+5hUj4ci1XJqcJw",
+	"i4CPqqwSPPoy5TWyiUfNdrkhvnqFZ/m/HifvnCv3zSKPQ9xbaCfmz7DHy0VxtsoE8BOvdHgVE6/Y0odw",
+	"8tL/J8//IuS5jPd8eJ0PP+QqgPWKRrfgANVasmGu4Z7xKZ+zXDd+h1TBDy+IGJHBt561HVzFaa91THqt",
+	"TqfTa0Wk5/3KF4n5/emz598HpF38RiixaaFESEKJ3cVBJ+wZw3NehFX7LB+mTE0+sukGBklD1jRmBKyi",
+	"4XCOQnCmK3AKY3PMbV1YbE1uykMZ/HePiFUSKyq7CUIjD0WIU3HfnJ9QzGzBRwPTTEialv6+9lXOOePj",
+	"iJx5n3dE3qDLOyJ//P7PMPVlUox96G47Z2MlqCRmfDGwRLmagUQXkQSVp5oIHgOxsAlHimTOVxi4cltd",
+	"/86UUnnekDm8kpbcMRZnCSC1dq4G8grf0liQkBmKxTKWMJvlW5SeGEJed4PjhKFtXlOeDMVX71x1vslQ",
+	"5GrKdJ+O9GKF3fMjFbbW+BzjSg15y+ZxGf0Jj8nLqGOdhH8WM5IKPnaZftZ1ORaAVY64R3wyFJowRXDr",
+	"LqhV7vvH8L7XxTrKhLbgnnOjGVDvIdsIfQ4Dn/ybQb92NWwWWHjLimS3ZHMZMGb/ebdDE6fV4/7ben/X",
+	"puq51Z8o4pxQmC7y2b1G2o7/rGzSlYi5AlCE6YP1CX1Lx6wdaoWveAVQ37A0cK82wGjKptBcD92oWzbB",
+	"dJv89xWmcbmrcso1Jz5PWEDUafiq14tgHLVm/gbjtwa/OglhwK/ac+GWJ64vwCHNMtXxvsto5SiVSaCJ",
+	"mgDoiJiddrOU2iLEjdG1GRgCwF8HmVJmBBTtZZBcjkYKNBlJMUWGQQ7yYdNaHLYUky/D0r0imitXQXDs",
+	"RCgdFpYqA3rTkMu8Gcz8DFELHSnN8AL9yXlXG8M3Vf9yxa2esni9Y6l4N7j4nMfNGvedNd/QUuaQAaX2",
+	"Dt7W5sDLhm7SZuFVgfNaZbpIWGlqHPR5AhKIFkQBT/AKIEoQpskQYjEFZVO9aZqCfKKI5/nO1p018JDg",
+	"Sugcq64pMfZXVWOU91HMpZW3GNYXxLlken5t1BMXjQYqQZ7mNtnU/vfG4/9vnz+2XFsZZG98WhLEROvM",
+	"NqxhfCTCN/0ruM45n5MhjW8I8OTY4E/nkitCiSGXJ4o4FxSZUg2S0ZS0bZMorPrQgtAez9JcHTpCISqP",
+	"J4QqMqDsL8jD/zEEZVbpUDaIKk2YVFRokGW+gzrocca1KAhGEcoTUnj9kaymBId451iHnGMHjoxlkDKO",
+	"wXdltkB73Ft8heF1QvSEKXL64cJKYRUR5+LChYwdZlcRqrTWVKfHe9zgAbh2F9YxGZxWs6OPySvEALF9",
+	"l/72+aPru9QhRjgQWzpPYiqlTRQz8CUsMeclA5UPB7gBmicMjGI1oOVykAxI27xznWd0SBUQi/aDDvko",
+	"c6Uh6XGDw0MxGrHYs50ySxBqV7ZtdQZSpHBMFMhbFkPf/DfokHMphVSESujxQVO3pEHZ4eig0+NFFPO4",
+	"5ano9MNFRW85bj3tHHWOMPiRAacZMxdV56jz3DUnQArv0ox1b592h8J1LXN3Vp1Wz5DfDYYW0yZ8SQke",
+	"mLT/txDTyPf7MiYVEZJ8BDpVPZ4yfnOAMLaIJ0yrMluvQz4zPRG5JgOXdDYoTBnzgyJU97hReU/IwKak",
+	"DEg7gRG1ZjqQichlxQbCRQ6I4OmcjHOWgMLskB6vGEiYMI6adIdgRhWdgs8FJHRMGTejtH/iDm2hb+QZ",
+	"YukiKSDkG0u1iuD3K5HMV7TD2q4N1mLfqu91gWek+WJHrmdHzx5s+eX0nUA/rkrHK8R1DclPlJENHUOT",
+	"L46OmtYrDlD2/TKrIKa3eAc9iC4xpXVtLsl6eqiRnaUEnFCkCMYJF4acgSfU5mqjD7swLVXri5nZ802t",
+	"pHEMuL86ZbxlSr8uRkW1voC/uKZs6H0qu7KlbMp0q9qIrTj9y6OoNaVf2TSfto6fHZn/GLf/PQ2ZOqFb",
+	"Z1DpDDHwHJxJuGUiVySjYyja0C1szHWTWNlzbkn3NgxY3iZl/NheIngbuJukadlKFdVWffvWbGXmBA4t",
+	"7ti2oQlsWkaGczKh3Dr9QnvKeXmSEEBKD8WXJZY8ejCWrLUVCXXHQ3QaHBfHfgzu+xhSRVVEOMyMpB0x",
+	"qXSV1yoVf0Fm635jyfdGjvsJCoZr4LcHbYK4D/w2SdpSrUekvtgnUi851K//Om5R3zHS3wFia/x2LSc2",
+	"ayVXaLgbVdn2RCG+w1BEFGh7b/spK4p0W0gSp0Cl0UB63OplpYg5JsY+GhxEeH2NABI7E/ZfKcWXPHZi",
+	"E997ono8k8L2NlVEwjBnqbYwqG4DtWKitBSYcoq2doec5lpMqWZxj9ejv4TDLUgibkHOJEMNzJ/VAgdx",
+	"H1BHbOfFZi4I4bsc0q00i7XkvQNdptYbciNNZv9shejCjUJyJ7m5Z5a0QCW0PAAqOZ7y3Z1G2oaq0eYc",
+	"uWTokqwPtufTWs+wZh2oGHVvatwVVVQ7owUoozjBY0hba2IviAcPeYI5sBW83/Nq7UpwK82r4reO1Kti",
+	"zMPJmR1ZLosOqQa2X4BuaarsFdNnDqpVNra2aJumSuBtELoHNuJcyW6hW+lB08yuRcMYl/63K6ar98sJ",
+	"YMZtovPQeqiFQlL1iBUXNpOF78llKtSAi/3DvnyPGjjDOgMqnXt2c4Uu9/TZs0NgQ7YyoDXw9gCdUdcK",
+	"GxIiJCl6wt7xhv1xn8yJ4Ca02su+XXGATXOlyYTeAik6GDhv2EGIgJo4s/vN9sH/bpXeFGzBU53KXuPv",
+	"NSrbTvq6hv1NknczRGqRJo8hJa+1yCwLo6epgpA1gEbv+Qpf57UW0kVPJJ25BgsVr+UgFJQfOHMn6fFB",
+	"rdtB8REAYypJOit80h+Eco4n51x0C6Ggl2CDAHoCPY5PC5izxDrknUeWC40A4DAL2QGVdhMrhZDLBOjK",
+	"UfzXZ8/qEqCwf4eMU3SBBD8DsC+hE+qgEfJ8xDFkGpKTohyQqYUqQF8bmAhu2PNOwuf5duOfbjv+5T55",
+	"yoIWnemG9K/enJG/PntWdBRru7AFkWJBnjmeCvBZ91v57YqVHhtPo9uJsMqHOXZqGlTb2jU6vXErnTvR",
+	"xZ7NRN+ZpMw0cr3TI9spjrixEUnF2Eq/0m16bzLoSp+Ou0oKrxK2lo/RnQ9fy0Zm3h3l1urxthPGVgrf",
+	"wNyK3660P/j3nFA+6JALraqRTwnElagQxkmW0hh8UAP9Pa5C0EJJwkwyrYGfFFKZKVJULCcYhxzlqYtR",
+	"Udf1r8dH7GtIdhdJy7tgjYeTx8u51Q0MwmG2JIf/DNxyBYdm23SBaUrnnu+n57o4bscfNuWqa/THIbVf",
+	"UQiLSNvjyw/bKI5ke0esidYE4zwiudN7vklq84sNQjoYtVB07jUkGsci5zZm6xVrpJ3nIV31ChImIUbv",
+	"10+Xlz+9Pe9fnn76+HP/+tPZ2fn1df/T1ds9hkFcXknr+JcvNf/5aa4n5FnniMhiv1SOQZM2WhMJGZaJ",
+	"Ck8UGUoxUyCxc02ZmGAGIZ5rlGapKkxpZXs6R2iLwCt0Tx/Ir3WhI5+u3hZpRxhLt/syv7WF7HF/GmU7",
+	"kPjEB/frvxv90IhajETizgdGuDKbsWyUD0zN6vGz66s3LndC+0apnk1s5F6FxGa9Cd9GfOL39nhxvPqm",
+	"Q06QWrZXBewbcoH9LNQjGMx4kXum9exc+GA8gTn2bhc8ERExGmEyEY3N5bIldRfJ86tM56W2iUsIfrEM",
+	"1ddM1SXQ3m+jW3Fj077HknJNqHZQjIg9rv3akc12MsqKJ5gC6NZUnnm3WgCuUaOavh5mO2IK/MJIg9u2",
+	"GPHgPkJHn9UVVpNhrfdao3P1XTFqh+Cr9ogLQK7Yw510sAcAcgGqIg0SE86jFU7YFbpVpTVdEB/dby5B",
+	"cqUV6hvhbats+8977vSSKLr0NRig9vGfQaW+5JU2jz5PYBe47qo5j1dYmfiBuIEZdMiNYYkJSdUPsvpN",
+	"Rdb9h0adJmzk9BUusEUZd9UDdXq6nvN4BwT1cKZbLT+/garqXvsFV/2/NJGZ09XKozgWT21LVLBSXsAu",
+	"JTgWNTRdenhFPfiFh0nRtiImck7mpKyb+dvnjyROKZtivSHGlvHVep7kIgC71cIHV81UP9DzP37/P8+P",
+	"SAraED8RkiRszDBDTOiS81BUUPssIjlnv+VAJIypTFJQqsfFiMRUQYcYtjPMPKDsL9bX4/dgfT3/YX+0",
+	"Lcv993mNVUWGkAo+Vl4SODAH7IxKZc2O4nuB2p0958msJ8DSC8JhRjyQ/wyRvLOJEAoKA9ts29mZdLxQ",
+	"PONqcarf5W6mdpslbNMohkLXzZAFMBaGdpmVLEYjl5XDVJGd3Ka5Foe2We1oZJPoNaSpsp5ImXNsmRlP",
+	"EB2JpDNVJM87E0CRQdFAdkD++P3/EiEjc5G5cT1eNBEvCuIi6/JSZIbZ0do9gaQ6qS/bHwTT4nHJSmPg",
+	"TUONvn/jY4UX8UvIy5hpU1J0+PVFBO4zXxGhrrMrBlBSoLdQN1srGeTRihulGVZHO0jlb/TWVs5d5wZf",
+	"BfEIWKl/TrvcoiFnqzVGpNJ4V9KZb7yr2RRUVCl0KnNrzMu+UqHSHmI57aOGv22d8f4L9UahCyujQWnA",
+	"VwsDvlhQ0+MlasuK8YHvHmqvPZb4iEdk7toRM5zMSk2WnPrFehxFoo+UTqit2inBGNkv2dviCXELRqYo",
+	"8uLox3BEA2+xteJgv9UqC9UpRX09Hs2f3IHm4E5Uv2+XW7DWRQTStT1Fr69zqXbYanRrfPCDNo5O2H4i",
+	"BT636sy0S1O72m0sQDb+oA+ufhcllRWElD3I1iSc+aZmu9FGa834NtJDnz702k0cXJQP7b+yxUK+zLFu",
+	"QFyAk4oaltVO6ipS1/qmrSbyGDezXbqEwwneE2Uo3Ralk2rVVCONN6lGjaA4ehxCe/Rqm/XSYislxXO4",
+	"U1J8W8M6Hj5hPsReRI1trLhnk3eHombfJsyE8nGNJbEWWmMiJ6SJsi0EYhy2pdzqun66G6VRui0tJlGa",
+	"2VxnecbHRXKPt2QTkOwWVI8rTm+gH1NjrNOxikjZWTMiRVdI4rtCOttUMz0nvrul0fF7fDgnb9++s98I",
+	"GJy9Pb2+vnhzcX41QNU1A06Z0fgm86FkSUSGc1fy5SY28/a4m9j1rsacIz0BOWMKCkOCJolrk+CcSJ5o",
+	"AiqxA0DJT/dh2V3w4kLv/3/NDHNRkNGd68v3fl9iEHah4mTCzF2J7tayasu9tJ5Dfe+8Rv38Kuf3r0B/",
+	"Vq1Af7pJBXqwpLtsA3iHdKGHSVzLGyu9DKAWS6geWNOXEONne72Njj1TatEJ286NpmnNiWT7GS6ivfvN",
+	"T3RRK4xeEc9hCVbmUsYVUSlVE1DH5NPV20PgsUjw4zsuffLfnr2x2ez/9vz0j9//OTjo9PipjRTgFnHr",
+	"6APIpEjy2H57iMlS/TshwYOd9Djlc5sqCakC6zp4EczqAUO9G5Vzl5BYWda9Z1JrEl2PVGR2bWOsYmSz",
+	"vXNebeMypXODo9Vkp2wntq7/olqXJrdFR7aglbrQcfPUjb/7vbXw6aB5KJPwJ0F8z7Z6f7fn07XNzYah",
+	"T7ZscgGGbDPBYT81BvslpDdU6cORkDMqE1fMgliu+mGHAtPG3QOjhUakMQ7rhq0htsJL1RRS/Ox8koqy",
+	"hLTL7qSEaiKwHaBa1w/wIOrxSajhakoVdjiYgNH9ikjLjBqbl1lWco1LiRRi2uNtdDCXHVldDvig0lx2",
+	"gP5GLPg/iGwTgVGuIImcf5aLHi+6LlkexewD3G0wQBlucLujWGV4sT0bb6t20fh5Vvvzn0FpvLaRC4zG",
+	"TWiWAUdyq3YxauY/DBjUmHBztrPFiVgiu1a8V4pfsSPsTumt7JC6Z49kteftirLXP0O4oHBh2u4lvO5j",
+	"8gRjk0YL+pmKBO5EPxuVtpZtmqFOShuYLlpSNQmbLrV2l6sSu1ff3/sNeZrjkDaeCnPnDzA9xrtbPT4W",
+	"C19LdNyjKrjBBeh78KIncI+Mjq2WH+dG2Qmf3zsT3BWk1YjgicJmzaRNMSPHdYM8cenetsukURzQBb85",
+	"B/umuGFn3/lXprSy/kXrXnNlN+8uX5//u5tjYGs+fPlUSjHqzH2Rsz1CLLI5fsbk4v2ry0/vX/ffnV68",
+	"fXX598FJ7XLDVK0sN0arOT826OnxD/mwe50P3fGcT0ULMuj6b652sfH5ICLwlcY6nRNa5HjPRJ4mkfXy",
+	"6cBnyImmN9hevVAbJaxQu1yL+Xf/hSqvF5vnB1vk4LM9JYjuuTzaHY5QTCzxdOy6GJa0+RO25/XkU7sx",
+	"NzZ7JkBTPfnHqtTTn92QHQo/u0QIz5+yzsraNhcqiUEprPfMqke1h3MnxfSKlQe9siMe5Zy4NtLyS0vL",
+	"O17vlCSQGbWdx3OSCNvgwX2WZjXEPwilxxKu/+dbjEEUfZf9uw3gLwSjt6ybhfzg74ef7ejDazbmVOcS",
+	"BrbjyRAq5sYxcV+j+vnd6dnh9c+nz17+EJEbmBsRXaSLFo3ziNsCURBL0KQ9OP348fz96/Pz/ufzVz9f",
+	"Xv5n//r87Or8I2Yr3YK04jmmXHAW05T87fryvbfdhyKZk/YNzBVRwibxcEFURmPAZGJ+eHp9dnFBqOpx",
+	"phWkowPMdmK2jltIMsPWfMof0LoknyJMfVW3M7065LTH3aeKzbUnFJABSwzgtcFf/wbmgzKBCCh2G2Ja",
+	"lSlsPV66Y5VDFSTk2dFR0ZzUpdxjk5MxZdxsdyh0UTNjiKTHDZXc8MA0bSUK1BiDN1NEgpZzxsc2dSwV",
+	"4zEknR6/LOJYupZlF8gnY5VKAJzEr9DjY9AKF6b220m+N3gBJ6bKJZfbFrp58NtqYW1/AjTBNutO3Q8Q",
+	"5fqIwg7aGbqdu83sW01dWP40vlnVEwW7nxiSGeF33gw5If9gMmuWirlrJ3Ynj8jTx6uoLgjdi5T2UOjD",
+	"FG4hJdWPyZnTAlJjmSE3FPUGasVX+hfkpO0o1Cgk3wuUQSfOXlY2Sfrvh0bJPDybUM4hPbx4PYiWfvwo",
+	"boAPoh73D65AiVzGUB9e/HqNpdPlA9fv4fA9fsFv0OOGMRcXOf+aMctvgw455STnRmpwbMOlRZZBgvkA",
+	"HFIXi+nxtj0JatxWgJhDGflxUvS2x+BPcV1NsUeWLjxsPT4xNqyVpCe23AqD7jQ2q6eQjCExk0nIbMFJ",
+	"220iKlt52A8THtgicS4ORXZSCb3rQHeqqpRyYggFZWkaoJPVZrSHpBEefCtRtIDlreJP0WazflwbM10z",
+	"UYWsHmSaa9dk4sFOWifkXcCw5ILWPWcbh5t/rwgqBlxLXizvReDux0nRIKCtKDF2e91Gb6NrsIM+Ci+A",
+	"NpLG49V+idPFThlGTlxevD5zcss7DKjWRjtTRvkMfVNkcHDc4+WXQT58enX96VX/9NPri/P3Z+eDiDCl",
+	"cmMZ2j4Gyn1IqxOLaURsEH1A4LecpkSLHvcTXJ9f/a+Ls/P+6dnZ5af3H+0HSG5Bom/GOTyq1xbq2ihd",
+	"K3N8enV9dnXx4ePF5fuBdb4o0EZL9BNZeKNvJhM34LrKLZe4kjZqUOlnpifX9uMZmM2E6qRR6l54pe6E",
+	"MG0jVT0e0zRVzua1GnUwfG+eO1G6k4zB8pO8dw3QNihH3o5f0I7QkMf6nr3w7PPH41mL2gDPOr/ZWSry",
+	"pOAkHFcl2kY2ri9Z/9bSL1+M5EQQuwsXvwfV6qJb2s32zctjZ9Aaee1TQPw6ld/K+t7Kj97rUh0H1f9c",
+	"y6bKL5gJUfm/7LRb+bFI0Kr85tpFVF9FXbK2totqf//y/f8FAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
