@@ -104,6 +104,10 @@ func readAttendee(r *reader, c Config) Attendee {
 		defaultSecret = SandboxAttendeeWebhookSecret
 	}
 	a.BaseURL = strings.TrimRight(r.str("ATTENDEE_BASE_URL", defaultBase), "/")
+	if a.Mode == AttendeeSandbox && a.WebhookBaseURL == "" {
+		// The sandbox Attendee calls the local API, as the sandbox Google does.
+		a.WebhookBaseURL = c.PublicURL
+	}
 	a.WebhookSecrets = r.list("ATTENDEE_WEBHOOK_SECRET", nonEmpty(defaultSecret))
 	return a
 }

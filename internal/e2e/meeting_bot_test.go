@@ -1,0 +1,197 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/api/workflowservice/v1"
+
+	"github.com/besunny/workflows/internal/googlefake"
+	"github.com/besunny/workflows/internal/testenv"
+	"github.com/besunny/workflows/workflows"
+)
+
+type meetingBot struct {
+	MeetingID          string         `json:"meeting_id"`
+	BotStatus          string         `json:"bot_status"`
+	BotStatusReason    string         `json:"bot_status_reason"`
+	BotID              *string        `json:"bot_id"`
+	RawState           string         `json:"raw_state"`
+	JoinAt             *time.Time     `json:"join_at"`
+	LastWebhookAt      *time.Time     `json:"last_webhook_at"`
+	WorkflowID         string         `json:"workflow_id"`
+	Status             map[string]any `json:"status"`
+	TranscriptDocument *struct {
+		ID        string  `json:"id"`
+		Title     string  `json:"title"`
+		ProjectID *string `json:"project_id"`
+	} `json:"transcript_document"`
+	Webhooks []struct {
+		NewState string `json:"new_state"`
+		Outcome  string `json:"outcome"`
+	} `json:"webhooks"`
+}
+
+// meetingOf waits for the calendar to store the owner's meeting of an event.
+func meetingOf(t *testing.T, s *testenv.Stack, owner uuid.UUID, eventID string) string {
+	t.Helper()
+	var id string
+	waitFor(t, "the calendar to store the meeting of "+eventID, func() bool {
+		err := s.Base.Store.Pool.QueryRow(context.Background(),
+			`SELECT id::text FROM meetings WHERE owner_id = $1 AND event_id = $2`, owner, eventID).Scan(&id)
+		return err == nil
+	})
+	return id
+}
+
+func botOf(t *testing.T, s *testenv.Stack, token, meetingID string) meetingBot {
+	t.Helper()
+	var b meetingBot
+	s.Do(t, token, http.MethodGet, "/api/v1/meetings/"+meetingID+"/bot", "", nil, http.StatusOK, &b)
+	return b
+}
+
+func waitBotStatus(t *testing.T, s *testenv.Stack, token, meetingID, status string) meetingBot {
+	t.Helper()
+	var b meetingBot
+	waitFor(t, "the notetaker of "+meetingID+" to be "+status, func() bool {
+		b = botOf(t, s, token, meetingID)
+		return b.BotStatus == status
+	})
+	return b
+}
+
+// TestMeetingBot_CalendarMeetingWithTheVirtualAddressGetsAClassifiedTranscript
+// is the notetaker's story over HTTP in the sandbox: a calendar event with
+// ai+demo@… as a guest → the calendar stores the meeting and hands it to the
+// bot call site → MeetingBotWorkflow schedules an Attendee bot (bot_scheduled,
+// join time two minutes before the start) → the sandbox Attendee's signed
+// webhooks drive it through joining and recording to the end → the
+// transcript becomes a meeting_transcript document, classified into the
+// project the conversation is about. A second event is cancelled before the
+// bot joins: its bot is deleted and the notetaker ends cancelled.
+func TestMeetingBot_CalendarMeetingWithTheVirtualAddressGetsAClassifiedTranscript(t *testing.T) {
+	s := sandboxStack(t, map[string]string{"CALENDAR_POLL_INTERVAL": "10s", "ATTENDEE_POLL_GRACE": "10s", "ATTENDEE_POLL_INTERVAL": "1m"})
+	owner, token := s.CreateUser(t, "demo")
+	s.ConnectGoogle(t, token)
+	harbor := createProject(t, s, token, harborProject)
+	createProject(t, s, token, bakeryProject)
+	ctx := context.Background()
+	var account string
+	if err := s.Base.Store.Pool.QueryRow(ctx, `SELECT google_email FROM google_credentials WHERE user_id = $1`, owner).Scan(&account); err != nil {
+		t.Fatal(err)
+	}
+
+	start := time.Now().Add(time.Hour).UTC().Truncate(time.Minute)
+	ev, err := s.Google.CreateEvent(account, googlefake.EventInput{
+		Summary: "Reading room review", Start: start, End: start.Add(time.Hour), Conference: "meet",
+		Attendees: []googlefake.AttendeeInput{{Email: "ai+demo@besunny.ai"}, {Email: "maya@northwind-architects.example", Name: "Maya Lindqvist"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doomed, err := s.Google.CreateEvent(account, googlefake.EventInput{
+		Summary: "Budget call", Start: start.Add(2 * time.Hour), End: start.Add(3 * time.Hour), Conference: "meet",
+		Attendees: []googlefake.AttendeeInput{{Email: "ai+demo@besunny.ai"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The calendar's workflow, as connecting Google starts it.
+	if _, err := s.Base.Temporal.ExecuteWorkflow(ctx, workflows.CalendarStartOptions(s.Config.Temporal.TaskQueue, owner.String(), "primary"),
+		workflows.CalendarWorkflow, workflows.CalendarInput{UserID: owner.String(), CalendarID: "primary"}); err != nil {
+		t.Fatal(err)
+	}
+
+	meetingID := meetingOf(t, s, owner, ev.ID)
+	b := waitBotStatus(t, s, token, meetingID, "bot_scheduled")
+	if b.BotID == nil || b.JoinAt == nil || !b.JoinAt.Equal(start.Add(-2*time.Minute)) || b.RawState != "scheduled" {
+		t.Fatalf("scheduled bot = %+v", b)
+	}
+	bots := s.Attendee.Bots()
+	if len(bots) == 0 || bots[0].Metadata["besunny_meeting_id"] != meetingID || len(bots[0].Webhooks) != 1 ||
+		!strings.HasSuffix(bots[0].Webhooks[0], "/webhooks/attendee") {
+		t.Fatalf("bots at the sandbox Attendee: %+v", bots)
+	}
+
+	// What is said in the meeting, through the sandbox route.
+	var link string
+	if err := s.Base.Store.Pool.QueryRow(ctx, `SELECT meeting_url FROM meetings WHERE id = $1`, meetingID).Scan(&link); err != nil {
+		t.Fatal(err)
+	}
+	script := fmt.Sprintf(`{"meeting_url": %q, "duration": "8s", "utterances": [
+		{"speaker": "Maya Lindqvist", "at": "1s", "duration": "2s", "text": "Welcome to the Harbor Library reading room review.", "host": true},
+		{"speaker": "Demo User", "at": "3s", "duration": "2s", "text": "Brandt Engineering finished the structural survey; the roof insulation starts next week."},
+		{"speaker": "Maya Lindqvist", "at": "6s", "duration": "1s", "text": "Good, then the reading room shelving can follow."}]}`, link)
+	s.Do(t, token, http.MethodPut, "/api/v1/sandbox/attendee/meetings", "application/json", strings.NewReader(script), http.StatusOK, nil)
+
+	// The second meeting is cancelled before its bot joins.
+	otherID := meetingOf(t, s, owner, doomed.ID)
+	other := waitBotStatus(t, s, token, otherID, "bot_scheduled")
+	if err := s.Google.CancelEvent(account, doomed.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	// Skip the hour: the sandbox Attendee's bots live on from now.
+	s.Do(t, s.ServiceToken, http.MethodPost, "/api/v1/sandbox/attendee/advance", "application/json", strings.NewReader(`{"by": "58m"}`), http.StatusNoContent, nil)
+
+	var done meetingBot
+	waitForWithin(t, "the notetaker to complete with a transcript", 2*time.Minute, func() bool {
+		done = botOf(t, s, token, meetingID)
+		return done.BotStatus == "completed" || done.BotStatus == "failed"
+	})
+	if done.BotStatus != "completed" || done.TranscriptDocument == nil || done.RawState != "ended" {
+		t.Fatalf("notetaker = %+v", done)
+	}
+	seen := map[string]bool{}
+	for _, w := range done.Webhooks {
+		if w.Outcome == "signalled" {
+			seen[w.NewState] = true
+		}
+	}
+	for _, st := range []string{"staged", "joining", "joined_not_recording", "joined_recording", "post_processing", "ended"} {
+		if !seen[st] {
+			t.Errorf("no signalled %s webhook: %+v", st, done.Webhooks)
+		}
+	}
+
+	docID := done.TranscriptDocument.ID
+	d := waitClassified(t, s, token, docID, 1)
+	if d.ProjectID == nil || *d.ProjectID != harbor.ID {
+		t.Fatalf("transcript classified as %+v, want the Harbor Library project %s", d, harbor.ID)
+	}
+	var doc fullDocument
+	s.Do(t, token, http.MethodGet, "/api/v1/documents/"+docID, "", nil, http.StatusOK, &doc)
+	wantTitle := "Reading room review — " + start.Format("2 Jan 2006")
+	if doc.Type != "meeting_transcript" || doc.Title != wantTitle || !strings.Contains(doc.Content, "] Maya Lindqvist: Welcome to the Harbor Library reading room review.") ||
+		!strings.Contains(doc.Content, "Attendees: ") || !strings.Contains(doc.Content, "maya@northwind-architects.example") {
+		t.Fatalf("transcript document = %+v", doc)
+	}
+
+	// The cancelled meeting's bot never joined.
+	other = waitBotStatus(t, s, token, otherID, "cancelled")
+	for _, bot := range s.Attendee.Bots() {
+		if bot.ID == *other.BotID {
+			t.Fatalf("the cancelled meeting's bot still exists: %+v", bot)
+		}
+	}
+
+	// Every notetaker run is found by meeting and by user.
+	for _, q := range []string{
+		fmt.Sprintf(`MeetingId = %q`, meetingID),
+		fmt.Sprintf(`BesunnyUserId = %q AND WorkflowType = "MeetingBotWorkflow"`, owner),
+	} {
+		waitFor(t, "a run for "+q, func() bool {
+			resp, err := s.Base.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: s.Config.Temporal.Namespace, Query: q})
+			return err == nil && len(resp.Executions) > 0
+		})
+	}
+	if fakeBots := s.Attendee.Bots(); len(fakeBots) != 1 {
+		t.Fatalf("bots left at Attendee: %+v (one per meeting, the cancelled one deleted)", fakeBots)
+	}
+}
