@@ -295,18 +295,18 @@ type CalendarChannel struct {
 	Expiration time.Time `json:"expiration"`
 }
 
-// OpenChannelInput opens a channel whose id the workflow chose.
-type OpenChannelInput struct {
+// OpenCalendarChannelInput opens a channel whose id the workflow chose.
+type OpenCalendarChannelInput struct {
 	CalendarRef
 	ChannelID string `json:"channel_id"`
 }
 
-// OpenChannel asks Calendar to push changes of the calendar's events
+// OpenCalendarChannel asks Calendar to push changes of the calendar's events
 // (events.watch) to the webhook. The channel id comes from the workflow, so
 // a retry after a lost answer finds the channel the first attempt opened
 // instead of opening a second one. Each attempt sends a random token of its
 // own and stores only its hash; the webhook accepts any of them.
-func (a *Calendar) OpenChannel(ctx context.Context, in OpenChannelInput) (CalendarChannel, error) {
+func (a *Calendar) OpenCalendarChannel(ctx context.Context, in OpenCalendarChannelInput) (CalendarChannel, error) {
 	owner, err := in.owner()
 	if err != nil {
 		return CalendarChannel{}, err
@@ -373,16 +373,16 @@ func (a *Calendar) OpenChannel(ctx context.Context, in OpenChannelInput) (Calend
 	return CalendarChannel{ID: in.ChannelID, ResourceID: ch.ResourceId, Expiration: exp.UTC()}, nil
 }
 
-// StopChannelInput stops one of the owner's channels.
-type StopChannelInput struct {
+// StopCalendarChannelInput stops one of the owner's channels.
+type StopCalendarChannelInput struct {
 	CalendarRef
 	Channel CalendarChannel `json:"channel"`
 }
 
-// StopChannel marks the channel inactive (the webhook then answers 404,
+// StopCalendarChannel marks the channel inactive (the webhook then answers 404,
 // which also stops Google) and stops it at Google (channels.stop). Without
 // the owner's grant there is nothing more to stop.
-func (a *Calendar) StopChannel(ctx context.Context, in StopChannelInput) error {
+func (a *Calendar) StopCalendarChannel(ctx context.Context, in StopCalendarChannelInput) error {
 	owner, err := in.owner()
 	if err != nil {
 		return err

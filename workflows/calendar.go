@@ -456,8 +456,8 @@ func (c *calendarRun) ensureChannel(ctx workflow.Context) {
 		return
 	}
 	var ch activities.CalendarChannel
-	in := activities.OpenChannelInput{CalendarRef: c.ref, ChannelID: id}
-	if err := workflow.ExecuteActivity(calendarCtx(ctx), (*activities.Calendar).OpenChannel, in).Get(ctx, &ch); err != nil {
+	in := activities.OpenCalendarChannelInput{CalendarRef: c.ref, ChannelID: id}
+	if err := workflow.ExecuteActivity(calendarCtx(ctx), (*activities.Calendar).OpenCalendarChannel, in).Get(ctx, &ch); err != nil {
 		retry := workflow.Now(ctx).Add(c.settings.PollInterval)
 		c.st.ChannelRetryAt = &retry
 		c.fail(ctx, fmt.Sprintf("open push channel (polling only until %s): %v", retry.Format(time.RFC3339), err))
@@ -478,8 +478,8 @@ func (c *calendarRun) renewChannel(ctx workflow.Context) {
 }
 
 func (c *calendarRun) stopChannel(ctx workflow.Context, ch activities.CalendarChannel) {
-	in := activities.StopChannelInput{CalendarRef: c.ref, Channel: ch}
-	if err := workflow.ExecuteActivity(calendarCtx(ctx), (*activities.Calendar).StopChannel, in).Get(ctx, nil); err != nil {
+	in := activities.StopCalendarChannelInput{CalendarRef: c.ref, Channel: ch}
+	if err := workflow.ExecuteActivity(calendarCtx(ctx), (*activities.Calendar).StopCalendarChannel, in).Get(ctx, nil); err != nil {
 		c.fail(ctx, fmt.Sprintf("stop channel %s: %v", ch.ID, err))
 	}
 }

@@ -175,7 +175,7 @@ func (s *calendarSuite) mockCalendar() {
 		s.log("end %s", in.Reason)
 		return nil
 	}).Maybe()
-	s.env.OnActivity(s.ca.OpenChannel, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.OpenChannelInput) (activities.CalendarChannel, error) {
+	s.env.OnActivity(s.ca.OpenCalendarChannel, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.OpenCalendarChannelInput) (activities.CalendarChannel, error) {
 		s.mu.Lock()
 		s.opened = append(s.opened, in.ChannelID)
 		var fail error
@@ -189,7 +189,7 @@ func (s *calendarSuite) mockCalendar() {
 		s.log("open %s", in.ChannelID)
 		return activities.CalendarChannel{ID: in.ChannelID, ResourceID: "res-primary", Expiration: s.env.Now().Add(s.settings.ChannelTTL).UTC()}, nil
 	}).Maybe()
-	s.env.OnActivity(s.ca.StopChannel, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.StopChannelInput) error {
+	s.env.OnActivity(s.ca.StopCalendarChannel, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.StopCalendarChannelInput) error {
 		s.log("stop %s", in.Channel.ID)
 		return nil
 	}).Maybe()

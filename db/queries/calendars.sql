@@ -82,3 +82,11 @@ ON CONFLICT (channel_id, message_number) DO NOTHING;
 UPDATE users SET auto_join_meetings = @auto_join_meetings, updated_at = now()
 WHERE id = @id
 RETURNING *;
+
+-- name: ConnectedUsersWithoutCalendars :many
+-- Users who connected Google but never had a calendar watched (connected
+-- before the calendar pipeline existed): the worker watches their primary
+-- calendar. A calendar the user unwatched has a row and is left alone.
+SELECT g.user_id FROM google_credentials g
+WHERE NOT EXISTS (SELECT 1 FROM calendars c WHERE c.owner_id = g.user_id)
+ORDER BY g.user_id;

@@ -81,6 +81,7 @@ func (s *Server) GoogleCallback(c echo.Context, params apigen.GoogleCallbackPara
 		return badRequest("connecting Google failed: " + err.Error())
 	}
 	s.log.InfoContext(ctx, "google connected", "user_id", userID, "google_email", email)
+	s.watchPrimaryCalendar(ctx, userID)
 	if s.cfg.OAuth.SuccessURL != "" {
 		return c.Redirect(http.StatusFound, s.cfg.OAuth.SuccessURL+"?connected="+url.QueryEscape(email))
 	}
@@ -108,7 +109,7 @@ func (s *Server) GetGoogleConnection(c echo.Context) error {
 }
 
 // DeleteGoogleConnection revokes the grant, deletes the tokens and ends the
-// caller's Drive watches (nothing could read the files any more).
+// caller's Drive watches and calendars (nothing could read them any more).
 func (s *Server) DeleteGoogleConnection(c echo.Context) error {
 	p, err := requireUser(c)
 	if err != nil {
@@ -118,6 +119,7 @@ func (s *Server) DeleteGoogleConnection(c echo.Context) error {
 		return notFound("Google is not connected")
 	}
 	ctx := c.Request().Context()
+	s.unwatchCalendars(ctx, p.UserID, "the owner disconnected Google")
 	if err := s.accounts.Disconnect(ctx, p.UserID); errors.Is(err, google.ErrNotConnected) {
 		return notFound("Google is not connected")
 	} else if err != nil {

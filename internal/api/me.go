@@ -48,7 +48,7 @@ func (s *Server) SetUsername(c echo.Context) error {
 }
 
 func (s *Server) userBody(u db.User) apigen.User {
-	out := apigen.User{Id: u.ID, Email: u.Email, Name: u.Name, Username: u.Username, CreatedAt: u.CreatedAt}
+	out := apigen.User{Id: u.ID, Email: u.Email, Name: u.Name, Username: u.Username, CreatedAt: u.CreatedAt, AutoJoinMeetings: u.AutoJoinMeetings}
 	if u.Username != nil && len(s.cfg.Inbound.Domains) > 0 {
 		addr := s.cfg.Inbound.LocalPart + "+" + *u.Username + "@" + s.cfg.Inbound.Domains[0]
 		out.VirtualAddress = &addr

@@ -216,7 +216,7 @@ func (s *Server) meetingBot(ctx context.Context, m db.Meeting) (apigen.MeetingBo
 	wf := workflows.MeetingBotWorkflowID(m.ID.String())
 	out := apigen.MeetingBot{
 		MeetingId: m.ID, Title: m.Title, MeetingUrl: m.MeetingUrl, StartAt: m.StartAt, EndAt: m.EndAt, Adhoc: &m.Adhoc,
-		BotStatus: apigen.MeetingBotBotStatus(m.BotStatus), BotStatusReason: m.BotStatusReason, BotReason: &m.BotReason,
+		BotStatus: apigen.BotStatus(m.BotStatus), BotStatusReason: m.BotStatusReason, BotReason: &m.BotReason,
 		BotId: m.BotID, RawState: &m.BotRawState, RawSubState: &m.BotRawSubState, JoinAt: m.BotJoinAt,
 		LastWebhookAt: m.BotLastWebhookAt, LastPollAt: m.BotLastPollAt, StatusAt: m.BotStatusAt,
 		WorkflowId: wf, UiUrl: ptr(s.workflowUIURL(wf)),

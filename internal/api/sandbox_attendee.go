@@ -116,11 +116,3 @@ func duration(s *string, field string) (attendeefake.Duration, error) {
 	}
 	return attendeefake.Duration(d), nil
 }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}

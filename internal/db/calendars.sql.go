@@ -57,6 +57,35 @@ func (q *Queries) CalendarWebhookSeen(ctx context.Context, arg CalendarWebhookSe
 	return exists, err
 }
 
+const connectedUsersWithoutCalendars = `-- name: ConnectedUsersWithoutCalendars :many
+SELECT g.user_id FROM google_credentials g
+WHERE NOT EXISTS (SELECT 1 FROM calendars c WHERE c.owner_id = g.user_id)
+ORDER BY g.user_id
+`
+
+// Users who connected Google but never had a calendar watched (connected
+// before the calendar pipeline existed): the worker watches their primary
+// calendar. A calendar the user unwatched has a row and is left alone.
+func (q *Queries) ConnectedUsersWithoutCalendars(ctx context.Context) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, connectedUsersWithoutCalendars)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var user_id uuid.UUID
+		if err := rows.Scan(&user_id); err != nil {
+			return nil, err
+		}
+		items = append(items, user_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const deactivateCalendarChannel = `-- name: DeactivateCalendarChannel :exec
 UPDATE calendar_channels SET active = false WHERE channel_id = $1
 `

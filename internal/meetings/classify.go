@@ -25,27 +25,31 @@ type Classifiable struct {
 }
 
 // Document is the meeting as the classifier's input: the title, the
-// description, the location, the organizer as author, and the guests'
-// addresses and domains, which is where a meeting says whom it is with.
-// The owner's own address, BeSunny addresses and rooms say nothing about
-// the project and are left out.
+// description, the location, and the people: the guests' addresses and
+// domains, which is where a meeting says whom it is with. The author — the
+// classifier's strongest sender signal — is the organizer, or, when the
+// owner organised the meeting themselves, its first outside guest: the
+// counterpart of a meeting is what the sender of a mail is. The owner's own
+// address, BeSunny addresses and rooms say nothing about the project and
+// are left out.
 func (c Classifiable) Document() classify.Document {
-	var b strings.Builder
-	b.WriteString(c.Description)
-	if c.Location != "" {
-		b.WriteString("\n\nLocation: " + c.Location)
-	}
-	author := c.OrganizerEmail
-	if c.OrganizerName != "" && c.OrganizerEmail != "" {
-		author = c.OrganizerName + " <" + c.OrganizerEmail + ">"
-	}
-	if author != "" {
-		b.WriteString("\nOrganizer: " + author)
-	}
 	var guests, domains []string
+	var self []string
+	author, authorName := "", ""
 	for _, a := range c.Attendees {
-		if a.Self || a.Resource || a.Virtual {
+		if a.Self {
+			self = append(self, a.Email)
+		}
+	}
+	if c.OrganizerEmail != "" && !slices.Contains(self, c.OrganizerEmail) {
+		author, authorName = c.OrganizerEmail, c.OrganizerName
+	}
+	for _, a := range c.Attendees {
+		if a.Self || a.Resource || a.Virtual || slices.Contains(self, a.Email) {
 			continue
+		}
+		if author == "" {
+			author, authorName = a.Email, a.Name
 		}
 		if a.Name != "" {
 			guests = append(guests, a.Name+" <"+a.Email+">")
@@ -56,8 +60,20 @@ func (c Classifiable) Document() classify.Document {
 			domains = append(domains, d)
 		}
 	}
-	if _, d, ok := strings.Cut(c.OrganizerEmail, "@"); ok && !slices.Contains(domains, d) {
+	if _, d, ok := strings.Cut(author, "@"); ok && !slices.Contains(domains, d) {
 		domains = append(domains, d)
+	}
+	from := author
+	if authorName != "" && author != "" {
+		from = authorName + " <" + author + ">"
+	}
+	var b strings.Builder
+	b.WriteString(c.Description)
+	if c.Location != "" {
+		b.WriteString("\n\nLocation: " + c.Location)
+	}
+	if from != "" {
+		b.WriteString("\nOrganizer: " + from)
 	}
 	if len(guests) > 0 {
 		b.WriteString("\nAttendees: " + strings.Join(guests, ", "))
@@ -66,7 +82,7 @@ func (c Classifiable) Document() classify.Document {
 		b.WriteString("\nDomains: " + strings.Join(domains, ", "))
 	}
 	return classify.Document{
-		ID: c.ID, Type: DocumentType, Source: Source, Author: author, Date: c.Start,
+		ID: c.ID, Type: DocumentType, Source: Source, Author: from, Date: c.Start,
 		Title: c.Title, Text: strings.TrimSpace(b.String()),
 	}
 }

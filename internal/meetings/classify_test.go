@@ -6,6 +6,24 @@ import (
 	"time"
 )
 
+func TestClassifiable_AnOwnersOwnMeetingTakesItsFirstGuestAsAuthor(t *testing.T) {
+	c := Classifiable{
+		ID: "m2", Title: "Weekly check-in", OrganizerEmail: "demo@besunny.local",
+		Attendees: []Attendee{
+			{Email: "demo@besunny.local", Self: true, Organizer: true},
+			{Email: "ai+demo@besunny.ai", Virtual: true},
+			{Email: "maya@northwind.example", Name: "Maya"},
+		},
+	}
+	d := c.Document()
+	if d.Author != "Maya <maya@northwind.example>" || strings.Contains(d.Text, "besunny") {
+		t.Fatalf("document = %+v", d)
+	}
+	if (Classifiable{Title: "Alone", OrganizerEmail: "demo@besunny.local", Attendees: []Attendee{{Email: "demo@besunny.local", Self: true}}}).Document().Author != "" {
+		t.Fatal("a meeting with nobody else has an author")
+	}
+}
+
 func TestClassifiable_DocumentCarriesGuestsAndDomainsButNotTheOwnerOrBeSunny(t *testing.T) {
 	c := Classifiable{
 		ID: "m1", Title: "Reading room review", Description: "Shelving plan", Location: "Harbor Library",

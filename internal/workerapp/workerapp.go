@@ -97,6 +97,9 @@ func Run(ctx context.Context, d Deps) error {
 		if err := StartMailbox(ctx, d.Temporal, cfg, cfg.Inbound.Mailbox); err != nil {
 			return err
 		}
+		if err := watchUnwatchedPrimaryCalendars(ctx, d, d.Store); err != nil {
+			return err
+		}
 	}
 	<-ctx.Done()
 	d.Logger.Info("worker stopping")
@@ -110,6 +113,7 @@ func Register(w worker.Registry, d Deps, ca *activities.Classify, ob *activities
 		w.RegisterWorkflow(wf)
 	}
 	w.RegisterActivity(da)
+	w.RegisterActivity(calendarActivities(d, da.Accounts))
 	w.RegisterActivity(ca)
 	w.RegisterActivity(ob)
 	w.RegisterActivity(&activities.Mailboxes{Store: d.Store, Config: mailboxSettings(cfg)})

@@ -20,6 +20,30 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for AttendeeResponseStatus.
+const (
+	AttendeeResponseStatusAccepted    AttendeeResponseStatus = "accepted"
+	AttendeeResponseStatusDeclined    AttendeeResponseStatus = "declined"
+	AttendeeResponseStatusNeedsAction AttendeeResponseStatus = "needsAction"
+	AttendeeResponseStatusTentative   AttendeeResponseStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the AttendeeResponseStatus enum.
+func (e AttendeeResponseStatus) Valid() bool {
+	switch e {
+	case AttendeeResponseStatusAccepted:
+		return true
+	case AttendeeResponseStatusDeclined:
+		return true
+	case AttendeeResponseStatusNeedsAction:
+		return true
+	case AttendeeResponseStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AttendeeWebhookAckOutcome.
 const (
 	AttendeeWebhookAckOutcomeDuplicate  AttendeeWebhookAckOutcome = "duplicate"
@@ -41,6 +65,48 @@ func (e AttendeeWebhookAckOutcome) Valid() bool {
 	case AttendeeWebhookAckOutcomeSignalled:
 		return true
 	case AttendeeWebhookAckOutcomeUnknownBot:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BotStatus.
+const (
+	BotStatusBotScheduled   BotStatus = "bot_scheduled"
+	BotStatusCancelled      BotStatus = "cancelled"
+	BotStatusCompleted      BotStatus = "completed"
+	BotStatusFailed         BotStatus = "failed"
+	BotStatusInWaitingRoom  BotStatus = "in_waiting_room"
+	BotStatusJoining        BotStatus = "joining"
+	BotStatusNone           BotStatus = "none"
+	BotStatusPending        BotStatus = "pending"
+	BotStatusPostProcessing BotStatus = "post_processing"
+	BotStatusRecording      BotStatus = "recording"
+)
+
+// Valid indicates whether the value is a known member of the BotStatus enum.
+func (e BotStatus) Valid() bool {
+	switch e {
+	case BotStatusBotScheduled:
+		return true
+	case BotStatusCancelled:
+		return true
+	case BotStatusCompleted:
+		return true
+	case BotStatusFailed:
+		return true
+	case BotStatusInWaitingRoom:
+		return true
+	case BotStatusJoining:
+		return true
+	case BotStatusNone:
+		return true
+	case BotStatusPending:
+		return true
+	case BotStatusPostProcessing:
+		return true
+	case BotStatusRecording:
 		return true
 	default:
 		return false
@@ -275,42 +341,186 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
-// Defines values for MeetingBotBotStatus.
+// Defines values for MeetingClassificationSource.
 const (
-	MeetingBotBotStatusBotScheduled   MeetingBotBotStatus = "bot_scheduled"
-	MeetingBotBotStatusCancelled      MeetingBotBotStatus = "cancelled"
-	MeetingBotBotStatusCompleted      MeetingBotBotStatus = "completed"
-	MeetingBotBotStatusFailed         MeetingBotBotStatus = "failed"
-	MeetingBotBotStatusInWaitingRoom  MeetingBotBotStatus = "in_waiting_room"
-	MeetingBotBotStatusJoining        MeetingBotBotStatus = "joining"
-	MeetingBotBotStatusNone           MeetingBotBotStatus = "none"
-	MeetingBotBotStatusPending        MeetingBotBotStatus = "pending"
-	MeetingBotBotStatusPostProcessing MeetingBotBotStatus = "post_processing"
-	MeetingBotBotStatusRecording      MeetingBotBotStatus = "recording"
+	MeetingClassificationSourceAi     MeetingClassificationSource = "ai"
+	MeetingClassificationSourceLocal  MeetingClassificationSource = "local"
+	MeetingClassificationSourceManual MeetingClassificationSource = "manual"
+	MeetingClassificationSourceNone   MeetingClassificationSource = "none"
 )
 
-// Valid indicates whether the value is a known member of the MeetingBotBotStatus enum.
-func (e MeetingBotBotStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the MeetingClassificationSource enum.
+func (e MeetingClassificationSource) Valid() bool {
 	switch e {
-	case MeetingBotBotStatusBotScheduled:
+	case MeetingClassificationSourceAi:
 		return true
-	case MeetingBotBotStatusCancelled:
+	case MeetingClassificationSourceLocal:
 		return true
-	case MeetingBotBotStatusCompleted:
+	case MeetingClassificationSourceManual:
 		return true
-	case MeetingBotBotStatusFailed:
+	case MeetingClassificationSourceNone:
 		return true
-	case MeetingBotBotStatusInWaitingRoom:
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingEventStatus.
+const (
+	MeetingEventStatusAccepted    MeetingEventStatus = "accepted"
+	MeetingEventStatusDeclined    MeetingEventStatus = "declined"
+	MeetingEventStatusNeedsAction MeetingEventStatus = "needsAction"
+	MeetingEventStatusTentative   MeetingEventStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the MeetingEventStatus enum.
+func (e MeetingEventStatus) Valid() bool {
+	switch e {
+	case MeetingEventStatusAccepted:
 		return true
-	case MeetingBotBotStatusJoining:
+	case MeetingEventStatusDeclined:
 		return true
-	case MeetingBotBotStatusNone:
+	case MeetingEventStatusNeedsAction:
 		return true
-	case MeetingBotBotStatusPending:
+	case MeetingEventStatusTentative:
 		return true
-	case MeetingBotBotStatusPostProcessing:
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingMeetingProvider.
+const (
+	MeetingMeetingProviderGoogleMeet MeetingMeetingProvider = "google_meet"
+	MeetingMeetingProviderOther      MeetingMeetingProvider = "other"
+	MeetingMeetingProviderTeams      MeetingMeetingProvider = "teams"
+	MeetingMeetingProviderWebex      MeetingMeetingProvider = "webex"
+	MeetingMeetingProviderZoom       MeetingMeetingProvider = "zoom"
+)
+
+// Valid indicates whether the value is a known member of the MeetingMeetingProvider enum.
+func (e MeetingMeetingProvider) Valid() bool {
+	switch e {
+	case MeetingMeetingProviderGoogleMeet:
 		return true
-	case MeetingBotBotStatusRecording:
+	case MeetingMeetingProviderOther:
+		return true
+	case MeetingMeetingProviderTeams:
+		return true
+	case MeetingMeetingProviderWebex:
+		return true
+	case MeetingMeetingProviderZoom:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingStatus.
+const (
+	MeetingStatusActive    MeetingStatus = "active"
+	MeetingStatusCancelled MeetingStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the MeetingStatus enum.
+func (e MeetingStatus) Valid() bool {
+	switch e {
+	case MeetingStatusActive:
+		return true
+	case MeetingStatusCancelled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryClassificationSource.
+const (
+	MeetingSummaryClassificationSourceAi     MeetingSummaryClassificationSource = "ai"
+	MeetingSummaryClassificationSourceLocal  MeetingSummaryClassificationSource = "local"
+	MeetingSummaryClassificationSourceManual MeetingSummaryClassificationSource = "manual"
+	MeetingSummaryClassificationSourceNone   MeetingSummaryClassificationSource = "none"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryClassificationSource enum.
+func (e MeetingSummaryClassificationSource) Valid() bool {
+	switch e {
+	case MeetingSummaryClassificationSourceAi:
+		return true
+	case MeetingSummaryClassificationSourceLocal:
+		return true
+	case MeetingSummaryClassificationSourceManual:
+		return true
+	case MeetingSummaryClassificationSourceNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryEventStatus.
+const (
+	MeetingSummaryEventStatusAccepted    MeetingSummaryEventStatus = "accepted"
+	MeetingSummaryEventStatusDeclined    MeetingSummaryEventStatus = "declined"
+	MeetingSummaryEventStatusNeedsAction MeetingSummaryEventStatus = "needsAction"
+	MeetingSummaryEventStatusTentative   MeetingSummaryEventStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryEventStatus enum.
+func (e MeetingSummaryEventStatus) Valid() bool {
+	switch e {
+	case MeetingSummaryEventStatusAccepted:
+		return true
+	case MeetingSummaryEventStatusDeclined:
+		return true
+	case MeetingSummaryEventStatusNeedsAction:
+		return true
+	case MeetingSummaryEventStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryMeetingProvider.
+const (
+	MeetingSummaryMeetingProviderGoogleMeet MeetingSummaryMeetingProvider = "google_meet"
+	MeetingSummaryMeetingProviderOther      MeetingSummaryMeetingProvider = "other"
+	MeetingSummaryMeetingProviderTeams      MeetingSummaryMeetingProvider = "teams"
+	MeetingSummaryMeetingProviderWebex      MeetingSummaryMeetingProvider = "webex"
+	MeetingSummaryMeetingProviderZoom       MeetingSummaryMeetingProvider = "zoom"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryMeetingProvider enum.
+func (e MeetingSummaryMeetingProvider) Valid() bool {
+	switch e {
+	case MeetingSummaryMeetingProviderGoogleMeet:
+		return true
+	case MeetingSummaryMeetingProviderOther:
+		return true
+	case MeetingSummaryMeetingProviderTeams:
+		return true
+	case MeetingSummaryMeetingProviderWebex:
+		return true
+	case MeetingSummaryMeetingProviderZoom:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeetingSummaryStatus.
+const (
+	MeetingSummaryStatusActive    MeetingSummaryStatus = "active"
+	MeetingSummaryStatusCancelled MeetingSummaryStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the MeetingSummaryStatus enum.
+func (e MeetingSummaryStatus) Valid() bool {
+	switch e {
+	case MeetingSummaryStatusActive:
+		return true
+	case MeetingSummaryStatusCancelled:
 		return true
 	default:
 		return false
@@ -371,6 +581,75 @@ func (e ProjectPatchStatus) Valid() bool {
 	}
 }
 
+// Defines values for SandboxAttendeeResponseStatus.
+const (
+	SandboxAttendeeResponseStatusAccepted    SandboxAttendeeResponseStatus = "accepted"
+	SandboxAttendeeResponseStatusDeclined    SandboxAttendeeResponseStatus = "declined"
+	SandboxAttendeeResponseStatusNeedsAction SandboxAttendeeResponseStatus = "needsAction"
+	SandboxAttendeeResponseStatusTentative   SandboxAttendeeResponseStatus = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the SandboxAttendeeResponseStatus enum.
+func (e SandboxAttendeeResponseStatus) Valid() bool {
+	switch e {
+	case SandboxAttendeeResponseStatusAccepted:
+		return true
+	case SandboxAttendeeResponseStatusDeclined:
+		return true
+	case SandboxAttendeeResponseStatusNeedsAction:
+		return true
+	case SandboxAttendeeResponseStatusTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SandboxEventResponseResponse.
+const (
+	SandboxEventResponseResponseAccepted    SandboxEventResponseResponse = "accepted"
+	SandboxEventResponseResponseDeclined    SandboxEventResponseResponse = "declined"
+	SandboxEventResponseResponseNeedsAction SandboxEventResponseResponse = "needsAction"
+	SandboxEventResponseResponseTentative   SandboxEventResponseResponse = "tentative"
+)
+
+// Valid indicates whether the value is a known member of the SandboxEventResponseResponse enum.
+func (e SandboxEventResponseResponse) Valid() bool {
+	switch e {
+	case SandboxEventResponseResponseAccepted:
+		return true
+	case SandboxEventResponseResponseDeclined:
+		return true
+	case SandboxEventResponseResponseNeedsAction:
+		return true
+	case SandboxEventResponseResponseTentative:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListMeetingsParamsStatus.
+const (
+	ListMeetingsParamsStatusActive    ListMeetingsParamsStatus = "active"
+	ListMeetingsParamsStatusAll       ListMeetingsParamsStatus = "all"
+	ListMeetingsParamsStatusCancelled ListMeetingsParamsStatus = "cancelled"
+)
+
+// Valid indicates whether the value is a known member of the ListMeetingsParamsStatus enum.
+func (e ListMeetingsParamsStatus) Valid() bool {
+	switch e {
+	case ListMeetingsParamsStatusActive:
+		return true
+	case ListMeetingsParamsStatusAll:
+		return true
+	case ListMeetingsParamsStatusCancelled:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListProjectsParamsStatus.
 const (
 	ListProjectsParamsStatusActive   ListProjectsParamsStatus = "active"
@@ -408,6 +687,23 @@ type AssignRequest struct {
 	ProjectId *openapi_types.UUID `json:"project_id"`
 }
 
+// Attendee defines model for Attendee.
+type Attendee struct {
+	Email          string                 `json:"email"`
+	Name           *string                `json:"name,omitempty"`
+	Optional       *bool                  `json:"optional,omitempty"`
+	Organizer      *bool                  `json:"organizer,omitempty"`
+	Resource       *bool                  `json:"resource,omitempty"`
+	ResponseStatus AttendeeResponseStatus `json:"response_status"`
+	Self           *bool                  `json:"self,omitempty"`
+
+	// Virtual A BeSunny virtual address.
+	Virtual *bool `json:"virtual,omitempty"`
+}
+
+// AttendeeResponseStatus defines model for Attendee.ResponseStatus.
+type AttendeeResponseStatus string
+
 // AttendeeDelivery defines model for AttendeeDelivery.
 type AttendeeDelivery struct {
 	BotId          *string   `json:"bot_id,omitempty"`
@@ -439,6 +735,37 @@ type AttendeeWebhookAck struct {
 
 // AttendeeWebhookAckOutcome defines model for AttendeeWebhookAck.Outcome.
 type AttendeeWebhookAckOutcome string
+
+// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+// calendar workflow recorded the wish, then the bot's own states.
+type BotStatus string
+
+// Calendar defines model for Calendar.
+type Calendar struct {
+	Active                bool       `json:"active"`
+	CalendarId            string     `json:"calendar_id"`
+	EndedReason           string     `json:"ended_reason"`
+	LastError             string     `json:"last_error"`
+	LastFullSyncAt        *time.Time `json:"last_full_sync_at,omitempty"`
+	LastIncrementalSyncAt *time.Time `json:"last_incremental_sync_at,omitempty"`
+	LastPollAt            *time.Time `json:"last_poll_at,omitempty"`
+	LastWebhookAt         *time.Time `json:"last_webhook_at,omitempty"`
+
+	// Status The calendar workflow's `status` query (syncs, channel expiry, last webhook/poll, counts, last error).
+	Status  *map[string]interface{} `json:"status,omitempty"`
+	Summary string                  `json:"summary"`
+
+	// SyncTokenAt When the current sync token was issued.
+	SyncTokenAt *time.Time `json:"sync_token_at,omitempty"`
+	TimeZone    string     `json:"time_zone"`
+	UiUrl       *string    `json:"ui_url,omitempty"`
+	WorkflowId  string     `json:"workflow_id"`
+}
+
+// CalendarList defines model for CalendarList.
+type CalendarList struct {
+	Calendars []Calendar `json:"calendars"`
+}
 
 // Decision defines model for Decision.
 type Decision struct {
@@ -664,21 +991,91 @@ type MailboxList struct {
 	Mailboxes []Mailbox `json:"mailboxes"`
 }
 
+// MePatch defines model for MePatch.
+type MePatch struct {
+	AutoJoinMeetings *bool `json:"auto_join_meetings,omitempty"`
+}
+
+// Meeting defines model for Meeting.
+type Meeting struct {
+	AllDay    bool        `json:"all_day"`
+	Attendees []Attendee  `json:"attendees"`
+	AutoJoin  *bool       `json:"auto_join,omitempty"`
+	Bot       *MeetingBot `json:"bot,omitempty"`
+	BotReason *string     `json:"bot_reason,omitempty"`
+
+	// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+	// calendar workflow recorded the wish, then the bot's own states.
+	BotStatus            BotStatus                   `json:"bot_status"`
+	BotStatusReason      *string                     `json:"bot_status_reason,omitempty"`
+	CalendarId           string                      `json:"calendar_id"`
+	ClassificationSource MeetingClassificationSource `json:"classification_source"`
+	Confidence           *float32                    `json:"confidence,omitempty"`
+	CreatedAt            time.Time                   `json:"created_at"`
+
+	// Decisions Every classification decision, newest first (GET /api/v1/meetings/{meetingId} only).
+	Decisions   *[]Decision `json:"decisions,omitempty"`
+	Description string      `json:"description"`
+	End         time.Time   `json:"end"`
+
+	// EndDate All-day events (exclusive).
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+	EventId string              `json:"event_id"`
+
+	// EventStatus The caller's own response.
+	EventStatus      MeetingEventStatus     `json:"event_status"`
+	HtmlLink         *string                `json:"html_link,omitempty"`
+	Id               openapi_types.UUID     `json:"id"`
+	Location         string                 `json:"location"`
+	MeetingProvider  MeetingMeetingProvider `json:"meeting_provider"`
+	MeetingUrl       string                 `json:"meeting_url"`
+	OrganizerEmail   string                 `json:"organizer_email"`
+	OrganizerName    *string                `json:"organizer_name,omitempty"`
+	ProjectId        *openapi_types.UUID    `json:"project_id,omitempty"`
+	RecurringEventId *string                `json:"recurring_event_id,omitempty"`
+	Start            time.Time              `json:"start"`
+
+	// StartDate All-day events.
+	StartDate            *openapi_types.Date `json:"start_date,omitempty"`
+	Status               MeetingStatus       `json:"status"`
+	StatusReason         *string             `json:"status_reason,omitempty"`
+	TimeZone             string              `json:"time_zone"`
+	Title                string              `json:"title"`
+	TranscriptDocumentId *openapi_types.UUID `json:"transcript_document_id,omitempty"`
+	UpdatedAt            time.Time           `json:"updated_at"`
+	VirtualUsernames     []string            `json:"virtual_usernames"`
+}
+
+// MeetingClassificationSource defines model for Meeting.ClassificationSource.
+type MeetingClassificationSource string
+
+// MeetingEventStatus The caller's own response.
+type MeetingEventStatus string
+
+// MeetingMeetingProvider defines model for Meeting.MeetingProvider.
+type MeetingMeetingProvider string
+
+// MeetingStatus defines model for Meeting.Status.
+type MeetingStatus string
+
 // MeetingBot defines model for MeetingBot.
 type MeetingBot struct {
 	Adhoc *bool   `json:"adhoc,omitempty"`
 	BotId *string `json:"bot_id,omitempty"`
 
 	// BotReason Why the notetaker was wanted: virtual_attendee, auto_join or requested.
-	BotReason       *string             `json:"bot_reason,omitempty"`
-	BotStatus       MeetingBotBotStatus `json:"bot_status"`
-	BotStatusReason string              `json:"bot_status_reason"`
-	EndAt           time.Time           `json:"end_at"`
-	JoinAt          *time.Time          `json:"join_at,omitempty"`
-	LastPollAt      *time.Time          `json:"last_poll_at,omitempty"`
-	LastWebhookAt   *time.Time          `json:"last_webhook_at,omitempty"`
-	MeetingId       openapi_types.UUID  `json:"meeting_id"`
-	MeetingUrl      string              `json:"meeting_url"`
+	BotReason *string `json:"bot_reason,omitempty"`
+
+	// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+	// calendar workflow recorded the wish, then the bot's own states.
+	BotStatus       BotStatus          `json:"bot_status"`
+	BotStatusReason string             `json:"bot_status_reason"`
+	EndAt           time.Time          `json:"end_at"`
+	JoinAt          *time.Time         `json:"join_at,omitempty"`
+	LastPollAt      *time.Time         `json:"last_poll_at,omitempty"`
+	LastWebhookAt   *time.Time         `json:"last_webhook_at,omitempty"`
+	MeetingId       openapi_types.UUID `json:"meeting_id"`
+	MeetingUrl      string             `json:"meeting_url"`
 
 	// RawState Attendee's own state, e.g. joined_recording.
 	RawState *string `json:"raw_state,omitempty"`
@@ -697,9 +1094,6 @@ type MeetingBot struct {
 	WorkflowId         string                  `json:"workflow_id"`
 }
 
-// MeetingBotBotStatus defines model for MeetingBot.BotStatus.
-type MeetingBotBotStatus string
-
 // MeetingBotStarted defines model for MeetingBotStarted.
 type MeetingBotStarted struct {
 	BotStatus string `json:"bot_status"`
@@ -713,6 +1107,71 @@ type MeetingBotStarted struct {
 	// WorkflowId Example: meeting/8a3e0c55-…
 	WorkflowId string `json:"workflow_id"`
 }
+
+// MeetingList defines model for MeetingList.
+type MeetingList struct {
+	Meetings   []Meeting `json:"meetings"`
+	NextCursor *string   `json:"next_cursor,omitempty"`
+}
+
+// MeetingPatch defines model for MeetingPatch.
+type MeetingPatch struct {
+	AutoJoin  *bool               `json:"auto_join,omitempty"`
+	ProjectId *openapi_types.UUID `json:"project_id,omitempty"`
+}
+
+// MeetingSummary defines model for MeetingSummary.
+type MeetingSummary struct {
+	AllDay    bool    `json:"all_day"`
+	AutoJoin  *bool   `json:"auto_join,omitempty"`
+	BotReason *string `json:"bot_reason,omitempty"`
+
+	// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+	// calendar workflow recorded the wish, then the bot's own states.
+	BotStatus            BotStatus                          `json:"bot_status"`
+	CalendarId           string                             `json:"calendar_id"`
+	ClassificationSource MeetingSummaryClassificationSource `json:"classification_source"`
+	Confidence           *float32                           `json:"confidence,omitempty"`
+	CreatedAt            time.Time                          `json:"created_at"`
+	End                  time.Time                          `json:"end"`
+
+	// EndDate All-day events (exclusive).
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+	EventId string              `json:"event_id"`
+
+	// EventStatus The caller's own response.
+	EventStatus      MeetingSummaryEventStatus     `json:"event_status"`
+	HtmlLink         *string                       `json:"html_link,omitempty"`
+	Id               openapi_types.UUID            `json:"id"`
+	MeetingProvider  MeetingSummaryMeetingProvider `json:"meeting_provider"`
+	MeetingUrl       string                        `json:"meeting_url"`
+	OrganizerEmail   string                        `json:"organizer_email"`
+	OrganizerName    *string                       `json:"organizer_name,omitempty"`
+	ProjectId        *openapi_types.UUID           `json:"project_id,omitempty"`
+	RecurringEventId *string                       `json:"recurring_event_id,omitempty"`
+	Start            time.Time                     `json:"start"`
+
+	// StartDate All-day events.
+	StartDate            *openapi_types.Date  `json:"start_date,omitempty"`
+	Status               MeetingSummaryStatus `json:"status"`
+	StatusReason         *string              `json:"status_reason,omitempty"`
+	TimeZone             string               `json:"time_zone"`
+	Title                string               `json:"title"`
+	TranscriptDocumentId *openapi_types.UUID  `json:"transcript_document_id,omitempty"`
+	UpdatedAt            time.Time            `json:"updated_at"`
+}
+
+// MeetingSummaryClassificationSource defines model for MeetingSummary.ClassificationSource.
+type MeetingSummaryClassificationSource string
+
+// MeetingSummaryEventStatus The caller's own response.
+type MeetingSummaryEventStatus string
+
+// MeetingSummaryMeetingProvider defines model for MeetingSummary.MeetingProvider.
+type MeetingSummaryMeetingProvider string
+
+// MeetingSummaryStatus defines model for MeetingSummary.Status.
+type MeetingSummaryStatus string
 
 // OnboardRequest defines model for OnboardRequest.
 type OnboardRequest struct {
@@ -859,6 +1318,17 @@ type RunList struct {
 	Runs          []Run   `json:"runs"`
 }
 
+// SandboxAttendee defines model for SandboxAttendee.
+type SandboxAttendee struct {
+	Email          string                         `json:"email"`
+	Name           *string                        `json:"name,omitempty"`
+	Optional       *bool                          `json:"optional,omitempty"`
+	ResponseStatus *SandboxAttendeeResponseStatus `json:"response_status,omitempty"`
+}
+
+// SandboxAttendeeResponseStatus defines model for SandboxAttendee.ResponseStatus.
+type SandboxAttendeeResponseStatus string
+
 // SandboxAttendeeMeeting defines model for SandboxAttendeeMeeting.
 type SandboxAttendeeMeeting struct {
 	// AdmitAfter Example: 30s
@@ -885,6 +1355,62 @@ type SandboxDelivery struct {
 	// WorkflowId The message's ProcessEmailWorkflow (started once the mailbox sees it).
 	WorkflowId string `json:"workflow_id"`
 }
+
+// SandboxEvent defines model for SandboxEvent.
+type SandboxEvent struct {
+	AllDay     *bool              `json:"all_day,omitempty"`
+	Attendees  *[]SandboxAttendee `json:"attendees,omitempty"`
+	CalendarId string             `json:"calendar_id"`
+	End        time.Time          `json:"end"`
+	HtmlLink   string             `json:"html_link"`
+	Id         string             `json:"id"`
+	MeetingUrl *string            `json:"meeting_url,omitempty"`
+	Recurrence *[]string          `json:"recurrence,omitempty"`
+	Start      time.Time          `json:"start"`
+	Status     string             `json:"status"`
+	Summary    string             `json:"summary"`
+}
+
+// SandboxEventInput defines model for SandboxEventInput.
+type SandboxEventInput struct {
+	AllDay    *bool              `json:"all_day,omitempty"`
+	Attendees *[]SandboxAttendee `json:"attendees,omitempty"`
+
+	// Conference `meet` adds a new Google Meet (conferenceData and hangoutLink); a join URL (Zoom, Teams, …) is attached as a conference add-on; empty: none.
+	Conference  *string   `json:"conference,omitempty"`
+	Description *string   `json:"description,omitempty"`
+	End         time.Time `json:"end"`
+	Location    *string   `json:"location,omitempty"`
+
+	// Recurrence Example: ["RRULE:FREQ=WEEKLY;COUNT=4"]
+	Recurrence *[]string `json:"recurrence,omitempty"`
+	Start      time.Time `json:"start"`
+	Summary    string    `json:"summary"`
+
+	// TimeZone Example: Europe/Berlin
+	TimeZone *string `json:"time_zone,omitempty"`
+}
+
+// SandboxEventPatch defines model for SandboxEventPatch.
+type SandboxEventPatch struct {
+	Attendees   *[]SandboxAttendee `json:"attendees,omitempty"`
+	Conference  *string            `json:"conference,omitempty"`
+	Description *string            `json:"description,omitempty"`
+	End         *time.Time         `json:"end,omitempty"`
+	Location    *string            `json:"location,omitempty"`
+
+	// Start A new start alone keeps the duration.
+	Start   *time.Time `json:"start,omitempty"`
+	Summary *string    `json:"summary,omitempty"`
+}
+
+// SandboxEventResponse defines model for SandboxEventResponse.
+type SandboxEventResponse struct {
+	Response SandboxEventResponseResponse `json:"response"`
+}
+
+// SandboxEventResponseResponse defines model for SandboxEventResponse.Response.
+type SandboxEventResponseResponse string
 
 // SandboxFile defines model for SandboxFile.
 type SandboxFile struct {
@@ -935,11 +1461,13 @@ type SyncResponse struct {
 
 // User defines model for User.
 type User struct {
-	CreatedAt time.Time          `json:"created_at"`
-	Email     string             `json:"email"`
-	Id        openapi_types.UUID `json:"id"`
-	Name      string             `json:"name"`
-	Username  *string            `json:"username,omitempty"`
+	// AutoJoinMeetings The notetaker joins every meeting of the caller's watched calendars.
+	AutoJoinMeetings bool               `json:"auto_join_meetings"`
+	CreatedAt        time.Time          `json:"created_at"`
+	Email            string             `json:"email"`
+	Id               openapi_types.UUID `json:"id"`
+	Name             string             `json:"name"`
+	Username         *string            `json:"username,omitempty"`
 
 	// VirtualAddress Where to send mail so it becomes the caller's document.
 	VirtualAddress *string `json:"virtual_address,omitempty"`
@@ -955,8 +1483,14 @@ type WorkflowStarted struct {
 // Address defines model for Address.
 type Address = string
 
+// CalendarId defines model for CalendarId.
+type CalendarId = string
+
 // DocumentId defines model for DocumentId.
 type DocumentId = openapi_types.UUID
+
+// EventId defines model for EventId.
+type EventId = string
 
 // FileId defines model for FileId.
 type FileId = string
@@ -996,6 +1530,27 @@ type GoogleConnectParams struct {
 	Redirect *bool `form:"redirect,omitempty" json:"redirect,omitempty"`
 }
 
+// ListMeetingsParams defines parameters for ListMeetings.
+type ListMeetingsParams struct {
+	// From Only meetings that end after this time.
+	From *time.Time `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Only meetings that start before this time.
+	To        *time.Time          `form:"to,omitempty" json:"to,omitempty"`
+	ProjectId *openapi_types.UUID `form:"project_id,omitempty" json:"project_id,omitempty"`
+	BotStatus *BotStatus          `form:"bot_status,omitempty" json:"bot_status,omitempty"`
+
+	// Status Active meetings (default), cancelled ones, or all.
+	Status *ListMeetingsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Limit  *int                      `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListMeetingsParamsStatus defines parameters for ListMeetings.
+type ListMeetingsParamsStatus string
+
 // ListProjectsParams defines parameters for ListProjects.
 type ListProjectsParams struct {
 	Status *ListProjectsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -1028,6 +1583,17 @@ type AttendeePushParams struct {
 	XWebhookSignature *string `json:"X-Webhook-Signature,omitempty"`
 }
 
+// CalendarPushParams defines parameters for CalendarPush.
+type CalendarPushParams struct {
+	XGoogChannelID         string  `json:"X-Goog-Channel-ID"`
+	XGoogChannelToken      *string `json:"X-Goog-Channel-Token,omitempty"`
+	XGoogResourceID        *string `json:"X-Goog-Resource-ID,omitempty"`
+	XGoogResourceURI       *string `json:"X-Goog-Resource-URI,omitempty"`
+	XGoogResourceState     string  `json:"X-Goog-Resource-State"`
+	XGoogMessageNumber     string  `json:"X-Goog-Message-Number"`
+	XGoogChannelExpiration *string `json:"X-Goog-Channel-Expiration,omitempty"`
+}
+
 // DrivePushParams defines parameters for DrivePush.
 type DrivePushParams struct {
 	XGoogChannelID         string  `json:"X-Goog-Channel-ID"`
@@ -1048,8 +1614,14 @@ type AssignDocumentJSONRequestBody = AssignRequest
 // CreateDriveWatchJSONRequestBody defines body for CreateDriveWatch for application/json ContentType.
 type CreateDriveWatchJSONRequestBody = DriveWatchRequest
 
+// UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
+type UpdateMeJSONRequestBody = MePatch
+
 // SetUsernameJSONRequestBody defines body for SetUsername for application/json ContentType.
 type SetUsernameJSONRequestBody = SetUsernameRequest
+
+// UpdateMeetingJSONRequestBody defines body for UpdateMeeting for application/json ContentType.
+type UpdateMeetingJSONRequestBody = MeetingPatch
 
 // CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
 type CreateProjectJSONRequestBody = ProjectInput
@@ -1065,6 +1637,15 @@ type SandboxAttendeeAdvanceJSONRequestBody SandboxAttendeeAdvanceJSONBody
 
 // SandboxAttendeeMeetingJSONRequestBody defines body for SandboxAttendeeMeeting for application/json ContentType.
 type SandboxAttendeeMeetingJSONRequestBody = SandboxAttendeeMeeting
+
+// SandboxCreateCalendarEventJSONRequestBody defines body for SandboxCreateCalendarEvent for application/json ContentType.
+type SandboxCreateCalendarEventJSONRequestBody = SandboxEventInput
+
+// SandboxUpdateCalendarEventJSONRequestBody defines body for SandboxUpdateCalendarEvent for application/json ContentType.
+type SandboxUpdateCalendarEventJSONRequestBody = SandboxEventPatch
+
+// SandboxRespondToCalendarEventJSONRequestBody defines body for SandboxRespondToCalendarEvent for application/json ContentType.
+type SandboxRespondToCalendarEventJSONRequestBody = SandboxEventResponse
 
 // SandboxCreateDriveFileJSONRequestBody defines body for SandboxCreateDriveFile for application/json ContentType.
 type SandboxCreateDriveFileJSONRequestBody = SandboxFileInput
@@ -1083,6 +1664,18 @@ type ServerInterface interface {
 	// CreateAdhocBot Send the notetaker to a meeting that is in no calendar.
 	// (POST /api/v1/bots)
 	CreateAdhocBot(ctx echo.Context) error
+	// ListCalendars The caller's watched calendars with their workflow status.
+	// (GET /api/v1/calendars)
+	ListCalendars(ctx echo.Context) error
+	// SyncCalendar Sync a watched calendar now (incremental from its sync token).
+	// (POST /api/v1/calendars/{calendarId}/sync)
+	SyncCalendar(ctx echo.Context, calendarId CalendarId) error
+	// UnwatchCalendar Stop watching a calendar (its push channel is stopped; meetings stay).
+	// (DELETE /api/v1/calendars/{calendarId}/watch)
+	UnwatchCalendar(ctx echo.Context, calendarId CalendarId) error
+	// WatchCalendar Watch one of the caller's calendars (the caller must have connected Google).
+	// (PUT /api/v1/calendars/{calendarId}/watch)
+	WatchCalendar(ctx echo.Context, calendarId CalendarId) error
 	// ListDocuments The caller's documents, newest first.
 	// (GET /api/v1/documents)
 	ListDocuments(ctx echo.Context, params ListDocumentsParams) error
@@ -1140,18 +1733,30 @@ type ServerInterface interface {
 	// GetMe The caller's user record, created from the JWT claims on first call.
 	// (GET /api/v1/me)
 	GetMe(ctx echo.Context) error
+	// UpdateMe Change the caller's settings; only the fields sent change.
+	// (PATCH /api/v1/me)
+	UpdateMe(ctx echo.Context) error
 	// SetUsername Choose the username that tags the caller's virtual address.
 	// (PUT /api/v1/me/username)
 	SetUsername(ctx echo.Context) error
+	// ListMeetings The caller's meetings, soonest first.
+	// (GET /api/v1/meetings)
+	ListMeetings(ctx echo.Context, params ListMeetingsParams) error
+	// GetMeeting One of the caller's meetings, with its attendees and classification decisions.
+	// (GET /api/v1/meetings/{meetingId})
+	GetMeeting(ctx echo.Context, meetingId MeetingId) error
+	// UpdateMeeting Set the meeting's project or its notetaker (only the fields sent change).
+	// (PATCH /api/v1/meetings/{meetingId})
+	UpdateMeeting(ctx echo.Context, meetingId MeetingId) error
 	// CancelMeetingBot Call the notetaker off (a scheduled bot is deleted, a joined one leaves).
-	// (DELETE /api/v1/meetings/{id}/bot)
-	CancelMeetingBot(ctx echo.Context, id MeetingId) error
+	// (DELETE /api/v1/meetings/{meetingId}/bot)
+	CancelMeetingBot(ctx echo.Context, meetingId MeetingId) error
 	// GetMeetingBot The meeting's notetaker — status, Attendee's raw state, times, transcript document — and its workflow's status.
-	// (GET /api/v1/meetings/{id}/bot)
-	GetMeetingBot(ctx echo.Context, id MeetingId) error
+	// (GET /api/v1/meetings/{meetingId}/bot)
+	GetMeetingBot(ctx echo.Context, meetingId MeetingId) error
 	// RequestMeetingBot Send the notetaker to one of the caller's meetings.
-	// (POST /api/v1/meetings/{id}/bot)
-	RequestMeetingBot(ctx echo.Context, id MeetingId) error
+	// (POST /api/v1/meetings/{meetingId}/bot)
+	RequestMeetingBot(ctx echo.Context, meetingId MeetingId) error
 	// ListProjects The caller's projects.
 	// (GET /api/v1/projects)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -1182,6 +1787,18 @@ type ServerInterface interface {
 	// SandboxAttendeeMeeting Script what happens in a meeting the sandbox Attendee's bots join (sandbox only).
 	// (PUT /api/v1/sandbox/attendee/meetings)
 	SandboxAttendeeMeeting(ctx echo.Context) error
+	// SandboxCreateCalendarEvent Create an event in the caller's sandbox Calendar (sandbox mode).
+	// (POST /api/v1/sandbox/calendar/events)
+	SandboxCreateCalendarEvent(ctx echo.Context) error
+	// SandboxCancelCalendarEvent Cancel a sandbox event (a series id cancels the series, an instance id one instance).
+	// (DELETE /api/v1/sandbox/calendar/events/{eventId})
+	SandboxCancelCalendarEvent(ctx echo.Context, eventId EventId) error
+	// SandboxUpdateCalendarEvent Change (e.g. move) a sandbox event; an instance id moves one instance of a recurring event.
+	// (PATCH /api/v1/sandbox/calendar/events/{eventId})
+	SandboxUpdateCalendarEvent(ctx echo.Context, eventId EventId) error
+	// SandboxRespondToCalendarEvent Answer an invitation in the caller's sandbox Calendar.
+	// (POST /api/v1/sandbox/calendar/events/{eventId}/response)
+	SandboxRespondToCalendarEvent(ctx echo.Context, eventId EventId) error
 	// SandboxCreateDriveFile Create a file in the caller's sandbox Drive (sandbox mode).
 	// (POST /api/v1/sandbox/drive/files)
 	SandboxCreateDriveFile(ctx echo.Context) error
@@ -1203,6 +1820,9 @@ type ServerInterface interface {
 	// AttendeePush Attendee webhook (bot-level subscription of every notetaker bot).
 	// (POST /webhooks/attendee)
 	AttendeePush(ctx echo.Context, params AttendeePushParams) error
+	// CalendarPush Calendar push notification (events.watch channel).
+	// (POST /webhooks/calendar)
+	CalendarPush(ctx echo.Context, params CalendarPushParams) error
 	// DrivePush Drive push notification (files.watch channel).
 	// (POST /webhooks/drive)
 	DrivePush(ctx echo.Context, params DrivePushParams) error
@@ -1222,6 +1842,63 @@ func (w *ServerInterfaceWrapper) CreateAdhocBot(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateAdhocBot(ctx)
+	return err
+}
+
+// ListCalendars converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCalendars(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCalendars(ctx)
+	return err
+}
+
+// SyncCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) SyncCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendarId" -------------
+	var calendarId CalendarId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendarId", ctx.Param("calendarId"), &calendarId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendarId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SyncCalendar(ctx, calendarId)
+	return err
+}
+
+// UnwatchCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) UnwatchCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendarId" -------------
+	var calendarId CalendarId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendarId", ctx.Param("calendarId"), &calendarId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendarId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnwatchCalendar(ctx, calendarId)
+	return err
+}
+
+// WatchCalendar converts echo context to params.
+func (w *ServerInterfaceWrapper) WatchCalendar(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendarId" -------------
+	var calendarId CalendarId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendarId", ctx.Param("calendarId"), &calendarId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendarId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.WatchCalendar(ctx, calendarId)
 	return err
 }
 
@@ -1521,6 +2198,15 @@ func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	return err
 }
 
+// UpdateMe converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMe(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMe(ctx)
+	return err
+}
+
 // SetUsername converts echo context to params.
 func (w *ServerInterfaceWrapper) SetUsername(ctx echo.Context) error {
 	var err error
@@ -1530,51 +2216,143 @@ func (w *ServerInterfaceWrapper) SetUsername(ctx echo.Context) error {
 	return err
 }
 
-// CancelMeetingBot converts echo context to params.
-func (w *ServerInterfaceWrapper) CancelMeetingBot(ctx echo.Context) error {
+// ListMeetings converts echo context to params.
+func (w *ServerInterfaceWrapper) ListMeetings(ctx echo.Context) error {
 	var err error
-	// ------------- Path parameter "id" -------------
-	var id MeetingId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMeetingsParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "project_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "project_id", ctx.QueryParams(), &params.ProjectId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter project_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "bot_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bot_status", ctx.QueryParams(), &params.BotStatus, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter bot_status: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CancelMeetingBot(ctx, id)
+	err = w.Handler.ListMeetings(ctx, params)
+	return err
+}
+
+// GetMeeting converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMeeting(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMeeting(ctx, meetingId)
+	return err
+}
+
+// UpdateMeeting converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMeeting(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMeeting(ctx, meetingId)
+	return err
+}
+
+// CancelMeetingBot converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelMeetingBot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelMeetingBot(ctx, meetingId)
 	return err
 }
 
 // GetMeetingBot converts echo context to params.
 func (w *ServerInterfaceWrapper) GetMeetingBot(ctx echo.Context) error {
 	var err error
-	// ------------- Path parameter "id" -------------
-	var id MeetingId
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetMeetingBot(ctx, id)
+	err = w.Handler.GetMeetingBot(ctx, meetingId)
 	return err
 }
 
 // RequestMeetingBot converts echo context to params.
 func (w *ServerInterfaceWrapper) RequestMeetingBot(ctx echo.Context) error {
 	var err error
-	// ------------- Path parameter "id" -------------
-	var id MeetingId
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RequestMeetingBot(ctx, id)
+	err = w.Handler.RequestMeetingBot(ctx, meetingId)
 	return err
 }
 
@@ -1728,6 +2506,63 @@ func (w *ServerInterfaceWrapper) SandboxAttendeeMeeting(ctx echo.Context) error 
 	return err
 }
 
+// SandboxCreateCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxCreateCalendarEvent(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxCreateCalendarEvent(ctx)
+	return err
+}
+
+// SandboxCancelCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxCancelCalendarEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", ctx.Param("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter eventId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxCancelCalendarEvent(ctx, eventId)
+	return err
+}
+
+// SandboxUpdateCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxUpdateCalendarEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", ctx.Param("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter eventId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxUpdateCalendarEvent(ctx, eventId)
+	return err
+}
+
+// SandboxRespondToCalendarEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxRespondToCalendarEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "eventId" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "eventId", ctx.Param("eventId"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter eventId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxRespondToCalendarEvent(ctx, eventId)
+	return err
+}
+
 // SandboxCreateDriveFile converts echo context to params.
 func (w *ServerInterfaceWrapper) SandboxCreateDriveFile(ctx echo.Context) error {
 	var err error
@@ -1831,6 +2666,131 @@ func (w *ServerInterfaceWrapper) AttendeePush(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.AttendeePush(ctx, params)
+	return err
+}
+
+// CalendarPush converts echo context to params.
+func (w *ServerInterfaceWrapper) CalendarPush(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CalendarPushParams
+
+	headers := ctx.Request().Header
+	// ------------- Required header parameter "X-Goog-Channel-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-ID")]; found {
+		var XGoogChannelID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-ID", valueList[0], &XGoogChannelID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-ID: %s", err))
+		}
+
+		params.XGoogChannelID = XGoogChannelID
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Channel-ID is required, but not found"))
+	}
+	// ------------- Optional header parameter "X-Goog-Channel-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-Token")]; found {
+		var XGoogChannelToken string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-Token, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-Token", valueList[0], &XGoogChannelToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-Token: %s", err))
+		}
+
+		params.XGoogChannelToken = &XGoogChannelToken
+	}
+	// ------------- Optional header parameter "X-Goog-Resource-ID" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-ID")]; found {
+		var XGoogResourceID string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-ID, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-ID", valueList[0], &XGoogResourceID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-ID: %s", err))
+		}
+
+		params.XGoogResourceID = &XGoogResourceID
+	}
+	// ------------- Optional header parameter "X-Goog-Resource-URI" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-URI")]; found {
+		var XGoogResourceURI string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-URI, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-URI", valueList[0], &XGoogResourceURI, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-URI: %s", err))
+		}
+
+		params.XGoogResourceURI = &XGoogResourceURI
+	}
+	// ------------- Required header parameter "X-Goog-Resource-State" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Resource-State")]; found {
+		var XGoogResourceState string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Resource-State, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Resource-State", valueList[0], &XGoogResourceState, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Resource-State: %s", err))
+		}
+
+		params.XGoogResourceState = XGoogResourceState
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Resource-State is required, but not found"))
+	}
+	// ------------- Required header parameter "X-Goog-Message-Number" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Message-Number")]; found {
+		var XGoogMessageNumber string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Message-Number, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Message-Number", valueList[0], &XGoogMessageNumber, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Message-Number: %s", err))
+		}
+
+		params.XGoogMessageNumber = XGoogMessageNumber
+	} else {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Header parameter X-Goog-Message-Number is required, but not found"))
+	}
+	// ------------- Optional header parameter "X-Goog-Channel-Expiration" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Goog-Channel-Expiration")]; found {
+		var XGoogChannelExpiration string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Goog-Channel-Expiration, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Goog-Channel-Expiration", valueList[0], &XGoogChannelExpiration, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Goog-Channel-Expiration: %s", err))
+		}
+
+		params.XGoogChannelExpiration = &XGoogChannelExpiration
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CalendarPush(ctx, params)
 	return err
 }
 
@@ -2035,6 +2995,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/mailboxes/:address/sync", wrapper.SyncMailbox, options.OperationMiddlewares["syncMailbox"]...)
 	router.POST(options.BaseURL+"/api/v1/sandbox/mail", wrapper.SandboxDeliverMail, options.OperationMiddlewares["sandboxDeliverMail"]...)
 	router.GET(options.BaseURL+"/api/v1/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.PATCH(options.BaseURL+"/api/v1/me", wrapper.UpdateMe, options.OperationMiddlewares["updateMe"]...)
 	router.PUT(options.BaseURL+"/api/v1/me/username", wrapper.SetUsername, options.OperationMiddlewares["setUsername"]...)
 	router.POST(options.BaseURL+"/api/v1/emails", wrapper.IngestEmail, options.OperationMiddlewares["ingestEmail"]...)
 	router.GET(options.BaseURL+"/api/v1/emails/:messageKey", wrapper.GetEmail, options.OperationMiddlewares["getEmail"]...)
@@ -2046,9 +3007,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/documents/:id/assign", wrapper.AssignDocument, options.OperationMiddlewares["assignDocument"]...)
 	router.POST(options.BaseURL+"/api/v1/documents/:id/reclassify", wrapper.ReclassifyDocument, options.OperationMiddlewares["reclassifyDocument"]...)
 	router.GET(options.BaseURL+"/api/v1/documents/:id/decisions", wrapper.ListDecisions, options.OperationMiddlewares["listDecisions"]...)
-	router.DELETE(options.BaseURL+"/api/v1/meetings/:id/bot", wrapper.CancelMeetingBot, options.OperationMiddlewares["cancelMeetingBot"]...)
-	router.GET(options.BaseURL+"/api/v1/meetings/:id/bot", wrapper.GetMeetingBot, options.OperationMiddlewares["getMeetingBot"]...)
-	router.POST(options.BaseURL+"/api/v1/meetings/:id/bot", wrapper.RequestMeetingBot, options.OperationMiddlewares["requestMeetingBot"]...)
+	router.DELETE(options.BaseURL+"/api/v1/meetings/:meetingId/bot", wrapper.CancelMeetingBot, options.OperationMiddlewares["cancelMeetingBot"]...)
+	router.GET(options.BaseURL+"/api/v1/meetings/:meetingId/bot", wrapper.GetMeetingBot, options.OperationMiddlewares["getMeetingBot"]...)
+	router.POST(options.BaseURL+"/api/v1/meetings/:meetingId/bot", wrapper.RequestMeetingBot, options.OperationMiddlewares["requestMeetingBot"]...)
 	router.POST(options.BaseURL+"/api/v1/bots", wrapper.CreateAdhocBot, options.OperationMiddlewares["createAdhocBot"]...)
 	router.PUT(options.BaseURL+"/api/v1/sandbox/attendee/meetings", wrapper.SandboxAttendeeMeeting, options.OperationMiddlewares["sandboxAttendeeMeeting"]...)
 	router.POST(options.BaseURL+"/api/v1/sandbox/attendee/advance", wrapper.SandboxAttendeeAdvance, options.OperationMiddlewares["sandboxAttendeeAdvance"]...)
@@ -2058,6 +3019,18 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/api/v1/projects/:id", wrapper.GetProject, options.OperationMiddlewares["getProject"]...)
 	router.PATCH(options.BaseURL+"/api/v1/projects/:id", wrapper.UpdateProject, options.OperationMiddlewares["updateProject"]...)
 	router.POST(options.BaseURL+"/api/v1/projects/:id/onboard", wrapper.OnboardProject, options.OperationMiddlewares["onboardProject"]...)
+	router.POST(options.BaseURL+"/webhooks/calendar", wrapper.CalendarPush, options.OperationMiddlewares["calendarPush"]...)
+	router.GET(options.BaseURL+"/api/v1/calendars", wrapper.ListCalendars, options.OperationMiddlewares["listCalendars"]...)
+	router.DELETE(options.BaseURL+"/api/v1/calendars/:calendarId/watch", wrapper.UnwatchCalendar, options.OperationMiddlewares["unwatchCalendar"]...)
+	router.PUT(options.BaseURL+"/api/v1/calendars/:calendarId/watch", wrapper.WatchCalendar, options.OperationMiddlewares["watchCalendar"]...)
+	router.POST(options.BaseURL+"/api/v1/calendars/:calendarId/sync", wrapper.SyncCalendar, options.OperationMiddlewares["syncCalendar"]...)
+	router.GET(options.BaseURL+"/api/v1/meetings", wrapper.ListMeetings, options.OperationMiddlewares["listMeetings"]...)
+	router.GET(options.BaseURL+"/api/v1/meetings/:meetingId", wrapper.GetMeeting, options.OperationMiddlewares["getMeeting"]...)
+	router.PATCH(options.BaseURL+"/api/v1/meetings/:meetingId", wrapper.UpdateMeeting, options.OperationMiddlewares["updateMeeting"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/calendar/events", wrapper.SandboxCreateCalendarEvent, options.OperationMiddlewares["sandboxCreateCalendarEvent"]...)
+	router.DELETE(options.BaseURL+"/api/v1/sandbox/calendar/events/:eventId", wrapper.SandboxCancelCalendarEvent, options.OperationMiddlewares["sandboxCancelCalendarEvent"]...)
+	router.PATCH(options.BaseURL+"/api/v1/sandbox/calendar/events/:eventId", wrapper.SandboxUpdateCalendarEvent, options.OperationMiddlewares["sandboxUpdateCalendarEvent"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/calendar/events/:eventId/response", wrapper.SandboxRespondToCalendarEvent, options.OperationMiddlewares["sandboxRespondToCalendarEvent"]...)
 
 }
 
@@ -2066,150 +3039,187 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rbhs5uuCrENo9iIwpS86td9rGAY7jON2ek8RZO9kMthVIVNUnie0SWU2yrGiCAP0Ou88wD9ZPsuBH",
-	"si4SSxfbkqcP9p+tYvHy3fjd61srFtNMcOBatY6/tTIq6RQ0SPzvNEkkKPwzARVLlmkmeOu49XECZEpZ",
-	"OhRfnygC5k9C7eBOK2oxMyajetKKWpxOoXXcck9bUUvCbzmTkLSOtcwhaql4AlNq1tDzzAxVWjI+bn3/",
-	"HrVeizifAtcXiXkemJYlK2ccCTmlunXcynMcubzCG5aCnb1+wlPykxDjFMhryW6BjFgKhCUNhxvZSbY7",
-	"2zsAzfh4d0d7B0rRMfwnzBsQaJ+TG5hHZKAm9NnLH457+dHR83gCX/EPGJCRkCTPUkETRYQkegLkJ8S3",
-	"f70RKtNy/e0g80GKXyHeGdK/m5dVJrgCJO0PUgxTmJo/Y8E1cG3+pFmWspgaeHUzO+IvvyoDvG+Vtf67",
-	"hFHruPXfuiUbde1T1fXz4ooL1MUJSCkkaV+9OSM/vnj5P4hbgySgKUvVQQdB4eayzDgR8Suhr+C3HBTu",
-	"MZMiA6mZPQfwpE91DQIJ1XCo2RSWwRC1fhWMuxdCxIHU+UQRpanUJ0RMmdaQHBMuZgbhm63hpunnMsUt",
-	"fqXTLDVDJlpn6rjbNQM6Y2S1TiymXTqMDxMYjQ8n7NfQhJpp8351qjOapmTG9IScxqFdfK8Syy+1LX0p",
-	"BouhITmzwqlSbMwboZxZ4uyzJERrPE9TOjTbslS5eiuVuYI70Rp4AvAaUnYLcr68maHwG1kCVGJfcgPd",
-	"Y8Y1jEGa53ALXPdVPuzbZ4Ep7JDGxyyBaSY08Hjev7FCZmkMh1lfaarDM4hcx2IafiYhBnYL25G0lmxs",
-	"zhcUK1XIL+69fLXcVQ2G9Q2twtZnGE6EuAlcKW7AE0XcxHMC/BZSkcEJGSRU0wFJIANuRC1HUet2ZRhu",
-	"Y8ybR1PQ1EyIkixJmNkCTT9UprD02UCv5ak2mWTppU0oo4KqkpWHQneQXPrxhPLxemZuxuMGKDqNb5ZZ",
-	"qkKTwPOpWcTIA5qmYBg8ye21YLaW8xsuZrw/FNqwvujPhLwZpWJm7sMxF2aPX9adwK8X2u9riJli9s6p",
-	"7xJvJ6jifyhECpSb1+KUKsVGLMgIkbnkRiwBHlcZj+fToRUMsQSqt+S7sDBcHsZHICUkfU3HeAymYarC",
-	"5GF/oFLSufk/pRbJ0wZxNqU6ntxpZtQtKthORUzTVtRK02nLzMtzmgbQGN3vJjBEQJ06EXh0W+B9+aha",
-	"3ABXfbb6sch16PkS/7Qqy0Ve0apQUI1eFuC8iNHiUNVN1nZUQ2RUkHGN6lZxwlsWupMT97SO+VW6WcFZ",
-	"SwSxAKBy6uC2nH2CLJmml6PW8S9rFnZvXOfTKZWGABcPU9FBA+rUZmJ9YaMLZ/IrVOZbPtyXyvEaoO6e",
-	"bgH1pcMvcSOHr7of51KJDW7xcgerkHNlNrQEZUfhVsPvK5HLGDYQlw1sXYrPDUXhPYVHoQavux5bfuwq",
-	"CHl8LF8zuZ6IhlukCYBejlJmuN0JUydGzS3JIShNtwTzDm+pe8v1Oyiuy+AbGyPbKBloexvNQ7JblMDW",
-	"fgkC0U7TpBgazSpXNRzF2k6aZ2Z7idV5wf6FFmpwmSbq80MDD9wCWwAlRMoOTNWDuvf8piJPs3VEFIdv",
-	"ItwaRdW2G2Qcg4vP5ioM8IyFaVAz8wLrrrQ1YmkjdlOqdN/irPFxJtJ0FQrWbgBnUXMer0blZvPcgvRa",
-	"TjEL4/qHFyUxVPQafGVmNfd7rV2ywaordNklgj5Ar+I/UWRgJxqQ33JjyrXNBomBTUSM9cIhJfA1Y3Ie",
-	"EXzk9t41SHA/IboOOq0AifmFwuheYA5PF1HJ0RVyqE+2mp7DV/0Mtb4tLvqSP9YpWH7q1dtqdMc0c0QD",
-	"iELrnBtZ+xodbw+h5tjpvGoYMmbEePPZPkgRg1KMj9+KoAHjHPENCiP6YBut8IxKBduxwucJ1eibwHcl",
-	"GYmcJ6Q9AZqAVBGhWtN4ghCLnPc8ZfxGRWRGJWd8rA5OCB0q4JrMJmD9HN6ZHIs8TQgXmgzdAuhdXuum",
-	"yCyQ7imV7nR1rzbWFPCkwQ5X7B/QH861I+T1EnBZSSiUA6stfIk2ufQz4Il5WIGaufEUyD4Xuo/4rHgw",
-	"otaIsjToyvCz91fYsiq3SAo9W5BxyyJX5pyIEVJInEtpSMaDu7OBo7ek/arqUIK9UUeoH6tmIVf3XJ6u",
-	"QLRj7miNbVIXEfewTjbUacWMg+zvRwEuKe5eZkux5VK1W6PDBQHNNdPzD1RrkFyFpPuUMr6tM0rYhbf1",
-	"NIHI7PE3E/wgVchDUSIoFglstYfvAQjZOOeZ4NyxacgEZP+wkHZxnNXoW37ly7p1g07O2D5rdHP6x1uJ",
-	"awxWhyVVLLKtwbngV3H7DZ33Z6CpDtgL8QTimxXqaPMuyrmXhby4QQc1vaXMcutaR7SbI7T1Cz4GpVFm",
-	"XbnIaYCTCs/4siiXORR3vQKC0pdMaEKGAJxkQmkwf4+EhIpcr+B6nR7jBHaYPKNWzhofLdxBZSwCCaXr",
-	"wuI/jv76Q3L0x+//XHvr1O+HhTuo3GU1khAC+btSqVvgxzInY5m2v0KcW4nYLIMnTGkh5413rnkKCXHD",
-	"iPXFdVrRTk3KLFeT+88iwZhfj2IcOiV8lX1oIeksP3NgtAS7dtORV4EVUQC8i1F3SCLCOBmlbDzRG5iM",
-	"xlLqo81J9aJhvRUUtjI+y9SeCmmtoOmwiekAuIWR6VlknVguZw5uyrrTXonQ3ZdMRBy+fMr461pgmqGl",
-	"grxoTM1Ru+VCg6Y3IMmMKjKjHFMtbpnUOTXsZeOWEaG5Fv1fBeNESCKtUWxNpOCyy/cC+l+jig2Aw+IJ",
-	"JLkNcJrJ7RPG+zPKMFdCCjG12rKQ3nYQhm0L2xTjREZy6qrJELViymNIm8yHco+rTIh7JLbcRyQ9iGB7",
-	"CIeVz1jZUH1fyLlZNlhpJSejMUVBzDjBURGBzrhDDFAh6RckEKQ5nDofNk2P10s+PDTvebsOk0yInlBN",
-	"UkjMT9IvWaW+vgGWyHUfvsYASQPNo9TczvF+R3kvc25zo3SurICPyGyCWYLaPFRBCe1o/T7EsML3Lim3",
-	"2+wnFctyk4DcFYzWqUmWjjeXzkvJSwE7ZqtrpsIFpUVYpfUK+guZURODIXmz3jdaXhDX9k4Op2Gt0Lg2",
-	"1YzR3WHkP00l0GROcp7gjTAnbZd6SZPDiYh9dh6Br8zI/4MmpXkrubEDHdrtoPtX+hyO4pcvDzfRoGuI",
-	"XnC3VBXoCtRDeLvkQ0Fl0ug5Vk1Bz1hwTWPdgEuqG4wyl9NlmDc84AbmMyGT+/galv06tyBvGcwa0khG",
-	"IIHHwf18X5cl4OETgq1zTSynoDYa1zZ1N7RJsYlHCF8P7qRM3l3MCdFNe2FcacrjprxDpJf1MdRA5s3a",
-	"sGjJGXQocn08TCm/WcsQCwHOFTRfjxU0hjLu6tlD26PvDJUGC1RLij6ZXIFsRPpG7vptHIvovb7jqba6",
-	"hQIHrPgl6wBalF61Uzeg79egE85cHmPhk3k3Fx6LflJMZFRb53PeJdmids8FlXrN9LyfVTyzK2NqdT/u",
-	"5p5v1MKLfLb7xYca6Zmb6VL2jzslIBrbr0G62yvs3lEtdw3073YDrUgboTKesNsG4+5hUj4ci1XJqcJw",
-	"i4CPqqwSPPoy5TWyiUfNdrkhvnqFZ/m/HifvnCv3zSKPQ9xbaCfmz7DHy0VxtsoE8BOvdHgVE6/Y0odw",
-	"8tL/J8//IuS5jPd8eJ0PP+QqgPWKRrfgANVasmGu4Z7xKZ+zXDd+h1TBDy+IGJHBt561HVzFaa91THqt",
-	"TqfTa0Wk5/3KF4n5/emz598HpF38RiixaaFESEKJ3cVBJ+wZw3NehFX7LB+mTE0+sukGBklD1jRmBKyi",
-	"4XCOQnCmK3AKY3PMbV1YbE1uykMZ/HePiFUSKyq7CUIjD0WIU3HfnJ9QzGzBRwPTTEialv6+9lXOOePj",
-	"iJx5n3dE3qDLOyJ//P7PMPVlUox96G47Z2MlqCRmfDGwRLmagUQXkQSVp5oIHgOxsAlHimTOVxi4cltd",
-	"/86UUnnekDm8kpbcMRZnCSC1dq4G8grf0liQkBmKxTKWMJvlW5SeGEJed4PjhKFtXlOeDMVX71x1vslQ",
-	"5GrKdJ+O9GKF3fMjFbbW+BzjSg15y+ZxGf0Jj8nLqGOdhH8WM5IKPnaZftZ1ORaAVY64R3wyFJowRXDr",
-	"LqhV7vvH8L7XxTrKhLbgnnOjGVDvIdsIfQ4Dn/ybQb92NWwWWHjLimS3ZHMZMGb/ebdDE6fV4/7ben/X",
-	"puq51Z8o4pxQmC7y2b1G2o7/rGzSlYi5AlCE6YP1CX1Lx6wdaoWveAVQ37A0cK82wGjKptBcD92oWzbB",
-	"dJv89xWmcbmrcso1Jz5PWEDUafiq14tgHLVm/gbjtwa/OglhwK/ac+GWJ64vwCHNMtXxvsto5SiVSaCJ",
-	"mgDoiJiddrOU2iLEjdG1GRgCwF8HmVJmBBTtZZBcjkYKNBlJMUWGQQ7yYdNaHLYUky/D0r0imitXQXDs",
-	"RCgdFpYqA3rTkMu8Gcz8DFELHSnN8AL9yXlXG8M3Vf9yxa2esni9Y6l4N7j4nMfNGvedNd/QUuaQAaX2",
-	"Dt7W5sDLhm7SZuFVgfNaZbpIWGlqHPR5AhKIFkQBT/AKIEoQpskQYjEFZVO9aZqCfKKI5/nO1p018JDg",
-	"Sugcq64pMfZXVWOU91HMpZW3GNYXxLlken5t1BMXjQYqQZ7mNtnU/vfG4/9vnz+2XFsZZG98WhLEROvM",
-	"NqxhfCTCN/0ruM45n5MhjW8I8OTY4E/nkitCiSGXJ4o4FxSZUg2S0ZS0bZMorPrQgtAez9JcHTpCISqP",
-	"J4QqMqDsL8jD/zEEZVbpUDaIKk2YVFRokGW+gzrocca1KAhGEcoTUnj9kaymBId451iHnGMHjoxlkDKO",
-	"wXdltkB73Ft8heF1QvSEKXL64cJKYRUR5+LChYwdZlcRqrTWVKfHe9zgAbh2F9YxGZxWs6OPySvEALF9",
-	"l/72+aPru9QhRjgQWzpPYiqlTRQz8CUsMeclA5UPB7gBmicMjGI1oOVykAxI27xznWd0SBUQi/aDDvko",
-	"c6Uh6XGDw0MxGrHYs50ySxBqV7ZtdQZSpHBMFMhbFkPf/DfokHMphVSESujxQVO3pEHZ4eig0+NFFPO4",
-	"5ano9MNFRW85bj3tHHWOMPiRAacZMxdV56jz3DUnQArv0ox1b592h8J1LXN3Vp1Wz5DfDYYW0yZ8SQke",
-	"mLT/txDTyPf7MiYVEZJ8BDpVPZ4yfnOAMLaIJ0yrMluvQz4zPRG5JgOXdDYoTBnzgyJU97hReU/IwKak",
-	"DEg7gRG1ZjqQichlxQbCRQ6I4OmcjHOWgMLskB6vGEiYMI6adIdgRhWdgs8FJHRMGTejtH/iDm2hb+QZ",
-	"YukiKSDkG0u1iuD3K5HMV7TD2q4N1mLfqu91gWek+WJHrmdHzx5s+eX0nUA/rkrHK8R1DclPlJENHUOT",
-	"L46OmtYrDlD2/TKrIKa3eAc9iC4xpXVtLsl6eqiRnaUEnFCkCMYJF4acgSfU5mqjD7swLVXri5nZ802t",
-	"pHEMuL86ZbxlSr8uRkW1voC/uKZs6H0qu7KlbMp0q9qIrTj9y6OoNaVf2TSfto6fHZn/GLf/PQ2ZOqFb",
-	"Z1DpDDHwHJxJuGUiVySjYyja0C1szHWTWNlzbkn3NgxY3iZl/NheIngbuJukadlKFdVWffvWbGXmBA4t",
-	"7ti2oQlsWkaGczKh3Dr9QnvKeXmSEEBKD8WXJZY8ejCWrLUVCXXHQ3QaHBfHfgzu+xhSRVVEOMyMpB0x",
-	"qXSV1yoVf0Fm635jyfdGjvsJCoZr4LcHbYK4D/w2SdpSrUekvtgnUi851K//Om5R3zHS3wFia/x2LSc2",
-	"ayVXaLgbVdn2RCG+w1BEFGh7b/spK4p0W0gSp0Cl0UB63OplpYg5JsY+GhxEeH2NABI7E/ZfKcWXPHZi",
-	"E997ono8k8L2NlVEwjBnqbYwqG4DtWKitBSYcoq2doec5lpMqWZxj9ejv4TDLUgibkHOJEMNzJ/VAgdx",
-	"H1BHbOfFZi4I4bsc0q00i7XkvQNdptYbciNNZv9shejCjUJyJ7m5Z5a0QCW0PAAqOZ7y3Z1G2oaq0eYc",
-	"uWTokqwPtufTWs+wZh2oGHVvatwVVVQ7owUoozjBY0hba2IviAcPeYI5sBW83/Nq7UpwK82r4reO1Kti",
-	"zMPJmR1ZLosOqQa2X4BuaarsFdNnDqpVNra2aJumSuBtELoHNuJcyW6hW+lB08yuRcMYl/63K6ar98sJ",
-	"YMZtovPQeqiFQlL1iBUXNpOF78llKtSAi/3DvnyPGjjDOgMqnXt2c4Uu9/TZs0NgQ7YyoDXw9gCdUdcK",
-	"GxIiJCl6wt7xhv1xn8yJ4Ca02su+XXGATXOlyYTeAik6GDhv2EGIgJo4s/vN9sH/bpXeFGzBU53KXuPv",
-	"NSrbTvq6hv1NknczRGqRJo8hJa+1yCwLo6epgpA1gEbv+Qpf57UW0kVPJJ25BgsVr+UgFJQfOHMn6fFB",
-	"rdtB8REAYypJOit80h+Eco4n51x0C6Ggl2CDAHoCPY5PC5izxDrknUeWC40A4DAL2QGVdhMrhZDLBOjK",
-	"UfzXZ8/qEqCwf4eMU3SBBD8DsC+hE+qgEfJ8xDFkGpKTohyQqYUqQF8bmAhu2PNOwuf5duOfbjv+5T55",
-	"yoIWnemG9K/enJG/PntWdBRru7AFkWJBnjmeCvBZ91v57YqVHhtPo9uJsMqHOXZqGlTb2jU6vXErnTvR",
-	"xZ7NRN+ZpMw0cr3TI9spjrixEUnF2Eq/0m16bzLoSp+Ou0oKrxK2lo/RnQ9fy0Zm3h3l1urxthPGVgrf",
-	"wNyK3660P/j3nFA+6JALraqRTwnElagQxkmW0hh8UAP9Pa5C0EJJwkwyrYGfFFKZKVJULCcYhxzlqYtR",
-	"Udf1r8dH7GtIdhdJy7tgjYeTx8u51Q0MwmG2JIf/DNxyBYdm23SBaUrnnu+n57o4bscfNuWqa/THIbVf",
-	"UQiLSNvjyw/bKI5ke0esidYE4zwiudN7vklq84sNQjoYtVB07jUkGsci5zZm6xVrpJ3nIV31ChImIUbv",
-	"10+Xlz+9Pe9fnn76+HP/+tPZ2fn1df/T1ds9hkFcXknr+JcvNf/5aa4n5FnniMhiv1SOQZM2WhMJGZaJ",
-	"Ck8UGUoxUyCxc02ZmGAGIZ5rlGapKkxpZXs6R2iLwCt0Tx/Ir3WhI5+u3hZpRxhLt/syv7WF7HF/GmU7",
-	"kPjEB/frvxv90IhajETizgdGuDKbsWyUD0zN6vGz66s3LndC+0apnk1s5F6FxGa9Cd9GfOL39nhxvPqm",
-	"Q06QWrZXBewbcoH9LNQjGMx4kXum9exc+GA8gTn2bhc8ERExGmEyEY3N5bIldRfJ86tM56W2iUsIfrEM",
-	"1ddM1SXQ3m+jW3Fj077HknJNqHZQjIg9rv3akc12MsqKJ5gC6NZUnnm3WgCuUaOavh5mO2IK/MJIg9u2",
-	"GPHgPkJHn9UVVpNhrfdao3P1XTFqh+Cr9ogLQK7Yw510sAcAcgGqIg0SE86jFU7YFbpVpTVdEB/dby5B",
-	"cqUV6hvhbats+8977vSSKLr0NRig9vGfQaW+5JU2jz5PYBe47qo5j1dYmfiBuIEZdMiNYYkJSdUPsvpN",
-	"Rdb9h0adJmzk9BUusEUZd9UDdXq6nvN4BwT1cKZbLT+/garqXvsFV/2/NJGZ09XKozgWT21LVLBSXsAu",
-	"JTgWNTRdenhFPfiFh0nRtiImck7mpKyb+dvnjyROKZtivSHGlvHVep7kIgC71cIHV81UP9DzP37/P8+P",
-	"SAraED8RkiRszDBDTOiS81BUUPssIjlnv+VAJIypTFJQqsfFiMRUQYcYtjPMPKDsL9bX4/dgfT3/YX+0",
-	"Lcv993mNVUWGkAo+Vl4SODAH7IxKZc2O4nuB2p0958msJ8DSC8JhRjyQ/wyRvLOJEAoKA9ts29mZdLxQ",
-	"PONqcarf5W6mdpslbNMohkLXzZAFMBaGdpmVLEYjl5XDVJGd3Ka5Foe2We1oZJPoNaSpsp5ImXNsmRlP",
-	"EB2JpDNVJM87E0CRQdFAdkD++P3/EiEjc5G5cT1eNBEvCuIi6/JSZIbZ0do9gaQ6qS/bHwTT4nHJSmPg",
-	"TUONvn/jY4UX8UvIy5hpU1J0+PVFBO4zXxGhrrMrBlBSoLdQN1srGeTRihulGVZHO0jlb/TWVs5d5wZf",
-	"BfEIWKl/TrvcoiFnqzVGpNJ4V9KZb7yr2RRUVCl0KnNrzMu+UqHSHmI57aOGv22d8f4L9UahCyujQWnA",
-	"VwsDvlhQ0+MlasuK8YHvHmqvPZb4iEdk7toRM5zMSk2WnPrFehxFoo+UTqit2inBGNkv2dviCXELRqYo",
-	"8uLox3BEA2+xteJgv9UqC9UpRX09Hs2f3IHm4E5Uv2+XW7DWRQTStT1Fr69zqXbYanRrfPCDNo5O2H4i",
-	"BT636sy0S1O72m0sQDb+oA+ufhcllRWElD3I1iSc+aZmu9FGa834NtJDnz702k0cXJQP7b+yxUK+zLFu",
-	"QFyAk4oaltVO6ipS1/qmrSbyGDezXbqEwwneE2Uo3Ralk2rVVCONN6lGjaA4ehxCe/Rqm/XSYislxXO4",
-	"U1J8W8M6Hj5hPsReRI1trLhnk3eHombfJsyE8nGNJbEWWmMiJ6SJsi0EYhy2pdzqun66G6VRui0tJlGa",
-	"2VxnecbHRXKPt2QTkOwWVI8rTm+gH1NjrNOxikjZWTMiRVdI4rtCOttUMz0nvrul0fF7fDgnb9++s98I",
-	"GJy9Pb2+vnhzcX41QNU1A06Z0fgm86FkSUSGc1fy5SY28/a4m9j1rsacIz0BOWMKCkOCJolrk+CcSJ5o",
-	"AiqxA0DJT/dh2V3w4kLv/3/NDHNRkNGd68v3fl9iEHah4mTCzF2J7tayasu9tJ5Dfe+8Rv38Kuf3r0B/",
-	"Vq1Af7pJBXqwpLtsA3iHdKGHSVzLGyu9DKAWS6geWNOXEONne72Njj1TatEJ286NpmnNiWT7GS6ivfvN",
-	"T3RRK4xeEc9hCVbmUsYVUSlVE1DH5NPV20PgsUjw4zsuffLfnr2x2ez/9vz0j9//OTjo9PipjRTgFnHr",
-	"6APIpEjy2H57iMlS/TshwYOd9Djlc5sqCakC6zp4EczqAUO9G5Vzl5BYWda9Z1JrEl2PVGR2bWOsYmSz",
-	"vXNebeMypXODo9Vkp2wntq7/olqXJrdFR7aglbrQcfPUjb/7vbXw6aB5KJPwJ0F8z7Z6f7fn07XNzYah",
-	"T7ZscgGGbDPBYT81BvslpDdU6cORkDMqE1fMgliu+mGHAtPG3QOjhUakMQ7rhq0htsJL1RRS/Ox8koqy",
-	"hLTL7qSEaiKwHaBa1w/wIOrxSajhakoVdjiYgNH9ikjLjBqbl1lWco1LiRRi2uNtdDCXHVldDvig0lx2",
-	"gP5GLPg/iGwTgVGuIImcf5aLHi+6LlkexewD3G0wQBlucLujWGV4sT0bb6t20fh5Vvvzn0FpvLaRC4zG",
-	"TWiWAUdyq3YxauY/DBjUmHBztrPFiVgiu1a8V4pfsSPsTumt7JC6Z49kteftirLXP0O4oHBh2u4lvO5j",
-	"8gRjk0YL+pmKBO5EPxuVtpZtmqFOShuYLlpSNQmbLrV2l6sSu1ff3/sNeZrjkDaeCnPnDzA9xrtbPT4W",
-	"C19LdNyjKrjBBeh78KIncI+Mjq2WH+dG2Qmf3zsT3BWk1YjgicJmzaRNMSPHdYM8cenetsukURzQBb85",
-	"B/umuGFn3/lXprSy/kXrXnNlN+8uX5//u5tjYGs+fPlUSjHqzH2Rsz1CLLI5fsbk4v2ry0/vX/ffnV68",
-	"fXX598FJ7XLDVK0sN0arOT826OnxD/mwe50P3fGcT0ULMuj6b652sfH5ICLwlcY6nRNa5HjPRJ4mkfXy",
-	"6cBnyImmN9hevVAbJaxQu1yL+Xf/hSqvF5vnB1vk4LM9JYjuuTzaHY5QTCzxdOy6GJa0+RO25/XkU7sx",
-	"NzZ7JkBTPfnHqtTTn92QHQo/u0QIz5+yzsraNhcqiUEprPfMqke1h3MnxfSKlQe9siMe5Zy4NtLyS0vL",
-	"O17vlCSQGbWdx3OSCNvgwX2WZjXEPwilxxKu/+dbjEEUfZf9uw3gLwSjt6ybhfzg74ef7ejDazbmVOcS",
-	"BrbjyRAq5sYxcV+j+vnd6dnh9c+nz17+EJEbmBsRXaSLFo3ziNsCURBL0KQ9OP348fz96/Pz/ufzVz9f",
-	"Xv5n//r87Or8I2Yr3YK04jmmXHAW05T87fryvbfdhyKZk/YNzBVRwibxcEFURmPAZGJ+eHp9dnFBqOpx",
-	"phWkowPMdmK2jltIMsPWfMof0LoknyJMfVW3M7065LTH3aeKzbUnFJABSwzgtcFf/wbmgzKBCCh2G2Ja",
-	"lSlsPV66Y5VDFSTk2dFR0ZzUpdxjk5MxZdxsdyh0UTNjiKTHDZXc8MA0bSUK1BiDN1NEgpZzxsc2dSwV",
-	"4zEknR6/LOJYupZlF8gnY5VKAJzEr9DjY9AKF6b220m+N3gBJ6bKJZfbFrp58NtqYW1/AjTBNutO3Q8Q",
-	"5fqIwg7aGbqdu83sW01dWP40vlnVEwW7nxiSGeF33gw5If9gMmuWirlrJ3Ynj8jTx6uoLgjdi5T2UOjD",
-	"FG4hJdWPyZnTAlJjmSE3FPUGasVX+hfkpO0o1Cgk3wuUQSfOXlY2Sfrvh0bJPDybUM4hPbx4PYiWfvwo",
-	"boAPoh73D65AiVzGUB9e/HqNpdPlA9fv4fA9fsFv0OOGMRcXOf+aMctvgw455STnRmpwbMOlRZZBgvkA",
-	"HFIXi+nxtj0JatxWgJhDGflxUvS2x+BPcV1NsUeWLjxsPT4xNqyVpCe23AqD7jQ2q6eQjCExk0nIbMFJ",
-	"220iKlt52A8THtgicS4ORXZSCb3rQHeqqpRyYggFZWkaoJPVZrSHpBEefCtRtIDlreJP0WazflwbM10z",
-	"UYWsHmSaa9dk4sFOWifkXcCw5ILWPWcbh5t/rwgqBlxLXizvReDux0nRIKCtKDF2e91Gb6NrsIM+Ci+A",
-	"NpLG49V+idPFThlGTlxevD5zcss7DKjWRjtTRvkMfVNkcHDc4+WXQT58enX96VX/9NPri/P3Z+eDiDCl",
-	"cmMZ2j4Gyn1IqxOLaURsEH1A4LecpkSLHvcTXJ9f/a+Ls/P+6dnZ5af3H+0HSG5Bom/GOTyq1xbq2ihd",
-	"K3N8enV9dnXx4ePF5fuBdb4o0EZL9BNZeKNvJhM34LrKLZe4kjZqUOlnpifX9uMZmM2E6qRR6l54pe6E",
-	"MG0jVT0e0zRVzua1GnUwfG+eO1G6k4zB8pO8dw3QNihH3o5f0I7QkMf6nr3w7PPH41mL2gDPOr/ZWSry",
-	"pOAkHFcl2kY2ri9Z/9bSL1+M5EQQuwsXvwfV6qJb2s32zctjZ9Aaee1TQPw6ld/K+t7Kj97rUh0H1f9c",
-	"y6bKL5gJUfm/7LRb+bFI0Kr85tpFVF9FXbK2totqf//y/f8FAAD//w==",
+	"7H39chu58eCroHj3K1OVEam1vXuJVKn6ybK8q8S79k8f59yFLhKcaZKIhgAXwIjiulyVd7h7hjxYnuQK",
+	"DWA+SMyQlERqN5e/bHFm8NHobvR3f2nFYjoTHLhWreMvrRmVdAoaJP51miQSFP43ARVLNtNM8NZx63oC",
+	"ZEpZOhT3LxQB819C7cudVtRi5p0Z1ZNW1OJ0Cq3jlnvailoSfs6YhKR1rGUGUUvFE5hSM4dezMyrSkvG",
+	"x62vX6PWGU2BJ1ReJKtrOCXfCzFOgcTuJcIS0h7MJJtSuRiQkZBET/BxCvKFMgvm+csHJ+Tm8v0h8Fgk",
+	"QJiuWXZcLGC7lb8VcTYFru3KAyOz5hFHQk6pbh23sgzfXJ3h/C4ffhkwHmwEzDsIFyHJoJcdHb2KFUgG",
+	"irAE/4S+/VVINmacpkRpKrV9ZGFIOWFcacpjOKiBErilbAeidyyFxoN9K9kdkBFLgbCkZuqRHWS7mX8E",
+	"0IyPa89mmj9/3BH9CErRMfwZFjUkZJ+TW1hEZKAm9OW33x3b85jAffkQslkqaKKIw+nvkeL857XAmRbz",
+	"bwegj1L8DeKdIe9X87GaCa4AmctHKYYpTM1/Y8E1cG3+S2ezlMXUwKs7s2/87m/KAO9Laa7/LmHUOm79",
+	"t27ByLr2qer6cXHGJSTjBKQUkrQv352RP7z+9n8QNwdJQFOWqoMOgsKNZdnhRMRvhL6EnzNQuMaZFDOQ",
+	"mtl9AE/6VFcgkFANh5pNYRUMUetvgnH3QQg5EAlfKEuSJ0RMmdaQHBMu5ubAN5vDDdPPZIpLvKfTWWpe",
+	"mWg9U8fdrnmhM0aK68Ri2qXD+DCB0fhwwv4WGlAzbb4vD3VG05TMmZ6Q0zi0iq9lZPlrZUmf85fF0KCc",
+	"meFUKTbmtVCeWeTssySEazxLUzo0y7JY2byU0ljBlWgNPAEIHLWhwADxeBIJPBB4urT81VCIFCjHp3JM",
+	"OfsFZPixBCUyGUPtU6SmvtJUZw4Xs6nZIY1jmGkwoEkgThnH/xoao5rdmcPiAIk6jRH1PgcOXEE6Ck97",
+	"x6TO7IaWWfgbuMo4XxD3Slk6WB5n6UgsZFf31HQ+byFldyAXq+c0FB5RVvaV2I/ci+4x4xrGIM1zvNX6",
+	"Khv27bPAEPaV2scsgelMaODxon9rL4FVdIE57rAGZzIdixp8khADu4PtWI6WbDyuIFkNZSyvvfi0WFUF",
+	"htUFNZ3WJxhOhLgNoI174YUibuAFAX4HqZjBCRkkVNMBSWAG3FyFHK9CtyqDWBufvHk0BU3NgHjTJAmz",
+	"tPmxNITlHzX8pNjVJoOsfLQJZpSOqmC1Q6E7iC79eEL5eD2zrT/HDY7oNL5dJakSTnomY/i1EbORy2T2",
+	"2jZLy/gtF3PeHwptGI3oz4W8HaVibuSVMRdmjZ/X7cDPF1rvG6GvcpbXdIdyoUHTW5DHZMAFhwHJuGYp",
+	"ERwIU2ROuYYkIgODW4yPB0TwGAyC9XiuX/jFEwmxkAkkiIBzpiaR+Z/Fx6HQLxQRc07wmFSnx1tRDigz",
+	"tcFUO0vLoqIRMZLMQs+IBPYJ4/05ZXhRSiGmlr6EdN/NhNL9mRQxKGV/MfJPCpbTjyizw8VGbMeDCXF2",
+	"ryesnjGN8XIIcn0PjzrqMgiU9CVQJ6utvJBSpfsofdU/HmVp2lcLHjdxtzV3vRuK8ViC0cXoU404E2n6",
+	"+FHmlsYeNVBx3zexn1XCWMHpF4oM7GAD8nNmGG/bwEpFxPAZDimB+xmTi4iYtRO39q6BRERikXGt3CM8",
+	"2IPSRV9Qq8qmRjcPnjqejBa3EJaIP3n6ijMpjVJr3if4PplTRZhSGSS1YvFaQJr3+r8Y6gwtLmNefl55",
+	"5AEYpoYlVlYmncgTWQGX8jIqZLJEVNVZQ3zRU/Z7FpKg/TLwD6ZhqtZpUjmn+JpPRqWki9odhuW1txAz",
+	"xSxbWGI4RtmDpIbjpFQpNmIQZhix4COWAK9IxzybDq0cF0ugeksxKaxbrL7GRyAlJH1Nx1VgriJYBWrm",
+	"dO2dPK2RPqdUm2vhASOjql66nFMRUyNQp6m5RKaUG5E9dB08SrEyaFDL8SXc5ee+ulWkYtVnzY9FpkPP",
+	"V8SdVmm6yNstShhUwZclOC+faL6p8iIrK6ocZJSjcQXrmighTKCJe7o5geaUtY5Ai6GDy3JmSyTJNP0w",
+	"ah3/dc3E7osrx8O+RivcpjDpBKwTm0nhSwtdZjpuhtJ4q5v7XNpeDdTd0y2gvrL5FWrkcK/7cSaV2EDp",
+	"KlbQdDiXMArwdIfh1mDWX7EW1LHLGrIu2OeGrPCRzCO3Kq3TZlr+3SYIXRWCxtI1k+lJjdhZC8DcksIM",
+	"tTtm6thoZCX6EDfdEsw7vKUezdcfYGdYBd/Y2XWsKdsoitJKP05JC9uecJg6TSNk7XIiVTYzy7NWL68V",
+	"WVnq8xbY518NiYR2gi2AEkJlB6byRt13flGRx9nqQeSbr0PcCkZVlhskHHMWn8xVuJ0u6BnWQ3FrxNLa",
+	"091ETXwaTczoEs1Hudk4dyC9lJOPwrj+7nWBDCW55tmVQPSsNSiAqM4Z2GykBK5T/rZSlDxelJSkijq0",
+	"Tv8p8Dl81c9R6tvioi/oY52A5YduXlatd6OeImpAFJrn3PDat+jHegoxxw7nRcOQMiPGm4/2MbdavRdB",
+	"BcZFFtQIjOjSrDWazqhUsB0pfJpQjaYF/FaSkch4QtoToAlIFRGqNY0nCLHI+aRTxm9VROZUcsbH6uCE",
+	"0KECrsncmym8bzYWWZoQLjQZugnQSLHWquxMe4/kSg+6upuVNQU8qdHDFfsF+sOFdoi8ngOuCgm5cGCl",
+	"hc/RJpd+YU3NoWZuPAWyz4Xu43mWDM65ebR+9CbrpcrsIW1gDFpluTLjRIwqhiwP7s4GftMC98uiQwH2",
+	"Whmhuq2Khlxec7G7/KAdcUdrdJMqi3iEdrKhTCvmHGR/PwJwgXGPUlvyJRei3RoZLghorplefKRag+Qq",
+	"xN2nlPFtjVHCTrytpQnEzG5/M8YPUoUsFMUBxSKBrdbwNQAhGz10Jjh3ZBpSAdkvFtJhs+7S8a1+8nnd",
+	"vEEjZ2yf1Zo5/eOt2HV9JIKKxWxrcC7ZVdx6Q/v9AWiqA/pCPIH4tkEcrV9FyVOwwuTFLfoT6R1lllrX",
+	"+g0b4gYu+BiURp516cIMApSUOzJXWbnMIL/rFRDkvmRCEzIE4GQmlAbz/5GQEAp5WC/HOIZd53XY3CFR",
+	"uI4RUbouyuwPo99/lxz98+//WHvrVO+HpTuoWGXZ8RsC+Y+FULdEj0WQ6Spu30OcWY5Yz4MnTGkhF7V3",
+	"rnkKCXGvEWuL67R269ybZWry+FEkPNph+VDl0AnhTfqhhaTT/MyGURPs2kVHXgRWRAHwLgaxQRIRxsko",
+	"ZeOJ3kBlNJpSH3VOqpcV662gsJXyWcQql1CrAafDKqYD4BZKpieRdWy5GDm4KPhYY8fJtOhjyKGzuKnQ",
+	"NfQ1OKS10G3sFHAf1PsEqIsz2Rw4eSheQHwYCr0WtnZFb4T2AUDrJf2KF6ZKIecYm1SV2oh/PyIc5qA0",
+	"GTGpNGl/f35NunTGunffdD3ou1/yIOOvRPB0YWOrH+fqWaLjkNHMCXrBhy5Wr280J06njxIdygspTRuV",
+	"Tj40YdhtUzq8wPUxEXFYnioiwNbyB/NqgQnL9oEFKmx5CBEGHNiIoWMf4Nj3+4pITmdESCKtncdq/cFp",
+	"CwbddOhFoNPG6PuIaOR/idgYH2a8oZK4FCi9ahahpUDN2rjFPPArItAZd4gBKgZuuNCtIBrg0NmwbngU",
+	"YrLhofnOWw9sZoeeUE1SG4gm/ZTlqLG+AZbIdB/uY4CkBg3xbt7OvfNAqUJm3Aa060xZMSIi8wlmeGjz",
+	"UIXjhiyuPwYZGjw8knK7zH5Ssl9s4va9hNE6Ydzi8fbXXB7RHGDyWwkzJSoo7A5lXC8df84zKpwpxG/W",
+	"W+ALnn1lJb9wbHaDXL+p/oVGNcOSaSqBJguS8QSZ9ALTnswbNDmciNiHgxK4Z4YlH9SpZlvxjR1oam4F",
+	"3d/TV3AUf/vt4SZ6WuWgl4x6ZTWtBPWGc6uRaUuC42YirZMcHxsYkU/csOR1Ym+DIFA6/cdml9Strj4k",
+	"IU37CV2ERZgtF18VY55K3FgX8PsbjJwAnmz1cj8JX/xpepjQhb2NFWnDfZxmit3ZTMnK6JtcUjadpC6s",
+	"2qajNES755muRgjx6TOdUvT543OBJnqa9lPGbx9ju/ecaibFHXPOpDxKBI2oqKG2otYvNvBdA8XoujkM",
+	"4b4VtYQRd4LrWyfE5VlW/XqzafFObSrX4yNqMmn+6DeeON7LW8lkUm+EqA9CzoZgm+Ysg/WaSnPw9Vai",
+	"20OP5GnCearx3fnh1gleK4Tgz9wyqCi/G6qB4ctIvMQbSm6lihT3FHFCH/hQUJnURi+oulsuFlzTWNdI",
+	"elTXOAZcGpg5uvALt7CYC5k8xt+1ygDuQN4xmNeEMo9AmrtJhaWW5khVD58QbJ177ClSTaXYxCuJnwdX",
+	"UuRjL8cl67q1+BoBNUBDfFkfxxeI/l4bmlfIzXQoMn08TCm/XUuvS0F2DRJxNV6lNpzmoZwH7d99Zyyv",
+	"8YJoSdEv6A1ldZfS+pCRbZzbGEHxwF1tpaMGNlhiYlUALes2lV3XHN/fgo5go1qOhc//3Zx5LPNRzH1U",
+	"W6eAPkRsXWfeBQwO6M9K0QGNcV3VWILNJTi00eU5FY+LUarFZ26GS9kvD0qC4aLuShH2Cnt0ZJW7BvoP",
+	"u4EapCkq4wm7qxGmnkZOcSRWNdLnBLcM+KhMKsGtr2JeLZn4o9lO7vAFSfgs+/VR8s6pct8k8jzIvYV0",
+	"Yv4btlA5zWyraFQ/cKNDKx+4YUk1Fqh/o+e/CHqunns2vMqGHzM1CdlKc4luxfct2TDT8MgYKZ83V9X0",
+	"h1TBd6+JGJHBl57VHVwZt17rmPRanU6n14pIz8c2XCTm929evvo6IO38N0KJNbARIQkldhUHnbA1B/d5",
+	"ERbtZ9kwZWpyzaYbKCQ1mXsYldqEw+E42eBIl+AExvq4r3WhWWvio5/KHfDwqKxScG9pNUFoZKEoxVQ8",
+	"Nu48FLe1ZK+E6UxImhbewPZlxjnj44ic+UoWEXmHkdoR+eff/xHGvpkUYx8+tp0rshTYJOZ8ObiJcjUH",
+	"iQ4kCSpLtS0IYmETjlaSGW+05G0p6z8YU0rPa7LXGnHJbWN5lMChVvZVg17hWxp9PzODsZhKHSazbIv0",
+	"Z4PI625wHDC0zCvKk6G432Oxrx3W6wpW09pg16UYr+UAmynTfTrSy6WIXh2psI7KF7nLKpAxaB4XlWzC",
+	"72RFvF+VcH8Qc5IKPnY5NtadOxaA5aBwjb4ID2GK4NJd7E2x7j+E173OdVCkkgTXnBl5iHq74EZI607g",
+	"xn8Z9PWXSwCFw/W2Ka3npqyvl4Z5N97YUsdfqhG323rE1ybJuNlfKOJMbxio/clXX2o7rpOXaMpjVRWA",
+	"IkwfrE+lWdlmZVMN/vMGoGJB1m39u1vHQS4zq5DesL5A0+bX0CYev+1jqcBmP8WwteQun8a2WV+KaL1f",
+	"p7j+8ro9VbdNAbN16FJj0HgGnBHcKVWrNDkwxzkgNEmU0Qtg7gv0mjuDtItP31JNCeUJmVA+Fpl+z/jt",
+	"wQmhGAVHbi7fk/b/FmIakWugU2WlOuTTmGEJCaFmgmI8M+Wh4CcEpjO9OCZccOg8zC66BcY3xshWMTe/",
+	"VP7aury8eX9+/O7y/L/++On8/M/v/9fJ2Yebn67/+NrgwO4wvKGiVsWrWlx/55lBte4bkKktZtOcRBNE",
+	"8XVoXReKs3vMfUbUyI9uuRaqoRh8SGgqOJBbgJnCi8sLOpuX823kW41nUq/wytKTHYmh+RQNmPOOpYHF",
+	"1d0wBrlri3PUiuV1F9I2lRsaDOrFqooh1+z4PGGBC0DDvV5/N+Fba8avuWEq8KsiLAYRl4tv3/HEFYg+",
+	"pLOZ6niPZ9T4lppJoImaAOiImJV2ZykNcZyG49oMDAHgr4NMIXMHmNQqSD6MRgo0GUkxRbq11OxCsSux",
+	"3QWf/TasHZVUm5IqFXx3IpQOiwBqBvS2Jgt/M5j5EYw40Qgv0DfOJ1sb9FH2Spec8SmL17uj8m+Dky94",
+	"XM+2HmwvC01lNrlpytSqxlKkhpiXFQFMD/L6qU/49+F5tkJIkhfhVOE45AfFNdZaKjb07NZzztIhr7X/",
+	"5UkxdQ1EPk1AAtGCKOAJ6m9ECcI0GUIspqCqAPMMp7N1fXcbh+WipByfqPgdAyccQg+vfNbGsj+L2bdR",
+	"L8VaHXEmmV5cGWnKxdwDlSBPM5u4bf9655HiT5+uW67jAeIiPi2wZKL1zPZSYHwkwpTg674PaXxLgCfH",
+	"5lB1JrmR7A0OvVDEudLIlGqQjKakbTvIYAUVLQjt8VmaqUOHPURl8cSoBgPKfodc5T+HoMwsHcoGUalN",
+	"iIpymitCA9VBjzOuRY5FClWUPHoBcW1K8BXv5OsQm+A3YzMwsg+mpqB20uPecp0bkE+InjBFTj9e2HtB",
+	"RcS56nCinzPbcEVPhCqszqrT4z1uzgG4dlfoMRmclisNHJM3eALEtgT506dr1xKkQwy7stVvFYmplDZD",
+	"zcCXsMTslwxUNhzgAmiWMNSmBrSYDpIBaZtvrrIZHVIFxB77QYdcy0xpSHrcnOGhGI1Y7GlRmSkI9XV3",
+	"mZ6QgRQpHBMF8o7F0Dd/DTrkXEohFaESenxQ18hjUDTfOLBlsl2wV8tj0enHi5Ikddz6pnPUObLmVeB0",
+	"xszV2TnqvHKFPhHDfablULiWRu4WreLqGTIBc0LLySEVbu0V1rLCK6TVX3vcqPgHCGN78ITpUqXxDvnE",
+	"9ERkmgxcat0gN07aa4LqHhc8hhMysIk3A9JOYEStuwHIRGSyZNXESQ4wW5SMM5aAwhyYHi+ZPLH4AtrG",
+	"OgTzxugUfBIioWPKuHlL+ydu0xb6hp/hKV0kOYR8z5NWHsT3RiSLhk4t23VoWW6p8rXK8AyLX24W8/Lo",
+	"5ZNNv5qkFGgVUyokj2ddOeQXyvCGjsHJ10dHdfPlGyha0phZ8KS3+Kas/7WuzM1ZzUs1vLPggBOKGME4",
+	"4SKXNVDUQF98OanGjOzpplIcegy4vipmvGdKn+VvrRzP0ZMdT6WKdeBkzgoB6vHwvG4U0Syz0xNgpT4A",
+	"9v4tg7RU/joI0+6XoqPY165a8Hi561pNZn3xSrfUFO3r5yjnb9UzMqJzXrR7hxS0LBjV0E8OsjlVJO8W",
+	"4cjm9V7JZsFjQlcOmHAxJ+1SqwCr7BlaLyrNHzz8qOfeImbLka4e2A3HV9acWX0lf4O0ZSBrkT4PfLWY",
+	"WegivywA3DawnGVqkheTZIooLWYzSE4818JogEUtnKNHkkoWkASu7NWtq7Ac+E89gg9Ie+Cfd61A5sUt",
+	"FMrcb6VmhE5YO4h6XEgyYjxRLsuZMz4+JpSMsjR1BTaxfwhCx1wxM5Gm5lomRTtDpuw9H25nSNoeoTEr",
+	"1okrRh7wJZwOTmw3Ey9UezHHPyc0xjYOZAqUq9LEWoiQePBpA2zdJ4cJ0YFNKH/A1fz66A/7pBmEJUp8",
+	"y6aC4v5pl4TSaaY0mdC78vHZI9+EQ1Xqf9Ze8G/zt1aIDhsCYphM0REwZVOmW+UmgDlMvj2KWlN6z6bZ",
+	"tHX88sj8xbj965uQdTXE5QalbOGBh9JMwh0TmSIzOoa8BeLSwlyGcWO/wxVzn5GwC3WxCHS3WiKqe05V",
+	"rJu2lCG4Vc/INUuZO42C5kp02wh92DCPDBdkQnlyULemjBc7CQGkCCr4vEOhrlKDP9SZEY/TnHG+7ecQ",
+	"r69DBihVLe1TJrZSecwgsXW/sORrLcV9DznB1dDbkzbg3Mf51jHqwpi3f+HkQ4DFls4WZXwjpjhAbH2+",
+	"XUuJ9WaHS/QVKKOmYRp8qWaUAieF+CFLlrK2kCROwdwDTPe4NbwULOaY8CxNBwcRCg8jgMSOhCn3BfuS",
+	"x45t4ncvVI/PpLDtdRWRMMxYqnM9J1+GdcorLQVWzkDzfoecZlpMqWZxjy9VweJwB5KIO5BzydDE4vdq",
+	"gYNnHxAobNfPeipYI+qVGi5b9N6BsaLSl3QjU8X+yQqPCxea61fbyj57JUkLVEKLDaAVw2O+u9NI22A1",
+	"GpXzvt45Wh9sT6eV0m71MlD+1qOxcVdYUW4jFMCMfAfPwW0bi+QRTNYtnfsjr9auBDfTosx+q4d6mb/z",
+	"dHzmmdWeKnQLW+ReT/rMQbVMxtbY3KapEngbhO6BjShXsjvolho21JNr3l0BdmqWXGouETgZt4idmSVL",
+	"Lq8NDZO22Q5aUIKUYa39pTYXu7lCVxtg7NnivyFZGdAuW9TysGO5YsH8DVgXaAlpHmJM8AhUR5ndL2bk",
+	"C6vj1Bk53+LvFSzbjvtiRFM9593sIH8tptHiQNYAGt3jDc7MKy2ki5mQdO6qkZfckoNQHP3AqTtJjw8q",
+	"pcGtIXMC90ZVknSeO50/CuU8S8576CZCRi/BevnRyIhPc5izxHrcncuVC40A4DAP6QGl2uyNTMgF73fl",
+	"KP79y5dVDpDrv0PGXWPVJQ14r0wnVG4+ZPlwMZcneVVDppaKGfoSh4nghjwfxHxebff+N9u+/+0+acqC",
+	"Fm2nBvUv352R3798mbffabu4BCLFEj9zNBWgs+4X9/WfYdFosfE4uh0L+zEffLeqQbkHVK1XG5fSeRBe",
+	"7FlN9GX8i+Qg1xc+sm2ViHs3IqkYW+5XmE0fjQZd6fOGm7hwE7O1dIz+ergvuv54c5Sbq8fbjhlbLnwL",
+	"C+dekvYH/513LnXIhVbl0CYJxNXSIIyTWUpj8FELaO9xpYwslCTMJdMa+EnOlZkieeHVBAONRlnqglCo",
+	"a5HV4yN2H+LdeXb1Lkjj6fjxahJ4DYFwmK/w4d8CtVzCoVk2XSKawrjnm0+5lmfb0YeN8u4a+XFI49t6",
+	"Fmkb4vjXNvIj2RLYa7w1QT+PSB70ne8oWP9hDZMOei0UXXgJyftTy05YxJ1XIVn1EhImIUbr1/cfPnz/",
+	"/rz/4fTm+of+1c3Z2fnVVf/m8v0e3SAucLR1/NfPFfv5aaYn5GXniMh8vVSOMQsM9SEyLCIRXygylGKu",
+	"QGJN/CLy0LyE51zBNItVYUwrejk5RFsGXi57etd3pWUTpp75YGMMlrPrMr+1hexxvxtlC6n7yEb36x+N",
+	"fGhYLXoiceUDw1yZTTI2wgcGZPf42dXlOxccqX1XQU8mNjRPhdhmtWPVRnTi1/Z8frzqokNGkEqMdwns",
+	"G1IBjt95BoUZL3JPtJ6ccxuMRzBH3u2cJiIiRiOMFqaxuVy2xO48371JdV7pMbZywK9XofqWqSoH2vtt",
+	"dCdubab2WFKuCdUOihGx28VnLpzZCCseYXKgW1V57s1qAbhGtWL6epjtiCiwR0uN2TZ/48lthA4/yzM0",
+	"o2GlUVGtcfXH/K0dgq/cUCkAuXwND5LBngDIOajyPAfMcYsajLANslWpj1PwPLpfXLBWoxbqu0ZtK2y7",
+	"qlC7VULzllY1Cqh9/FsQqT/wUk80Hyewi7MuooLDWibwRJGBeemQG8USA5LytZVsnZE1/6FSpwkbOXmF",
+	"izwGsbMiiVwteLwDhHo61a2SEviQYONfNZJhcHK5oglGJW+NVNDIL2CXHBzzKOtDNFMn/T3lhYdhuDYJ",
+	"N3JG5qRI1f3Tp2sSp5RNsUSQ7chmPq0mQrjY4jxGu1L+YjVHcIAyrVpNvwglfvZ4Q1pBG+5jmGmXHaYn",
+	"sCA+3/4gQlrFdB8tejx/hUnfdYz4aF7M87hjZudanJBsFoupWUEeVo2ZWBLuGMwhMQKY4DGEdJEbNB45",
+	"JHl6B6DvTrjn6JkN0XLPMYZnE8rHUJV0FWg8sRN38OjDgjRRNj0yxk9WkLdC/d1yrm4w5v3VP//+f14d",
+	"kRS04dxESJKwMcPwRqGLawPvOWqfRSTj7OcMiIQxlUkKSvW4GJGYKugQc2cY/B9Q9rsiON6swRoq/9P+",
+	"aJtTO9uljXkfQioMgrprzB1GADFLmeg7ws1ArvuvDk0LEx6HOfFA/i24oc8mwvGvfNnOSELHS/neS9yt",
+	"GduLvPx63cW/tCLSBIKtc5aJizOaqM/AZIpoNq2NNDdXTjjYu7E69waLsOUmbDvp9evQ4kGreNoo9tBo",
+	"lW4kmxFEqQ/VKqROsWpvASufO3sQkbwjDREcVIRVbO2dX2d0XlpUjuxFbeCGtjfYqSVYBedfL1tip+pi",
+	"qflcY2qAP/NnzwzwC4mIEgbVAuGL4TTbUCPgZrHd1ufcPfTX5ED/WuL2C8jn6nheX6xS4WEp8FTVnM32",
+	"zkp3bDa1sEZ3KDjowMU9qkrt0jy+eYAh/MeE51UoDk6sxm7kdqPc+Pp4S5kDrsaDC8cnoWj8Hhd3ICVW",
+	"DGC6QwqNZkAG6Nyo02fwsnFrjXp8MKKpgoGrYMY0oXO6iIhdOxmJNBVzO8qygkKtRbekCwXVKowlOllO",
+	"xswVerPnBFRe8aBJgSnIZRdaTKnj5J5lxK2o9Fcd+n8FukwLpXwXIatVFki7QRk6eBiz7bqu8YXDZQmY",
+	"uUuxWIYYjVz+QUEWpG0Q+dA2/B6NbD0QDWmqbMyFzDj2OI4nyKgSSR2JDIX2zg5FBrkwMSD//Pv/JUJG",
+	"hI38ez0+oQkZAvCi2lhknfuKzLHQgyYFlygG9ZXUB8EKHzhlqbn6pkGVvuHucwVSntE0DZxMm2IRmyRD",
+	"R7Sth2JPN4lcEVIrEJIU6B2og9qbYM0lHITV0Q6qktTGpZT2HbwVn+NUriukXCzRoLOVsCNS6pQu6dx3",
+	"SjdKiYpKNZuKLALzsS+6UqrYvxrg/nQ3edDsHuQGvJkZ8OXaQD1eHG1Rznrg2z1bG0mpcAAJ1A3okFM/",
+	"mbkGqc5jQifUFiAqwIgD+DowRgSIzH9eH/0hHLuF9+RadrDfwjtLhXby4t9OpbM7d6A5eBDW7zu4IFi2",
+	"RzQIuOuvt3LTo1ojyEf/0sZxWEsq8VbNcnapJZYbQAXQxm/0yR0NeXW40oEUbaHWpNb4PlO7EUgr/dE2",
+	"Eki/eeq56yg4L5TwDPZ1hHyRTVpzcAFKyrP1m8Nxyoe6NgrHSiLPcTPbqQs4nOA9UQQN26KbpFwfohbH",
+	"60SjWlAcPQ+iPbt9Yj232EpI8RS+ZG4I6b57YTXPovvukNXsW4Wxrr8SSW7o7tuAb3Vdi9ONEsbckpbT",
+	"xcxortk34+M8jcFrsglIdgeqxxWnt9CPqQL040SkaHYYkbxRH/GN+pxuqpleEN9w0Mj4PT5ckPfvf7Tl",
+	"qwZn70+vri7eXZxfDlB0nQGnzEh8k8VQsiQiw4UrbuEGNuP2uBvYtRPG7Ao9ATlnCnJFArtYYMVX53H0",
+	"SBMQiR0ACnp6DMnughaX2rH/OnNpRY5GDy6Vuff7EsNNl0ypE2buSgwsKepTuI/WU6hvZ1Yrn19m/PG1",
+	"tl6WvUffbOI9Crr9is5sz+UJ8q3jAjhlALVcLOKJJX0JseG+lUJy1Tgs22uKpmnFiGRbzC0fe/eLH6jq",
+	"42mIXGMJ1iCijCuiUqomoI7JzeX7Q+CxSIAwTVyi2H+8fGfzdv/j1ek///6PwUGnx09tTBQuEZeONoCZ",
+	"FEkWQ+JCiHLx74QEN3bS45QvbFIYpAqs6eB1MH8BDPZuVLiqgERjAas9o1od63qmchrW5W0kSmFrj5cr",
+	"Uk/pwpxRM9op2+ai6z1iXZrc5e0uwgVjq512Tt37D7+3qvXxh4tQztT3otICp9QQY7q2c8RwESp6v8EF",
+	"GNLNsLHUPrKp94tI76jShyMh51QmLm0fT7lshx0KTJB1D4wUGpHaiFP32hpkKwflBOPPPjmbpKIsIe2i",
+	"dSIGJmKvFbWu2cpB1OOTUDfIlCqs5TYBI/vlnpY5NTovs6TkuioSKcS0x9toYC7aRbqAn0Gp8+UA7Y3o",
+	"TD2IbLm0UaYgiZx9losez6M+LY1inDWuNhjNFu6+uaPAtvBke1bemlaxynpd5qr9+TfhzbSeC/TGTehs",
+	"BhzRrVyQvZ7+0GFQIcLNyS6vSgx3vqprI4u3VjFfutd2rdwp3pU6He7ZNFnpzFmDaAi1vSDYvgMunfWT",
+	"2y163ldEGjtsO8trSPtfpiKBB+Nf9wv+u6YSkMdFdEGv4uK6C/vMe8ufx/1sJic0h6CFb5uae5OBQukd",
+	"33EmFrDmEMoJ40qbJ+YVI9v5v2ugva3FwVJao4nQN0BDS+G+mcCzGA1/XUzgaeyGbWzSNxV3cLCMhyfL",
+	"eGbeUhVsM8IUJbaVKap3d0vFbh9G791yI8lHIG7T5WVzv5JrsW/UrSadPUDHOOVqDvI3UpQV12oR6Y5p",
+	"a/9ad39sjEC2bhxWL9xQWMH0b+wPutODLvplPo+cgjtsqEjY+Q1JHbbQYB3O2Hz+BwocJfzZqOpg0fQe",
+	"qqi0ga1VS6omYVtrpf9gU82NZoPDfmO0zHZIG3eFZU0OMPnL+4f9eSzXJHy4RFIq2LiJQLJHQsfGu88j",
+	"iuyEzh9dpMPVCqsgwQuFrXuNbMthTlwnvhOXyGo7/BEuNMYMbE7Bvktp2Dt5fs+UVtYhav2BriLSjx/e",
+	"nv/RjTGw5Xh8ZauUYpgc9/Un7RZiMVsYYWdw8dObDzc/ve3/eHrx/s2HvwxOKtp43nwHq9Xb2uk9/jEb",
+	"dq+yoduecwJpQQbdOQwnQtyq7thsZBARuKexTheE5uU35iJLk8i6JcsJ3bmFX9NbjMbP7VwSGuxEbyFl",
+	"dyB//Bcqilnd2SJcvRyf7Sl3f8+VK93mjCBO5zkeuwYzBW5+j61RPfpUbsyN7bQToKme/NKUXvSDe2WH",
+	"zM9OETrnm1mnseyYi+2IXaZ7Nitv1W7O7RTjQRs3emnfeJZ94tyIy99aXN7xfKckgRnwBHi8IImwtXcJ",
+	"ReG+GeIfhdJjCVf/9R6DJvKet/7bGvDnjNG7AuqZ/OAvh5/s24dXbMypziQMbDHqIZTso8dkSBV895r8",
+	"8OPp2eHVD6cvv/0uIrewMCw6T4bOe5oQtwSiIJagSXtwen19/tPb8/P+p/M3P3z48Of+1fnZ5fk1hldj",
+	"bpQVULngLKYp+dPVh5+8s2EokgVp38JCESVs1DEXRM1oDJgqzw9Pr84uLghVPc60gnR0gOHZzJbYFJLM",
+	"sWuK8hu0PtRvEKa+4KazFXfIaY8njhmSOdZ6GLDEAF6b8+vfwmJQRDwDxUISTKsi5r7HC/+xckcFCXl5",
+	"dJT3jXLVULD+9JgybpY7FDovZ2SQpMcNltzywDBtJfKjwd59ikjQcsH42Ma6p2I8hqTT4x/ywJtqhk8g",
+	"AJ6VirTgIH6GHh+DVjixL1jh+jLncGKqmHK1o4wb52OmJjXS/gRogi2unbgfQMr1IRA76DTjVu4Ws28x",
+	"dWn60/i2qVw1FqY2KDMS5jYz6IT0g9k3s1QsXKeHB5k9vnm+Ypc5onuW0h4KfZjCHaREZcMcFGa3tu5L",
+	"EdI/FNXeFp4xLvNJb0ur55M/CWRDJ16wtImag78cmr8Pz2wrzcOLt4No5cdrcQt8EPW4f3AJSmQyhurr",
+	"+a83lxehn6+w4GWPt7HolHkDUEA3/+NC991fB8Wnro7v4U/ZdAhyYKXg5dWd38+YJdZBh1zRqe9Ajp3e",
+	"Cwihsj84JpT3eMYNV+LYgcE2Di33En199Jq0HZRQorcMygDM8KcT37e8xy13nRhVeGpLChpmnvsc8w5D",
+	"5bG/ObFFt2wnThqblaSQjCE5QVvqzNYdaruPolyi4wiEA1sqlItDMTvpcVFhj6FU1xWu6HbmWOLrTo+f",
+	"e6Qr1BP0TNs0wHDGn51oK464hGhbxe1Em416vTbWbM1AJcx+kmFuLi+eZJwrV874ySBWJa1dnEVBl1sG",
+	"/4Vs3u6K2Avz34/BpOayyJ2o2MO3QpNt6yfpoM3EM5WNbgfbCmT91WCtqTu8GewVUMvge9wwqEYGf8rJ",
+	"Wu7d4227kybubWMZc2UG+bcLEzLMu8eRra+wbLI5x+7xAMsmVY693FamzK2dkIpi9MacGTf+b7b8/y07",
+	"3WC0cbhr7785cpgjW1YSYMfoOHoANx43W61Pl0vcGz7x4eLtmeNb3pxMtaYocrYHp+Ui9cfkDVAJcnBw",
+	"3OM0Sxgmzgw+3ry5unnTP715e3H+09n5ICJMqQykL0CuOramcycWUyOao0WawM8ZTbFqpB/g6vzyf16c",
+	"nfdPz84+3Px0jUI5uQOJlntnDi8rNWiJQe5aGuPmzdXZ5cXH64sPPw2saV6B7pDTfCALb7Tcz8QtuHZQ",
+	"q7VpSRv16/QT0xNMH7HmA2tsQPnWq/xYBMdVsYlpmipnEbX2lmA0unnuWOlOEuCy4VU2xAkeHAsQVp29",
+	"lXdJd0YzL5ar2AvNvno+mrVHG6BZp/ycpSJLckrC98pIW0vG1Sm/tIZIaYb8zAoM50QQuws3k2nruNVF",
+	"p6Ub7Yvnx87cafi1z2jw85R+Kwrzln70Nvnye1D+y/VaKf2Cgf2lv4sWmaUf83yj0m+uznv5U5QlSz/k",
+	"NWirC3KR218/f/1/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
