@@ -475,6 +475,18 @@ func (w *meetingBot) poll(ctx workflow.Context) {
 			return
 		}
 	}
+	if bot, ok := w.read(ctx); ok {
+		w.applyBot(ctx, bot, "", &now)
+	}
+	if !w.st.Done && now.After(w.st.MeetingEnd.Add(giveUpAfter)) {
+		w.finish(ctx, attendee.StatusFailed, fmt.Sprintf("the notetaker never finished: it was still %q a day after the meeting", w.st.RawState))
+	}
+}
+
+// read reads the current bot from Attendee (a poll). A bot Attendee no
+// longer knows ends the run; a read that fails leaves the state as it was.
+func (w *meetingBot) read(ctx workflow.Context) (activities.BotView, bool) {
+	now := workflow.Now(ctx)
 	var bot activities.BotView
 	err := workflow.ExecuteActivity(attendeeCtx(ctx, 10*time.Minute), (*activities.MeetingBots).GetBot, w.st.BotID).Get(ctx, &bot)
 	w.st.Polls++
@@ -484,20 +496,17 @@ func (w *meetingBot) poll(ctx workflow.Context) {
 	case isAppError(err, activities.ErrTypeAttendeeBotNotFound):
 		if w.st.Cancelling {
 			w.finish(ctx, attendee.StatusCancelled, w.st.CancelReason)
-			return
+		} else {
+			w.finish(ctx, attendee.StatusFailed, "the notetaker's bot no longer exists at the notetaker service")
 		}
-		w.finish(ctx, attendee.StatusFailed, "the notetaker's bot no longer exists at the notetaker service")
-		return
+		return bot, false
 	case err != nil:
 		w.st.Error = "poll: " + rootMessage(err)
 		w.log.Warn("poll failed", "bot_id", w.st.BotID, "error", err)
-	default:
-		w.st.Error = ""
-		w.applyBot(ctx, bot, "", &now)
+		return bot, false
 	}
-	if !w.st.Done && now.After(w.st.MeetingEnd.Add(giveUpAfter)) {
-		w.finish(ctx, attendee.StatusFailed, fmt.Sprintf("the notetaker never finished: it was still %q a day after the meeting", w.st.RawState))
-	}
+	w.st.Error = ""
+	return bot, true
 }
 
 // observation is one thing learnt about a bot, from a webhook or a read.
@@ -551,6 +560,15 @@ func (w *meetingBot) observe(ctx workflow.Context, o observation) {
 	changed := o.State != w.st.RawState || o.SubType != w.st.RawSubState
 	w.st.RawState, w.st.RawSubState = o.State, o.SubType
 
+	// Deliveries arrive in any order: "ended" may come before "joined". The
+	// bot's own event log says for sure whether it was admitted and why it
+	// ended, so a final state learnt from a webhook is read back first.
+	if o.webhook && attendee.Final(o.State) {
+		if bot, ok := w.read(ctx); ok {
+			w.applyBot(ctx, bot, "", w.st.LastPollAt)
+			return
+		}
+	}
 	if w.st.Cancelling {
 		switch {
 		case attendee.Final(o.State) && o.State == attendee.StateEnded && w.st.Admitted:

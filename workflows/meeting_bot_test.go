@@ -296,7 +296,8 @@ func (s *meetingBotSuite) TestScheduledBotEndsCompletedWithAClassifiedTranscript
 	s.lifecycle(0, 58*time.Minute, 2*time.Hour, true)
 	st := s.run()
 
-	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "transcript bot_1"}, s.callLog(), "no poll: every webhook came")
+	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "get bot_1", "transcript bot_1"}, s.callLog(),
+		"no poll, every webhook came; the end is read back from the bot's event log")
 	s.Equal([]string{"bot_scheduled", "joining", "recording", "post_processing", "completed"}, s.statusLog())
 	last := s.lastStatus()
 	s.Equal("completed", last.Status)
@@ -306,7 +307,7 @@ func (s *meetingBotSuite) TestScheduledBotEndsCompletedWithAClassifiedTranscript
 	s.Equal("doc-transcript", st.DocumentID)
 	s.Equal(42, st.TranscriptUtterances)
 	s.Equal(6, st.Webhooks)
-	s.Equal(0, st.Polls)
+	s.Equal(1, st.Polls)
 	s.Equal([]ClassifyInput{{DocumentID: "doc-transcript", Revision: 1}}, s.classified)
 	s.Require().NotNil(st.JoinAt)
 	s.Equal(s.start.Add(58*time.Minute), *st.JoinAt)
@@ -370,6 +371,25 @@ func (s *meetingBotSuite) TestDuplicateAndLateWebhooksChangeNothing() {
 	s.Equal(attendee.StatusCompleted, st.Status)
 }
 
+func (s *meetingBotSuite) TestAnEndThatOvertakesTheJoinIsReadBackAndCompletes() {
+	// Attendee delivers each change on its own: here "ended" arrives first
+	// and the changes of the meeting itself after it.
+	s.at(58*time.Minute, func() { s.move(0, attendee.StateJoining, "join_requested", "", false) })
+	s.at(58*time.Minute+5*time.Second, func() { s.move(0, attendee.StateJoinedNotRecording, attendee.EventJoinedMeeting, "", false) })
+	s.at(58*time.Minute+7*time.Second, func() { s.move(0, attendee.StateJoinedRecording, "recording_permission_granted", "", false) })
+	s.at(58*time.Minute+30*time.Second, func() { s.move(0, attendee.StatePostProcessing, attendee.EventMeetingEnded, "", false) })
+	s.at(58*time.Minute+40*time.Second, func() { s.move(0, attendee.StateEnded, attendee.EventPostProcessingCompleted, "", true) })
+	s.at(58*time.Minute+41*time.Second, func() {
+		s.deliver(BotEventNotice{IdempotencyKey: "late-joined", BotID: "bot_1", Trigger: attendee.TriggerStateChange,
+			NewState: attendee.StateJoinedNotRecording, EventType: attendee.EventJoinedMeeting, CreatedAt: s.start.Add(58*time.Minute + 5*time.Second)})
+	})
+	st := s.run()
+
+	s.Equal(attendee.StatusCompleted, st.Status, "admitted, as the bot's event log says")
+	s.Equal("doc-transcript", st.DocumentID)
+	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "get bot_1", "transcript bot_1"}, s.callLog())
+}
+
 func (s *meetingBotSuite) TestMovedMeetingReschedulesTheScheduledBot() {
 	s.at(10*time.Minute, func() {
 		s.changeMeeting(MeetingUpdated, func(m *activities.MeetingSnapshot) {
@@ -379,7 +399,7 @@ func (s *meetingBotSuite) TestMovedMeetingReschedulesTheScheduledBot() {
 	s.lifecycle(0, 178*time.Minute, 4*time.Hour, true)
 	st := s.run()
 
-	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "reschedule bot_1 join 2h58m0s", "transcript bot_1"}, s.callLog())
+	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "reschedule bot_1 join 2h58m0s", "get bot_1", "transcript bot_1"}, s.callLog())
 	s.Equal(s.start.Add(178*time.Minute), *st.JoinAt)
 	s.Equal(attendee.StatusCompleted, st.Status)
 	s.Equal(1, st.Generation)
@@ -403,7 +423,7 @@ func (s *meetingBotSuite) TestMovedMeetingReplacesAStagedBot() {
 	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "withdraw bot_1 not_yet", "create " + testMeetURL + " join 1h58m0s"}, calls[:3])
 	s.Equal(2, s.count("create "))
 	s.Equal(1, s.count("withdraw bot_1 leaving"), "the staged bot is made to leave once it joins")
-	s.Equal(0, s.count("get bot_2"), "the new bot's webhooks all came")
+	s.Equal(1, s.count("get bot_2"), "the new bot's webhooks all came: it is read only to confirm its end")
 	s.Equal("transcript bot_2", calls[len(calls)-1])
 	s.Equal("bot_2", st.BotID)
 	s.Equal(2, st.Generation)
@@ -420,7 +440,7 @@ func (s *meetingBotSuite) TestChangedLinkReplacesTheBot() {
 	s.lifecycle(1, 58*time.Minute, 2*time.Hour, true)
 	st := s.run()
 
-	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "withdraw bot_1 deleted", "create " + newURL + " join 58m0s", "transcript bot_2"}, s.callLog())
+	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "withdraw bot_1 deleted", "create " + newURL + " join 58m0s", "get bot_2", "transcript bot_2"}, s.callLog())
 	s.Equal(newURL, st.MeetingURL)
 	s.Equal(attendee.StatusCompleted, st.Status)
 }
@@ -449,7 +469,7 @@ func (s *meetingBotSuite) TestCalledOffWhileRecordingKeepsWhatWasRecorded() {
 	s.at(71*time.Minute, func() { s.move(0, attendee.StateEnded, attendee.EventPostProcessingCompleted, "", true) })
 	st := s.run()
 
-	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "withdraw bot_1 leaving", "transcript bot_1"}, s.callLog())
+	s.Equal([]string{"create " + testMeetURL + " join 58m0s", "withdraw bot_1 leaving", "get bot_1", "transcript bot_1"}, s.callLog())
 	s.Equal(attendee.StatusCompleted, st.Status)
 	s.Contains(st.Reason, "called off")
 	s.Equal("doc-transcript", st.DocumentID)
@@ -469,8 +489,9 @@ func (s *meetingBotSuite) TestNeverAdmittedFromTheWaitingRoomEndsFailed() {
 	s.Equal("the notetaker was never admitted from the waiting room", st.Reason)
 	s.Equal("waiting_room_timeout_exceeded", *s.lastStatus().RawSubState)
 	s.Equal(0, s.count("transcript"))
-	// While it waited, the bot was polled only at the interval.
-	s.Equal(1, st.Polls)
+	// While it waited, the bot was polled only at the interval (once), and
+	// read once more to confirm its end.
+	s.Equal(2, st.Polls)
 }
 
 func (s *meetingBotSuite) TestMeetingEndedWhileInTheWaitingRoomEndsFailed() {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/api/workflowservice/v1"
 
+	"github.com/besunny/workflows/internal/attendeefake"
 	"github.com/besunny/workflows/internal/googlefake"
 	"github.com/besunny/workflows/internal/testenv"
 	"github.com/besunny/workflows/workflows"
@@ -113,10 +114,15 @@ func TestMeetingBot_CalendarMeetingWithTheVirtualAddressGetsAClassifiedTranscrip
 	if b.BotID == nil || b.JoinAt == nil || !b.JoinAt.Equal(start.Add(-2*time.Minute)) || b.RawState != "scheduled" {
 		t.Fatalf("scheduled bot = %+v", b)
 	}
-	bots := s.Attendee.Bots()
-	if len(bots) == 0 || bots[0].Metadata["besunny_meeting_id"] != meetingID || len(bots[0].Webhooks) != 1 ||
-		!strings.HasSuffix(bots[0].Webhooks[0], "/webhooks/attendee") {
-		t.Fatalf("bots at the sandbox Attendee: %+v", bots)
+	var sent *attendeefake.BotInfo
+	for _, bot := range s.Attendee.Bots() {
+		if bot.ID == *b.BotID {
+			sent = &bot
+		}
+	}
+	if sent == nil || sent.Metadata["besunny_meeting_id"] != meetingID || len(sent.Webhooks) != 1 ||
+		!strings.HasSuffix(sent.Webhooks[0], "/webhooks/attendee") || sent.Name != "BeSunny Notetaker" {
+		t.Fatalf("the bot at the sandbox Attendee: %+v", sent)
 	}
 
 	// What is said in the meeting, through the sandbox route.
