@@ -12,9 +12,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/besunny/workflows/internal/attendeefake"
-	"github.com/besunny/workflows/internal/googlefake"
 	"github.com/besunny/workflows/internal/testenv"
-	"github.com/besunny/workflows/workflows"
 )
 
 type meetingBot struct {
@@ -68,46 +66,33 @@ func waitBotStatus(t *testing.T, s *testenv.Stack, token, meetingID, status stri
 }
 
 // TestMeetingBot_CalendarMeetingWithTheVirtualAddressGetsAClassifiedTranscript
-// is the notetaker's story over HTTP in the sandbox: a calendar event with
-// ai+demo@… as a guest → the calendar stores the meeting and hands it to the
-// bot call site → MeetingBotWorkflow schedules an Attendee bot (bot_scheduled,
+// is the notetaker's story over HTTP in the sandbox: connect Google → a
+// calendar event with ai+demo@… as a guest → the calendar (pushed by the
+// sandbox Calendar) stores the meeting and hands it to the bot call site → MeetingBotWorkflow schedules an Attendee bot (bot_scheduled,
 // join time two minutes before the start) → the sandbox Attendee's signed
 // webhooks drive it through joining and recording to the end → the
 // transcript becomes a meeting_transcript document, classified into the
 // project the conversation is about. A second event is cancelled before the
 // bot joins: its bot is deleted and the notetaker ends cancelled.
 func TestMeetingBot_CalendarMeetingWithTheVirtualAddressGetsAClassifiedTranscript(t *testing.T) {
-	s := sandboxStack(t, map[string]string{"CALENDAR_POLL_INTERVAL": "10s", "ATTENDEE_POLL_GRACE": "10s", "ATTENDEE_POLL_INTERVAL": "1m"})
+	s := sandboxStack(t, map[string]string{"CALENDAR_POLL_INTERVAL": "1h", "ATTENDEE_POLL_GRACE": "10s", "ATTENDEE_POLL_INTERVAL": "1m"})
 	owner, token := s.CreateUser(t, "demo")
-	s.ConnectGoogle(t, token)
 	harbor := createProject(t, s, token, harborProject)
 	createProject(t, s, token, bakeryProject)
+	s.ConnectGoogle(t, token)
+	waitCalendarWatched(t, s, token)
 	ctx := context.Background()
-	var account string
-	if err := s.Base.Store.Pool.QueryRow(ctx, `SELECT google_email FROM google_credentials WHERE user_id = $1`, owner).Scan(&account); err != nil {
-		t.Fatal(err)
-	}
 
 	start := time.Now().Add(time.Hour).UTC().Truncate(time.Minute)
-	ev, err := s.Google.CreateEvent(account, googlefake.EventInput{
-		Summary: "Reading room review", Start: start, End: start.Add(time.Hour), Conference: "meet",
-		Attendees: []googlefake.AttendeeInput{{Email: "ai+demo@besunny.ai"}, {Email: "maya@northwind-architects.example", Name: "Maya Lindqvist"}},
-	})
-	if err != nil {
-		t.Fatal(err)
+	event := func(summary string, start time.Time, guests string) sandboxEvent {
+		var ev sandboxEvent
+		s.Do(t, token, http.MethodPost, "/api/v1/sandbox/calendar/events", "application/json", strings.NewReader(fmt.Sprintf(`{
+			"summary": %q, "start": %q, "end": %q, "conference": "meet", "attendees": [%s]}`,
+			summary, start.Format(time.RFC3339), start.Add(time.Hour).Format(time.RFC3339), guests)), http.StatusCreated, &ev)
+		return ev
 	}
-	doomed, err := s.Google.CreateEvent(account, googlefake.EventInput{
-		Summary: "Budget call", Start: start.Add(2 * time.Hour), End: start.Add(3 * time.Hour), Conference: "meet",
-		Attendees: []googlefake.AttendeeInput{{Email: "ai+demo@besunny.ai"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The calendar's workflow, as connecting Google starts it.
-	if _, err := s.Base.Temporal.ExecuteWorkflow(ctx, workflows.CalendarStartOptions(s.Config.Temporal.TaskQueue, owner.String(), "primary"),
-		workflows.CalendarWorkflow, workflows.CalendarInput{UserID: owner.String(), CalendarID: "primary"}); err != nil {
-		t.Fatal(err)
-	}
+	ev := event("Reading room review", start, `{"email": "ai+demo@besunny.ai"}, {"email": "maya@northwind-architects.example", "name": "Maya Lindqvist"}`)
+	doomed := event("Budget call", start.Add(2*time.Hour), `{"email": "ai+demo@besunny.ai"}`)
 
 	meetingID := meetingOf(t, s, owner, ev.ID)
 	b := waitBotStatus(t, s, token, meetingID, "bot_scheduled")
@@ -139,9 +124,7 @@ func TestMeetingBot_CalendarMeetingWithTheVirtualAddressGetsAClassifiedTranscrip
 	// The second meeting is cancelled before its bot joins.
 	otherID := meetingOf(t, s, owner, doomed.ID)
 	other := waitBotStatus(t, s, token, otherID, "bot_scheduled")
-	if err := s.Google.CancelEvent(account, doomed.ID); err != nil {
-		t.Fatal(err)
-	}
+	s.Do(t, token, http.MethodDelete, "/api/v1/sandbox/calendar/events/"+doomed.ID, "", nil, http.StatusNoContent, nil)
 
 	// Skip the hour: the sandbox Attendee's bots live on from now.
 	s.Do(t, s.ServiceToken, http.MethodPost, "/api/v1/sandbox/attendee/advance", "application/json", strings.NewReader(`{"by": "58m"}`), http.StatusNoContent, nil)
