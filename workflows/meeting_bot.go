@@ -528,7 +528,7 @@ func (w *meetingBot) applyBot(ctx workflow.Context, b activities.BotView, note s
 	})
 	if note != "" && !w.st.Done && w.st.Reason == "" {
 		w.st.Reason = note
-		w.writeStatus(ctx, nil)
+		w.writeStatus(ctx)
 	}
 }
 
@@ -578,7 +578,7 @@ func (w *meetingBot) observe(ctx workflow.Context, o observation) {
 		case attendee.CanLeave(o.State) && !w.st.WithdrawAsked:
 			w.withdrawCurrent(ctx)
 		case changed:
-			w.writeStatus(ctx, o.pollAt)
+			w.writeStatus(ctx)
 		}
 		return
 	}
@@ -587,7 +587,7 @@ func (w *meetingBot) observe(ctx workflow.Context, o observation) {
 	case !in.Known:
 		w.log.Warn("unknown bot state", "bot_id", o.BotID, "state", o.State)
 		if changed {
-			w.writeStatus(ctx, o.pollAt)
+			w.writeStatus(ctx)
 		}
 	case in.Final && o.State == attendee.StateEnded && w.st.Admitted:
 		w.complete(ctx, "")
@@ -595,7 +595,7 @@ func (w *meetingBot) observe(ctx workflow.Context, o observation) {
 		w.finish(ctx, in.Status, in.Reason)
 	case changed || in.Status != w.st.Status || o.pollAt != nil || o.webhook:
 		w.st.Status, w.st.Reason = in.Status, in.Reason
-		w.writeStatus(ctx, o.pollAt)
+		w.writeStatus(ctx)
 	}
 }
 
@@ -603,7 +603,7 @@ func (w *meetingBot) observe(ctx workflow.Context, o observation) {
 // run completed; an empty transcript ends it completed with the reason.
 func (w *meetingBot) complete(ctx workflow.Context, note string) {
 	w.st.Status, w.st.Reason = attendee.StatusPostProcessing, "storing the transcript"
-	w.writeStatus(ctx, nil)
+	w.writeStatus(ctx)
 	var res activities.TranscriptResult
 	in := activities.TranscriptInput{MeetingID: w.st.MeetingID, BotID: w.st.BotID}
 	err := workflow.ExecuteActivity(attendeeCtx(ctx, time.Hour), (*activities.MeetingBots).StoreTranscript, in).Get(ctx, &res)
@@ -681,7 +681,7 @@ func (w *meetingBot) move(ctx workflow.Context) {
 			w.news(ctx)
 			w.st.JoinAt = bot.JoinAt
 			w.st.Reason = "moved with the meeting"
-			w.writeStatus(ctx, nil)
+			w.writeStatus(ctx)
 			return
 		}
 		w.log.Info("reschedule refused; replacing the bot", "bot_id", w.st.BotID, "error", err)
@@ -723,7 +723,7 @@ func (w *meetingBot) cancel(ctx workflow.Context, reason string) {
 	if w.st.WithdrawAsked {
 		w.st.Reason = reason + "; the notetaker is leaving"
 	}
-	w.writeStatus(ctx, nil)
+	w.writeStatus(ctx)
 }
 
 // withdrawCurrent asks Attendee to take the current bot out.
@@ -786,19 +786,20 @@ func (w *meetingBot) news(ctx workflow.Context) {
 func (w *meetingBot) finish(ctx workflow.Context, status attendee.Status, reason string) {
 	w.st.Status, w.st.Reason, w.st.Done = status, reason, true
 	if !w.meetingGone {
-		w.writeStatus(ctx, nil)
+		w.writeStatus(ctx)
 	}
 	_ = workflow.UpsertTypedSearchAttributes(ctx, AttrStatus.ValueSet(string(status)))
 	w.log.Info("meeting bot finished", "status", status, "reason", reason, "bot_id", w.st.BotID, "document_id", w.st.DocumentID)
 }
 
-// writeStatus stores the run's view of the bot (the one status write).
-func (w *meetingBot) writeStatus(ctx workflow.Context, pollAt *time.Time) {
+// writeStatus stores the run's view of the bot (the one status write),
+// with the times of the last webhook and the last poll.
+func (w *meetingBot) writeStatus(ctx workflow.Context) {
 	var a *activities.MeetingBots
 	raw, sub := w.st.RawState, w.st.RawSubState
 	in := activities.BotStatusInput{
 		MeetingID: w.st.MeetingID, Status: string(w.st.Status), Reason: w.st.Reason, BotID: w.st.BotID,
-		RawState: &raw, RawSubState: &sub, SetJoinAt: true, JoinAt: w.st.JoinAt, WebhookAt: w.st.LastWebhookAt, PollAt: pollAt,
+		RawState: &raw, RawSubState: &sub, SetJoinAt: true, JoinAt: w.st.JoinAt, WebhookAt: w.st.LastWebhookAt, PollAt: w.st.LastPollAt,
 	}
 	if err := workflow.ExecuteLocalActivity(withDBSteps(ctx), a.SetBotStatus, in).Get(ctx, nil); err != nil {
 		w.st.Error = "record status: " + rootMessage(err)

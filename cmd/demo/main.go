@@ -5,7 +5,9 @@
 // In sandbox mode the mail goes the production way: delivered into the
 // sandbox Gmail mailbox, pushed (signed Pub/Sub envelope) to the webhook,
 // picked up by the mailbox workflow. Otherwise it is uploaded with
-// POST /api/v1/emails.
+// POST /api/v1/emails. In sandbox mode the demo then shows the Drive
+// pipeline and the notetaker (a calendar meeting with ai+demo@… gets an
+// Attendee bot, and its transcript a project).
 package main
 
 import (
@@ -85,6 +87,9 @@ func run(base, dir string) error {
 	}
 	if sandbox {
 		if err := c.driveDemo(); err != nil {
+			return err
+		}
+		if err := c.meetingDemo(); err != nil {
 			return err
 		}
 	}
@@ -171,6 +176,9 @@ func (c client) do(token, method, path, contentType string, body []byte, out any
 	}
 	if resp.StatusCode >= 300 {
 		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if len(b) == 0 {
+		return nil // 202/204 without a body
 	}
 	return json.Unmarshal(b, out)
 }
