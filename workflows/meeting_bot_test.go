@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/suite"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -369,6 +370,35 @@ func (s *meetingBotSuite) TestDuplicateAndLateWebhooksChangeNothing() {
 	s.Equal(8, st.Webhooks)
 	s.Equal([]string{"bot_scheduled", "joining", "recording", "post_processing", "completed"}, s.statusLog(), "the late staged change did not move the status back")
 	s.Equal(attendee.StatusCompleted, st.Status)
+}
+
+func (s *meetingBotSuite) TestContinueAsNewCarriesTheBotOn() {
+	s.at(30*time.Minute, func() {
+		s.env.SetContinueAsNewSuggested(true)
+		s.deliver(BotEventNotice{IdempotencyKey: "wake", BotID: "bot_1", Trigger: attendee.TriggerTranscriptUpdate})
+	})
+	s.env.ExecuteWorkflow(MeetingBotWorkflow, MeetingBotInput{MeetingID: testMeetingID, OwnerID: ownerA})
+	var can *workflow.ContinueAsNewError
+	s.Require().ErrorAs(s.env.GetWorkflowError(), &can)
+	var next MeetingBotInput
+	s.Require().NoError(converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	s.Require().NotNil(next.Carried)
+	s.Equal("bot_1", next.Carried.BotID)
+	s.Equal([]string{"wake"}, next.Carried.SeenKeys)
+
+	// The next run follows the same bot to its end: no second bot.
+	first := s.env.Now()
+	s.env = s.NewTestWorkflowEnvironment()
+	s.env.SetStartTime(first)
+	s.mockAll()
+	s.lifecycle(0, 28*time.Minute, 90*time.Minute, true)
+	s.env.ExecuteWorkflow(MeetingBotWorkflow, next)
+	s.Require().NoError(s.env.GetWorkflowError())
+	var st MeetingBotState
+	s.Require().NoError(s.env.GetWorkflowResult(&st))
+	s.Equal(attendee.StatusCompleted, st.Status)
+	s.Equal(1, s.count("create "))
+	s.Equal("doc-transcript", st.DocumentID)
 }
 
 func (s *meetingBotSuite) TestAnEndThatOvertakesTheJoinIsReadBackAndCompletes() {
