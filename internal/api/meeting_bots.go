@@ -242,9 +242,13 @@ func (s *Server) meetingBot(ctx context.Context, m db.Meeting) (apigen.MeetingBo
 			Deliveries: int(h.Deliveries), ReceivedAt: h.ReceivedAt})
 	}
 	out.Webhooks = &deliveries
-	if st, err := s.queryStatus(ctx, wf); err == nil {
-		delete(st, "seen_keys")
-		out.Status = &st
+	// Only a run that is still under way is asked: querying a closed run
+	// replays its whole history on a worker.
+	if !attendee.Status(m.BotStatus).Terminal() && m.BotStatus != "none" {
+		if st, err := s.queryStatus(ctx, wf); err == nil {
+			delete(st, "seen_keys")
+			out.Status = &st
+		}
 	}
 	return out, nil
 }
