@@ -205,7 +205,6 @@ func (a *Calendar) FinishFullSync(ctx context.Context, in FinishFullSyncInput) (
 		if err != nil {
 			return err
 		}
-		changes = nil
 		for _, eventID := range gone {
 			ch, err := cancelMeeting(ctx, q, owner, in.CalendarID, eventID, "the event is no longer on the calendar")
 			if err != nil {

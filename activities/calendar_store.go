@@ -75,9 +75,10 @@ func (p *pageStore) apply(ev *calendar.Event) error {
 	case meetings.KindMeeting:
 		return p.upsert(r.Meeting)
 	case meetings.KindCancelled:
-		return p.cancel(r.EventID, "the event was cancelled")
+		// A cancelled series (not one instance) takes its instances along.
+		return p.cancel(r.EventID, "the event was cancelled", r.RecurringEventID == "")
 	case meetings.KindNoMeeting:
-		return p.cancel(r.EventID, "the event no longer has a meeting link")
+		return p.cancel(r.EventID, "the event no longer has a meeting link", false)
 	default:
 		p.skipped++
 		return nil
@@ -166,15 +167,18 @@ func botUnderWay(status string) bool {
 	return false
 }
 
-// cancel applies a cancelled (or no longer meeting) event: to the event's
-// meeting and, for a recurring event's series id, to its instances.
-func (p *pageStore) cancel(eventID, reason string) error {
+// cancel applies a cancelled (or no longer meeting) event to the event's
+// meeting and, for a series, to its instances.
+func (p *pageStore) cancel(eventID, reason string, series bool) error {
 	ch, err := cancelMeeting(p.ctx, p.q, p.owner, p.in.CalendarID, eventID, reason)
 	if err != nil {
 		return err
 	}
 	if ch != nil {
 		p.changes = append(p.changes, *ch)
+	}
+	if !series {
+		return nil
 	}
 	instances, err := p.q.ListSeriesMeetings(p.ctx, db.ListSeriesMeetingsParams{OwnerID: p.owner, CalendarID: p.in.CalendarID, RecurringEventID: eventID})
 	if err != nil {

@@ -340,6 +340,18 @@ func TestReviewBots_AutoJoinAndPerMeetingChoice(t *testing.T) {
 	if due, _ := h.a.ReviewBots(ctx, activities.ReviewBotsInput{CalendarRef: h.ref, MeetingID: id.String()}); len(due) != 0 {
 		t.Fatalf("turned off for the meeting: %+v", due)
 	}
+
+	// The bots an ending watch must withdraw: upcoming meetings with one.
+	if bots, _ := h.a.UpcomingBots(ctx, h.ref); len(bots) != 0 {
+		t.Fatalf("no bot yet: %+v", bots)
+	}
+	if _, err := h.a.RecordBotIntent(ctx, activities.BotIntentInput{MeetingID: id.String(), Reason: "requested"}); err != nil {
+		t.Fatal(err)
+	}
+	bots, err := h.a.UpcomingBots(ctx, h.ref)
+	if err != nil || len(bots) != 1 || bots[0].MeetingID != id.String() || bots[0].BotStatus != "pending" {
+		t.Fatalf("upcoming bots %+v %v", bots, err)
+	}
 }
 
 func TestOpenCalendarChannel_RetryFindsTheChannelTheFirstAttemptOpened(t *testing.T) {

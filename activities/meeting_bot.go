@@ -79,3 +79,26 @@ func (a *Calendar) ReviewBots(ctx context.Context, in ReviewBotsInput) ([]Meetin
 	}
 	return out, nil
 }
+
+// UpcomingBots lists the calendar's upcoming meetings whose notetaker is
+// wanted or under way: when the calendar stops being watched, nothing
+// would tell their bots about moves or cancellations any more.
+func (a *Calendar) UpcomingBots(ctx context.Context, ref CalendarRef) ([]MeetingChange, error) {
+	owner, err := ref.owner()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := a.Store.ListMeetingsForBotReview(ctx, db.ListMeetingsForBotReviewParams{OwnerID: owner, CalendarID: ref.CalendarID, After: time.Now()})
+	if err != nil {
+		return nil, fmt.Errorf("meetings of %s: %w", ref.CalendarID, err)
+	}
+	var out []MeetingChange
+	for _, r := range rows {
+		switch r.BotStatus {
+		case "none", "cancelled", "completed", "failed":
+			continue
+		}
+		out = append(out, MeetingChange{MeetingID: r.ID.String(), Kind: MeetingUpdated, BotStatus: r.BotStatus})
+	}
+	return out, nil
+}

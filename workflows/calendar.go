@@ -122,6 +122,9 @@ type calendarRun struct {
 
 	pushes, syncNow, unwatch, botPrefs workflow.ReceiveChannel
 
+	// The poll and the channel renewal.
+	pollTimer, renewTimer timerSlot
+
 	// What the last wait saw.
 	pushed, polled, renew bool
 	unwatchReason         string
@@ -191,8 +194,6 @@ func (c *calendarRun) run(ctx workflow.Context) (CalendarState, error) {
 // wait blocks until a signal, the poll or the channel's renewal time; the
 // callbacks only record what happened.
 func (c *calendarRun) wait(ctx workflow.Context) {
-	timerCtx, cancel := workflow.WithCancel(ctx)
-	defer cancel()
 	sel := workflow.NewSelector(ctx)
 	sel.AddReceive(c.pushes, func(ch workflow.ReceiveChannel, _ bool) {
 		var p CalendarPush
@@ -216,14 +217,44 @@ func (c *calendarRun) wait(ctx workflow.Context) {
 		ch.Receive(ctx, &b)
 		c.noteBotPreferences(b)
 	})
-	pollIn := c.lastSyncEnd.Add(c.settings.PollInterval).Sub(workflow.Now(ctx))
-	sel.AddFuture(workflow.NewTimer(timerCtx, max(pollIn, time.Second)), func(workflow.Future) { c.polled = true })
+	sel.AddFuture(c.pollTimer.at(ctx, c.lastSyncEnd.Add(c.settings.PollInterval)), func(workflow.Future) {
+		c.polled = true
+		c.pollTimer.fired()
+	})
 	if ch := c.st.Channel; ch != nil {
-		renewIn := ch.Expiration.Add(-c.renewBefore()).Sub(workflow.Now(ctx))
-		sel.AddFuture(workflow.NewTimer(timerCtx, max(renewIn, time.Second)), func(workflow.Future) { c.renew = true })
+		sel.AddFuture(c.renewTimer.at(ctx, ch.Expiration.Add(-c.renewBefore())), func(workflow.Future) {
+			c.renew = true
+			c.renewTimer.fired()
+		})
 	}
 	sel.Select(ctx)
 }
+
+// timerSlot is a timer kept across waits: a signal that changes nothing
+// about its due time leaves it running instead of cancelling and starting
+// another (each is history, and cost).
+type timerSlot struct {
+	due    time.Time
+	fut    workflow.Future
+	cancel workflow.CancelFunc
+}
+
+// at returns a timer firing at due, the running one when it is due then.
+func (t *timerSlot) at(ctx workflow.Context, due time.Time) workflow.Future {
+	if t.fut != nil && t.due.Equal(due) {
+		return t.fut
+	}
+	if t.cancel != nil {
+		t.cancel()
+	}
+	timerCtx, cancel := workflow.WithCancel(ctx)
+	t.due, t.cancel = due, cancel
+	t.fut = workflow.NewTimer(timerCtx, max(due.Sub(workflow.Now(ctx)), time.Second))
+	return t.fut
+}
+
+// fired forgets the timer that fired.
+func (t *timerSlot) fired() { t.fut, t.cancel = nil, nil }
 
 // act does what the last wait recorded.
 func (c *calendarRun) act(ctx workflow.Context) {
@@ -484,7 +515,9 @@ func (c *calendarRun) stopChannel(ctx workflow.Context, ch activities.CalendarCh
 	}
 }
 
-// end stops the channel and marks the calendar unwatched.
+// end stops the channel, withdraws the notetaker from the upcoming
+// meetings (nothing would tell their bots about moves or cancellations any
+// more) and marks the calendar unwatched.
 func (c *calendarRun) end(ctx workflow.Context, reason string) {
 	if c.st.Ended != "" {
 		return
@@ -493,6 +526,11 @@ func (c *calendarRun) end(ctx workflow.Context, reason string) {
 		ch := *c.st.Channel
 		c.st.Channel = nil
 		c.stopChannel(ctx, ch)
+	}
+	var bots []activities.MeetingChange
+	c.local(ctx, c.ca.UpcomingBots, c.ref, &bots)
+	for _, b := range bots {
+		c.tellBot(ctx, b.MeetingID, MeetingBotNews{Kind: BotNewsNotWanted, Reason: "the calendar is no longer watched (" + reason + ")"})
 	}
 	c.local(ctx, c.ca.EndCalendar, activities.EndCalendarInput{CalendarRef: c.ref, Reason: reason}, nil)
 	c.st.Ended, c.st.SyncToken, c.st.PendingSync, c.st.PendingBotReview = reason, "", false, false

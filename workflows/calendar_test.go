@@ -48,6 +48,8 @@ type calendarSuite struct {
 	answer  func(in activities.SyncPageInput) (page, error)
 	removed []activities.MeetingChange
 	review  []activities.MeetingChange
+	// upcoming are the meetings with a bot when the watch ends.
+	upcoming []activities.MeetingChange
 	// openErr fails the next events.watch attempts.
 	openErr []error
 	// slowSync makes the next SyncPage take a minute of workflow time.
@@ -63,7 +65,7 @@ func (s *calendarSuite) SetupTest() {
 	s.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: CalendarWorkflowID(ownerA, testCalendar)})
 	s.settings = activities.CalendarSettings{Push: true, SyncPast: 7 * 24 * time.Hour, SyncAhead: 60 * 24 * time.Hour,
 		PollInterval: 15 * time.Minute, FullResyncInterval: 24 * time.Hour, ChannelTTL: 7 * 24 * time.Hour, PageSize: 250}
-	s.events, s.inputs, s.opened, s.removed, s.review, s.openErr = nil, nil, nil, nil, nil, nil
+	s.events, s.inputs, s.opened, s.removed, s.review, s.upcoming, s.openErr = nil, nil, nil, nil, nil, nil, nil
 	s.answer = func(in activities.SyncPageInput) (page, error) {
 		return page{NextSyncToken: nextToken(in)}, nil
 	}
@@ -206,6 +208,11 @@ func (s *calendarSuite) mockCalendar() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		return s.review, nil
+	}).Maybe()
+	s.env.OnActivity(s.ca.UpcomingBots, mock.Anything, mock.Anything).Return(func(context.Context, activities.CalendarRef) ([]activities.MeetingChange, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.upcoming, nil
 	}).Maybe()
 	s.env.OnWorkflow(ClassifyMeetingWorkflow, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in ClassifyMeetingInput) (ClassifyMeetingResult, error) {
 		s.log("classify %s/%d", in.MeetingID, in.Revision)
@@ -452,7 +459,8 @@ func (s *calendarSuite) TestWithoutWebhooksTheCalendarIsPolledOnly() {
 
 // --- endings -------------------------------------------------------------------------
 
-func (s *calendarSuite) TestDisconnectStopsTheChannelAndEnds() {
+func (s *calendarSuite) TestDisconnectStopsTheChannelWithdrawsUpcomingBotsAndEnds() {
+	s.upcoming = []activities.MeetingChange{{MeetingID: "m1", BotStatus: "pending"}}
 	s.mockCalendar()
 	s.at(time.Minute, func() {
 		s.env.SignalWorkflow(UnwatchSignal, CalendarUnwatch{Reason: "the owner disconnected Google"})
@@ -460,8 +468,10 @@ func (s *calendarSuite) TestDisconnectStopsTheChannelAndEnds() {
 	st := s.run()
 	s.Equal("the owner disconnected Google", st.Ended)
 	s.Nil(st.Channel)
-	log := s.only("stop", "end")
-	s.Equal([]string{"stop " + s.opened[0], "end the owner disconnected Google"}, log)
+	log := s.only("stop", "withdraw", "end")
+	s.Equal([]string{"stop " + s.opened[0], "withdraw m1 the calendar is no longer watched (the owner disconnected Google)",
+		"end the owner disconnected Google"}, log)
+	s.Equal(1, st.Counts.BotsWithdrawn)
 }
 
 func (s *calendarSuite) TestLostAccessEndsTheWatch() {

@@ -121,7 +121,7 @@ func startMeetingClassifications(ctx workflow.Context, revs []MeetingRevision) [
 			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 			TypedSearchAttributes: temporal.NewSearchAttributes(AttrMeetingID.ValueSet(r.MeetingID), AttrSource.ValueSet("calendar")),
 		})
-		futures = append(futures, workflow.ExecuteChildWorkflow(child, ClassifyMeetingWorkflow, ClassifyMeetingInput{MeetingID: r.MeetingID, Revision: r.Revision}))
+		futures = append(futures, workflow.ExecuteChildWorkflow(child, ClassifyMeetingWorkflow, ClassifyMeetingInput(r)))
 	}
 	var started []string
 	for i, f := range futures {

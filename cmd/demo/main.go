@@ -4,10 +4,10 @@
 //
 // In sandbox mode the mail goes the production way: delivered into the
 // sandbox Gmail mailbox, pushed (signed Pub/Sub envelope) to the webhook,
-// picked up by the mailbox workflow. Otherwise it is uploaded with
-// POST /api/v1/emails. In sandbox mode the demo then shows the Drive
-// pipeline and the notetaker (a calendar meeting with ai+demo@… gets an
-// Attendee bot, and its transcript a project).
+// picked up by the mailbox workflow; then a Drive file and a calendar
+// meeting go through their pipelines, and a meeting with ai+demo@… gets its
+// notetaker (an Attendee bot) and its transcript a project. Otherwise the
+// mail is uploaded with POST /api/v1/emails.
 package main
 
 import (
@@ -87,6 +87,9 @@ func run(base, dir string) error {
 	}
 	if sandbox {
 		if err := c.driveDemo(); err != nil {
+			return err
+		}
+		if err := c.calendarDemo(); err != nil {
 			return err
 		}
 		if err := c.meetingDemo(); err != nil {

@@ -32,10 +32,11 @@ func (c client) meetingDemo() error {
 	}
 	fmt.Printf("  created the event %q at %s in demo's sandbox Calendar (%s)\n", "Harbor Library: reading room review", start.Format("15:04 MST"), ev.MeetingURL)
 
-	meetingID, err := c.waitMeeting(ev.ID)
+	m, err := c.waitMeeting(ev.ID, func(demoMeeting) bool { return true })
 	if err != nil {
 		return err
 	}
+	meetingID := m.ID
 	fmt.Printf("  the calendar workflow stored meeting %s and asked for the notetaker\n", meetingID)
 	seen := map[string]bool{}
 	bot, err := c.followBot(meetingID, seen, func(b meetingBotAnswer) bool { return b.BotStatus == "bot_scheduled" }, time.Minute)
@@ -80,29 +81,6 @@ type meetingBotAnswer struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
 	} `json:"transcript_document"`
-}
-
-// waitMeeting waits for the calendar to store the event's meeting.
-func (c client) waitMeeting(eventID string) (string, error) {
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		var out struct {
-			Meetings []struct {
-				ID      string `json:"id"`
-				EventID string `json:"event_id"`
-			} `json:"meetings"`
-		}
-		if err := c.do(c.user, http.MethodGet, "/api/v1/meetings?limit=200", "", nil, &out); err != nil {
-			return "", err
-		}
-		for _, m := range out.Meetings {
-			if m.EventID == eventID {
-				return m.ID, nil
-			}
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	return "", fmt.Errorf("the calendar did not store event %s within a minute: is demo's calendar watched?", eventID)
 }
 
 // followBot prints each new state of the meeting's notetaker until done.

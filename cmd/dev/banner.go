@@ -26,7 +26,7 @@ func printBanner(cfg config.Config, t temporalServer, tokens devTokens, took tim
 	fmt.Fprintf(&b, "  Metrics      %s/metrics (API), %s/metrics (worker)\n", api, localURL(cfg.MetricsAddr))
 	switch cfg.Google.Mode {
 	case config.GoogleSandbox:
-		fmt.Fprintf(&b, "  Google       sandbox at %s: Gmail mailbox %s, Drive, OAuth (demo is connected)\n", cfg.Google.SandboxURL, cfg.Inbound.Mailbox)
+		fmt.Fprintf(&b, "  Google       sandbox at %s: Gmail mailbox %s, Drive, Calendar, OAuth (demo is connected)\n", cfg.Google.SandboxURL, cfg.Inbound.Mailbox)
 	default:
 		fmt.Fprintf(&b, "  Google       %s\n", cfg.Google.Mode)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/mocks"
 
 	"github.com/besunny/workflows/internal/api"
@@ -21,6 +22,7 @@ import (
 	"github.com/besunny/workflows/internal/googlefake"
 	"github.com/besunny/workflows/internal/metrics"
 	"github.com/besunny/workflows/internal/testenv"
+	"github.com/besunny/workflows/workflows"
 )
 
 // connectHarness is the API in sandbox mode on a fresh database, with the
@@ -33,6 +35,9 @@ type connectHarness struct {
 	logs    *bytes.Buffer
 	user    uuid.UUID
 	bearer  string
+	// temporal is the mocked client; connecting watches the primary
+	// calendar through it.
+	temporal *mocks.Client
 }
 
 func newConnectHarness(t *testing.T) *connectHarness {
@@ -61,7 +66,9 @@ func newConnectHarness(t *testing.T) *connectHarness {
 	tc := &mocks.Client{}
 	t.Cleanup(func() { tc.AssertExpectations(t) })
 	logs := &bytes.Buffer{}
-	h := &connectHarness{t: t, cfg: cfg, tokens: granted, logs: logs, user: uuid.New()}
+	h := &connectHarness{t: t, cfg: cfg, tokens: granted, logs: logs, user: uuid.New(), temporal: tc}
+	tc.On("SignalWithStartWorkflow", mock.Anything, workflows.CalendarWorkflowID(h.user.String(), "primary"), workflows.SyncNowSignal, nil,
+		mock.Anything, mock.Anything, mock.Anything).Return(nil, nil).Maybe()
 	h.handler = api.New(api.Deps{
 		Config:   cfg,
 		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

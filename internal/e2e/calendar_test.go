@@ -302,3 +302,68 @@ func userOf(t *testing.T, s *testenv.Stack, token string) string {
 	s.Do(t, token, http.MethodGet, "/api/v1/me", "", nil, http.StatusOK, &me)
 	return me.ID
 }
+
+// TestCalendar_OneInvitationTwoUsersTwoMeetingsOneBot: an event organised by
+// one user with another user as guest is a meeting on each calendar, each
+// with its owner's response and project; the guest's virtual address sends
+// the notetaker to the guest's meeting only, and the organiser's
+// cancellation reaches both.
+func TestCalendar_OneInvitationTwoUsersTwoMeetingsOneBot(t *testing.T) {
+	s := sandboxStack(t, map[string]string{"CALENDAR_POLL_INTERVAL": "1h"})
+	_, alice := s.CreateUser(t, "alice")
+	_, bob := s.CreateUser(t, "bob")
+	s.ConnectGoogle(t, alice)
+	s.ConnectGoogle(t, bob)
+	waitCalendarWatched(t, s, alice)
+	waitCalendarWatched(t, s, bob)
+	bobAccount := googleAccount(t, s, bob)
+
+	start := time.Now().Add(5 * time.Hour).UTC().Truncate(time.Minute)
+	var ev sandboxEvent
+	s.Do(t, alice, http.MethodPost, "/api/v1/sandbox/calendar/events", "application/json", strings.NewReader(fmt.Sprintf(`{
+		"summary": "Design review", "start": %q, "end": %q, "conference": "meet",
+		"attendees": [{"email": %q}, {"email": "ai+bob@besunny.ai"}]}`,
+		start.Format(time.RFC3339), start.Add(time.Hour).Format(time.RFC3339), bobAccount)), http.StatusCreated, &ev)
+
+	var am, bm meetingAnswer
+	waitFor(t, "a meeting on each calendar", func() bool {
+		a, b := meetingsOf(t, s, alice, ""), meetingsOf(t, s, bob, "")
+		if len(a) == 1 && len(b) == 1 {
+			am, bm = a[0], b[0]
+		}
+		return len(a) == 1 && len(b) == 1 && bm.BotStatus == "pending"
+	})
+	if am.ID == bm.ID || am.EventID != ev.ID || bm.EventID != ev.ID {
+		t.Fatalf("meetings %+v / %+v: one per owner, same event", am, bm)
+	}
+	if am.BotStatus != "none" || bm.BotReason != "virtual_attendee" {
+		t.Fatalf("bots: alice %s, bob %s (%s); only bob invited his notetaker", am.BotStatus, bm.BotStatus, bm.BotReason)
+	}
+	if am.EventStatus != "accepted" || bm.EventStatus != "needsAction" {
+		t.Fatalf("responses: alice %s, bob %s", am.EventStatus, bm.EventStatus)
+	}
+
+	// Bob declines: his copy says so, and his notetaker still goes in his place.
+	s.Do(t, bob, http.MethodPost, "/api/v1/sandbox/calendar/events/"+ev.ID+"/response", "application/json",
+		strings.NewReader(`{"response": "declined"}`), http.StatusNoContent, nil)
+	waitFor(t, "bob's response on his meeting", func() bool {
+		s.Do(t, bob, http.MethodGet, "/api/v1/meetings/"+bm.ID, "", nil, http.StatusOK, &bm)
+		return bm.EventStatus == "declined"
+	})
+	if bm.BotStatus != "pending" {
+		t.Fatalf("bob's notetaker after declining: %s", bm.BotStatus)
+	}
+	if code := s.Status(t, alice, "/api/v1/meetings/"+bm.ID, nil); code != http.StatusNotFound {
+		t.Fatalf("alice sees bob's meeting: %d", code)
+	}
+
+	// Alice cancels: both copies go.
+	s.Do(t, alice, http.MethodDelete, "/api/v1/sandbox/calendar/events/"+ev.ID, "", nil, http.StatusNoContent, nil)
+	waitFor(t, "the cancellation on both calendars", func() bool {
+		return len(meetingsOf(t, s, alice, "")) == 0 && len(meetingsOf(t, s, bob, "")) == 0
+	})
+	s.Do(t, bob, http.MethodGet, "/api/v1/meetings/"+bm.ID, "", nil, http.StatusOK, &bm)
+	if bm.Status != "cancelled" || bm.BotStatus != "cancelled" {
+		t.Fatalf("bob's meeting after the cancellation: %+v", bm)
+	}
+}

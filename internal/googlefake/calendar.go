@@ -210,8 +210,8 @@ func (s *Server) CreateEvent(account string, in EventInput) (CalendarEvent, erro
 	return publicEvent(cal, ev), nil
 }
 
-// UpdateEvent changes an event of account's calendar (the organizer's copy;
-// guests' copies follow). An instance id moves that one instance.
+// UpdateEvent changes an event account organises (guests' copies follow;
+// a guest's change is refused). An instance id moves that one instance.
 func (s *Server) UpdateEvent(account, eventID string, p EventPatch) (CalendarEvent, error) {
 	account = normalizeAddress(account)
 	s.mu.Lock()
@@ -221,11 +221,17 @@ func (s *Server) UpdateEvent(account, eventID string, p EventPatch) (CalendarEve
 		return CalendarEvent{}, ErrNotFound
 	}
 	if seriesID, stamp, ok := strings.Cut(eventID, "_"); ok && cal.Events[eventID] == nil {
+		if series := cal.Events[seriesID]; series != nil && series.Organizer != account {
+			return CalendarEvent{}, errNotOrganizer
+		}
 		return s.moveInstanceLocked(cal, seriesID, stamp, p)
 	}
 	ev := cal.Events[eventID]
 	if ev == nil || ev.Cancelled {
 		return CalendarEvent{}, ErrNotFound
+	}
+	if ev.Organizer != account {
+		return CalendarEvent{}, errNotOrganizer
 	}
 	next := *ev
 	if p.Summary != nil {
@@ -268,7 +274,9 @@ func (s *Server) UpdateEvent(account, eventID string, p EventPatch) (CalendarEve
 
 // CancelEvent deletes an event of account's calendar (status cancelled, as
 // Google keeps deleted events for incremental sync). A recurring event's id
-// deletes the series; an instance id cancels that instance only.
+// deletes the series; an instance id cancels that instance only. The
+// organizer's deletion reaches every guest's copy; a guest's removes their
+// own copy only.
 func (s *Server) CancelEvent(account, eventID string) error {
 	account = normalizeAddress(account)
 	s.mu.Lock()
@@ -288,7 +296,9 @@ func (s *Server) CancelEvent(account, eventID string) error {
 		}
 		ex.Cancelled, ex.Updated = true, s.now().UTC()
 		s.saveExceptionLocked(cal, series, ex)
-		s.propagateLocked(cal, series)
+		if series.Organizer == account {
+			s.propagateLocked(cal, series)
+		}
 		return nil
 	}
 	ev := cal.Events[eventID]
@@ -298,9 +308,17 @@ func (s *Server) CancelEvent(account, eventID string) error {
 	ev.Cancelled, ev.Updated = true, s.now().UTC()
 	ev.Sequence++
 	s.saveEventLocked(cal, ev)
-	s.propagateLocked(cal, ev)
+	// The organizer's deletion cancels every copy; a guest's removes only
+	// the guest's own.
+	if ev.Organizer == account {
+		s.propagateLocked(cal, ev)
+	}
 	return nil
 }
+
+// errNotOrganizer refuses a guest's change of an event (Google's default:
+// guests cannot modify events).
+var errNotOrganizer = errors.New("googlefake: only the organizer can change the event")
 
 // RespondToEvent sets account's own response (accepted, declined,
 // tentative, needsAction) on an event of its calendar.

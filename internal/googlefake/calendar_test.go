@@ -403,6 +403,12 @@ func TestCalendar_GuestsWhoAreAccountsSeeTheirCopy(t *testing.T) {
 	if own := fake.CalendarEvents(owner); own[0].Attendees[1].ResponseStatus != "declined" {
 		t.Fatalf("organizer copy %+v", own[0].Attendees)
 	}
+	// A guest cannot change the event; removing it from their calendar
+	// touches their copy only.
+	title := "Hijacked"
+	if _, err := fake.UpdateEvent(guest, ev.ID, EventPatch{Summary: &title}); err == nil {
+		t.Fatal("a guest changed the organizer's event")
+	}
 	none := []AttendeeInput{}
 	if _, err := fake.UpdateEvent(owner, ev.ID, EventPatch{Attendees: &none}); err != nil {
 		t.Fatal(err)
@@ -410,6 +416,18 @@ func TestCalendar_GuestsWhoAreAccountsSeeTheirCopy(t *testing.T) {
 	got, _ = incremental(t, guestSvc, token)
 	if len(got) != 1 || got[0].Status != "cancelled" {
 		t.Fatalf("uninvited guest sees %+v", got)
+	}
+
+	// A guest deleting their copy leaves the organizer's alone.
+	ev2, _ := fake.CreateEvent(owner, EventInput{Summary: "Second", Start: time.Now().Add(time.Hour), End: time.Now().Add(2 * time.Hour),
+		Attendees: []AttendeeInput{{Email: guest}}})
+	if err := fake.CancelEvent(guest, ev2.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range fake.CalendarEvents(owner) {
+		if e.ID == ev2.ID && e.Status != "confirmed" {
+			t.Fatalf("the guest's deletion cancelled the organizer's event: %+v", e)
+		}
 	}
 }
 
