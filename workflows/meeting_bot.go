@@ -216,6 +216,8 @@ func (w *meetingBot) start(ctx workflow.Context) {
 		// calendar saw the event again) has nothing to add.
 		w.st.DocumentID, w.st.Status, w.st.Done = m.TranscriptDocumentID, attendee.StatusCompleted, true
 		w.st.Reason = "the transcript was stored before"
+		_ = workflow.UpsertTypedSearchAttributes(ctx, AttrStatus.ValueSet(string(attendee.StatusCompleted)),
+			AttrDocumentID.ValueSet([]string{m.TranscriptDocumentID}))
 		return
 	case m.Status == "cancelled":
 		w.finish(ctx, attendee.StatusCancelled, "the meeting was cancelled")

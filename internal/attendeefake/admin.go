@@ -3,6 +3,7 @@ package attendeefake
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"time"
 )
@@ -128,8 +129,12 @@ func (f *Fake) Bots() []BotInfo {
 		if b == nil {
 			continue
 		}
-		info := BotInfo{ID: b.ID, Name: b.Name, MeetingURL: b.MeetingURL, State: b.State, JoinAt: b.JoinAt,
-			DeduplicationKey: b.DeduplicationKey, Metadata: b.Metadata, Utterances: len(b.Transcript)}
+		info := BotInfo{ID: b.ID, Name: b.Name, MeetingURL: b.MeetingURL, State: b.State,
+			DeduplicationKey: b.DeduplicationKey, Metadata: maps.Clone(b.Metadata), Utterances: len(b.Transcript)}
+		if b.JoinAt != nil {
+			t := *b.JoinAt
+			info.JoinAt = &t
+		}
 		for _, e := range b.Events {
 			info.Events = append(info.Events, e.Type)
 		}
