@@ -34,8 +34,10 @@ type BotStatus struct {
 }
 
 // SetBotStatus is the one write of a meeting's bot status: the bot's
-// workflow and the API both go through it, so what a status change means
-// (and, later, the event that announces it) lives in one place.
+// workflow and the API both go through it (and the calendar's intents
+// through RecordBotIntent and CancelBotIntent below), so what a status
+// change means — and, later, the event that announces it — lives in one
+// place.
 func SetBotStatus(ctx context.Context, q *db.Queries, s BotStatus) error {
 	if !validStatus(s.Status) {
 		return fmt.Errorf("bot status %q is not one of BeSunny's", s.Status)
@@ -63,4 +65,19 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// RecordBotIntent marks a meeting's notetaker wanted (pending, with why)
+// unless a bot is already under way, and reports whether it did. The
+// calendar's bot call site records the wish through it.
+func RecordBotIntent(ctx context.Context, q *db.Queries, meetingID uuid.UUID, reason string) (bool, error) {
+	n, err := q.RecordMeetingBotIntent(ctx, db.RecordMeetingBotIntentParams{ID: meetingID, BotReason: reason})
+	return n > 0, err
+}
+
+// CancelBotIntent withdraws a wish no bot has taken up yet (pending →
+// cancelled, with why) and reports whether it did.
+func CancelBotIntent(ctx context.Context, q *db.Queries, meetingID uuid.UUID, reason string) (bool, error) {
+	n, err := q.CancelMeetingBotIntent(ctx, db.CancelMeetingBotIntentParams{ID: meetingID, BotStatusReason: reason})
+	return n > 0, err
 }
