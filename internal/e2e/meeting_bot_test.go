@@ -184,3 +184,67 @@ func TestMeetingBot_CalendarMeetingWithTheVirtualAddressGetsAClassifiedTranscrip
 		t.Fatalf("bots left at Attendee: %+v (one per meeting, the cancelled one deleted)", fakeBots)
 	}
 }
+
+// TestMeetingBot_LostDuplicatedAndLateWebhooksAndAttendeeErrorsStillEndWithTheTranscript
+// runs an ad-hoc meeting through a sandbox Attendee that drops, duplicates
+// and delays webhook deliveries and answers some calls with 429 and 503:
+// the poll recovers what was lost, duplicates change nothing, and the
+// transcript is stored once.
+func TestMeetingBot_LostDuplicatedAndLateWebhooksAndAttendeeErrorsStillEndWithTheTranscript(t *testing.T) {
+	s := sandboxStack(t, map[string]string{"ATTENDEE_POLL_GRACE": "10s", "ATTENDEE_POLL_INTERVAL": "1m"})
+	_, token := s.CreateUser(t, "demo")
+	harbor := createProject(t, s, token, harborProject)
+	createProject(t, s, token, bakeryProject)
+	link := "https://meet.google.com/fau-ltyy-net"
+	s.Do(t, token, http.MethodPut, "/api/v1/sandbox/attendee/meetings", "application/json", strings.NewReader(fmt.Sprintf(`{
+		"meeting_url": %q, "duration": "6s", "utterances": [
+		{"speaker": "Maya Lindqvist", "at": "1s", "text": "The Harbor Library roof insulation and the structural survey by Brandt Engineering are on track."}]}`, link)),
+		http.StatusOK, nil)
+	s.Attendee.SetFaults(attendeefake.Faults{Seed: 13, WebhookDropRate: 0.4, WebhookDuplicateRate: 0.3, WebhookDelayRate: 0.2,
+		WebhookDelay: attendeefake.Duration(2 * time.Second), Rate429: 0.15, Rate503: 0.15, RetryAfter: attendeefake.Duration(time.Second)})
+
+	end := time.Now().Add(20 * time.Second).UTC().Format(time.RFC3339)
+	var started struct {
+		MeetingID string `json:"meeting_id"`
+	}
+	s.Do(t, token, http.MethodPost, "/api/v1/bots", "application/json", strings.NewReader(fmt.Sprintf(`{
+		"meeting_url": %q, "title": "Harbor Library site call", "end_at": %q}`, link, end)), http.StatusAccepted, &started)
+
+	var done meetingBot
+	waitForWithin(t, "the notetaker to finish despite the faults", 3*time.Minute, func() bool {
+		done = botOf(t, s, token, started.MeetingID)
+		return done.BotStatus == "completed" || done.BotStatus == "failed"
+	})
+	if done.BotStatus != "completed" || done.TranscriptDocument == nil {
+		t.Fatalf("notetaker = %+v", done)
+	}
+	d := waitClassified(t, s, token, done.TranscriptDocument.ID, 1)
+	if d.ProjectID == nil || *d.ProjectID != harbor.ID {
+		t.Fatalf("transcript classified as %+v", d)
+	}
+	var dropped, duplicated int
+	for _, dl := range s.Attendee.Deliveries() {
+		switch {
+		case dl.Outcome == "dropped":
+			dropped++
+		case dl.Duplicate:
+			duplicated++
+		}
+	}
+	if dropped == 0 || duplicated == 0 {
+		t.Fatalf("the faults did not strike (dropped %d, duplicated %d): the test proves nothing", dropped, duplicated)
+	}
+	var documents int
+	if err := s.Base.Store.Pool.QueryRow(context.Background(), `SELECT count(*) FROM documents WHERE source = 'meeting'`).Scan(&documents); err != nil || documents != 1 {
+		t.Fatalf("%d transcript documents, %v", documents, err)
+	}
+	var result struct {
+		Polls      int `json:"polls"`
+		Webhooks   int `json:"webhooks"`
+		Duplicates int `json:"duplicate_webhooks"`
+	}
+	if err := s.Base.Temporal.GetWorkflow(context.Background(), done.WorkflowID, "").Get(context.Background(), &result); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("deliveries dropped %d, duplicated %d; the run saw %d webhooks (%d duplicates) and polled %d times", dropped, duplicated, result.Webhooks, result.Duplicates, result.Polls)
+}
