@@ -73,9 +73,10 @@ eval-real: ## Evaluate the local classifier on real mail (SpamAssassin RSS items
 
 FUZZTIME ?= 1m
 .PHONY: fuzz
-fuzz: ## Fuzz the MIME parser, the address extraction and the Drive-link finder (FUZZTIME each).
+fuzz: ## Fuzz the MIME parser, the address extraction, the Drive-link finder and Attendee's canonical JSON (FUZZTIME each).
 	@for target in FuzzParse FuzzRecipients FuzzFindDriveLinks; do \
 	  go test ./internal/mail -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -parallel 1 || exit 1; done
+	go test ./internal/attendee -run '^$$' -fuzz '^FuzzCanonicalize$$' -fuzztime $(FUZZTIME) -parallel 1
 
 .PHONY: migrate
 migrate: ## Apply database migrations to DATABASE_URL.

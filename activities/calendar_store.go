@@ -154,7 +154,17 @@ func (p *pageStore) upsert(m meetings.Meeting) error {
 // botDecisionDue reports whether the meeting's bot status disagrees with
 // whether it wants the notetaker (a guest list or setting changed).
 func botDecisionDue(c MeetingChange) bool {
-	return (c.WantsBot && (c.BotStatus == "none" || c.BotStatus == "cancelled")) || (!c.WantsBot && c.BotStatus == "pending")
+	return (c.WantsBot && (c.BotStatus == "none" || c.BotStatus == "cancelled")) || (!c.WantsBot && botUnderWay(c.BotStatus))
+}
+
+// botUnderWay reports whether a meeting's notetaker is wanted or on its way
+// (a bot that is scheduled or in the meeting can still be called off).
+func botUnderWay(status string) bool {
+	switch status {
+	case "pending", "bot_scheduled", "joining", "in_waiting_room", "recording":
+		return true
+	}
+	return false
 }
 
 // cancel applies a cancelled (or no longer meeting) event to the event's

@@ -14,6 +14,7 @@ import (
 	"github.com/besunny/workflows/internal/classify"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/db"
+	"github.com/besunny/workflows/internal/notetaker"
 	"github.com/besunny/workflows/internal/store"
 )
 
@@ -48,6 +49,9 @@ type Classify struct {
 	Onboard classify.Onboarder
 	// Backlog configures the ReclassifyBacklogWorkflow (backlog.go).
 	Backlog BacklogSettings
+	// TranscriptReview is the confidence a meeting transcript needs to be
+	// filed (MEETING_REVIEW_CONFIDENCE); see classify_transcript.go.
+	TranscriptReview float64
 }
 
 // DecisionSummary is a classification decision as workflows carry it.
@@ -82,6 +86,8 @@ type candidates struct {
 	doc      db.GetDocumentForClassificationRow
 	document classify.Document
 	projects []classify.Project
+	// transcript is set for a meeting transcript (its meeting's hint).
+	transcript *notetaker.Hint
 }
 
 func (a *Classify) load(ctx context.Context, documentID string) (*candidates, string, error) {
@@ -120,6 +126,9 @@ func (a *Classify) load(ctx context.Context, documentID string) (*candidates, st
 			Entities: ent, Revision: strconv.FormatInt(p.ProfileRevision, 10),
 		})
 	}
+	if err := a.loadTranscriptHint(ctx, c); err != nil {
+		return nil, "", err
+	}
 	return c, "", nil
 }
 
@@ -140,13 +149,13 @@ func (a *Classify) ClassifyLocal(ctx context.Context, documentID string) (LocalO
 	if err != nil {
 		return out, fmt.Errorf("local classifier: %w", err)
 	}
-	out.Decision = summary(d, PathLocal, time.Since(start))
 	switch a.Mode {
 	case config.ClassifierOpenAI:
 		out.NeedsLLM = a.LLM != nil
 	case config.ClassifierHybrid:
 		out.NeedsLLM = a.LLM != nil && a.Policy.NeedsLLM(d)
 	}
+	out.Decision = summary(a.forTranscript(c, d), PathLocal, time.Since(start))
 	return out, nil
 }
 
@@ -168,7 +177,7 @@ func (a *Classify) ClassifyLLM(ctx context.Context, documentID string) (Decision
 	if err != nil {
 		return DecisionSummary{}, llmError(err)
 	}
-	return summary(d, PathLLM, time.Since(start)), nil
+	return summary(a.forTranscript(c, d), PathLLM, time.Since(start)), nil
 }
 
 // llmError maps the classifier's typed errors onto Temporal's retry

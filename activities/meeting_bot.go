@@ -9,6 +9,7 @@ import (
 
 	"github.com/besunny/workflows/internal/db"
 	"github.com/besunny/workflows/internal/meetings"
+	"github.com/besunny/workflows/internal/notetaker"
 )
 
 // BotIntentInput records or withdraws the wish for a meeting's notetaker.
@@ -24,8 +25,7 @@ func (a *Calendar) RecordBotIntent(ctx context.Context, in BotIntentInput) (bool
 	if err != nil {
 		return false, nonRetryable(ErrTypeInvalidInput, err, "meeting id %q", in.MeetingID)
 	}
-	n, err := a.Store.RecordMeetingBotIntent(ctx, db.RecordMeetingBotIntentParams{ID: id, BotReason: in.Reason})
-	return n > 0, err
+	return notetaker.RecordBotIntent(ctx, a.Store.Queries, id, in.Reason)
 }
 
 // CancelBotIntent withdraws a pending bot (meeting cancelled, notetaker no
@@ -35,8 +35,7 @@ func (a *Calendar) CancelBotIntent(ctx context.Context, in BotIntentInput) (bool
 	if err != nil {
 		return false, nonRetryable(ErrTypeInvalidInput, err, "meeting id %q", in.MeetingID)
 	}
-	n, err := a.Store.CancelMeetingBotIntent(ctx, db.CancelMeetingBotIntentParams{ID: id, BotStatusReason: in.Reason})
-	return n > 0, err
+	return notetaker.CancelBotIntent(ctx, a.Store.Queries, id, in.Reason)
 }
 
 // ReviewBotsInput asks which upcoming meetings of a calendar (or one of

@@ -63,3 +63,7 @@ func CalendarWorkflowID(userID, calendarID string) string {
 func ClassifyMeetingWorkflowID(meetingID string, revision int) string {
 	return fmt.Sprintf("classify-meeting/%s/%d", meetingID, revision)
 }
+
+// MeetingBotWorkflowID is the id of the workflow following a meeting's
+// notetaker.
+func MeetingBotWorkflowID(meetingID string) string { return "meeting/" + meetingID }

@@ -15,5 +15,6 @@ func All() []any {
 		PruneEventsWorkflow,
 		CalendarWorkflow,
 		ClassifyMeetingWorkflow,
+		MeetingBotWorkflow,
 	}
 }

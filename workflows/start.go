@@ -94,3 +94,21 @@ func CalendarStartOptions(taskQueue, userID, calendarID string) client.StartWork
 		),
 	}
 }
+
+// MeetingBotStartOptions starts a meeting's notetaker run, or finds it
+// running; a run that ended (transcript stored, cancelled) may start again
+// when the owner asks again.
+func MeetingBotStartOptions(taskQueue, meetingID, ownerID string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                       MeetingBotWorkflowID(meetingID),
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrMeetingID.ValueSet(meetingID),
+			AttrUserID.ValueSet([]string{ownerID}),
+			AttrSource.ValueSet("meeting"),
+			AttrStatus.ValueSet(StatusPending),
+		),
+	}
+}

@@ -62,7 +62,11 @@ func (c client) calendarDemo() error {
 	}
 	fmt.Printf("  created event %s (%s) with %s as a guest\n", ev.ID, ev.MeetingURL, *me.VirtualAddress)
 
-	m, err := c.waitMeeting(ev.ID, func(m demoMeeting) bool { return m.ProjectID != nil && m.BotStatus == "pending" })
+	// The wish (pending) reaches the notetaker's run at once, which
+	// schedules the bot.
+	m, err := c.waitMeeting(ev.ID, func(m demoMeeting) bool {
+		return m.ProjectID != nil && (m.BotStatus == "pending" || m.BotStatus == "bot_scheduled")
+	})
 	if err != nil {
 		return err
 	}

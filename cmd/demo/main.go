@@ -6,8 +6,9 @@
 // In sandbox mode the mail goes the production way: delivered into the
 // sandbox Gmail mailbox, pushed (signed Pub/Sub envelope) to the webhook,
 // picked up by the mailbox workflow; then a Drive file and a calendar
-// meeting go through their pipelines. Otherwise the mail is uploaded with
-// POST /api/v1/emails.
+// meeting go through their pipelines, and a meeting with ai+demo@… gets its
+// notetaker (an Attendee bot) and its transcript a project. Otherwise the
+// mail is uploaded with POST /api/v1/emails.
 package main
 
 import (
@@ -97,6 +98,9 @@ func run(base, dir string) error {
 		if err := c.calendarDemo(); err != nil {
 			return err
 		}
+		if err := c.meetingDemo(); err != nil {
+			return err
+		}
 	}
 	var list struct {
 		Documents []struct {
@@ -183,7 +187,7 @@ func (c client) do(token, method, path, contentType string, body []byte, out any
 		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
 	}
 	if len(b) == 0 {
-		return nil // 204 No Content
+		return nil // 202/204 without a body
 	}
 	return json.Unmarshal(b, out)
 }

@@ -30,6 +30,14 @@ func printBanner(cfg config.Config, t temporalServer, tokens devTokens, took tim
 	default:
 		fmt.Fprintf(&b, "  Google       %s\n", cfg.Google.Mode)
 	}
+	switch cfg.Attendee.Mode {
+	case config.AttendeeSandbox:
+		fmt.Fprintf(&b, "  Notetaker    sandbox Attendee at %s, webhooks to %s\n", cfg.Attendee.BaseURL, orNone(cfg.Attendee.WebhookURL()))
+	case config.AttendeeLive:
+		fmt.Fprintf(&b, "  Notetaker    Attendee at %s, webhooks to %s\n", cfg.Attendee.BaseURL, orNone(cfg.Attendee.WebhookURL()))
+	default:
+		fmt.Fprintf(&b, "  Notetaker    off (set ATTENDEE_API_KEY)\n")
+	}
 	switch {
 	case cfg.Classify.Mode == config.ClassifierLocal:
 		fmt.Fprintf(&b, "  Classifier   local\n")
@@ -71,6 +79,13 @@ func waitHTTP(ctx context.Context, url string, d time.Duration) error {
 		}
 		return nil
 	})
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none (bots are polled)"
+	}
+	return s
 }
 
 func firstOr(list []string, def string) string {

@@ -78,6 +78,14 @@ func run() error {
 		cleanups = append(cleanups, stopSandbox)
 	}
 
+	if cfg.Attendee.Mode == config.AttendeeSandbox && cfg.Attendee.BaseURL == cfg.Attendee.SandboxURL {
+		stopAttendee, err := startSandboxAttendee(cfg, logger)
+		if err != nil {
+			return err
+		}
+		cleanups = append(cleanups, stopAttendee)
+	}
+
 	if cfg.Classify.Mode != config.ClassifierLocal && cfg.Classify.LLMSandbox() {
 		stopLLM, err := startSandboxOpenAI(logger)
 		if err != nil {

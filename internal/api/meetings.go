@@ -97,6 +97,11 @@ func (s *Server) meetingAnswer(c echo.Context, id, owner uuid.UUID) error {
 	}
 	body := meetingBody(m)
 	body.Decisions = &decisions
+	bot, err := s.meetingBot(ctx, m)
+	if err != nil {
+		return err
+	}
+	body.Bot = &bot
 	return c.JSON(http.StatusOK, body)
 }
 

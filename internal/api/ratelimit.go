@@ -36,6 +36,15 @@ func WorkflowRoutes() []string {
 		"POST /api/v1/sandbox/drive/files",
 		"PATCH /api/v1/sandbox/drive/files/:fileId",
 		"DELETE /api/v1/sandbox/drive/files/:fileId",
+		"PUT /api/v1/calendars/:calendarId/watch",
+		"DELETE /api/v1/calendars/:calendarId/watch",
+		"POST /api/v1/calendars/:calendarId/sync",
+		"POST /api/v1/meetings/:meetingId/bot",
+		"DELETE /api/v1/meetings/:meetingId/bot",
+		"POST /api/v1/bots",
+		"POST /api/v1/sandbox/calendar/events",
+		"PATCH /api/v1/sandbox/calendar/events/:eventId",
+		"DELETE /api/v1/sandbox/calendar/events/:eventId",
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/besunny/workflows/internal/app"
+	"github.com/besunny/workflows/internal/attendeefake"
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/google"
@@ -27,6 +28,9 @@ func Serve(ctx context.Context, base *app.Base, ln net.Listener) error {
 	deps := Deps{
 		Config: cfg, Logger: base.Logger, Store: base.Store, Temporal: base.Temporal,
 		Verifier: verifier, Metrics: base.Metrics, Sandbox: google.Sandbox(cfg),
+	}
+	if cfg.Attendee.Mode == config.AttendeeSandbox {
+		deps.AttendeeSandbox = attendeefake.NewAdminClient(cfg.Attendee.BaseURL, nil)
 	}
 	if cfg.Google.Mode != config.GoogleOff {
 		if deps.PushVerifier, err = google.NewPushVerifier(ctx, cfg); err != nil {

@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/besunny/workflows/internal/api/apigen"
+	"github.com/besunny/workflows/internal/attendeefake"
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/google"
@@ -43,6 +44,8 @@ type Deps struct {
 	Accounts *google.Accounts
 	// Live is the event hub of the stream routes; nil answers them 503.
 	Live *live.Hub
+	// AttendeeSandbox drives the sandbox Attendee; nil outside its sandbox.
+	AttendeeSandbox *attendeefake.AdminClient
 }
 
 // Server implements apigen.ServerInterface.
@@ -55,10 +58,11 @@ type Server struct {
 	users    knownUsers
 	limits   *limiter
 
-	pushVerifier google.PushVerifier
-	sandbox      *googlefake.AdminClient
-	accounts     *google.Accounts
-	live         *live.Hub
+	pushVerifier    google.PushVerifier
+	sandbox         *googlefake.AdminClient
+	accounts        *google.Accounts
+	live            *live.Hub
+	attendeeSandbox *attendeefake.AdminClient
 }
 
 var _ apigen.ServerInterface = (*Server)(nil)
@@ -71,7 +75,8 @@ func New(d Deps) *echo.Echo {
 	s := &Server{
 		cfg: d.Config, log: d.Logger, store: d.Store, temporal: d.Temporal, verifier: d.Verifier,
 		pushVerifier: d.PushVerifier, sandbox: d.Sandbox, accounts: d.Accounts, live: d.Live,
-		limits: newLimiter(d.Config.RateLimit, d.Metrics),
+		limits:          newLimiter(d.Config.RateLimit, d.Metrics),
+		attendeeSandbox: d.AttendeeSandbox,
 	}
 	e := echo.New()
 	e.IPExtractor = ipExtractor(d.Config.RateLimit.TrustedProxies)

@@ -68,6 +68,7 @@ type Config struct {
 	Calendar Calendar
 	OAuth    OAuth
 	Live     Live
+	Attendee Attendee
 	// TokenEncryptionKey is the keyring that encrypts users' Google tokens:
 	// `id:base64(32 bytes)[,id:base64…]`, the first key active.
 	TokenEncryptionKey string // TOKEN_ENCRYPTION_KEY
@@ -452,6 +453,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		MaxConnections:        int(r.integer("EVENTS_MAX_CONNECTIONS", 20000)),
 		TicketTTL:             r.duration("EVENTS_TICKET_TTL", 30*time.Second),
 	}
+	c.Attendee = readAttendee(r, c)
 	c.TokenEncryptionKey = r.str("TOKEN_ENCRYPTION_KEY", map[bool]string{true: DevTokenEncryptionKey}[c.Env != EnvProduction])
 
 	if c.JWT.Secret == "" && c.JWT.JWKSURL == "" && c.Env != EnvProduction {
@@ -621,6 +623,7 @@ func (c Config) validate() []string {
 	if c.HTTPWriteTimeout <= c.HTTPTimeout {
 		p = append(p, "HTTP_WRITE_TIMEOUT must be longer than HTTP_TIMEOUT, or a request that times out could not be answered (defaults 2m and 30s)")
 	}
+	p = append(p, c.Attendee.validate(c)...)
 	return append(p, c.Live.validate()...)
 }
 

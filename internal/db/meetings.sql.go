@@ -136,7 +136,7 @@ func (q *Queries) GetMeetingForClassification(ctx context.Context, id uuid.UUID)
 }
 
 const getMeetingForOwner = `-- name: GetMeetingForOwner :one
-SELECT id, owner_id, calendar_id, event_id, recurring_event_id, ical_uid, title, description, location, meeting_url, meeting_provider, start_at, end_at, all_day, start_date, end_date, time_zone, organizer_email, organizer_name, attendees, virtual_usernames, event_status, html_link, event_updated_at, status, status_reason, cancelled_at, project_id, classification_source, confidence, classify_revision, classified_at, auto_join, bot_status, bot_status_reason, bot_reason, bot_id, transcript_document_id, seen_in_full_sync, last_synced_at, created_at, updated_at FROM meetings WHERE id = $1 AND owner_id = $2
+SELECT id, owner_id, calendar_id, event_id, recurring_event_id, ical_uid, title, description, location, meeting_url, meeting_provider, start_at, end_at, all_day, start_date, end_date, time_zone, organizer_email, organizer_name, attendees, virtual_usernames, event_status, html_link, event_updated_at, status, status_reason, cancelled_at, project_id, classification_source, confidence, classify_revision, classified_at, auto_join, bot_status, bot_status_reason, bot_reason, bot_id, transcript_document_id, seen_in_full_sync, last_synced_at, created_at, updated_at, bot_raw_state, bot_raw_sub_state, bot_join_at, bot_last_webhook_at, bot_last_poll_at, bot_status_at, adhoc FROM meetings WHERE id = $1 AND owner_id = $2
 `
 
 type GetMeetingForOwnerParams struct {
@@ -190,6 +190,13 @@ func (q *Queries) GetMeetingForOwner(ctx context.Context, arg GetMeetingForOwner
 		&i.LastSyncedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.BotRawState,
+		&i.BotRawSubState,
+		&i.BotJoinAt,
+		&i.BotLastWebhookAt,
+		&i.BotLastPollAt,
+		&i.BotStatusAt,
+		&i.Adhoc,
 	)
 	return i, err
 }
@@ -379,7 +386,7 @@ func (q *Queries) ListMeetingsForBotReview(ctx context.Context, arg ListMeetings
 }
 
 const listMeetingsForOwner = `-- name: ListMeetingsForOwner :many
-SELECT id, owner_id, calendar_id, event_id, recurring_event_id, ical_uid, title, description, location, meeting_url, meeting_provider, start_at, end_at, all_day, start_date, end_date, time_zone, organizer_email, organizer_name, attendees, virtual_usernames, event_status, html_link, event_updated_at, status, status_reason, cancelled_at, project_id, classification_source, confidence, classify_revision, classified_at, auto_join, bot_status, bot_status_reason, bot_reason, bot_id, transcript_document_id, seen_in_full_sync, last_synced_at, created_at, updated_at FROM meetings
+SELECT id, owner_id, calendar_id, event_id, recurring_event_id, ical_uid, title, description, location, meeting_url, meeting_provider, start_at, end_at, all_day, start_date, end_date, time_zone, organizer_email, organizer_name, attendees, virtual_usernames, event_status, html_link, event_updated_at, status, status_reason, cancelled_at, project_id, classification_source, confidence, classify_revision, classified_at, auto_join, bot_status, bot_status_reason, bot_reason, bot_id, transcript_document_id, seen_in_full_sync, last_synced_at, created_at, updated_at, bot_raw_state, bot_raw_sub_state, bot_join_at, bot_last_webhook_at, bot_last_poll_at, bot_status_at, adhoc FROM meetings
 WHERE owner_id = $1
   AND ($2::timestamptz IS NULL OR end_at > $2::timestamptz)
   AND ($3::timestamptz IS NULL OR start_at < $3::timestamptz)
@@ -468,6 +475,13 @@ func (q *Queries) ListMeetingsForOwner(ctx context.Context, arg ListMeetingsForO
 			&i.LastSyncedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.BotRawState,
+			&i.BotRawSubState,
+			&i.BotJoinAt,
+			&i.BotLastWebhookAt,
+			&i.BotLastPollAt,
+			&i.BotStatusAt,
+			&i.Adhoc,
 		); err != nil {
 			return nil, err
 		}

@@ -11,6 +11,20 @@ import (
 	"github.com/google/uuid"
 )
 
+type AttendeeWebhookLog struct {
+	IdempotencyKey string     `json:"idempotency_key"`
+	BotID          string     `json:"bot_id"`
+	MeetingID      *uuid.UUID `json:"meeting_id"`
+	Trigger        string     `json:"trigger"`
+	NewState       string     `json:"new_state"`
+	EventType      string     `json:"event_type"`
+	EventSubType   string     `json:"event_sub_type"`
+	Outcome        string     `json:"outcome"`
+	Deliveries     int32      `json:"deliveries"`
+	ReceivedAt     time.Time  `json:"received_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
 type Calendar struct {
 	OwnerID               uuid.UUID  `json:"owner_id"`
 	CalendarID            string     `json:"calendar_id"`
@@ -275,6 +289,13 @@ type Meeting struct {
 	LastSyncedAt         time.Time       `json:"last_synced_at"`
 	CreatedAt            time.Time       `json:"created_at"`
 	UpdatedAt            time.Time       `json:"updated_at"`
+	BotRawState          string          `json:"bot_raw_state"`
+	BotRawSubState       string          `json:"bot_raw_sub_state"`
+	BotJoinAt            *time.Time      `json:"bot_join_at"`
+	BotLastWebhookAt     *time.Time      `json:"bot_last_webhook_at"`
+	BotLastPollAt        *time.Time      `json:"bot_last_poll_at"`
+	BotStatusAt          *time.Time      `json:"bot_status_at"`
+	Adhoc                bool            `json:"adhoc"`
 }
 
 type OauthState struct {

@@ -58,7 +58,7 @@ func TestRecordCalendarReplayHistories(t *testing.T) {
 		if len(ms) == 1 {
 			m = ms[0]
 		}
-		return len(ms) == 1 && m.ProjectID != nil && m.BotStatus == "pending"
+		return len(ms) == 1 && m.ProjectID != nil && m.BotStatus == "bot_scheduled"
 	})
 	moved := start.Add(time.Hour)
 	s.Do(t, token, http.MethodPatch, "/api/v1/sandbox/calendar/events/"+ev.ID, "application/json",

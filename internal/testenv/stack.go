@@ -21,6 +21,7 @@ import (
 
 	"github.com/besunny/workflows/internal/api"
 	"github.com/besunny/workflows/internal/app"
+	"github.com/besunny/workflows/internal/attendeefake"
 	"github.com/besunny/workflows/internal/auth"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/googlefake"
@@ -45,6 +46,10 @@ type Stack struct {
 	// OpenAI is the fake OpenAI when CLASSIFIER is openai or hybrid and
 	// env sets no OPENAI_BASE_URL (nil otherwise).
 	OpenAI *openaifake.Fake
+	// Attendee is the sandbox Attendee, with a fast lifecycle (see
+	// startFakeAttendee), unless env sets ATTENDEE_API_KEY or
+	// ATTENDEE_BASE_URL (nil then).
+	Attendee *attendeefake.Fake
 }
 
 // StartStack starts a Stack; env overrides settings (as environment
@@ -84,6 +89,10 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 	if values["GOOGLE_MODE"] == "sandbox" {
 		fake, values["GOOGLE_SANDBOX_URL"] = startFakeGoogle(t, values)
 	}
+	var attendeeFake *attendeefake.Fake
+	if values["ATTENDEE_API_KEY"] == "" && values["ATTENDEE_BASE_URL"] == "" {
+		attendeeFake, values["ATTENDEE_BASE_URL"] = startFakeAttendee(t)
+	}
 	var llm *openaifake.Fake
 	if c := values["CLASSIFIER"]; (c == "openai" || c == "hybrid") && values["OPENAI_BASE_URL"] == "" {
 		llm = openaifake.New(openaifake.Options{RetryAfter: 100 * time.Millisecond})
@@ -107,7 +116,7 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 		cancel()
 		t.Fatal(err)
 	}
-	s := &Stack{Config: cfg, Base: base, DB: database, URL: cfg.PublicURL, Google: fake, OpenAI: llm}
+	s := &Stack{Config: cfg, Base: base, DB: database, URL: cfg.PublicURL, Google: fake, OpenAI: llm, Attendee: attendeeFake}
 	s.ServiceToken = s.mint(t, auth.TokenSpec{Role: auth.RoleService})
 
 	var wg sync.WaitGroup
@@ -134,6 +143,25 @@ func StartStack(t testing.TB, env map[string]string) *Stack {
 	})
 	s.waitReady(t)
 	return s
+}
+
+// startFakeAttendee serves a sandbox Attendee whose bots live in seconds:
+// staged a minute before their join time, in the meeting a second after
+// joining, recording a second later, ended two seconds after the meeting
+// (20 s unless scripted); webhooks are retried after 200 ms.
+func startFakeAttendee(t testing.TB) (*attendeefake.Fake, string) {
+	fake := attendeefake.New(attendeefake.Options{
+		TickInterval:   100 * time.Millisecond,
+		WebhookBackoff: 200 * time.Millisecond,
+		Lifecycle: attendeefake.Lifecycle{StageLead: time.Minute, JoinDelay: time.Second, RecordingDelay: time.Second,
+			MeetingDuration: 20 * time.Second, LeaveDelay: time.Second, PostProcessing: 2 * time.Second, WaitingRoomTimeout: 30 * time.Second},
+	})
+	srv := httptest.NewServer(fake.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		fake.Close()
+	})
+	return fake, srv.URL
 }
 
 // startFakeGoogle serves a sandbox Google for the stack, pushing Gmail

@@ -29,6 +29,8 @@ func classifiers(d Deps) (*activities.Classify, *activities.Onboarding) {
 		Backlog: activities.BacklogSettings{
 			Debounce: cfg.BacklogDebounce, MinConfidence: cfg.BacklogMinConfidence, PageSize: activities.DefaultBacklogPageSize,
 		},
+		// A transcript needs MEETING_REVIEW_CONFIDENCE to be filed.
+		TranscriptReview: d.Config.Attendee.ReviewConfidence,
 	}
 	ob := &activities.Onboarding{Store: d.Store, Local: classify.NewLocalOnboarder()}
 	if cfg.Mode != config.ClassifierLocal {

@@ -55,6 +55,11 @@ func Run(ctx context.Context, d Deps) error {
 		return err
 	}
 	Register(w, d, ca, ob, da)
+	mb, err := meetingBotActivities(d)
+	if err != nil {
+		return err
+	}
+	w.RegisterActivity(mb)
 	workers := []worker.Worker{w}
 	if usesLLM(cfg) {
 		workers = append(workers, llmWorker(d, ca, ob))

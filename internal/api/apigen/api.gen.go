@@ -44,6 +44,33 @@ func (e AttendeeResponseStatus) Valid() bool {
 	}
 }
 
+// Defines values for AttendeeWebhookAckOutcome.
+const (
+	AttendeeWebhookAckOutcomeDuplicate  AttendeeWebhookAckOutcome = "duplicate"
+	AttendeeWebhookAckOutcomeIgnored    AttendeeWebhookAckOutcome = "ignored"
+	AttendeeWebhookAckOutcomeNoWorkflow AttendeeWebhookAckOutcome = "no_workflow"
+	AttendeeWebhookAckOutcomeSignalled  AttendeeWebhookAckOutcome = "signalled"
+	AttendeeWebhookAckOutcomeUnknownBot AttendeeWebhookAckOutcome = "unknown_bot"
+)
+
+// Valid indicates whether the value is a known member of the AttendeeWebhookAckOutcome enum.
+func (e AttendeeWebhookAckOutcome) Valid() bool {
+	switch e {
+	case AttendeeWebhookAckOutcomeDuplicate:
+		return true
+	case AttendeeWebhookAckOutcomeIgnored:
+		return true
+	case AttendeeWebhookAckOutcomeNoWorkflow:
+		return true
+	case AttendeeWebhookAckOutcomeSignalled:
+		return true
+	case AttendeeWebhookAckOutcomeUnknownBot:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BotStatus.
 const (
 	BotStatusBotScheduled   BotStatus = "bot_scheduled"
@@ -692,6 +719,20 @@ func (e ListProjectsParamsStatus) Valid() bool {
 	}
 }
 
+// AdhocBotRequest defines model for AdhocBotRequest.
+type AdhocBotRequest struct {
+	EndAt *time.Time `json:"end_at,omitempty"`
+
+	// JoinAt The meeting's start; omitted: now.
+	JoinAt *time.Time `json:"join_at,omitempty"`
+
+	// MeetingUrl Example: https://meet.google.com/abc-defg-hij
+	MeetingUrl string `json:"meeting_url"`
+
+	// Title Example: Call with Acme
+	Title *string `json:"title,omitempty"`
+}
+
 // AssignRequest defines model for AssignRequest.
 type AssignRequest struct {
 	ProjectId *openapi_types.UUID `json:"project_id"`
@@ -713,6 +754,38 @@ type Attendee struct {
 
 // AttendeeResponseStatus defines model for Attendee.ResponseStatus.
 type AttendeeResponseStatus string
+
+// AttendeeDelivery defines model for AttendeeDelivery.
+type AttendeeDelivery struct {
+	BotId          *string   `json:"bot_id,omitempty"`
+	Deliveries     int       `json:"deliveries"`
+	EventSubType   *string   `json:"event_sub_type,omitempty"`
+	EventType      *string   `json:"event_type,omitempty"`
+	IdempotencyKey string    `json:"idempotency_key"`
+	NewState       *string   `json:"new_state,omitempty"`
+	Outcome        string    `json:"outcome"`
+	ReceivedAt     time.Time `json:"received_at"`
+	Trigger        string    `json:"trigger"`
+}
+
+// AttendeeWebhook Attendee's delivery envelope; `data` depends on the trigger.
+type AttendeeWebhook struct {
+	BotId          *string                 `json:"bot_id,omitempty"`
+	BotMetadata    *map[string]interface{} `json:"bot_metadata,omitempty"`
+	Data           *map[string]interface{} `json:"data,omitempty"`
+	IdempotencyKey string                  `json:"idempotency_key"`
+
+	// Trigger Example: bot.state_change
+	Trigger string `json:"trigger"`
+}
+
+// AttendeeWebhookAck defines model for AttendeeWebhookAck.
+type AttendeeWebhookAck struct {
+	Outcome AttendeeWebhookAckOutcome `json:"outcome"`
+}
+
+// AttendeeWebhookAckOutcome defines model for AttendeeWebhookAck.Outcome.
+type AttendeeWebhookAckOutcome string
 
 // BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
 // calendar workflow recorded the wish, then the bot's own states.
@@ -827,6 +900,15 @@ type DocumentLinkList struct {
 type DocumentList struct {
 	Documents  []DocumentSummary `json:"documents"`
 	NextCursor *string           `json:"next_cursor,omitempty"`
+}
+
+// DocumentRef defines model for DocumentRef.
+type DocumentRef struct {
+	ClassificationSource *string             `json:"classification_source,omitempty"`
+	Confidence           *float32            `json:"confidence,omitempty"`
+	Id                   openapi_types.UUID  `json:"id"`
+	ProjectId            *openapi_types.UUID `json:"project_id,omitempty"`
+	Title                string              `json:"title"`
 }
 
 // DocumentSummary defines model for DocumentSummary.
@@ -1003,10 +1085,11 @@ type MailboxList struct {
 
 // Meeting defines model for Meeting.
 type Meeting struct {
-	AllDay    bool       `json:"all_day"`
-	Attendees []Attendee `json:"attendees"`
-	AutoJoin  *bool      `json:"auto_join,omitempty"`
-	BotReason *string    `json:"bot_reason,omitempty"`
+	AllDay    bool        `json:"all_day"`
+	Attendees []Attendee  `json:"attendees"`
+	AutoJoin  *bool       `json:"auto_join,omitempty"`
+	Bot       *MeetingBot `json:"bot,omitempty"`
+	BotReason *string     `json:"bot_reason,omitempty"`
 
 	// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
 	// calendar workflow recorded the wish, then the bot's own states.
@@ -1061,6 +1144,56 @@ type MeetingMeetingProvider string
 
 // MeetingStatus defines model for Meeting.Status.
 type MeetingStatus string
+
+// MeetingBot defines model for MeetingBot.
+type MeetingBot struct {
+	Adhoc *bool   `json:"adhoc,omitempty"`
+	BotId *string `json:"bot_id,omitempty"`
+
+	// BotReason Why the notetaker was wanted: virtual_attendee, auto_join or requested.
+	BotReason *string `json:"bot_reason,omitempty"`
+
+	// BotStatus The meeting's notetaker: `none` until one is wanted, `pending` once the
+	// calendar workflow recorded the wish, then the bot's own states.
+	BotStatus       BotStatus          `json:"bot_status"`
+	BotStatusReason string             `json:"bot_status_reason"`
+	EndAt           time.Time          `json:"end_at"`
+	JoinAt          *time.Time         `json:"join_at,omitempty"`
+	LastPollAt      *time.Time         `json:"last_poll_at,omitempty"`
+	LastWebhookAt   *time.Time         `json:"last_webhook_at,omitempty"`
+	MeetingId       openapi_types.UUID `json:"meeting_id"`
+	MeetingUrl      string             `json:"meeting_url"`
+
+	// RawState Attendee's own state, e.g. joined_recording.
+	RawState *string `json:"raw_state,omitempty"`
+
+	// RawSubState The sub-type of the event that led there, e.g. waiting_room_timeout_exceeded.
+	RawSubState *string   `json:"raw_sub_state,omitempty"`
+	StartAt     time.Time `json:"start_at"`
+
+	// Status The run's status query, while it runs.
+	Status             *map[string]interface{} `json:"status,omitempty"`
+	StatusAt           *time.Time              `json:"status_at,omitempty"`
+	Title              string                  `json:"title"`
+	TranscriptDocument *DocumentRef            `json:"transcript_document,omitempty"`
+	UiUrl              *string                 `json:"ui_url,omitempty"`
+	Webhooks           *[]AttendeeDelivery     `json:"webhooks,omitempty"`
+	WorkflowId         string                  `json:"workflow_id"`
+}
+
+// MeetingBotStarted defines model for MeetingBotStarted.
+type MeetingBotStarted struct {
+	BotStatus string `json:"bot_status"`
+
+	// Duplicate True when the run was already under way (or the ad-hoc meeting existed).
+	Duplicate *bool              `json:"duplicate,omitempty"`
+	MeetingId openapi_types.UUID `json:"meeting_id"`
+	StatusUrl string             `json:"status_url"`
+	UiUrl     *string            `json:"ui_url,omitempty"`
+
+	// WorkflowId Example: meeting/8a3e0c55-…
+	WorkflowId string `json:"workflow_id"`
+}
 
 // MeetingList defines model for MeetingList.
 type MeetingList struct {
@@ -1283,6 +1416,23 @@ type SandboxAttendee struct {
 // SandboxAttendeeResponseStatus defines model for SandboxAttendee.ResponseStatus.
 type SandboxAttendeeResponseStatus string
 
+// SandboxAttendeeMeeting defines model for SandboxAttendeeMeeting.
+type SandboxAttendeeMeeting struct {
+	// AdmitAfter Example: 30s
+	AdmitAfter    *string `json:"admit_after,omitempty"`
+	DenyJoin      *bool   `json:"deny_join,omitempty"`
+	DenyRecording *bool   `json:"deny_recording,omitempty"`
+
+	// Duration How long the meeting goes on after the bot is admitted.
+	//
+	// Example: 90s
+	Duration    *string             `json:"duration,omitempty"`
+	MeetingUrl  string              `json:"meeting_url"`
+	NotFound    *bool               `json:"not_found,omitempty"`
+	Utterances  *[]SandboxUtterance `json:"utterances,omitempty"`
+	WaitingRoom *bool               `json:"waiting_room,omitempty"`
+}
+
 // SandboxDelivery defines model for SandboxDelivery.
 type SandboxDelivery struct {
 	GmailMessageId string `json:"gmail_message_id"`
@@ -1369,6 +1519,20 @@ type SandboxFileInput struct {
 	MimeType string `json:"mime_type"`
 	Name     string `json:"name"`
 	Text     string `json:"text"`
+}
+
+// SandboxUtterance defines model for SandboxUtterance.
+type SandboxUtterance struct {
+	// At Offset from the start of the recording.
+	//
+	// Example: 5s
+	At string `json:"at"`
+
+	// Duration Example: 3s
+	Duration *string `json:"duration,omitempty"`
+	Host     *bool   `json:"host,omitempty"`
+	Speaker  string  `json:"speaker"`
+	Text     string  `json:"text"`
 }
 
 // SetUsernameRequest defines model for SetUsernameRequest.
@@ -1552,6 +1716,14 @@ type ListRunsParams struct {
 	PageToken *string `form:"page_token,omitempty" json:"page_token,omitempty"`
 }
 
+// SandboxAttendeeAdvanceJSONBody defines parameters for SandboxAttendeeAdvance.
+type SandboxAttendeeAdvanceJSONBody struct {
+	// By A Go duration.
+	//
+	// Example: 3m
+	By string `json:"by"`
+}
+
 // SandboxDeleteDriveFileParams defines parameters for SandboxDeleteDriveFile.
 type SandboxDeleteDriveFileParams struct {
 	Trash *bool `form:"trash,omitempty" json:"trash,omitempty"`
@@ -1567,6 +1739,11 @@ type StreamEventsWebSocketParams struct {
 
 	// Ticket A ticket from `POST /api/v1/events/ticket`, for clients that cannot send `Authorization`.
 	Ticket *Ticket `form:"ticket,omitempty" json:"ticket,omitempty"`
+}
+
+// AttendeePushParams defines parameters for AttendeePush.
+type AttendeePushParams struct {
+	XWebhookSignature *string `json:"X-Webhook-Signature,omitempty"`
 }
 
 // CalendarPushParams defines parameters for CalendarPush.
@@ -1590,6 +1767,9 @@ type DrivePushParams struct {
 	XGoogChannelExpiration *string `json:"X-Goog-Channel-Expiration,omitempty"`
 	XGoogChanged           *string `json:"X-Goog-Changed,omitempty"`
 }
+
+// CreateAdhocBotJSONRequestBody defines body for CreateAdhocBot for application/json ContentType.
+type CreateAdhocBotJSONRequestBody = AdhocBotRequest
 
 // AssignDocumentJSONRequestBody defines body for AssignDocument for application/json ContentType.
 type AssignDocumentJSONRequestBody = AssignRequest
@@ -1615,6 +1795,12 @@ type UpdateProjectJSONRequestBody = ProjectPatch
 // OnboardProjectJSONRequestBody defines body for OnboardProject for application/json ContentType.
 type OnboardProjectJSONRequestBody = OnboardRequest
 
+// SandboxAttendeeAdvanceJSONRequestBody defines body for SandboxAttendeeAdvance for application/json ContentType.
+type SandboxAttendeeAdvanceJSONRequestBody SandboxAttendeeAdvanceJSONBody
+
+// SandboxAttendeeMeetingJSONRequestBody defines body for SandboxAttendeeMeeting for application/json ContentType.
+type SandboxAttendeeMeetingJSONRequestBody = SandboxAttendeeMeeting
+
 // SandboxCreateCalendarEventJSONRequestBody defines body for SandboxCreateCalendarEvent for application/json ContentType.
 type SandboxCreateCalendarEventJSONRequestBody = SandboxEventInput
 
@@ -1630,11 +1816,17 @@ type SandboxCreateDriveFileJSONRequestBody = SandboxFileInput
 // SandboxUpdateDriveFileJSONRequestBody defines body for SandboxUpdateDriveFile for application/json ContentType.
 type SandboxUpdateDriveFileJSONRequestBody = SandboxFileEdit
 
+// AttendeePushJSONRequestBody defines body for AttendeePush for application/json ContentType.
+type AttendeePushJSONRequestBody = AttendeeWebhook
+
 // GmailPushJSONRequestBody defines body for GmailPush for application/json ContentType.
 type GmailPushJSONRequestBody = PubSubPush
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// CreateAdhocBot Send the notetaker to a meeting that is in no calendar.
+	// (POST /api/v1/bots)
+	CreateAdhocBot(ctx echo.Context) error
 	// ListCalendars The caller's watched calendars with their workflow status.
 	// (GET /api/v1/calendars)
 	ListCalendars(ctx echo.Context) error
@@ -1731,6 +1923,15 @@ type ServerInterface interface {
 	// UpdateMeeting Set the meeting's project or its notetaker (only the fields sent change).
 	// (PATCH /api/v1/meetings/{meetingId})
 	UpdateMeeting(ctx echo.Context, meetingId MeetingId) error
+	// CancelMeetingBot Call the notetaker off (a scheduled bot is deleted, a joined one leaves).
+	// (DELETE /api/v1/meetings/{meetingId}/bot)
+	CancelMeetingBot(ctx echo.Context, meetingId MeetingId) error
+	// GetMeetingBot The meeting's notetaker — status, Attendee's raw state, times, transcript document — and its workflow's status.
+	// (GET /api/v1/meetings/{meetingId}/bot)
+	GetMeetingBot(ctx echo.Context, meetingId MeetingId) error
+	// RequestMeetingBot Send the notetaker to one of the caller's meetings.
+	// (POST /api/v1/meetings/{meetingId}/bot)
+	RequestMeetingBot(ctx echo.Context, meetingId MeetingId) error
 	// ListProjects The caller's projects.
 	// (GET /api/v1/projects)
 	ListProjects(ctx echo.Context, params ListProjectsParams) error
@@ -1755,6 +1956,12 @@ type ServerInterface interface {
 	// GetRun Status of one run the caller may see.
 	// (GET /api/v1/runs/{workflowId})
 	GetRun(ctx echo.Context, workflowId string) error
+	// SandboxAttendeeAdvance Fast-forward the sandbox Attendee's bots (sandbox only, service role).
+	// (POST /api/v1/sandbox/attendee/advance)
+	SandboxAttendeeAdvance(ctx echo.Context) error
+	// SandboxAttendeeMeeting Script what happens in a meeting the sandbox Attendee's bots join (sandbox only).
+	// (PUT /api/v1/sandbox/attendee/meetings)
+	SandboxAttendeeMeeting(ctx echo.Context) error
 	// SandboxCreateCalendarEvent Create an event in the caller's sandbox Calendar (sandbox mode).
 	// (POST /api/v1/sandbox/calendar/events)
 	SandboxCreateCalendarEvent(ctx echo.Context) error
@@ -1791,6 +1998,9 @@ type ServerInterface interface {
 	// GetReadyz PostgreSQL and Temporal answer.
 	// (GET /readyz)
 	GetReadyz(ctx echo.Context) error
+	// AttendeePush Attendee webhook (bot-level subscription of every notetaker bot).
+	// (POST /webhooks/attendee)
+	AttendeePush(ctx echo.Context, params AttendeePushParams) error
 	// CalendarPush Calendar push notification (events.watch channel).
 	// (POST /webhooks/calendar)
 	CalendarPush(ctx echo.Context, params CalendarPushParams) error
@@ -1805,6 +2015,15 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// CreateAdhocBot converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAdhocBot(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAdhocBot(ctx)
+	return err
 }
 
 // ListCalendars converts echo context to params.
@@ -2376,6 +2595,54 @@ func (w *ServerInterfaceWrapper) UpdateMeeting(ctx echo.Context) error {
 	return err
 }
 
+// CancelMeetingBot converts echo context to params.
+func (w *ServerInterfaceWrapper) CancelMeetingBot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CancelMeetingBot(ctx, meetingId)
+	return err
+}
+
+// GetMeetingBot converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMeetingBot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMeetingBot(ctx, meetingId)
+	return err
+}
+
+// RequestMeetingBot converts echo context to params.
+func (w *ServerInterfaceWrapper) RequestMeetingBot(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "meetingId" -------------
+	var meetingId MeetingId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "meetingId", ctx.Param("meetingId"), &meetingId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter meetingId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RequestMeetingBot(ctx, meetingId)
+	return err
+}
+
 // ListProjects converts echo context to params.
 func (w *ServerInterfaceWrapper) ListProjects(ctx echo.Context) error {
 	var err error
@@ -2505,6 +2772,24 @@ func (w *ServerInterfaceWrapper) GetRun(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetRun(ctx, workflowId)
+	return err
+}
+
+// SandboxAttendeeAdvance converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxAttendeeAdvance(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxAttendeeAdvance(ctx)
+	return err
+}
+
+// SandboxAttendeeMeeting converts echo context to params.
+func (w *ServerInterfaceWrapper) SandboxAttendeeMeeting(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SandboxAttendeeMeeting(ctx)
 	return err
 }
 
@@ -2687,6 +2972,35 @@ func (w *ServerInterfaceWrapper) GetReadyz(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReadyz(ctx)
+	return err
+}
+
+// AttendeePush converts echo context to params.
+func (w *ServerInterfaceWrapper) AttendeePush(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AttendeePushParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Webhook-Signature" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Webhook-Signature")]; found {
+		var XWebhookSignature string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Webhook-Signature, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Webhook-Signature", valueList[0], &XWebhookSignature, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Webhook-Signature: %s", err))
+		}
+
+		params.XWebhookSignature = &XWebhookSignature
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AttendeePush(ctx, params)
 	return err
 }
 
@@ -3000,6 +3314,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadyz, options.OperationMiddlewares["getReadyz"]...)
 	router.POST(options.BaseURL+"/webhooks/gmail", wrapper.GmailPush, options.OperationMiddlewares["gmailPush"]...)
 	router.POST(options.BaseURL+"/webhooks/drive", wrapper.DrivePush, options.OperationMiddlewares["drivePush"]...)
+	router.POST(options.BaseURL+"/webhooks/attendee", wrapper.AttendeePush, options.OperationMiddlewares["attendeePush"]...)
 	router.GET(options.BaseURL+"/api/v1/google/connect", wrapper.GoogleConnect, options.OperationMiddlewares["googleConnect"]...)
 	router.GET(options.BaseURL+"/api/v1/google/callback", wrapper.GoogleCallback, options.OperationMiddlewares["googleCallback"]...)
 	router.DELETE(options.BaseURL+"/api/v1/google/connection", wrapper.DeleteGoogleConnection, options.OperationMiddlewares["deleteGoogleConnection"]...)
@@ -3033,6 +3348,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v1/documents/:id/reclassify", wrapper.ReclassifyDocument, options.OperationMiddlewares["reclassifyDocument"]...)
 	router.GET(options.BaseURL+"/api/v1/documents/:id/decisions", wrapper.ListDecisions, options.OperationMiddlewares["listDecisions"]...)
 	router.GET(options.BaseURL+"/api/v1/documents/:id/links", wrapper.ListDocumentLinks, options.OperationMiddlewares["listDocumentLinks"]...)
+	router.DELETE(options.BaseURL+"/api/v1/meetings/:meetingId/bot", wrapper.CancelMeetingBot, options.OperationMiddlewares["cancelMeetingBot"]...)
+	router.GET(options.BaseURL+"/api/v1/meetings/:meetingId/bot", wrapper.GetMeetingBot, options.OperationMiddlewares["getMeetingBot"]...)
+	router.POST(options.BaseURL+"/api/v1/meetings/:meetingId/bot", wrapper.RequestMeetingBot, options.OperationMiddlewares["requestMeetingBot"]...)
+	router.POST(options.BaseURL+"/api/v1/bots", wrapper.CreateAdhocBot, options.OperationMiddlewares["createAdhocBot"]...)
+	router.PUT(options.BaseURL+"/api/v1/sandbox/attendee/meetings", wrapper.SandboxAttendeeMeeting, options.OperationMiddlewares["sandboxAttendeeMeeting"]...)
+	router.POST(options.BaseURL+"/api/v1/sandbox/attendee/advance", wrapper.SandboxAttendeeAdvance, options.OperationMiddlewares["sandboxAttendeeAdvance"]...)
 	router.GET(options.BaseURL+"/api/v1/projects", wrapper.ListProjects, options.OperationMiddlewares["listProjects"]...)
 	router.POST(options.BaseURL+"/api/v1/projects", wrapper.CreateProject, options.OperationMiddlewares["createProject"]...)
 	router.DELETE(options.BaseURL+"/api/v1/projects/:id", wrapper.DeleteProject, options.OperationMiddlewares["deleteProject"]...)
@@ -3059,240 +3380,272 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H35biM5muerENodpDwTlp1H1XTJKMw4nc4qdzmPsZ2dPdNRUFARlMR2iIwmGVKqEgnUn/v3zgD7Bv0i",
-	"+yb1JAt+HxmHFKHDZ/ZsAwVUWgoxeHwXv+P3fe7EcppJwYTRnf7nTkYVnTLDFPx1nCSKafhnwnSseGa4",
-	"FJ1+52rCyJTydCg/PdGE2X8Sig/3OkGH22cyaiadoCPolHX6HfdtJ+go9pecK5Z0+kblLOjoeMKm1L7D",
-	"LDL7qDaKi3Hny5egc0JTJhKqzpLVORyTH6Qcp4zE7iHCE9KNMsWnVC0iMpKKmAl8nTL1RNsJi+LhvSPy",
-	"4eJ8n4lYJoxw0zLtuJzAbjN/JeN8yoTBmTeMzNePOJJqSk2n38lzeHL1DaezYvjljfHbRph9BvZFKhKF",
-	"+eHh81gzxZkmPIE/2QA/lYqPuaAp0YYqg1/hHlJBuNCGipjttewSc1PZbYte85StPdhXis8YGfGUEZ60",
-	"vHqEg+z25jeMGS7GrWczLb6/3RG9YVrTMfuJLVpYCL8n12wRkEhP6LNvvu3jeUzYp+oh5FkqaaKJo+kf",
-	"gOP8z1s3Z1q+f7cNeq/kn1l8j8R7yUXMVjflgmUpXcASgaY0oSPD7Jq5pVgyZCOpGHyfWtqQgmmg7Vwz",
-	"Ep1TbfaBLfbPXkVH+BhVY6bInAtdUu9fcqYW5Wo0TKZxAVyYb190gs6UCz7Np53+YbEaLgwbM4XLMYrR",
-	"6QfN1OqaLpma8ZgRJVM74XRBfvv1v+zM7aStXHIrtUzGaELkyH6iFlKwJ7ptyvanA9jbXXb9isfXzDRx",
-	"nIFvyEjJKYnev7u8Igc04wezpwc4uwN8IAqAGuOUw5TNhBoSUyGkIZqJhETHuZlIxX+hduSobfY4WGcd",
-	"DX6x9KUzKTQD/fNeyWHKpvafsRSGCVgGzbKUx/Cygwyf+Kc/a7umz5Wx/6dio06/8z8OSl13gN/qAz8u",
-	"vHFpVwRhSklFuhevT8h3L775Z+LeQRJmKE8tRdmfubFAY2rNx+KC/SVnGmaYKZkxZTiuIkO+sifXcGAi",
-	"T1M6TJlnqNUDLFnuT9Wxfi6elUP7WedL0Dk2homEsdVJgLpu2HN/PA1fSNgTWv3VUMqUUQHfqjEV/Bck",
-	"/tWvFdMyVzFr/RZOeaANNTlOUFhO+1OHxjHLDLNbk7A45QL+ac+eGj6zHCsYS/RxDAf2c7A6b83SUfNr",
-	"Z1yZHBe0zAsv2WUuxIK4R6qGzfI4S0eCO7u6pqbzeSnNZbHiJtUAKuiJJkIaZug1U30SCSlYRHJheAoS",
-	"hGsyp8KwJCBRxkTCxTgiUsQgIkNRWEZzqa5HqZwTxWKpEpaAbJxzPQnsvwT8OZTmiSZyLqwNYJjuhaIT",
-	"FIdhX90JOu4tnaAzlGZgKT/JUziXP0su8BsuBnPK7fQHSsopbIh9LX6bSW0GmZIx0xo/sWyZMjzoEeU4",
-	"XGwNjtT+u+lgvYWzSt00BtpoPHS/H47/Vka1DJMMFKNOhKw8kFJtBiAU2r8e5Wk60AsRD6ipcXlCDds3",
-	"fMo2s7obiotYMWtF0rsaMZNpevtR5mw4kfL6VgOV7E6ThKN4eV85SfzZKmOs0PQTTSIcLCKgZ0jX7pUO",
-	"SDyhQrCUsE8ZV4uA2LkTN/cDuxMBiWUujHZfwcHuVfi85FadT+2tovHU4WSMvGbCbUh90h89f8W5UtYc",
-	"t88TeJ7MqSZc65yBBXezjbTPDX6x3Nk0uZwPctUs7f0GNnPDkmirsk7gmazcl+o0amyyxFT1tzbJRc/Z",
-	"57xJgfppwB/csKnepOALSfGleBlVii5aV9gsrl+xmGuOYmFJ4FgbhCUtEielWvMRZ80CI5ZixBMmaspR",
-	"5NMhg/nGilHDknV8tjJks2mx+pgYMaVYMjB0XN/MVQKr7Zo9XcNEvBjUHi+s4aAzpcaqhRuMDJeMigGQ",
-	"yphafZqmVolMqcjhzyGNr1M5blQMt7KwLEG0yn7FZgUFrC4a+FkP+PqvZW6avl+iRHe7cq8L/N2rQks1",
-	"ylna8eWzLRZVnWRtRrUjDQqCrtHfOp5oZtXEfbs9qxY8tolVy6Ebp+VcL8Ccafpu1On/acOL3S8unTT7",
-	"EqzInfLOsUIYU2ZoQg3dpMuWJrosftwbKuOtLu7nyvLOubhe3fURT1mbeXPNRVJlL/usta39fgUdnSlG",
-	"Ez1hcDvLFNNobAP1jGSaMNXMdVJz43hjVWWnXFw/0SRLacwInUoxBn3ovBNPtHP02Mc06cId9LCqhit8",
-	"1KrLLAc06l4zYco5DMQ1ofpawxWWG42eJSPJkJE5chDpckO4Dgob2prDTJEJ1SSWQrDYsMS5p/b6ZERT",
-	"zWA43BtNqEjwb54yTTJrVdhRRlxpQ15dnP3hdPDx+Orkx9NXg/Oztz9dDt6fXgzenF5eHv9wam/+lX3Z",
-	"4r7hD9sdLW6P34zKqazjEktGzQwM57E981bJskG2C/bJDOJcadngIzkeWkIjUjifjTYkq29Bi1mCc1y/",
-	"vkbh5L7dfX2ljNi0xPUzL2ewbvaXpd25ZHWAo6XZqHB6Av0ig/LyXdyruRX5TrcWWhUueE3MXTdSWlTo",
-	"gxgtt1buMeOzHae2un1jd8tHn6wVoAqNYXdnb/ZEwDBtkrnJ9+Es7Dyz00MfiL8ko2n9c+NlwKRsja3V",
-	"dEPAF+ywKU3mitum6kLd7/ykAk+z9YMoFt9GuDWKqk23kXHsWXz02mB714Bnx5vS1jq9u43X4G4u5vZq",
-	"uf4otxtnxpQ3dVdc4atK+WvwCWCIL6PKeDUK2r3VSdC3z3AF7i7U8UwYtQiI8x2ADoKbulXppXsA/GUk",
-	"y/XEuxee6HUOBucvg4fHDAZzn/z2638RwWbOOpFgp6AZooo4j/dg2J95NyrhiW70Uex0ny9Nh0LS1G7t",
-	"m67pJZ81K1hcyQ7qteTbTda/H3r9tFp98O2c2rJFTe85tTrgFUQB7sK4wOG8Hd5055bj7Ud7XzhXz2Xj",
-	"PduF7ltuM2B9Dq5Zs7cro0qz3Vj044SiGQy/tcZyLhLSnTBqbeaAUGNoPIEdC6p3gYDMqRJcjPXeEaFo",
-	"Is69N80HP2OZpwkR0lgzHl4AvrQWWVOeoPNA31Ja3sikWO9J0EwkLe4izX9hg+HCOELeLJlXjZfCaEEr",
-	"5udgG2OkdPoXu2Y1sWZqIKQZwHl2gg4fC6mqXvz20dc52XWOh7SFz3JVFahceAXg/a1+uzffJqq0XzVp",
-	"ym1vtV3qy6q5b6pzLldXHLRj7mDDjaAuIlYdo21G/01tbVCKg4cxzEuK29qgbbJBiymXJucG27Jxo4Xh",
-	"ZvGeGsOU0E3SfUq52NVnKvHFuzpEmcxw+dsJfqZ0k/usPKBYJmynOXxp2qEZE6bMJViKLkO+gA86rDLo",
-	"5eUp+XBxTubcTIBNMRmg10RWYFcxvZNwNcW8VoUHG2ppv22f3Uc2vIRHtpzjEhkWiQ2VmQfVLVmeRBMB",
-	"onvpBN1NbTd/l2LREtxZmtbqTza+tzHUUbjAWoId/uudDqw9HUHHMtuZWpd8qm6+Tev9kdHUNFwT4wmL",
-	"r9fcQj532Cc6Bb7s5FnTkup0dUrjCSm4lXSjTGozVkxHAYkMm2ZS0TTaI1yTKM8ia/tHiZxj+sxqJHJF",
-	"O8trq4wFnVGOYvbnTWS6Ji3hTIyZNqBsLlwWQ4MIzDHtpiGD60rlrDDSNCOgNsmEJmTImCB26czncTV5",
-	"ODcboE7TtnmCtw94lqcIJHjg8u++G/3u2+Twt1//upHb64p9yXgoZxlU9qtpy9+U1viyv8LaWqXnoMGq",
-	"xkRAKvScKZbgxnODF1HFRrl2qR5lsm6sWMKE4TTVpPvi8Glg6e3F4XN3AzUTKgglihprhE+56du/2Exe",
-	"s4Sg6tuf84SRhKVsDAIlIJQkXFvSS8g1W+wdETbNzAKd6BRu50TnccxYogkdUy565MJNzn6pCVWMKGYU",
-	"t2uwQndI42s5GpEpo2I+4SkL4A4sJKzEsgqamM6X36g9qtvXGJmHJETcM9xH3DGN1mO5TzePzdMygbpB",
-	"ubE4R2Ok3fyZcG2kWrSau/ZblhD3GEHnc+Nu3KGXKcv15PajKHbrlJab+oscN6xLIcGddC4du2Dw5xzg",
-	"pAN/+9REMyYOIGeaJQHhgoxSPp6YwF5ErNwTCUuInDFFhpjXmtmbgcw13FSQpg0ZccH1hCVkwczmZBRw",
-	"gAzAxKBm2U230wbu5DIqU/grVLlGoDU7htze7+Aa8vJxk7YvR26clHPObx0Udj9ojwlTl2G5/UqKnMwG",
-	"Cx3S6TbejWtB9SUzY2YJt37PIf75gAg2Z9q4SGT3h9Myw9eFLfTB5yLv/QskKmPC9O0i90vs1+T+dlej",
-	"xi9dDuYg10wJOr2VNVidSOW1QeUgm17YHIV31NFC425HtydxR5y3DSoWL17DAe9bgiO5kYM/S0xgaREc",
-	"FSvttpnMbbNrD3im6SChi+abx46Tt7y2hslKVtx0bmUS7xbZpX+DcVkmkp0eHiSNl4LjNN1P6MJXOnTZ",
-	"pzjNNZ9hQVFt9G20FgzTmsMLX+o1qdVFtEjOBfGp2r1KqvPt884nZpoOUpegc1MPnGPmQabkjDuXcBGD",
-	"hrv6YIqJOr9glrVhFBK45mzIPnWCDlj0jfPzQ7fdlIqM/kH77bx8prVs4Pbx+lzZPwZrTxysrx0C+vbx",
-	"rQj1RsS5JpS/PqV9s/Jfn+m7JvSvqMBVDm4b5r6bZIF6MnFxuKXbtkqfDYzgzxwFVFDohnoW8jIRL8mG",
-	"inO4IvDvJgvhnRhKqpLWGKRu03KxFIbGptm6sa9s+YalfMaUPbrmB67ZYi5Vchuv9aoAmDE142zeki07",
-	"YsrqJt1staxPhvT707S3zsl9F2VNSm4TW4CfN86krElbTn01bXPxpbQtmwb0sjlLqCHBeGPiT+nuokOZ",
-	"m/4wpeJ6s0e7nsKzxnNYjzq3BsVvKnnQjePu3S0OFaMouJ+98d6mlDYHfncJUflazJusaqcLeMMCK0Ks",
-	"vkHLYcfaqluO78+N8YaYGjaWirMdhceyHOVjQVO9Y5L0zczWTVdOBiG+QVaJ8a3NzqhHBLe34MDPVaTt",
-	"3y7ToJWehR0u5b/cqOJCyDaVIlGF3To/wqmBwc000Bpriqp4wmctxtTd2CmOxeqOg4Lhljc+qLJK49JX",
-	"Ka+VTfzR7GZ3+Lp9keVfHyffO1c+NIs8DnHvYJ3YfzZ7qNzNbKecMj/wWidbMfCaKbV4oP5Onv9NyHP1",
-	"3PPhZT58n+tJk6+0sOhW3OuKD3O3urZQfNsqKufqSrPqN/0h1ezbF0SOSPQ5xLuDQzsKO30Sdnq9XtgJ",
-	"SOhjHWeJ/fzps+dfItItPiOUoIONSEUowVns9Zq9ObDOs2bTPsuHKdeTKz7d4kLSUhwGuWXraLg5261x",
-	"pAvmDMb2JIBNcfoNWY53FcW/eYi+kqJXmU3jbuRNyTCpvG32aFMIeMlf6dJDnmiCj5DuRS4EF+OAnHjY",
-	"hIC8hmB4QH779a/N1JcpOfaR6N1ipZUYqZyL5TgpZh4ABI9iOk8NBv1xb5qjlyoXaz15O9r6N6aUyvct",
-	"tTFracktY3mUhkOtrauFvJq1NMR+MkuxUK3bzGb5DhW2lpA3aXAYsGmal1QkQ/npAYFl7hEbphG5Zc2q",
-	"X6GHrcFlB4nU/t7dRmr1PI5dc5o2Zj2XpbTOCwMJXB896kvXEWBZ1uozIDRjmnCztzm1cWWZtUWtZDmv",
-	"F6huUyGRdNdQ385R92W6bTIhNwPDbC+Rtgn+7ByRwViID/btZMSpu3FztUOgbHbxl5KwwAupe/DLPdtE",
-	"Li1320egGSmcfb3Kk5E9zojQJNHWRGRzD2n4hjFDuuVPX1FDIQtoQsVY5lA9vXdEKPmz5AJykLv/IeU0",
-	"IFeMTjUqeMK1K5lhCaH2BeV49pX7UrgMvD4RUrDezVxkO1D82hSOOuUWXug/dS4uPpyf9l9fnP7b9x9P",
-	"T386//ejk3cf3l59/8LSwP1R+Bokn1qArfSXn+aW1A5eMpUidMb65NpGEt9E1m1ZGfdPuY9IGsXRLUOw",
-	"WY6BLwlNpWDkmrEM0zKTHHPeWnMyd5Nba8+k/e6jKt/ck0VSvGIN5bzmacPk2jSMJe7WKvBWC61NIe1S",
-	"IrzGt1rOqhxyw4pPE96gAAz7ZDbrJnhqw/gtGqa2f3WCZb1xj1SxKGci6WGKxj7NMt3zwa9g7VMV9JWA",
-	"2JkeZCltkjhrjmu7bWjY/PadYeaDCze1xrOrAbdKnDHl8WZPe/HbxpcvRNzOhjd2BTS96gO41t9UF1k/",
-	"5XciXbjKcpYmmkA9KtZ19zDC1pRON6gmAzbgDnCdpXRR5NBM6adzJsZm0uk/PTy8USadh6HdZkKrV4kC",
-	"bhJMEI1YtB6Osiit9ClUHjenAE9rrum4URBvaWcapkqneJuxJETiidQezkdP5FyQ7vvjq5MfK3mue0fE",
-	"7mdRn7JwP7JWEunaH5HIDhrt9bZy37Ted7eMD7YnJjDN1KwS6G04rLf248ppkDGdMZJniMpLFSPa8DRF",
-	"nAPdR+hhWPSULog94lCYCZtCrQWWV0ARhJEEPsZfK2btzOp7egQYgYtQRPU04ggRQ7cyU0qRYleKJkKD",
-	"qVIVLBvPw+fu0jbY+o8TpoBEAKwYVqsl4YYMWSzru/lEEy+0eztD82Jak0s6crK2FsZrYMafWzjZ/vxk",
-	"wuIGrK+y4qvFe+IzyZZ3YUEA5gqIQBCpCBczmjqYeCAf/J6mViEtatvS7F9scNAUkws68B4ApoPXNEds",
-	"23M22hRGUHvJmtSUJmJrsOlSRvXOpfyeUYVBWbCl1/Imq63OcOXVTev2DqBLdP805KE9hhd+rW8IABDi",
-	"XHGzuLSiAuc5ZFQxdZxjuSb+9dpv9O8/XnkoceAA+Lbc9IkxWb0wePm2obmwNliurchUjE63hkMnXfcD",
-	"JXPDdKVqYh3quRdyGf+JLRB5nIuRbFZyHo3aSmnCRNK3vGlyJezF3yHIu6ArmVLDFKcp6WJLDrBQjCQ0",
-	"FFma630nGInO4wmhmkSU/xMYaf86ZNq+pUd5FFT6Luig0PxlEqneCwUXRhYCEmHvijwXjfoDHvHh4B7B",
-	"8pSMZ8xejbA8imo7NR/jKEINR4j3f/z+DC+BOiAuqAsvstuKb7G62/9I90IRCksiTBhnYfeXAOn75CUQ",
-	"B8EeC7//eOV6LPSIFREIyqtJTJValIYFT+x6SaTzYQQToHnCwdkS0fJ1LIlI1/7mMs/okFpaAorc65Er",
-	"lWvDklDYM9yXoxGPvTzV0LmAejhgbiYkUjJlfaKxbcDA/hUdESFdgab9OxRWOLv7ZkAEBB9xCJDeKZ8x",
-	"TVIpxr6iM/r9x6vBm+M/Dq7e/XT6dnB+9vr06uzNaRSK7vNDktCFJsMFSdiI5qk5IhH7lJHf/tf/Jpya",
-	"CCpEi0+EnEcwUZkbEtnv93rkVCmpdCis1RG1gfJHJZA+uLheHB4Sbd88n/B4QorWM0SqUAxlskBDG0DO",
-	"lRRj2Pu50056ArgvQwbHflGUq2rSzZgC2lEM5rHXdzYs8CgZ5ohF42CadECigwlUgv8ShcK+IjqYMqN4",
-	"rCP7ahiVJcSOCuRgH7F/YBMEjw6PBhSgrjtZACeBToyCRu1Onp+/cVWvXcUc0ywC4vKtHPeFwqEcBa67",
-	"DuK2OCCo/RI+PShd+VCYaJem8S77RIfClQcniIbFEm70HplKMA4Vj026wDYZeqVJBWAxSs165N2MqVBQ",
-	"3Al42kX9uCbRi2ffRY5uL5hRi/3jkWHKCkYWS5HoPeQY3zkhFIJOuQMAhQF75BVSHTK3ZgbsoT6JLo6v",
-	"TgfnZ2/Orgb/GBGOsD8Xp8ev3pyioelyXjteRB6/P6t4Efqdp73D3iFGmZigGe/0O897h73nDlIXNIuX",
-	"6zVg6THqCaspgYzPkk6/c861OSmeWmpP8ezwcE1rit1aUtQQsBv6UpyUdy34DnavbdBilpVOFxWfWL0g",
-	"ZuU2VyBg8EoPAdTfYAZCtkoNOtuOvrKnB5/LPkpfDiyhLveaaqnFLB85qLSC+vIzdhFYPaPLhYgLwO+V",
-	"I3p2Z0e0bFg1nFI1dg4476jCUpbAsb04fLHDkd36mC8ByW7lgK00J91KmwE0eawYLVHq925+1BVY3pRh",
-	"wU39wD6gnNtwZu1dACzRVjfZyPRx9tfIDHfXCjdabnDX7mUVLtBKTW1klrHkyBtXkNyxaN3n4Jaskjdh",
-	"H4Bh5W92fi8j/1NP4BHpRv77A7SavE0ElpP7rNKCzVlUe0EoAAdZJNrqa4VZK31CyShP01JbCdwd0Koy",
-	"TbkY90jZxI1rcFK0NHEjXU/QCOKAMTZewWreO0Kd7C1f778qsJxpDC0gAGhCV15spEQlU6fXj1tQ60NK",
-	"mCY+sKa144HDnXjgxeF3D8kzsJfQxmbZq1jqn27FvzXNtSETOmOrUNxbSKgaKGOrgn9VPLXCdE1XOrBg",
-	"an2sij355jDoTOkn7Br27PCw0kPsaVOEpEnKRZXi78jvUgEg4RGymybmCsbXdnlr9G+Xd7qybgGvcnAn",
-	"c/e5ttdWCj536ky2YSr+ukGLm27X3mqh15a9t0yoSFqv3bkoV9K0ISW4+s/3aNTV4Mibmo3BcdozLpZ9",
-	"Ix6+S3OwmEkdPaLKbBXMwkZmO/jMky91A2DF+yJHhuDXfQzxuh+TlNHZslM25drdFCBWForui8MXaLWA",
-	"MpHC3ziiwn/rgLMj3w4TQzd48VFyDrfpa5aZgGjpLlBTTJEiVCk+A5U+torHqmntJpv0yLG/rPlXeRua",
-	"MKv26h1Ij1BJFRd50KPulodKbgQ4R2sMBliZ/b6Q9fY9vVC8sjOCa9Xc3uK4toqXke6zwxd7TWoMnmev",
-	"ysYPTbLuTls+rvLWi1VieOU29hEMOHx1ozaqMGQz4QfN+uQHZh53h+9eerWZIWWo5OFP7t26IwvwBmt5",
-	"xm3EztLrAPUM3FhlU1z4AprbaUIJYnZUQHc0czZ2RUAUKgwaaTJr5XATCvShlAq0D6HKaA8dSyPATgOn",
-	"iYxpWipn1XdGAfzuiQ5FpiS2zNVEsWHOU1PiWBaiFdLGtAG3mgvY98hxbuSUGh6HYglGCHHK5YypueKG",
-	"VdaKmwNnT66KTmfuHEIRXRQurpfYtal6s3CNnJouFoiHWNyZA3AKujTWPuaxCkliqRSCVUKLFpDWCAoX",
-	"iujk/Pjy8uz1vw9eHp/8dP7uh8Gr05fvPrw9OY1I9/kh0XsBXEzYvo6lWtIzoaiaDUuebmzugu5nDJTZ",
-	"a7TOFRBit8BocodquZz4tUZ7PXI2IoXP23VPHTIXaUW4vnJX4QZklZP3LxJXJA4AePqIKJYxCrIfp6Lp",
-	"iDWJfOxM2i6QNtwpK/2sUdLAJF7KZHFnQqbeO/VLPYhkpeGXr0DCAefARAs9tesl60GlI24qoeUCrOVc",
-	"CCFnPJOuFTAQYiqMlkLC7O0uMmswZe2XreKpW1PjfVFFtcNZA2UUK3gMxbcW8I0AyEPl3G9pwx8U3aDG",
-	"TUFUnEulYXvRE2vJpHe4/lYuzlubcxXtO2rNuVziSdlPK9rQUCuyshi2mDw73HNiW46s8nLNA6gqRnfX",
-	"AbtD9lN7z2AJgYQRVM3wnOv55UJ9mHdEhTP6rfHoGQp/UwsdQ5ugA2fxWz3wno6tMsuo1ktXfeBEqknk",
-	"PuitiPOqs+IcjuY2PBTs7N6A5LTCv/H0cBsHxw0dFQ9zLXdd0BqYHLb3b0HWWz3lfKDVjnpA8aUYcIE0",
-	"qRxzLgjNMkaV/YLfQDCUQcyqiVyn1tIKvDsD5JEdr3Wxq3LxGCrgxO1qVb+jp6JLUy0ReLbBVt9KpVfF",
-	"1Xo9XjTdYfcaGF3qOdRwMm4S9xYYrWTGbBkaxd5wP39pi1ieQFpgpfvR/djWq32RtrKvH5yt7NYux/SK",
-	"4kW1EkP9G4hv0KpVdINwhiegNs48+GxHPlv2sjb6+6pUtpv0hbqIdsm73UF+LcHZ8kA2bDSk3uh2z8+l",
-	"KRwHis5drwPIYsHoatRUjevSZXgSiqjWeAC9IBP2yWpsRedFbtp7qY3PmQHXtHsRCHrFMBkQwpzwbbHn",
-	"HB3GmHmsiZAGNkCweZODoNL5Ya0QcrbzgRrFv3v2rC4BCh/lkAvXFn7JmHtQodPUzKIp9uIy6dwVIBeE",
-	"a5KLBPzzC3DU+UzoRArLnjcSPs93e/7prs9/85A8hVsLVx5L+hevT8jvnj0rLlbdakJZTZ45nmrgs4PP",
-	"7tc/scWXVoPjB1bQ6G4i7E0x+P36DKqtAVu0XNHh+SZ08cD+I99iooQYkLmJ5ZQF2G2PuGcDksoxSr/S",
-	"W3prMjhQHohmnRReJ2yRjy1j2xt20Qxuqdl2KLpOGKMUvmYLl+Ci8AP/O++d7pEzo6t+YcWIA2ezFynX",
-	"6xzDdeCTd/mauEuKzRU3homjQipzTYo2MQnkI4/ylNCRAQseOyeGYsQ/NcnuAq7nPljj7uTxKqpQC4MI",
-	"Nl+Rw38L3HLB9qGtxxLTlAEY35PQdcLckT9mS/krDX2m/Bu5JhFP+i7T3QW+fWwlIBF84r++5qLyVUIN",
-	"9d9Y+f77y3dvQ4EFGu4paF5LSXTOZwxKpSPSvcZUL1H99IkmCbdznHJBjVR7gJMVCktNSqZ+tn0SgXqN",
-	"fHuK6BLKKi7gwyMI39nVQEL2fMIUlq75ag1I+EIsJMgE2AvseHoh4qgyFPy9V9T+hcIlcE+51izxkN/k",
-	"2I7lfZWMdKM+ybgYR3uYRR6K6PQPp2+vLgc/nh5fXL08Pb6KSPfpN0TvuSr1TMlPnGnMSYhTqdHo/EvO",
-	"mXEzxpx1pvOpXfo51WYf9mv/7BVkTgtwzEfw2SXgT0dECtgGORehUMxdGTRsaPQvmouYfY9HVpwyJMDT",
-	"xVIChcPgR8FiJtSEgidFAoUVTy4tz54RFznTUE4AJ84shSEtsU80Nin2eAqgGBAcSnb/IphNRLz7lwrn",
-	"WrUCxIrert/Ci9Or07dXZ+/eRgH551AkdKH3yJjZ0/bnB5yDlWwk8oAzmcoFSyI3UZieOz6oAUG/LEDb",
-	"+KJH1+kZn2pIeYeH3QHDQ1D0YKnfldigP9dB/UYQKy0qPwr2DkW93iQi2OMWBsMR/gWrgL6PYMtDsa66",
-	"qEfOoaShT/yGvTn+4+Dk3du3pyd219DZ/eHy9CIKBVKWxtIEvGFCMUPzLyPiqyScRA5F98Wz78gB+ebw",
-	"OVRnOO7AehJ7JFA1gMUkbsyXH16/Pr1waTU6FHPKi+yaCgf609OpnA9iKSzZq2jPFQ1JzZImlYZsezpr",
-	"TsbboNCgsxe4tTc9CG+BiuktnnY9L5uT9XjibQrs3zTD3rPYLZZ0K8wM5aeQFev7tVUYukhjQ9IpPeU1",
-	"MXFLhzmAC8AM95Fu6jp8yb5iasbU/qVdD54HmUPsOwHwGsWIk7HOjIgI6grwg5VoAFYbvXjq2KsP6VsL",
-	"y/NW2XwOO6CDOv2wg190gtA1JHfdAcJO/8XTILTbosyQUTNwFSZhp//0my+W8eENz4o3FEkprvS28jIc",
-	"7llQee3K03YGjt/hgW9HT+Pffv0rfO6a+PqvDoffMf9VWecLXz07fPbt/tOn+8/++erpYf/Q/vcf8Jyd",
-	"S9jpfw6ryOgro0GJC3z6E8eOeID3GXaC337965cvoWi+Yjc1igNV2eXGJbHJDDL7b3STfXq/N99nu7np",
-	"vtlx/JvZeK4oFaRPtRz1Tz9bceCLS//0s+W+Fi9yRVERqskqX9UMwNmqS76mHtovRC+VnGumtE8ugWr3",
-	"Zc2E6qhuYqhQREUH3KhHrhRNEGHh9x+vSNdFjrxOoxisrRTX7cEHNBSufhaS+qkGUUd1VfkZSaL6qtzr",
-	"/YdzHUGl61yqa+2sDCkIxTIvX9uHkWSAInA66ers5KfTq8HV1bnL8gkINWQqtSHfYs4P5jJ5+weWFgrX",
-	"r7eo4itMSwOMojGhs2g+b7djDgWIEzpjGJgOhbXPLn883n/2zbcuaVPZq9xbCc/Da1PqjGQK4F52twTB",
-	"RpXW9GpShBghqPZcXhHvT+/OeVF5TYsk8b2QbyAJbu+LmEhl9i0fJUG1bNvRGxgreF7WdEMV7EzuDayF",
-	"ODwHlleHFMEWGi9ZKEut0Qf++yEjuYBGppAYppielDQ0RD7EJ4EJ8d4h5TW3RoApCcpHjzC9jbpX+Lx3",
-	"TF+EX3FNXhw+D0XXvgRenGd7kHpXeQLSCu2dhkOChb08NxCW6/fsV7xVwQPMa1NZQWOcXyY3+h02v72B",
-	"tdOYXq/pwjvSfeFPtVoIiPp5U0jjgiVcsRiyp3549+6H89PBu+MPVz8OLj+cnJxeXg4+XJw/iFv4tsqr",
-	"pp3eWZ1AnvUOiSrWR9UYIAohzOablrpLkCPogNTq3u1DSK9g0QMV1nwZyFvN/FZ2OW9kt4syuuFTG2rN",
-	"zEGKekCXKs8ZSbpWofiFwRBFLo//9HujcnDmQbUNLCLCPAhLF1IggAeWhYslvJ2jaik0RNsh25e6HQhF",
-	"5EAVBtJOebB8O+/+aExmFUdALumUXXLDvj+nnwJyaU+LVR0VjkXtnCbGZDog76mZkO+L2dhvn2jINA3I",
-	"00My5SI3TO+hRISZhwIKeNz+OInhBwZkOjKU9ueuBsJuLAd4gtQqJw66NxRYu+BG6YP2MobG15gIZa0N",
-	"CGlSMuOx4dMnujg25Dfw/bhoJyINFQM80QXYhWdOS1lMJI5np35icM1/reTUSkrUAsDeNMsCbDcNa8Wz",
-	"HjETT7q5SgPyGU0X3Q/F5yVgiLDjoCHA8v4SVPs/22+5iNM8YWHny16EtfEYiwuF5pbyde0sMNB7/P7s",
-	"iSYTqdGbAGvNMvcR+ImsNEJX1vH7sz3wsVSJuIQ9dLLduzMEKhn4k49CEZ28u7gcHJ+fv/t4+mrw7uLs",
-	"hzN7xy9JFt8rFR9zQbr2mKJ/jIoXCku6oYjmXCRy3vOYjWim1fhtkKs06i0zEBScoOUn6IxjW3CkvZiK",
-	"Cp4GGs4OqqJLwQfD1L7mCXjurAGThAhnAdvjsKwSuC2DWwIQ8TBdEOltjWZzsmUrxeYX9HgVYvVJNyW3",
-	"1NCrKnRyVNYZOKR2T0BINluqNXj/VmM9cCIFBHi8lvb6u7hV1eUL6RZKLSByNAInLhrYO+ok7rGz1qVU",
-	"1A4NewlsUebEdd3kePAoxUxe471urKgw9oaECwlcbRt859BwrKDxBFdsOqZQzH26VcO+thdFbd6ze2Iq",
-	"wJhrSecrnrjz3DFHn9U3rCfDWof01qS7N8VT97h91U7uDTtXzKH3cKZsbZOLrSosB6gKDdYk562JuVUa",
-	"yDeex8FnByOwNjvBt6vf1Wft2s/cb3JC0Uu/JTEBv/5bCLW+E2UXg6LG7z7OusSrac4+AM9QZB/aB2ws",
-	"Z9W6kSo5cAFe8H2p1qioHSvQMVbT/C8XIr4Hgrq7kH4NoPcmMDhfNZEBbE61Xwbg5exMVGytvGD3KcEx",
-	"tNUKHpIydecKD6KvCopiA5d8WAkw//7jFYlTyqf2fu3i/fantX10GdMlelCtuUIVGRjuHqYKBuzvEQAC",
-	"rEn36W+//ufTw0MSTyh0T1U6CIVRfDplyRGJoMoWouhhJ+xEZUlu6ceDoYsFgFn0REONrF0FvgaSMfd6",
-	"5AQ/XCqYJdzeU6JV2NfIxQJNDXnZyEbYZfQEtCB1ddmnmGXGlaVCXYeHod8LQMjg5VHa+6Z7hCviMHM9",
-	"jJ3dTS5mHK/nRyTPYgl4bQVSEVUsFIrNOJuzxFqOUsSNBaceT/ueMtqX4bofuF50M18FPh/sMXA8TgCW",
-	"vG6z+8LwKsweOioqgOZHiE7RgEg1XTZT2UEVxbYRZer5b7/+5/NDkjJj+c5yWcLHHABFpCnVIehvit8F",
-	"JBf8Lzkjio2pSlLITZAjElPNeuSNQ6iOKP+nsmrczgHdav+KHyZySrnP1UMPx5Cl0i7YqWcn+zBfpJAd",
-	"Hkkb8DPzzIVKPdKur02cugLzD5enF2+P35wOLk4vTy/+cAyZLGXN4XcIrHnkawkhTLWK7A3APstI2nt9",
-	"kuQK77rUEMOnpfNnEQqP4A3Y1XX4boTt9sivUOmVJgV7g0fJ8i/FZHhYTbeOgM1VpVqMajJkI6nYXo8c",
-	"iwWEVVLNQkH1tR3Abgk3mLTz4vA772EHTOIivYGXe9gjQJrg9/ILgrO1uyAFe6LxNNzzRdZ6jxy7MN43",
-	"zq1lz8auxJ2Nx+fsE0oUcydKjQvTucfAX/jJGos42y7CoEPhJjhYhTaMJpivQ7lx64BVY4TQbkMROsyY",
-	"4tJFdeCNXJORYqyOpm63RzKgvPlEgmKwr4WoKOSkdqWC+GIoMMFISDMYyVwkUSN4S6Uhwz3J1oaWD1+d",
-	"eC1zKgWbE89Nt6kLapl4FcJ2+wWUYrk5wdVRCxd26kBvy1LGAQRNJAL7W2LMUFwnkFyO2Lklo+317kRv",
-	"SGcbFFvqJBAdLyUSLlkO61VF2XGi3aHhH1q55zRggxXmCEzOWns+oG/NQT5tBUazZlwzNtna3uBbTAKh",
-	"flFYbp6HkTeaxd2CrjWNNpSm0rhyK1p/Kc0l/qJhp46hZ3C5V1497gUkpiJmEGaUgmlgAncRaAs9L02q",
-	"IPayM/FKq+LiJZ2gQ9O0sfHSfz9wv3v1IeFRbkay82f+6EB2fiIB0dKSWgMIRtmHo0lwHXx2/3J1lu13",
-	"eXiqc/+7315aBF9/LUBc5c4XPrqipV2ta8ASfIluOZvdK1vcsSESbotDoZSgkSuS1644CK/fBUoOegv6",
-	"RBSdDfaO0MDFpHyV+JaMS1Bgrm+Aw9ciTfBaoZAzphRPwDLskdJbEJEIw6wtvgJQNm6uQSgiB1GC0WNu",
-	"CJ3TReA9HSOZAhK9HWX58l9A2Bfn1+iyAF/H0TJ2cOHls2tOPKbhsDlC62/vJbvcvRXrRsfOig9sv+7E",
-	"pV81qMglM1VeqADYwc1PV0ixK9s7pO1tFra+V8haK/G9f2jrdLUlm2HFQKAqnvAZa+pKdK9q1K2kTY36",
-	"hd65e7ZoyVI5kGLrNwFVuFndE8e60bEB41Yc+/Su393GsQXw8SP48mDnS9C2loNr4KQG9N2mJIbqoX79",
-	"EK3FPmBdYFmCiy4sUgVubKXxNgOudSsOH4fQHt2A2ywtdrLHPIcv2WNNxsGDiJpHMQ7uUdQ8NP4Uhhkq",
-	"LCnXN0ndQW4duI5IW8GvuCktg6/Y0d7hMFyU0LOBazmVMMVn1lLVgl6zAbih7QwDElPDxlJxpgOimG+u",
-	"fs0Wc4T6hZwow82CZPY+o4Qmv/36X6EYLqC/Ezi+PQDt2ekFRCmhCxG3ZtNkMVQ8Cey9AuF83cB23FC4",
-	"gdknoyhi20JIZs41VuHCVSJJXJs15+T3RNNga7sNKPnpNix7H7zoJvh1I1PJgowqYG9fNXO+AupevmtO",
-	"uNWVI0ye9qa8+9FmDlX5BkzXi1zcvnfGsyVsyZtBS2Z0zAYQrX80V9lF3godazdqGZP1ji19xWIrfWuN",
-	"YerZK1j3TtO0dj2DQ1459oPPfqC6E2xNvg9PAEWAcqGJTqmeMN0nHy7O95mIZQIxDQe78g/PXiMK1j88",
-	"P/7t179C4Ktaxw9TBzd7pmSSx4iTXYlU6iPSuLCjUFCxQIgVlmpXQPWiR84EoK2PFdM6cq00GzEDMqoM",
-	"kaNQUKInUFalctEHVE3hmvOpXARVNJkn2iegOY8KDlX2icAUfAjOYlNHFvOMgxVrJbyW0H9iQYaMvIxj",
-	"+ExIRXJxLWAc57Bh2tcVuHyQfQjwQyL03hECf1bQ5/w0/WzkXDBl9ZhaBNCQCeeL5etKSVVkwLhWFE80",
-	"hkEXxfx9QQi+X2lsRln5iWvVobHwnScQQK1sJO6sG8WypsunQQ8bnA4iVufal9ysnjNMZD6Rqa/HaSwK",
-	"YFY4bdWJoST0tR0ZHliStGmmR8IexZCPC9vDUVbBDenCHs16qeL6VBbN4yoANy3t/fAHeCH2XbigZPW+",
-	"AuH4QnjFo3glqhNoO3/YtQcxSB647sM7PoRv3FPvLuH7nJKToh2c/2Qqk7rH0X2xFf0dfIb/b4DU9LQI",
-	"4cVVWtzkRznxYclHgQ2GlxNa7CDuLxZkcaZBccMz2ktcjsXxkCFjvwG4E8GKv1t2e9fLBnLaWu+A23h0",
-	"Ejy0EHgUf8HXJQTuxmXQZb1xj0zljO0t0+HRMp3Zp3SN2tC0USzOFSTJudXflt+Lye/enrZGuOuUFybL",
-	"J1fyoUm3nqW/iXobRNYxmFZ/I21PXFm2wGxmvPpu0h9bExACMAMMeLt36gqin8nC3jg8BMkz8n//j29b",
-	"8eb4j4PXZ+eng5f/fnV6GZGuknKKZbSuhQYEhe2M0YZXjFqxnAXg81ELLIlNqRozZd9kBTdVjLx4+rwx",
-	"bbBqPMGIr3nK7pfwADb6Ee0mWOEaqPHeQ1hBuyL53lW4CLuAtdA8ktQNDaYK/W8FP+5Oo4JC7khvCzeR",
-	"UVRPmt1EeB/boki7KY4lBXsM0+vKLod0YVVQPA8IjokPbfnzwO435X1KzoUmXUzNf4JcfvjijmyuCrZ7",
-	"S4JMpe8OoLqj42BKF9h87vj9GfbuQVCECoEFDhjBZ5QEkM8Ki/HD9cjxymoTiYnf4H8B4MkZtPZkoXCe",
-	"A5/8O4Wv0acTkJRfYwtH8BQVo7BPXJs1IhFNyQcUiacJN49kRN6LRLx1PbqDS66R/xNNDGTHU8jwnjGl",
-	"uRRHhasJuEBIA4He7WUXACS3Ku3TT9BfFlyAGMRxaD9v3r06/d6NESF6iofaLTC9HAQ/LiGW2QIqO87e",
-	"vnz34e2rwZvjs/OX7/4YHdXYpOiADk0Vsa9cKN7nw4PLfOiW5zz3gJk2Z8OJlNf6YGwXEgUFECstKs2h",
-	"4iHAWFK1drFwyxbVB76mTbE13PGKpXzG1Jv/Rn0B6itbNHd2g+8eqEz1gcH73eLsFYrOS8hoYWSNNn8A",
-	"57Ynn5qtEJDWIthG7iuqnQ4+2/+1xw8iOqM8pcMUoKgtpYqIdIcL8In76qOjuk1jtURRrcB1KCqDIEAy",
-	"FzOa8iQqi0ZUnmL1lGL0WvfICdWs0BihmEJUt0+i45THrsjUzsUJBeo/tdoLX2t0mbwN+jEUULeRZw6j",
-	"kLTUi3FdrLOAUyzLrADnrbIejPdSg+9AfbpcDdZYNXQyYfF1pW5osxe8UmD0+P5vP3NYRpsCmzGV8PhO",
-	"AmkfXXNCWlJWTAUZMhJPpGaCdH2ZjpXZeWbPbrq2XnKu14MK2lc41Emq6wWBDiGzj7aNVYqeZzNLZ8vw",
-	"u90amrpDya6gsusSH30vqDSOUYBI7oGqEVM8Cqwyhqpph7LogkSATI2KEFGcQpFBgQdWLjegpBd4zwiS",
-	"5uFQ6sZaKDCCc+SXqMvKawdJ7fQ+YZ8yxBHDrkrFgNDPHYGlcS1PDw9/h4xr9w+bBLs4lFWHbtga7jhC",
-	"vsEgBEKVdowjq6EnOVTO7idW6uDK/ar8y55uwrMuMFa/NmDrZQ5+ilfypbSbOXetlJy+KJZDMiWNjGX6",
-	"leIKf/t3HOJlHGLXIbA4wlac1AmjqZn8sq765Uf3yD2qAXxFk/z/kPXWYl26zLrYgRzkWXWluDi3UhCe",
-	"v7QK6/f5MOUx4CRyg0WY7rrA4wkp5gx6Pc8QWsIKiygU3ehz6HLSw06fhJ1cFJo97AQk7MRWvcGXn0O4",
-	"oowV889m+IhxrcPDTj8UYccOHXa+fIn2jsh8sgDRWpkCiCnurycOkrAFafgHZi5w7Y9ygvDuXoWT7vl9",
-	"xyRhGRMJE/GidBa4BIK1tPQeD+by385BqRXN3P1vWwiruLv5AET7PfStBN/xkb/TYeVP9Md9+/f+CeZW",
-	"7J+9skby0odX0tqSQSj8Fxcu+6L+ePHph4uzpo8vAQzV0iwoxIBE4EbR9l9CmoH7a6/8qbM/9t/m0yFT",
-	"EV5Al2d3+injSHJRD3BPCRwUIGhWbrfgYYz6hIpQuKwX6P9oZJaxpEguQccP6bpdQihLIzPtYUMBMxJy",
-	"wCBBRDMyoXpCpghcR6Dy3/XqGS0lrsDYT48Q2imCewWN7UxSloxZcgQBqAzRbbruR0FhmAnYhD1w/hMh",
-	"92V25HJlII+zrXaKVwCSgLbcysA4eXb4ohcKbLVd8wwAvgJWnzWa/u5F73M9abH8l5tNrBDaTheBYLtR",
-	"rzbm5m0YqELZdzLMh4uzOxnn0qFk39mO1VnrPs6i5MsdkyWbAoWun+IDWYEvHg9Au8g8yXI9qfNk13Uk",
-	"wtbwTj7ULohe2C1rB2xEulk1YAjnHjUDqoBWAY93pLUC/liQjdI7FF1cyTrpveTRB/nt+jRY4R0KEOsr",
-	"IptsL7FD0SCySV1iLze1rUrrHjnF9lG7SGZY+N/F8v+34nSL0cYs+btE3l4ioyhpEMcQrb6BNB6vDxgd",
-	"L3dCsHLi3dmrEye3fCQHQO6tydmNlpDnEXc+2uuHguYJh0Kj6P2Hl5cfXg6OP7w6O317choFhGud26s6",
-	"wlzrHiIH92I5taY5BIMI+0tOU4D48wNcnl784ezkdHB8cvLuw1vnhJsxBUEzF4nKh8WCsFUJSNfKGB9e",
-	"Xp5cnL1Hd/XcwcX3yHExEO433IIzee0TslcRUEn3EsTlR24mUG6DTeDw2gT2rQcUPEJwLHArxjRNtQtG",
-	"cKNZOmq8vNrvnSi9l4LBfHiZD+EFN06gclwIgF9WjWGyjw+wAIxDwrJULqBGAAHQvs4eXXfKs3i0DTzr",
-	"Lj8nqcyTgpPguSrRtrLxBneZnQP4b1Hh5irt9DsH4AR1o3328thd46289iUC/j2Vz0r418qHPhxWfY5V",
-	"/3KdXiufQKZ85e+ixqX6YVGfVfnMoYlXfwq2ZPVts+WBCgjR+hQdQsOXn7/8vwAAAP//",
+	"7L3pbiNHuij4KgHOXBR1T4pSLfZpSzDuValYttqq5UqqU31u02AGM4NktJIR2RGRYtGFAvxzfs9pYN6g",
+	"X2TexE8yiO+LyIWM5KKt3D0NGHCJmRnrt6+fO4mc5VIwYXTn6HMnp4rOmGEK/jpJU8U0/DNlOlE8N1yK",
+	"zlHnasrIjPJsJD890YTZfxKKL/c6UYfbd3Jqpp2oI+iMdY467mkn6ij214IrlnaOjCpY1NHJlM2oncMs",
+	"cvuqNoqLSefLl6hzSjMmUqrO0tU1nJAfpJxkjCTuJcJT0o1zxWdULWIyloqYKTzOmHqi7YJF+fLeMflw",
+	"cb7PRCJTRrhpWXZSLWC3lb+SSTFjwuDKAyPz9SOOpZpR0znqFAW8uTpD/6Ycfvlg/LERZt+Bc5GKxIPi",
+	"8PB5opniTBOewp9siL9KxSdc0IxoQ5XBR3iGVBAutKEiYXstp8TcUnY7otc8Y2sv9pXiN4yMecYIT1um",
+	"HuMgu838hjHDxaT1bmbl87td0RumNZ2wn9iiBYXwOblmi4jEekqfffPtEd7HlH2qX0KRZ5KmmjiY/gEw",
+	"zn/eejizav7dDui9kn9hyQMC7yUXCVs9lAuWZ3QBWwSY0oSODbN75hZiyYiNpWLwPLOwIQXTANuFZiQ+",
+	"p9rsA1rsn72Kj/E1qiZMkTkXuoLevxZMLardaFhMcANcmG9fdKLOjAs+K2ado8NyN1wYNmEKt2MUo7MP",
+	"mqnVPV0ydcMTRpTM7IKzBfnt17/ZldtFW7rkdmqRjNGUyLH9RS2kYE9025Ltp0M4211O/Yon18yEMM7A",
+	"EzJWckbi9+8ur8gBzfnBzdMDXN0BvhBHAI1JxmHJZkoNSagQ0hDNRErik8JMpeK/UDty3LZ6HKyzDga/",
+	"WPjSuRSaAf95r+QoYzP7z0QKwwRsg+Z5xhOY7CDHN/7tL9ru6XNt7P9TsXHnqPN/HFS87gCf6gM/Lsy4",
+	"dCqCMKWkIt2L16fkuxff/Dtxc5CUGcozC1H2MzcWcsypTF5Kc8H+WjANa8yVzJkyHPfBRDqkpnFdKTVs",
+	"3/AZW72zqPMXyYX7IEQ/gE490Ui1j4mccWNYekSEnNvD324ON8ywUBks8ROd5Zl9ZWpMro8ODuwLvQkQ",
+	"5V4iZwd0lOynbDzZn/K/hAY03GSsOdQpzTIy52ZKTpLQKr7U6cmfG0v6uXxZjixVsjOcaM0novWUc6Rf",
+	"FkMCiCGKLKMjuywkXOuXUhsruBJjmEgZC1y1JdIB2PZoEHgg4XZp/auRlBmjAp6qCRX8FyQyq48V07JQ",
+	"CWt9Ctg01IaawsGipWh/7tAkYblh9mhSlmRcwD8tjlHDb+xlCcZSfZIA6P0cuHDNsnF42huuTIEbWqY5",
+	"L9llIcSCuFfqAuTyOEtXgie7uqd19/OKWY6hFqv3NJIeUFb2leJH7sVlwh+h4DPUxWiIzwJD4Cutj3nK",
+	"Zrk0TCSL4TXKCavgwuawwxaYKUwiW+BJsYTxG7YbyTGKTyYNIGvBjOW1V59Wq2qcYXNB627rIxtNpbwO",
+	"gI174YkmbuAFYeKGZTJnxyROqaExSVnOhJWWBMgAblUWsLa+eftoxgy1AwKnSVOOuPm+NgTSjxZ6Uu1q",
+	"m0FWPtoGMmpXVZHakTQ9AJdhMqVispnYtt/jFld0klyvolQNJj2RsfTaamJAZQpk23ZphbgWci6GI2kF",
+	"AiGHc6mux5mcW9lhIqRd48+bduDnC633pTSXJclbx0OFNMzQa6aOSCykYDEphOEZiGpckzkVhqURiS1s",
+	"cTGJiRQJyKIDUaqgfvFEsUSqlKUAgHOup5H9F8LjSJonmsi5IHBNujcQnag8KDu1hVScpYOgaEWMtMDT",
+	"syIBPuFiOKccGKWScob4JZX7LpfaDHMlE6Y1/mLln4whpR9TjsMlVrODiwlRdq9Krt4xTYA5BKm+P482",
+	"7LIAlA4Vo05WW3kho9oMQfpqfzwusmyoFyJZR9028Ho3FBeJYlZdp/c1Yi6z7O6jzBHH7jRQxe/XkZ9V",
+	"xFiB6SeaxDhYTECgJ117Vjoils4IlhH2KedqERG7duLWfmBPIiKJLITR7hFc7F6N0VfYqovZjKowtYOb",
+	"MfKahSXijx6/kkIpJgyx7xN4n8ypJlzrgqWtYvHGg7TvDX+x2BlaXMG9/LzyyB9gGBuWSFkddSKPZNW5",
+	"1JfRQJMlpGrOGqKLHrPPeUiC9suAP7hhM71JkyopxZdyMqoUXbTuMCyvvWIJ1xzJwhLBscoeS1soTka1",
+	"5mPOwgQjkWLMUyYa0rEoZiOU4xLFqNlRTArrFquviTFTiqVDQyfNw1wFsMap2dtFnjxrkT5n1Fi2cIuR",
+	"wZpTY86ZTKgVqLPMMpEZFQX8OaLJdSYnQcZwJxXLAkQr7VfspoSA1U0DPushX/9YFib0fEXw6dSmi7yR",
+	"qwZLDchZOvHluy03VV9kY0WNK41KgG7A3zqcCKNq6p5uj6oljm1C1Wro4LKcjRuQM8vejTtHf94wsfvi",
+	"0lGzL9EK3amMOwE7xXby+NJCl8mPm6E23urmfq5t75yLgIg75hlrE2+uuUjr6GXftWKvP6+oo3PFaKqn",
+	"DMxguWIatW2AnrHM0obwXcM6qblxuLHKsjMurp9okmc0YYTOpJgAP3Rm4CfaWdTta5p0wdh3WGfDNTxq",
+	"5WUWA4K810yZcpZZcU2ovtZgK+RGownfSDJiZI4YRLrcEK6jUoa24jBTZEo1SaQQLDEsdX6AvSMypplm",
+	"MByejSZUpPg3z5gmuZUq7ChjrrQhry7O/qM//Hhydfpj/9Xw/OztT5fD9/2L4Zv+5eXJD30ix/Vz2cLg",
+	"4C/bXS0ejz+M2q2swxILRmEEhvvYHnnrYBmg7YJ9MsOkUFoGjNEnIwtoXjEGYSxvHkGLWIJrXL+/IHFy",
+	"T3ffX0UjNm1x/cqrFaxb/QUbB4QgxwjQwjxcMa+1yRct3K+SN7aUHe7IY0sz7Cb1v+PfXXdCl5VkviSX",
+	"gc0/fCxtB1iaHrllik76KOUOUIFD5G/HY35Ase7O4s8tDHOrxzdxhlB0D1oWo1BdcFaNsLEWhmnjXSHz",
+	"sNNBitwuD83E3oyAysfPO0CffzWkQ+EEOxxKCJTdMdU36r7zi4o8zDYvotx8G+A2IKqx3CDi2Lv46Pnl",
+	"9sYTT7BuC1vrJJNt7Cr3Y7qwyvf6q9xunBumvDKw4pVdFVt+D1YTjDbJqTJe0AD5p9WMcmTf4QoMgigF",
+	"MWHUIiLOugJcGmwZVuipDChgUSR5oafeAPNErzPBOIsiQaswDOZ++e3XvxHBbpz8JkGSQ0FNlSEH3sZj",
+	"P/OeJsJTHbTi7GTxqISrktI07BqbDBkVnoVFENzJDgJIhbeb9CM/9Ppltbop2zG15YhC8/QtD3gFDun7",
+	"EL9wOK+phKwScrL9aO9L8/O5DFoiXBRZi74H8nmr9yOnSrPdUPTjlKKiAN9adaIQKelOGbVaRUSoMTSZ",
+	"wolFdW0pInOqBBcTvXdMKArRc29v9HE4iSyylAhprKIDE4C1caN7yNno70gtbyVSrLe1aCbSFoOa5r+w",
+	"4WhhHCBvpsyrwksptKAU83O0jTBSuUXKU7OcWDM1FNIM4T5rnqPSz9E++jo3hC7wkraw6q6yAlUIzwC8",
+	"Rdofd2+LAIgK9usiTXXsrbJLc1sNA1d9zdXuyot2yB1t0JmaJOIOWtOWsjYwxeHjCOYVxN1JnSqXXImc",
+	"G2TL4EELw83iPTWGKaFD1H1GudjVqixx4l1NxkzmuP3tCD9TOmRgrC4okSnbaQ1fQid0w4SpwtqWAnAg",
+	"dM27ZVYR9PKyTz5cnGNYEgQKwEC9EFiBXMX0boEU5bpWiQcbaWmftq/uIxtdwitbrnEJDMsYu9rKo/qR",
+	"LC8iBIBogDtFg1yb5u+i/VrcX0vLWv1k47xBZ1BpJGxxB/nHO11Ye8SWTmS+M7QuWZ3dekP7/ZHRzATU",
+	"xGTKkus1Wkg97KPIQ1tqwlWfJlNSYivpxrnUZqKYjiMSGzbLpaJZvEe4JnGRx1b2j1M5x0jOVV/tCneW",
+	"1xDRQW8oRzK7MXJjTeTWmZgwbYDZXLhArwAJLENJVpFIFawU0jQjwDbJlKZkxJggduvMhxSHbMCbBVDH",
+	"adts5du7hKtbBBA8cKHg343/8G16+Nuvf9+I7U3GviQ8VKush96EjvxNJY0v2yusrFVZDgJSNcakU6Hn",
+	"TLEUD54bVEQVGxfaBcNUeSOJYikThtNMk+6Lw6eRhbcXh8+dBmqmVBBKFDVWCJ9xc2T/YjfymqUEWd/+",
+	"nKeMpCxjEyAoEaEk5dqCXkqu2WLvmLBZbhboZqCgnRNdJAljqSZ0QrnokQu3OPtQE6oYUcwobvdgie6I",
+	"JtdyPCYzRsV8yjMWgQ4sJOzEogqKmM7bEeQe9eMLxi5APDyeGZ4jnphG6bE6p9tHL9AqlyfA3FhSoDDS",
+	"Lv5MuTZSLVrFXfuUpcS9RtA8HzyNe7Qy5YWe3n0Uxe4c9HNbe5HDhnVBNniSzqRjNwz2nANcdOS1T000",
+	"Y+IAAsFZGhEuyDjjk6mJrCJi6Z5IWUrkDVNkhCkWudUMZKFBU0GYNmTMBddTlpIFM5vDdcAAMgQRg5pl",
+	"M91OB7iTyajKJqtB5RqCFjYMubPfwTTk6eMmbl+NHFyUM85v7TZ3H7R7zamLydx+J2XYekBCH0mz8SBw",
+	"RS+l8cGym5XpRpzCklwCcbxNxYj49yMi2Jxp45y73R/6VXaK83Pog89lztYXSLLBZJ+7BUMs4WvIXu50",
+	"qeBDF9c+LDRTgs7uJD7WF1KbNqrdfGjCcGBD7fJWGX06lUlYpq6ipTcis321goRlYQGpTxluC8F5GF17",
+	"5JMBhn5fEaGFkcO/SC6sdKDQlIqGteC0FSFed+lVUPDW4HuHzJ1/ijhSn5KzpR1mKalo1fJIa0kNrTH+",
+	"ZZB0RFhv0iP2UCHI0YU5B8EAhi5GbcODsFKM9u133kCHibKQz5ahnKr8lPUI66E9LFmYIftkRcgWMAQe",
+	"vJtn95bSgyoEJn+ZQqO4EBGQUa3kbdn+Gr3tTsCwxrmrqMBlDtOaiXCbiI8LNt6kNiEc787myuyfAJHf",
+	"SfKoYUFl2qvDeu36S5rRoEwherPZyVXR7EuU8MJ5TGvk9201ZZAGLUmmmWI0XZBCpECkF5Bpa9+g6f5U",
+	"Jj51grBP3JLkvTYleie68QA6tVvBwR/oc3aYfPPN/jYadeOil+zmdYW6dupr7q1FAHXSy/byp5Mc7xoT",
+	"VU68ZsnvWyIXPDteIwjUbv+umZhtq2uPRsqyYUoXYRFmx8U3xZj7Ejc2Jcf8AwZNMZHu9PIwDTP+LNtP",
+	"6cJnxHfZpyQrNL/BwhON0bdhUph62ZaChKmbazLDylAOK4T4VNNeLVPr7nmzUzPLhpmLL76te8xTqlzJ",
+	"G+78tWWAGBjShzOMM/4Fk8QMoxB/Pmcj9qkTdcDcFlzfJiGuzEgetpvOq3da057vHkxXKPvHcO2NA1/e",
+	"SSZTZitAvRVwromzW5+Rt1lTWZ+otJPodtsruZ9IvmYuVHm5bYLXCiL4O0cCFZW8oZlEtQzES7Sh5rlt",
+	"SHH3ESL4TowkVWlrgJBu43KJFIYmpkXSo4bpdfns9urCL1yzxVyq9C4u5VUCcMPUDWfzlmSfMVOWN+mw",
+	"1LI+l8OfT+hsnQf6PsoyKLmN4x8+D66kql2ynLlj2tbiSy61HBrAy+YQ3kB+1Mao3EpupiNZmKNRRsX1",
+	"ZndzM752jUTcDAlrjVi7LeVBH4szird4O4yi4Bv2hrI2prQ5KmuX+BFfs+c2u9pJRw1ssEbEmge0rNs0",
+	"dt1yfX8JBgNY1XIifa2M7YnHMh2FOgF653IJtxFbN5l3GcTfDPNaAM7a0MlmuM72EhzY6Mqsw7uFAbbC",
+	"s7DDZfyXWyWMCtnGUiSysDsHLzo2MLwdB1ojTVGVTPlNizB1P3KKQ7Gmkb5EuOWDj+qoEtz6KuS1oom/",
+	"mt3kDl/fTeTF7w+THxwrHxtFvg5w7yCd2H+GLVROM9sp4NsPvNahVQ68ZkktFqh/gec/CXiu3nsxuixG",
+	"7ws9DdlKS4luxfet+KgwbG2cXNsuVos0NTX9EdXs2xdEjkn8eYC6g6uKO+gckUGn1+sNOhEZ+ECEs9T+",
+	"/vTZ8y8x6Za/EUrQwEakIpTgKvZ6YWsO7PMsLNrnxSjjenrFZ1soJC257RD4vQ6Gw6HowZEumBMY2yP0",
+	"NgXRbUhBuC93wO3j52rx87XVBE+jCEWqZvKuqR2h+Kwle6WL3ay8gd2LQgguJhE59VWfIvIaItUi8tuv",
+	"fw9DX67kxIeJ7eaKrAUwyblYDmLCsEBwICmmi8xgRB6eTTi0SBVirSVvR1n/1pBSe96SuLoWltw2lkcJ",
+	"XGpjXy3gFebS4PvJLcRCsZEwmhU7FAixgLyJg8OAoWVeUpGO5KdHLIz5gLUtg5Unt9h1LcZrOcBmxs0Q",
+	"yho3rS3PD3VYRxWL0mUVSBa2j6uqb+F3iio4r4m4P8o5yaoyIejOnUgGpRN96WUoWEe4JrB0F3tTrfu7",
+	"8Lo3uQ6qbK3gmgsrD1FvF9wKaN0NfPBfBn399XJ5gYl3LEPrpmyvLQqpbd7Y0kZfmpG1u3rEN+ahVeVf",
+	"nOkNQuo/+kqFXUd1qlIsPiZVM6YJN3ubk01WttnY1Br/+ZpDhdSeXf27O8dBLhOrkN6wuZjh9mxoG4/f",
+	"7rFUDBMME7az5K7ux7bZXrZvs1+nYn9ljbum26Y6s03g0mLQ+AowI4VTqlZxMrbXGROaptrqBWzu+x1Y",
+	"nkG61aevqKEQlz2lYiILqPizd0woRMFBVlj3f0s5i8gVozONUh3QaUhiZimhdoJqPDvlvhQuJ+KICClY",
+	"73Z20R0gfm2MbBNyS6by587FxYfz/tHri/7/+v5jv//T+X8en7778Pbq+xcWBh4OwtdUn2x4VSv21y8s",
+	"qB28ZCrDcm/r052CIL4JrNtCcR4ecr8iaJRXt1w33GIMPCQ0k4KRa8ZyTJTxgs72pe/X0q21d9Ku8Kra",
+	"kwcSQ8sp1kDOa54FFtfGYSxwt9blaRXL2xjSLkVb1hjUq1VVQ27YcT/lAQZg2CezmTfBWxvGb+EwjfNr",
+	"AiwEEdcbVdyI1DVT2Kd5rnve4xmtfatWMTAidqUHeUZDFGfNdW13DIHD33QylcwdIFKrR/JuPNa+24iB",
+	"1LFasZxGbHdFZ78Ja0c11aamSgXfnUptwiKAzhm9bil0sd2Z+RGsOLH2vJj54HyyrUEfda90zRmf8WSz",
+	"O6r8Njj5QiTtZOvW9rLQVB/A//SmvsklEBDZwtVGYlmqCVRUwcpEq3X6y7DNYT1iNqDocp1ndFEGms3o",
+	"p3MmJmbaOXp6eHircFPf02ebBa2qXlWOi31ZY2OfUtH2xUF8nKGvjVkWSA4HVN/K0710MoGl0hlqfxaE",
+	"SDKV2pfs1FM5F6T7/uTq9Mda4tXeMbHnWcaNL9xHVqokXfsRie2g8V5vKxtnq1FoSyd6e/QO00zd1KIh",
+	"Apf11v5cuw0yoTeMFDmmhFBlaRTPMqzUpY+wjxNsekYXxF7xQJgpm0G2MCYIQxqvkQR+xq8Vs3J5fZ4e",
+	"AUTgYiDiZl5bjF0BthLrKpJid4oEMSDa1QnLxvsoE7HaegB+nDIFIAKdn2C3WhJuyIglsnmaTzTxTK63",
+	"c/8djP1zkXmONzV83QFk/LkFk+3np1MWallR1SxoMTG2Z7NBKVsAAshR4+KGZq7nHoAPPvfpFPVj2et1",
+	"tgsNLRcXdWAeKD4N04TDGtoDm9oYRtSYZE38VgjYAjJwxqjeuRiVR1RhkBZsadq/zW7rK1yZOrRvbzBr",
+	"zb/5Kq6qtbY0KOGVFIqbxaUlFS5PiFHF1EmBBUfwr9f+oP/48cr3ZQMMgKfVoU+NyZulbZa1M82FlVkL",
+	"bUmmYnS2dW850nUfKFkYMEH7NN51LeQ8kcv5T2yBbdy4GMswk/MtpyyVJkykRxY3TaGEJtS343ORCWRG",
+	"DVOcZqSL/U1BQjGS0IHIs0LvO8JIdJFMCdUkpvzfQEj7nyOm7Sw9yuOo1sRSRyXnryKt9d5AcGFkSSCx",
+	"tHUZDKaRf8ArPmaiRzBfOuc5s6okJvhTbZfmHYGlP+4YmyeevD9DMVtHxEU+wET2WHEWy7v9R7o3EANh",
+	"QYQJ4zSSo6XufkfkJQAHwYaVf/x45RpW9oglEdh4Q5OEKrWoBAue2v2SWBejGBZAi5SDcSqm1XQsjUnX",
+	"fnNZ5HRELSwBRO71yJUqtGHpQNg73JfjMU88PdXQBpL6lh/cTEmsZMaOiMYejEP7V3xMhHQlRuzfA2GJ",
+	"s9PPIyLAQ49DYD4ov2EavCS+Jkn8x49Xwzcnfxpevfup/3Z4fva6f3X2ph8PRPf5IUnpQpPRgqRsTIvM",
+	"HJOYfcrJb//X/004NTHUOCl/EXIew0JlYUhsn+/1SF8pqfRAWKkjbutwGFddCcEk+OLwkGg783zKkykp",
+	"+/gSqQZiJNMFCtrQyEhJMYGznzvupKdQuXDE4NovyoIrmnRzpgB2FIN17B05GRZwlIwKrKbo8zIjEh9M",
+	"oZbRL/FA2Cnigxkziic6tlPDqCwldlQAB/uK/QM7SvoWcChAQWclRwvgJlBNLGHUnuT5+RtXt6WrmEOa",
+	"RURcUKLDvoFwdToj16oYKw+6Uqb7VYukqHJ9QGkN0E1Rw32iB8IVuEmxnitLudF7ZCZBOFQ8MdkCe47q",
+	"lY6fUG9datYj726YGgiKJ4HJlOga55rEL559Fzu4vWBGLfZPxoYpSxhZIkWq9xBjfBvKgRB0xp33Dgbs",
+	"kVcIdYjcmhmQh45IfHFy1R+en705uxr+95hwzPS86J+8etNHQdMFhnc8iTx5f1azuhx1nvYOe4foimWC",
+	"5tyq2b3D3nPXNgM4i6frI+m6ScuQ6ncKwptd4XIiaUMh8sbtunFcKrR1D0TGxTUeB1I16DNQqls98tEj",
+	"lUvDj0tHJmpi1AyEFAmz6AlJujHpOoyFhl9TWaiaBxQm2cPLnBQ8ZRr0HhD6vXsUinWBH61HIMfcalQu",
+	"VB9rDYGY6J+4TePpWzkCkPwsLU/I9xLtlAH/L2W6WNMBdbfOp8utSr80BQ0rmi83YX12+Ozepl9NaA60",
+	"YK01aIO7blzyEyhc07Mw+eLwsG2+cgNVq1c7C9z0Dt/UbcWdS4bkqabfW8GgYu9AV7VFMyFLdR5kfYjb",
+	"qyfg2pE93jSaLk1QvmpCxjnX5rR8a+V6Du/tehrdoQI3c1rZKO5+nldrrSBl7UNe66+Hcm/9SGttpYJn",
+	"evC5aub+5cAS+OWG9y1VeKpXDmr96L/8HJX0rXlHlwuRlM2wHhCDlhWSFvwpj2xONSm7MDq0efGoaAM1",
+	"zFcu2EpBpFtrwYeqgsX1qoPb3u2vutayJmOYzdm8sA8oH2y4s/YOeRZo64dsZPZ1ztfIHE8X6GV1wF17",
+	"lvVC8ZY4aSPznKXHnmpB5OCi9ZyjO6JKEap6h6zbNM8y9p96AI9JN/bPD1Db8LoEaBzut3K7/vd4LxoI",
+	"6BEkUu0qogguJkeEknGRZZWUJ/B0QBqVWWbZMolzxe3BWsEV+XxJomaWl1en6wEay/ehuMJrfYz2jlGW",
+	"9RqjF3PKPkc0gfaIUGJQ1yY2UobEg49bQOtjUpgQHmDxmVuw5heH3z0mzsBZgsS3bI2v+E+3JpTOCm3I",
+	"lN6w1TZVW1CoRjn+Vgb/qnxrBelCphCQ/BvN9Msz+eYw6szoJz4rZp2jZ4f2Ly7wr6chT2yIysW1yiKx",
+	"P6WydKDvHhVamKtGsq7NfxT0C1W2kCopDk0gYMtwdpC2aWvVBOpTb3AgbFyKV9NpaSHqWqEPGtFbfX9K",
+	"RdpqripEtZPQgVQBiD8/oFDXaNUVQOYTuE57x+W2v4Z4fRVyHOhmGcA6stWq1QeR7eAzT780BYAVq6Uc",
+	"G4KPjzCUxH1MMkZvlp0ZGddOwwaf/EB0Xxy+KN3ZgkjhNfW49Hu4lkmxKzXG0eWJBgMl52CFuma5iYiW",
+	"NSURTA5K8Rtg6aBEWjat3WLTHjnxRg4/lZehCfRAH/v+LbD4Y2RSpQEM+KizjiCTG0OF2zUCQ6mIlbTe",
+	"ztMbiFd2RaD+zHkCHHDMBSPdZ4cv9kJsDN5nr6qmiCFa51pyOjRyDTvrOuouKL6KWy9WgeGVO9ivIMDh",
+	"1EFuVEPIMOBHYX7yAzNf94Tvn3q1iSGVi/Hxb+7duiuLUIO1OOMOYmfqdYB8pt2odgFRM5pQggWhatVT",
+	"NXMydo1AlCxMKpJkzEo53AwE2h4rBnoELv54Dw2yY6iaDcZGmdCsYs7qyAkF8N0TPRC5kmAk5ZooNip4",
+	"ZqoOBiVphfBUbcAc7QJdeuSkMHJGDU8GYqkeLHaokjdMzRUHA6LfKx4O3D25KruAu3sYiPiiNA2/xI7G",
+	"dc3CNTkOKRZYCb/UmSMwprtw+SOMlxeSJFIpbFMA7UuBWmM58IGIT89PLi/PXv/n8OXJ6U/n734Yvuq/",
+	"fPfh7Wk/Jt3nh0TvRaCYsH2dSLXEZwaiLjYseYiw8Sm6bdDBbNVoXSgAxG5ZbNddqsVy4vca7/XI2ZiU",
+	"vqKECte1CCMU0LhVnSpoQJY5ebt8adYcU57pY6JYzijQflyKpmMWIvknMGQ7QdqgU/oPnU75IFZRWOFO",
+	"NtHHp3CAObDQkk/tqmQ9KnXEQyW02gCYSz0RcsIz6VoCA67ZUmgpKcze7iSzUW+6Xdkq37ozND4UVNS7",
+	"fwcgo9zB12B8ayt3E6ggVLv3O8rwB2Wn5Eko+ADXUjncSdkvekmkdx3dLF2ctzauLhs3NhpXu4Ctqtd0",
+	"vKHZdM2v9Oxwz5FtOQZvAbaNo6oc3akD4DBSDPQMlhIItELWDO+5ftjORY7xelQ4od8Kjx6h8JtGyAU0",
+	"iD1wEr/lA+/pxDKznGq9pOoDJlJNYvdDb4Wc140V53A1d8GhaGfzBgR1lvaNp4fbGDhuaah4HLXcdQgP",
+	"IDkc7z8Crbd8ytlA693mAeIrMuAc0FI55FwQmueMKvuA34IwVM7/uojchNZKCrw/AeQrG16bZLfyhj7q",
+	"jZ+6U63zd7RUdGmmJbYcCcjqW7H0Orlaz8fLdqvsQR2jS91mAzfjFvFgjtFaRNmWrlHsCg4+nCBmYLxB",
+	"re/tw8jWqx1xHznmYEu0ske77NMrk6TVig/1H8C/QetS0S3cGR6A2jDz4LMd+WzZyhq099WhbDfqC/lX",
+	"7ZR3u4v8vThnqwvZcNAQsrYmnOrSlIYDReeuy10tMCoOZf27MDOeDkTcaDmHVpAp+2Q5tqLzMqbzvdTG",
+	"x5qBadpNBIReMQyiBTcnPC3PnKPBOHFBX0IaOADB5iEDQa3n31oi5GTnAzVO/vDsWZMClDbKEReYa7ss",
+	"zD0q0Qm1MQz5XlwE6nHZg4HrpdYLPoMglcKi562Iz/Pd3n+66/vfPCZO4dGCymNB/+L1KfnDs2elYtWt",
+	"B2I26JnDqQCeHXx2X//EFl9aBY4fWAmju5GwN+XgD2szqDeFb42rg6X0bgUXj2w/8s0Fq1ImsjCJnLEI",
+	"+6wT925EMjlB6ldZS+8MBgfKVzlbR4XXEVvEY4gYZJ+qNuDeZeDmGoiuI8ZIha/ZwgW4KPzBf+et0z1y",
+	"ZnTdLqwYcZU/rSKVZzRh3l0HNnkX54ynpNhccWOYOC6pMtekbBOTQhz/uMhcGCx1PfMHYsw/hWh3WQvu",
+	"IVDj/ujxasm6FgQRbL5Ch/8RsOWC7UNDxyWkqRwwvhs93ueu+HGzFL8S6DDsZ+SaxDw9chkizvHtfSsR",
+	"ieEX//iai9qjlBrqn1j6/sfLd28HAhOb3Fvkt1//RiiJz/kNg5IMMeleY6iXqP/6RJOU2zXOuKBGqj0o",
+	"wjgQFpqUzPxqj0gM7DX2fQbjS0hHuoAfj8F9Z3cDiQzzKVOY8umznCDgCwvtQSTAXmTH0wuRxLWh4O+9",
+	"Mmd2IFziw4xrzVLfT4Kc2LG8rZKRbnxEci4m8R5mXwxE3P+P/tury+GP/ZOLq5f9k6uYdJ9+Q/Seq4aR",
+	"K/mJM40xCUkmNQqdfy04M27FmOvBdDGzWz+n2uzDee2fvYKMAwGG+Rh+u4TmBjGRAo5BzsVAKOZUBg0H",
+	"Gv8PzUXCvscrK28ZEkfoYimAwjV48fH11AwET6t6AJmcuLA8e0dcFExDGg7cOLMQhrDEPtHEZNjdN4Ik",
+	"WjAo2fOLYTUx8eZf6npbMUtALOnt+iO86F/1316dvXsbR+TfByKlC71HJszetr8/wBzMACWxL2yVq0Kw",
+	"NHYLheW564PcKbTLQgktnyzMFZRGxLcCqSLwsrtgeAmShSz0u9Q0tOe6OvIx+ErLjKkSvQeimacVkymj",
+	"KVMwGI7wPzB77vsYjnwg1mXl9cg5pAIdEX9gb07+NDx99/Zt/9SeGhq7P1z2L+KBQMjSmNKDGiYkAYW/",
+	"jInPLnIUeSC6L559Rw7IN4fPIavJYYfry2c0ZttgEpYb8+WH16/7Fy6sRg/EnPIyuqaGgf72dCbnw0QK",
+	"C/Yq3nPJdlKzNMTSEG37N+FgvA0MDXo6g1l704swC1Qa2OLtK8x8DAfr8dTLFNi5F9BEsYSBS7pbQ2ZI",
+	"24aoWN+pu4bQZRgbgk5lKW+QiTsazKGICaxwH+GmycOX5Cumbpjav7T7wfsgc/B9p1AkSzHiaKwTI2KC",
+	"vEI3q4hYbvTiqUOvIwjfWlict8zm86ADPKhzNOjgg040wNr8vvXMoHP04mk0sMeizIhRM3SZWYPO0dNv",
+	"vljEhxmelTOUQSkuZb02GQ73LKpNu/K2XYHDd3jh2/HT5Ldf/w6/62LkwjTg0eHoO+YfVfnx8OjZ4bNv",
+	"958+3X/271dPD48O7X//G96zaxl0jj4P6m03VkaD1DD49SeOvdChmPSgE/3269+/fBmIsIodahEOrLLL",
+	"jQtikzlE9t9Kk336sJrvs93MdN/sOP7tZDyXzA3Up57G/eefLTnwSdl//tliX4sVucaoCNVkFa8aAuDN",
+	"qkm+wR7aFaKXSs41U9oHl0CViGXOhOyoKWKogYg/stGldOznStEUK5P88eMV6TrPkedpFJ21taTUPfiB",
+	"DoTLO4egfqqB1FFdZ35Gkri5Kze9/3GuY8gQn0t1rZ2UIQWhmB7pc2LRkwwlPBxPujo7/al/Nby6OndR",
+	"PhGhhsykNuRbjPnBWKYqv/CPH68GAtqosyr7tRQtDSCKxoDOsk+nPY45JO5O6Q1Dx/RAWPns8seT/Wff",
+	"fOuCNpVV5d5KeB+mzagTkikUEbSnJSADWmsrerVnJMJFXfnM+yXy/vT+jBe1aVooCd5h7zaU4O62iKlU",
+	"Zt/iURrVyx04eANhBe/Lim7Igp3IvQG1sN7XgcXVEcUiJUElC2mpFfrAfj9ipBCFdqG5Y8X0tIKhEeIh",
+	"vqmZz6tOpLzmVggwFUB57xGGt1E3hY97x/BF+Ipr8uLw+UB07SQwcZHvYdJr9QaEFVqdhkOAhVWeA4CF",
+	"zoZTv+OtEh6wr/OGtIKgn1+mt/oOWibdRtoJhtdruvCGdJ/4U88WAqB+HnJpXLCUK5ZA9NQP7979cN4f",
+	"vjv5cPXj8PLD6Wn/8nL44eL8UczCd2VeDe70zvIE8qx3SFS5P6omUAoV3GxWDfWBLk+0B2hoDF/Vi7Av",
+	"IbyCRA9Q2LBlIG6F8Q2PvhXdLirvhg9toHU+BlTUF0Kq45yRpGsZit+YxsbivjSF+/V7owow5kG2DWwi",
+	"xjgICxdSYOEbLKcglupUHddLCIC3HaJ9qTuBgYhdMZKhtEseLmvn3R+NyS3jiMglnbFLbtj35/RTRC7t",
+	"bbG6ocKhqF3T1JhcR+Q9NVPyfbka+/SJhkjTiDw9JDMuCsP0HlJEWPlAQAKPOx9HMfzAUAGTjKT93OVA",
+	"2IPlUNYjs8yJA+8dCMxdcKMcAfcyhibXGAhlpQ1waVJywxPDZ090eW2Ib2D7cd5OrNBVDvBEl0ViPHJa",
+	"yGIidTg78wsDNf+1kjNLKZELAHrTPI9gU5ishHc9ZiaZdguVReQzii76aCA+LxVUGXRcSRWQvL9EJFEs",
+	"tSBOM22fcpFkRcoGnS97MdaUQF/cQGhuIV837gIdvSfvz55oMpUarQmw1zx3P4GdyFIjNGWdvD/bAxtL",
+	"HYir8qqOtntzhkAmA3/y8UDEp+8uLocn5+fvPvZfDd9dnP1wZnX8CmRxXqn4hAvStdcU//e4nFBY0B2I",
+	"eM5FKuc9XxsWxbQGvg0LlcW9ZQSChBOU/AS94RNETYC9hIpaHRoUnF2Jly4FGwxT+5qnYLmzAkw6wDIw",
+	"cDyuBlwK2jKYJaDyJoYLIryt4WyOtmzF2PyGvl6GWHPRoeCWRtW3GpwcV3kGrg2IByAEmy3ZGsy/1ViP",
+	"HEgBDh7PpT3/LrWqJn0h3ZKpRUSOx2DERQF7R55Udm1YF1LRuDRsVLNFmhPXTZHj0b0UN/Ia9bqJosJY",
+	"DQk3ErncNnjmqkhZQuMBrjx0DKGY+3CrwLm2J0VtPrMHQiqozdgSzle+ce+xYw4+6zOsB0NXCGlD0N2b",
+	"8q0HPD43SVu4XbmG3uOJso1DLo+qlBwgKzRaE5y3xudWHXz4Pg4+uzICa6MT3KHsbLN2vc0eNjjBL64t",
+	"MAEf/yO4Wt+JqltKmeP3EHdd1asJRx+AZSi2L+1DTTkn1bqRajFwESr4PlVrXOaOldUxVsP8LxcieQCA",
+	"uj+XfqOw9W3K4PyugQzK5tT78kC9nJ2Biq2lF+whKTi6tlqLh2RM3TvDA+8rlpKPXPBhzcH8x49XJMko",
+	"n0GjK/T320+bJbpc1ZuyelCjiUu9onbsC7uVRbS9HgHFszXpPv3t1/96enhIkimF1txKRwNhFJ/NWHpM",
+	"YsiyBS/6oDPoxFVKbmXHg6HLDYBY9ERDjqzdBU4DwZh7PXKKPy4lzBJu9ZR4tVxy7HyBKxXNQuXK0RLQ",
+	"Uqmryz4lLDcuLRXyOny7i70IiAwqj9Lqm+4VroirNe3LP2LptBuO6vkxKfJEQp3DslIRVWwgFLvhbM5S",
+	"KzlKkQQTTn0d+geKaF8uc//I+aKb8Sry8WBfo47HKZTzb8rsPjG8Xp4SDRW1RgDHWJ0iUJFqtiymsoN6",
+	"9edglannv/36X88PScaMxTuLZSmfcCgoIk3FDoF/U3wWkULwvxaMKDahKs0gNkGOSUI165E3rrJ7TPm/",
+	"VVnjdg1oVvuf+GMqZ5T7WD20cIxYJu2GHXt2tA/jRUra4SvQQ93ZIneuUl+h2ucmzlyC+YfL/sXbkzf9",
+	"4UX/sn/xHycQyVLlHH6HBWmPfS4huKlWK+JDYZ/lCvR7RyQtVFnQ0PBZZfxZDISvfA8135tl77Hcva+Y",
+	"DJleWVqiN1iULP5SDIaH3XSbleO5qmWLUU1GbCwV2+uRE7EAt0qm2UBQfW0HsEfCDQbtvDj8zlvYoZZ3",
+	"Gd7AqzPsEQBNsHv5DcHd2lOQgj3ReBvu/TJqvUdOnBvvG2fWsndjd+Luxte1PSKUKOZulBrnpnOvgb3w",
+	"kxUWcbVdbB8AiZtgYBXaMJpivA7lxu0Ddo0eQnsMpeswZ4pL59WBGbkmY8VYswuBPR7JAPLmUwmMwU4L",
+	"XlGISe1KBf7FgcAAo7I/Yxws3lJrZPJAtDXQKuV3R16rmErB5sRj013ygloWXi/9vP0GKrIcDnB10MKF",
+	"XTrA2zKVcQWCphIbYlhgzJFcpxBcjjWnK0Tb690L35BONiiP1FEgOlkKJFySHNaziqpTS7tBw7+0oucE",
+	"aoOV4ggszkp73qFvxUE+ay2MZsW4cG2yNX0OWgqUNReBJbKRWG5eh5G3WsX9Fl0LjTaSptYVeStYx0LC",
+	"9ovASZ1AQ/rqrDx73ItIQkXCwM0oBdOABE4RaHM9Ly2qBPaq7f1KH/xykk7UoVkWbPD2z1fc70FtSHiV",
+	"myvZ+Tv/6oXs/EIioqUFtUARjHBVaP/rwWf3L5dn2a7LY+vphz/9DSW7fy+FuKqTL210ZevMRreNpfIl",
+	"uuVuds9scdeGlXBbDAoVBY1dkrxutOUuq+SgteCIiLIjyN4xCrgYlK9S3/p1qRSY67fh6muRUHmtgZA3",
+	"TCkocM9Nj1TWgpjE6GZtsRUAs3FrjQYidiVK0HvMDaFzuoi8pWMsM+jgYEdZVv7L1g/l/QVNFmDrOF6u",
+	"HVxa+eyeU1/TcBT20HrtvUKX+5di3ejYwfWR5dedsPR3XVTkkpk6LtQK2IHmV2sKQLqyvbPg3u2I7cFI",
+	"mnXlQ6/K6KBqGXI8djJ0hRakawF5H7o3y/EYkw8MyzKNCXqqEJHr32IJVaqoQ5GRNN4DqklcChOYASVV",
+	"RPjYvzcQU5qSEWOiaqQZYRSoLvu9VFSiGtTlLqVxMPwTpqxaNmxdIl0V4qtm3Z9iHM7yzXQpNBRKCwgv",
+	"w/YdrqBq5Ppro0Doyr/utXKCDUw4eFaHD9BEo1XHq+07yBV7X6lGUIXK1RItOKOEHRHfo/qJhtxuCIuL",
+	"QJvRUa1/VlVyBrIBl0rTPtGBaij3x8mDvrggNRDriYFYbmUzENXV+jRi0o3dtwdLYXx7oLYsl7nvkRM/",
+	"mWWD1JQFBKYU++VUx+hiw7BtiRUBImedCif6Ap/cSA4et0/MUl8Y0nWRzE6lw527o9m7FdQ/dsRRsMuM",
+	"XCPgbmZvvoXcWiPIe//S1tHYSyrxiv5LVTLlNyzUrPJBtUS3kzYt0W/03r2PZae+2oWUR7+pDpNb1QMJ",
+	"pG507GO+lUD69L7nbsPgsq7/V3BVwclXNUlbLi6ASYHi8qEYvfql/v4rkJfngGnvVYUJ9NCQel3iVhhv",
+	"E41aj+Lw6wDaV7dPbKYWOwkpHsOXzA0h3fdRSM1X0X0fkNQ8tgqDXvQaSsr1vfN3oFsHrlHmVtXF3JKW",
+	"a4vZ0d7hMFxUldW9JpsyxW+YHggt6DUbgpfVrjAiCTVsIhW3Ar1iY6agDew1W8yxkj3opoabBcmpMcxK",
+	"1b/9+reBGC2g7Sf4dX199bP+BQThQHNKbiW+6WKkeBqR0cJVq3cD23EHwg3MPhlFsXQ7RBzMuWalIgER",
+	"/5jxIev17UMisTuACp/ugrIPgYtugb/vwouyBKNbd3Z8dH4JMehLptQpt7xyjLlB3lLlPtqMoarYULL8",
+	"ohB3bw31bKl08u0qJ+d0woYQjPbVPEEXRWtldHtQyyXH71nSVyyx1LfR96wZnIllXWiWNYxIcMkr137w",
+	"2Q/U9PGsCWflKRTJoVxoojOqp0wfkQ8X5/tMJDIFl72rKvbfnr3GIo//7fnJb7/+HeI66mVqYOlgA8iV",
+	"TIsE20DUAnH0MQlu7HggqFhgBTGWaZcf/KJHzgQ0E5kopnXsOqwHS+LkVBkixwNBiZ5C1rAqxBEUjRau",
+	"ZzMYR2vF0krTjncY4FBVGyTMMIPYI+z1zRKec5Biwc4kob3SgowYeZkk8JuQihTiWsA4zh/BtE+bc+GO",
+	"+xC/Bnk+e8dY17pWXNUv069GzgVTlo+pRQT9BnG9WJ1FKanKAE/XaemJxiifRbl+n++I8yuNPcprn7hO",
+	"VBrruvAU4oNqB4kn60axqOnCRdGBBLeDDRkK7TNKV+8ZFjKfysynmwZz3pglTls1GqoAfW3DoUemJG2c",
+	"6SuV1saIBheVBldZr91LF/Zq1lMV1778wDs8D2h6Q0XC2sukX+IX3v564t6/vViSKzuB4Xhho0UoMf4H",
+	"SdICF9Es2PN8FooaqQHMn+2IlVkJq/5sJ9+EVG8p2ONUVn1cQHpNtdkfSzWnKq23ta+b2UcSimW6BxKS",
+	"wluzDNxrG4CtHnMVjM396EzOmvKUdAsr5lto0xDTPR5DGmgZ9I7BTU57Lr1be9FATOWcZNIlZXoDu6Wx",
+	"Omp0+BhJAyGV2jcgsH+AuCnlzNWz4JrQdMYNNGaFeK4Y/h7CHzGYk8FXvhdhTOm40CyNnPldyIEoA+YR",
+	"RyG3BlYbDKRsotvDeqNbJntk3XzdKkKFTqCKJf78D+GsRscUOFunNIdKMFBsp2oP345/4A9qIOH2aFf2",
+	"SK5qdK4l8Wj09I2EoerOw8IdTPFVLM/1BbQBGpzaowDYIzuSvHFb+N6jzQZ5JSyelh2t/S8zmbJbw9/B",
+	"Z/j/hq4AHhYhwmAVFjcx7FMfDPF1ogvs5ISWJ4jnizUlONOgnME72kvVHOt7QZC/fQIVGwUr/2457V0N",
+	"Sohpay3A7uDREPzYROCr2IR/X0TgfszCXdab9MhM3rC9ZTg8XoYz+5ZuQBuqr4olhYI8H7f7u+J7uXhg",
+	"QbcH3HXMC/N90yv52KDbTDS+hY5xAurzP0jnRldZSmBCJpo3N/GPrQEIe8hAJ6N2D8QVyO3pAgRzl371",
+	"jPy//4/vvPfm5E/D12fn/eHL/7zqX8aka2V5rATkugBCXKtdMdppFKOWLOcR2PXVAqv6ZFRNmLIzWcJN",
+	"FSMvnj5fI7DXeia95hl7WMCDzjdfUW6CHa7plvQo4TS7NiO5r5AAbGTcAvMIUrcUmGrwv1UHJXcbtUZK",
+	"DvS2cAUYRfU07ApAm9sWdabWG0weN4TQbod0YVdQ/wuK0Kc+fMHfBzbwrGxmci406WJ28RPE8sMX9yRz",
+	"1dpTtcT411qHQmMqNA7P6AL7Z5+8P8P2o3UFEa45crXdfFB8BCl5sBk/XI+crOw2lZi7CjZ2qJ1/w4QV",
+	"AAbCWYd9/uIMHqPdPiIZv8Yu9OANKEdhn7g2a0giipKPSBL7KTdfSYh8EIp455JaruNLA/yfaGIgwZdC",
+	"kuoNU5pLcVy6EwALhDQQzLM97YIeL61Mu29Bxbl50FHvCpa+efeq/70bI8YCkL5bSFmW2HURwy0kMl9A",
+	"cvrZ25fvPrx9NXxzcnb+8t2f4uMGmkB6fV7oKfSFx9bYA/G+GB1cFiO3PeedhbLPczaaSnmtDyZ2I3FU",
+	"9pKgZbEsSNqOMF6gXn6ldL2VCdTeQqnYGux4xTJ+w9Sbf6LWZs2dLcLNqeHZI1XaeeT+Y25zVoWi86rr",
+	"jXDxIh42fwAHpgefhqywq4W9LNhw8Nn+r91HHNMbyjM6yqCbjoVUEZPuaAF+T19A4bgp01guUSZccz0Q",
+	"tUGwxwsXNzTjaVzlvasiwwIQitFr3SOnVLOSYwzEDCJ3jkh8kvHE1cmxa3FEgfpfLffCaY2u8k+BPw4E",
+	"pJ4XuSuzTlpKXnBd7rOsCF9VigDTfm0/GNNDDc6B/HS5oEWw8MHplCXXtdIHmz2dtRoJX9/H6VcO22hj",
+	"YDdMpTy5l2CJj877QivISqggI0aSqdRMkK6vNGBpdpHbu5utLfky1+vrotspXOF8qps1TVyR/yOUbSxT",
+	"9DibWzhb7iDSbTSEco1+ao2ldNXiaS+q9b5U0FTJ99rBtkhxZJkxFH5yheJdIAA010FGiIVoByKHHHUs",
+	"vhRo9FS2rME6z76iY1NYGwj00h/7Ldb8aK6rjuP7hH3KsRQyNoYtBxwIqOIutZcTnx4e/gER154fVRDY",
+	"h7EGlh26YRutk7BqNQxCIBzFjnFsOfS0gOI/+6mlOrhzvys/2dNNLXnKNhG/t948yxj8FFXypdDKOXfd",
+	"YB2/KLdDciWNTGT2O22N8u2/Wqkst1JxTc7LK2xt9TBlNDPTX9Yl8P/oXnlANoBThOj/h7y3tly/i55O",
+	"XJ22Iq/vFDfndgrE85dWYv2+GGU8gVLv3GAdGacu8GRKyjUDXy9yrI5niUU8EN3488DlHQ06R2TQKUTJ",
+	"2QediAw6iWVv8PDzAFSUiWL+3RxfMWyWS0WzQedoIAYdO/Sg8+VLvHdM5tMFkNbaEoBM8TJuAKuqtzRL",
+	"+YGZC9z7V7lBmLtXw6QHnu+EpCxnImUiWVTGAhckthaW3uPFXP6vc2BqV+5Gym9bAKvU3XycSbseGv9p",
+	"/yO+vX/JJ4KaQrG47JpSOd+PyIhq9u0L8uObk9P9yx9Pnn3zbUSu2cJqkaWw6+J1n2jilkA0SxQzpBuf",
+	"XF31377q94cf+y9/fPfup+Fl//SifwWpmaX9OaFCCp7QDNpZ+kgWMG53r9lCEy0xY1FIonOaMIj1E/sn",
+	"l6dnZ4Rq6O7DsjHw3BnHXq5SkbmSYoJFTe0G0Y7zFM7Ud3Z1gQg9cjIQqdPXXAe1mKf24I29v+E1W8RV",
+	"tiSjUODRCuVlvu5AVLGn2l0VS8mzw8OyVYwrrwo9JyeUC7vckTRlfWQLJAPo03AtAsN0tSyvhmgjc00U",
+	"M2rBxQTzZDM5mUDDvndl0H6zOkAgeZbXqr7CIH6GgQCJxU7sC0mSPhxPeU5cV1OuYLsf532hpy36wHIX",
+	"vQBQbg6fvn9Lml+5W8xjW9KWpj8J6yO+LzoUqLMgg54dC06AP5C5n2dyMWPCPE4vuXttf1MCuicp3ZE0",
+	"+xm7YRnRxag8CrtbVAmqdOCRNA1VyRPGZTrpHbXtdPKtBDJ07G1fWOQl/tO+/Xv/FOOM989exdHKj1fS",
+	"6tzRQPgHFy4Sufl6+euHi7PQz5fQ98bydlAcIhKDuVnbfwlphu6vvepTp6ftvy1mI6ZiNNQtr67/KeeI",
+	"rHEPWtxA4YcZNEupWQHBExMfESoGwkWAW8JqiU/O0jLQGg3kpOtOCbuWAIFyHWKgPQjkQ0CwtGZkSvWU",
+	"zLBHAYEijy6gbbwUxI1E+xireMdgf6GJXUnG0glLj8FRn2Mh4677KCoVWAGHsAe0lAi5L/NjFzdeksdQ",
+	"mZwVquh25kjii95A9D3QVRZUCHvEEiLhaiE40U4UcQnQdjKYRNuNerUxT2XDQDXIvpdhPlyc3cs4l64h",
+	"2r2dWBO1HuIuKrzcMXEoFFDhWMQjacsvvh6zKCP08kJPmzjZdc2nwa3jicpW3AFo3xasAV3dD8gZkAW0",
+	"Eni0Ja0l8CeCbKTeA9HFnayj3kueT6DfLgbdEu+BALK+QrLJ9hR7IAIkmzQptnPfBam1E1JBjN6aMsPG",
+	"/0WW/39LTrcYbcLSf1Hk7SkykpIAOYaonltQ48l6x/rJctNLSyfenb06dXTLe7yhn6EVObvxUpNBbDEY",
+	"7x0NBC1SDkn38fsPLy8/vByefHh11n972o8jwrUumPIdzXQPm0T1Ejmzojk4zQn7a0Ez6ObgB7jsX/zH",
+	"2Wl/eHJ6+u7DW+esuGEKggucx76u1IAlBqhrbYwPLy9PL87eo1tv7joD9shJORCeN1gLc3ntkxNXm92Q",
+	"LujX2UduppB6juYDNDaAfOtV/mOsgw6WmoRmmXZOW7S3BI189rkjpQ9SPKMYXRYjmODWgaZh1dk7opd0",
+	"Z3TC6N9nO/Z7xVm82gDOOuXnNJNFWmISvFcH2lY03uBWsGsAPxcy3EJlnaPOATiL3GifPT125k5Lr326",
+	"rJ+n9lvV6af2ow8bqL/H6n8B7jY+gazR2t9lvnf9x7JWQe031ziu/inIkvXZbpYHKrvFNJfoEgW//Pzl",
+	"/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
