@@ -50,11 +50,19 @@ type collectionParams struct {
 	knn    int     // neighbours per document in the graph
 	alpha  float64 // how much a document takes from its neighbours (vs its own prior)
 	priorW float64 // weight of an unlabelled document's prior, against 1 for a correction
+	// sureW is the weight of the document's own prior when the scorer is
+	// sure of a project on its own, and sureSeedW the same for the
+	// collection's documents in the propagation.
+	sureW, sureSeedW float64
+	// minTaught is the number of manual assignments a project needs before
+	// the collection's view of it replaces the scorer's: one correction is
+	// one example, two begin to say what the project's mail is like.
+	minTaught int
 	iters  int     // propagation iterations
 	minDF  int     // a feature must occur in this many documents
 }
 
-var defaultCollectionParams = collectionParams{styleW: 4, knn: 10, alpha: 0.9, priorW: 0.01, iters: 30, minDF: 2}
+var defaultCollectionParams = collectionParams{styleW: 4, knn: 10, alpha: 0.9, priorW: 0.01, sureW: 0.01, sureSeedW: 0.01, minTaught: 2, iters: 30, minDF: 2}
 
 // CollectionModel is the propagated collection of one owner for one set of
 // projects. It is immutable and safe for concurrent use.
@@ -69,6 +77,7 @@ type CollectionModel struct {
 	deg      []float32           // by document: its degree in the graph
 	dist     [][]float32         // by document: the propagated class distribution
 	label    []int16             // by document: the class of a manual assignment, -1 for none
+	taught   []int               // by class: its manual assignments
 	manual   int
 }
 
@@ -111,7 +120,7 @@ func collectionFeatures(doc Document, a *analysis, styleW float64) map[string]fl
 // assignments. prior gives each document's prior over the classes (the
 // projects in order, then "no project"); it is not called for manually
 // assigned documents.
-func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i int, a *analysis) []float64, pp collectionParams) *CollectionModel {
+func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i int, a *analysis) ([]float64, bool), pp collectionParams) *CollectionModel {
 	np := len(projects)
 	C := np + 1
 	m := &CollectionModel{params: pp, pindex: make(map[string]int, np), vocab: map[string]int32{}}
@@ -185,6 +194,7 @@ func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i
 	// Seeds: a manual assignment is its class; any other document its
 	// prior, weighted down.
 	seed := make([][]float64, N)
+	m.taught = make([]int, C)
 	m.label = make([]int16, N)
 	for i, d := range docs {
 		m.label[i] = -1
@@ -197,12 +207,18 @@ func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i
 			if ok {
 				seed[i][c] = 1
 				m.label[i] = int16(c)
+				m.taught[c]++
 				m.manual++
 				continue
 			}
 		}
-		for c, p := range prior(i, analyses[i]) {
-			seed[i][c] = pp.priorW * p
+		dist, sure := prior(i, analyses[i])
+		w := pp.priorW
+		if sure {
+			w = pp.sureSeedW
+		}
+		for c, p := range dist {
+			seed[i][c] = w * p
 		}
 	}
 
@@ -319,16 +335,21 @@ type collectionScore struct {
 	dist []float64 // projects in model order, then "no project"; sums to 1
 	// neighbours assigned by hand, by class
 	corrected map[int]int
+	taught    []int // manual assignments of the model, by class
 }
 
 // score places a document (doc.ID, if it is one of the collection, is left
 // out of its own neighbours) and returns its class distribution, given its
 // own prior over the classes.
-func (m *CollectionModel) score(doc Document, a *analysis, prior []float64) collectionScore {
+func (m *CollectionModel) score(doc Document, a *analysis, prior []float64, sure bool) collectionScore {
 	C := len(m.projects) + 1
 	row := make([]float64, C)
+	w := m.params.priorW
+	if sure {
+		w = m.params.sureW
+	}
 	for c, p := range prior {
-		row[c] = (1 - m.params.alpha) * m.params.priorW * p
+		row[c] = (1 - m.params.alpha) * w * p
 	}
 	vec := m.unitVector(collectionFeatures(doc, a, m.params.styleW))
 	acc := make([]float32, len(m.ids))
@@ -347,7 +368,7 @@ func (m *CollectionModel) score(doc Document, a *analysis, prior []float64) coll
 	for _, nb := range nbs {
 		deg += float64(nb.w)
 	}
-	cs := collectionScore{corrected: map[int]int{}}
+	cs := collectionScore{corrected: map[int]int{}, taught: m.taught}
 	for _, nb := range nbs {
 		s := float64(nb.w) / math.Sqrt(deg*math.Max(float64(m.deg[nb.doc]), 1e-9))
 		for c, x := range m.dist[nb.doc] {

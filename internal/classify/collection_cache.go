@@ -136,8 +136,9 @@ func (l *Local) collectionModel(ctx context.Context, owner string, projects []Pr
 	}
 	e.key, e.size, e.checked, e.built, e.model = key, len(docs), now, true, nil
 	if len(docs) >= c.opts.MinDocuments {
-		e.model = buildCollectionModel(projects, docs, func(_ int, a *analysis) []float64 {
-			return priorOf(l.params.score(a, set, l.dict), len(projects))
+		e.model = buildCollectionModel(projects, docs, func(_ int, a *analysis) ([]float64, bool) {
+			res := l.params.score(a, set, l.dict)
+			return priorOf(res, len(projects)), res.sure()
 		}, defaultCollectionParams)
 	}
 	return e.model, nil

@@ -143,18 +143,39 @@ func (l *Local) Classify(ctx context.Context, doc Document, projects []Project) 
 			return d, err
 		}
 		if m != nil {
-			res = res.withCollection(m.score(doc, a, priorOf(res, len(projects))))
+			res = res.withCollection(m.score(doc, a, priorOf(res, len(projects)), res.sure()), m.params.minTaught)
 		}
 	}
 	return res.decide(a), nil
 }
 
+// sure reports whether the scorer decides on its own.
+func (r scoreResult) sure() bool {
+	top := r.scores[0]
+	need := Threshold
+	if top.shared > 0 && r.probWithoutShared < Threshold {
+		need = AmbiguousThreshold
+	}
+	return top.prob >= need
+}
+
 // withCollection replaces the scorer's probabilities by the collection
 // model's, which start from them. The shared-reference rule of the scorer
 // still holds when the collection agrees with it.
-func (r scoreResult) withCollection(cs collectionScore) scoreResult {
+func (r scoreResult) withCollection(cs collectionScore, minTaught int) scoreResult {
 	localTop := r.scores[0]
 	n := len(r.scores)
+	best := 0
+	for c := 1; c < n; c++ {
+		if cs.dist[c] > cs.dist[best] {
+			best = c
+		}
+	}
+	if cs.taught[best] < minTaught {
+		// The collection's best project is not taught enough for its view
+		// to stand: the scorer decides.
+		return r
+	}
 	for _, s := range r.scores {
 		s.prob = cs.dist[s.index]
 	}
