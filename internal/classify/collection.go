@@ -58,8 +58,8 @@ type collectionParams struct {
 	// the collection's view of it replaces the scorer's: one correction is
 	// one example, two begin to say what the project's mail is like.
 	minTaught int
-	iters  int     // propagation iterations
-	minDF  int     // a feature must occur in this many documents
+	iters     int // propagation iterations
+	minDF     int // a feature must occur in this many documents
 }
 
 var defaultCollectionParams = collectionParams{styleW: 4, knn: 10, alpha: 0.9, priorW: 0.01, sureW: 0.01, sureSeedW: 0.01, minTaught: 2, iters: 30, minDF: 2}
@@ -73,7 +73,9 @@ type CollectionModel struct {
 	vocab    map[string]int32
 	idf      []float32
 	ids      []string            // by document
+	index    map[string]int32    // document ID -> index
 	postings [][]collectionEntry // by term: the documents' unit-vector weights
+	vecs     [][]collectionEntry // by document: its unit vector (entry.doc is the term)
 	deg      []float32           // by document: its degree in the graph
 	dist     [][]float32         // by document: the propagated class distribution
 	label    []int16             // by document: the class of a manual assignment, -1 for none
@@ -130,11 +132,13 @@ func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i
 	}
 	N := len(docs)
 	m.ids = make([]string, N)
+	m.index = make(map[string]int32, N)
 	feats := make([]map[string]float64, N)
 	analyses := make([]*analysis, N)
 	df := map[string]int{}
 	for i, d := range docs {
 		m.ids[i] = d.ID
+		m.index[d.ID] = int32(i)
 		doc := Document{ID: d.ID, Title: d.Title, Author: d.Author, Text: d.Text}
 		analyses[i] = analyzeDocument(doc)
 		feats[i] = collectionFeatures(doc, analyses[i], pp.styleW)
@@ -168,20 +172,19 @@ func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i
 	for i := range nbrs {
 		nbrs[i] = map[int32]float32{}
 	}
+	m.vecs = vecs
 	acc := make([]float32, N)
 	var touched []int32
 	for i := range docs {
-		touched = m.accumulate(vecs[i], acc, touched[:0])
-		for _, nb := range topNeighbours(acc, touched, int32(i), pp.knn) {
+		var nbs []collectionEntry
+		nbs, touched = m.neighbours(vecs[i], int32(i), acc, touched)
+		for _, nb := range nbs {
 			if nb.w > nbrs[i][nb.doc] {
 				nbrs[i][nb.doc] = nb.w
 			}
 			if nb.w > nbrs[nb.doc][int32(i)] {
 				nbrs[nb.doc][int32(i)] = nb.w
 			}
-		}
-		for _, j := range touched {
-			acc[j] = 0
 		}
 	}
 	m.deg = make([]float32, N)
@@ -294,10 +297,31 @@ func (m *CollectionModel) unitVector(f map[string]float64) []collectionEntry {
 	return out
 }
 
-// accumulate adds the vector's dot product with every document into acc and
-// returns the documents it touched.
-func (m *CollectionModel) accumulate(vec []collectionEntry, acc []float32, touched []int32) []int32 {
-	for _, e := range vec {
+// Bounds of the neighbour search: candidates come from the vector's
+// heaviest features (the rarest words and marks, which say most about
+// where a document comes from), and the best of them are compared in full.
+const (
+	searchTerms      = 40
+	searchCandidates = 60
+)
+
+// neighbours returns the knn documents most similar to vec, except self,
+// most similar first (ties by index, for determinism). acc must be zero
+// and len(documents) long; it is left zero. touched is scratch space.
+func (m *CollectionModel) neighbours(vec []collectionEntry, self int32, acc []float32, touched []int32) ([]collectionEntry, []int32) {
+	query := vec
+	if len(query) > searchTerms {
+		query = append([]collectionEntry(nil), vec...)
+		sort.Slice(query, func(i, j int) bool {
+			if query[i].w != query[j].w {
+				return query[i].w > query[j].w
+			}
+			return query[i].doc < query[j].doc
+		})
+		query = query[:searchTerms]
+	}
+	touched = touched[:0]
+	for _, e := range query {
 		for _, p := range m.postings[e.doc] {
 			if acc[p.doc] == 0 {
 				touched = append(touched, p.doc)
@@ -305,28 +329,85 @@ func (m *CollectionModel) accumulate(vec []collectionEntry, acc []float32, touch
 			acc[p.doc] += e.w * p.w
 		}
 	}
-	return touched
-}
-
-// topNeighbours returns the k most similar touched documents, except self,
-// most similar first (ties by index, for determinism).
-func topNeighbours(acc []float32, touched []int32, self int32, k int) []collectionEntry {
 	cands := make([]collectionEntry, 0, len(touched))
 	for _, j := range touched {
 		if j != self && acc[j] > 0 {
 			cands = append(cands, collectionEntry{j, acc[j]})
 		}
+		acc[j] = 0
 	}
-	sort.Slice(cands, func(a, b int) bool {
-		if cands[a].w != cands[b].w {
-			return cands[a].w > cands[b].w
+	byScore := func(c []collectionEntry) func(a, b int) bool {
+		return func(a, b int) bool {
+			if c[a].w != c[b].w {
+				return c[a].w > c[b].w
+			}
+			return c[a].doc < c[b].doc
 		}
-		return cands[a].doc < cands[b].doc
-	})
-	if len(cands) > k {
-		cands = cands[:k]
 	}
-	return cands
+	if len(cands) > searchCandidates {
+		cands = selectTop(cands, searchCandidates)
+	}
+	for i := range cands {
+		cands[i].w = dot(vec, m.vecs[cands[i].doc])
+	}
+	sort.Slice(cands, byScore(cands))
+	if len(cands) > m.params.knn {
+		cands = cands[:m.params.knn]
+	}
+	return cands, touched
+}
+
+// selectTop returns the n entries of c with the largest weights (ties by
+// index), in no particular order.
+func selectTop(c []collectionEntry, n int) []collectionEntry {
+	less := func(a, b collectionEntry) bool { return a.w < b.w || a.w == b.w && a.doc > b.doc }
+	// A min-heap of the best n so far.
+	h := append([]collectionEntry(nil), c[:n]...)
+	down := func(i int) {
+		for {
+			l, r, s := 2*i+1, 2*i+2, i
+			if l < n && less(h[l], h[s]) {
+				s = l
+			}
+			if r < n && less(h[r], h[s]) {
+				s = r
+			}
+			if s == i {
+				return
+			}
+			h[i], h[s] = h[s], h[i]
+			i = s
+		}
+	}
+	for i := n/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, e := range c[n:] {
+		if less(h[0], e) {
+			h[0] = e
+			down(0)
+		}
+	}
+	return h
+}
+
+// dot is the dot product of two vectors sorted by term.
+func dot(a, b []collectionEntry) float32 {
+	var s float32
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].doc < b[j].doc:
+			i++
+		case a[i].doc > b[j].doc:
+			j++
+		default:
+			s += a[i].w * b[j].w
+			i++
+			j++
+		}
+	}
+	return s
 }
 
 // collectionScore is a document's distribution over the model's classes
@@ -352,18 +433,11 @@ func (m *CollectionModel) score(doc Document, a *analysis, prior []float64, sure
 		row[c] = (1 - m.params.alpha) * w * p
 	}
 	vec := m.unitVector(collectionFeatures(doc, a, m.params.styleW))
-	acc := make([]float32, len(m.ids))
-	touched := m.accumulate(vec, acc, nil)
 	self := int32(-1)
-	if doc.ID != "" {
-		for _, j := range touched {
-			if m.ids[j] == doc.ID {
-				self = j
-				break
-			}
-		}
+	if i, ok := m.index[doc.ID]; ok && doc.ID != "" {
+		self = i
 	}
-	nbs := topNeighbours(acc, touched, self, m.params.knn)
+	nbs, _ := m.neighbours(vec, self, make([]float32, len(m.ids)), nil)
 	deg := 0.0
 	for _, nb := range nbs {
 		deg += float64(nb.w)
