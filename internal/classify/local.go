@@ -188,6 +188,7 @@ func (r scoreResult) withCollection(cs collectionScore, minTaught int) scoreResu
 	})
 	top := r.scores[0]
 	r.corrected = cs.corrected[top.index]
+	r.fromCollection = true
 	if top != localTop || top.shared == 0 {
 		r.probWithoutShared = top.prob
 	}
@@ -261,6 +262,8 @@ type scoreResult struct {
 	// corrected is the number of the document's neighbours in the owner's
 	// collection that the user assigned to the top candidate by hand.
 	corrected int
+	// fromCollection is set when the collection model decided.
+	fromCollection bool
 }
 
 // score computes each profile's score and the probabilities.
@@ -527,8 +530,11 @@ func (r scoreResult) decide(a *analysis) Decision {
 	if top.prob >= need {
 		d.ProjectID = top.p.id
 		d.Reason = reason(top, a)
-		if r.corrected > 0 {
+		switch {
+		case r.corrected > 0:
 			d.Reason += fmt.Sprintf("; like %d of its nearest documents, which you assigned to it", r.corrected)
+		case r.fromCollection:
+			d.Reason += "; like the documents around it in your collection, which lead to ones you assigned to it"
 		}
 		return d
 	}

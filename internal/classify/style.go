@@ -80,7 +80,7 @@ func addStyle(f map[string]float64, title, text string, w float64) {
 		case upper*2 >= len(words) && len(words) >= 3:
 			put("title: mostly capitalised")
 		}
-		if len(title) >= 20 && strings.HasPrefix(normalizeSpace(body), normalizeSpace(strings.TrimRight(title, ".… "))) {
+		if len(title) >= 20 && strings.HasPrefix(withoutFootnotes(body), withoutFootnotes(strings.TrimRight(title, ".… "))) {
 			put("title: opens the body")
 		}
 	}
@@ -152,4 +152,22 @@ func addStyle(f map[string]float64, title, text string, w float64) {
 	}
 }
 
-func normalizeSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+// withoutFootnotes is s lower-cased, without footnote markers ("[3]") and
+// with its blanks collapsed.
+func withoutFootnotes(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '[' {
+			j := i + 1
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j > i+1 && j < len(s) && s[j] == ']' {
+				i = j
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return strings.ToLower(strings.Join(strings.Fields(b.String()), " "))
+}
