@@ -23,7 +23,9 @@ type CollectionOptions struct {
 	// MaxDocuments bounds the documents a model is built from (the most
 	// recent ones). Default 5,000.
 	MaxDocuments int
-	// MinDocuments is the smallest collection worth a model. Default 20.
+	// MinDocuments is the smallest collection worth a model. Default 50:
+	// in a smaller one a document's ten neighbours are a fifth of the
+	// collection, and the graph says nothing about sources.
 	MinDocuments int
 	// Recheck is how often a model is checked for growth of the collection.
 	// Default 1 minute.
@@ -41,7 +43,7 @@ func (o CollectionOptions) withDefaults() CollectionOptions {
 		o.MaxDocuments = 5000
 	}
 	if o.MinDocuments <= 0 {
-		o.MinDocuments = 20
+		o.MinDocuments = 50
 	}
 	if o.Recheck <= 0 {
 		o.Recheck = time.Minute
