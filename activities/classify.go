@@ -110,7 +110,7 @@ func (a *Classify) load(ctx context.Context, documentID string) (*candidates, st
 		return nil, "", fmt.Errorf("load projects of %s: %w", d.OwnerID, err)
 	}
 	c := &candidates{doc: d, document: classify.Document{
-		ID: d.ID.String(), Type: d.Type, Source: d.Source, Author: d.Author, Date: d.ReceivedAt,
+		ID: d.ID.String(), Owner: d.OwnerID.String(), Type: d.Type, Source: d.Source, Author: d.Author, Date: d.ReceivedAt,
 		Title: d.Title, Text: d.Excerpt, Attachments: attachmentNames(d.Metadata),
 	}}
 	for _, p := range rows {
@@ -323,6 +323,48 @@ func (a StoreExamples) Examples(ctx context.Context, projectID string) ([]classi
 		out = append(out, classify.Example{Title: r.Title, Author: r.Author, Text: r.Excerpt, Manual: r.Manual})
 	}
 	return out, nil
+}
+
+// StoreCollection gives the local classifier each owner's whole collection
+// (it is a classify.CollectionSource, not an activity). The classifier
+// calls it only when it builds or re-checks an owner's collection model.
+type StoreCollection struct {
+	Store *store.Store
+}
+
+// CollectionDocuments returns up to max of the owner's documents, the most
+// recent first, with their manual assignments.
+func (a StoreCollection) CollectionDocuments(ctx context.Context, ownerID string, max int) ([]classify.CollectionDoc, error) {
+	owner, err := uuid.Parse(ownerID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := a.Store.ListCollectionDocuments(ctx, db.ListCollectionDocumentsParams{OwnerID: owner, MaxRows: int32(max)})
+	if err != nil {
+		return nil, fmt.Errorf("collection of %s: %w", ownerID, err)
+	}
+	out := make([]classify.CollectionDoc, 0, len(rows))
+	for _, r := range rows {
+		d := classify.CollectionDoc{ID: r.ID.String(), Title: r.Title, Author: r.Author, Text: r.Excerpt, Manual: r.Manual}
+		if r.ProjectID != nil {
+			d.ProjectID = r.ProjectID.String()
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// CollectionSize returns the number of the owner's documents.
+func (a StoreCollection) CollectionSize(ctx context.Context, ownerID string) (int, error) {
+	owner, err := uuid.Parse(ownerID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := a.Store.CountCollectionDocuments(ctx, owner)
+	if err != nil {
+		return 0, fmt.Errorf("collection size of %s: %w", ownerID, err)
+	}
+	return int(n), nil
 }
 
 func summary(d classify.Decision, path string, took time.Duration) DecisionSummary {

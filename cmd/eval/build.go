@@ -16,7 +16,9 @@ import (
 // llm "oracle" replaces the fake with a classifier that knows the labels:
 // it bounds what the hybrid routing could gain from a perfect model.
 func Build(which string, ds *Dataset, live bool, model string, llm ...string) (classify.Classifier, func() int, func(), error) {
-	local := classify.NewLocal(ds)
+	// The production classifier: the owner's collection is consulted
+	// (internal/workerapp wires the store's).
+	local := classify.NewLocal(ds).WithCollection(generatedCollection(ds), classify.CollectionOptions{})
 	if which == "local" {
 		return local, nil, func() {}, nil
 	}

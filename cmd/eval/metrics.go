@@ -23,8 +23,10 @@ type Result struct {
 func Run(ctx context.Context, c classify.Classifier, ds *Dataset) []Result {
 	out := make([]Result, 0, len(ds.Items))
 	for _, it := range ds.Items {
+		doc := it.Doc
+		doc.Owner = it.Owner
 		start := time.Now()
-		d, err := c.Classify(ctx, it.Doc, ds.Projects[it.Owner])
+		d, err := c.Classify(ctx, doc, ds.Projects[it.Owner])
 		out = append(out, Result{Item: it, Decision: d, Err: err, Elapsed: time.Since(start)})
 	}
 	return out

@@ -40,7 +40,7 @@ func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision
 	}
 	local := classify.NewLocal(classify.ExampleSourceFunc(func(_ context.Context, id string) ([]classify.Example, error) {
 		return byProject[id], nil
-	}))
+	})).WithCollection(realCollection(ds, assigned), classify.CollectionOptions{})
 	projects := make([]classify.Project, 0, len(ds.Projects[RealOwner]))
 	for _, p := range ds.Projects[RealOwner] {
 		p.Revision = revision
@@ -51,8 +51,10 @@ func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision
 		if _, ok := assigned[i]; ok {
 			continue
 		}
+		doc := it.Doc
+		doc.Owner = it.Owner
 		start := time.Now()
-		d, err := local.Classify(ctx, it.Doc, projects)
+		d, err := local.Classify(ctx, doc, projects)
 		out = append(out, Result{Item: it, Decision: d, Err: err, Elapsed: time.Since(start)})
 	}
 	return out

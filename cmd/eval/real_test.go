@@ -118,3 +118,45 @@ func TestPickExamples_DeterministicPerSeedAndLeavesOneToEvaluate(t *testing.T) {
 		}
 	}
 }
+
+func TestRealCollection_HoldsNoTestLabelAndNoListIDMail(t *testing.T) {
+	ds, _, err := LoadReal(realSample, realProjFile, RealOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{0, 1, 2} {
+		assigned := pickExamples(ds, k, 1)
+		coll := realCollection(ds, assigned)
+		docs, _ := coll.CollectionDocuments(context.Background(), RealOwner, 1<<20)
+		if len(docs) != len(ds.Items) {
+			t.Fatalf("k=%d: collection of %d documents, the set has %d", k, len(docs), len(ds.Items))
+		}
+		byID := map[string]Item{}
+		for _, it := range ds.Items {
+			byID[it.Doc.ID] = it
+		}
+		labelled := 0
+		for _, d := range docs {
+			if strings.Contains(d.ID, "synthetic-list-id") {
+				t.Errorf("k=%d: the List-Id message %s is in the collection", k, d.ID)
+			}
+			it := byID[d.ID]
+			if !d.Manual {
+				if d.ProjectID != "" {
+					t.Errorf("k=%d: %s carries project %q without being assigned", k, d.ID, d.ProjectID)
+				}
+				continue
+			}
+			labelled++
+			if it.Holdout {
+				t.Errorf("k=%d: test-split document %s is labelled in the collection", k, d.ID)
+			}
+			if d.ProjectID != it.Label {
+				t.Errorf("k=%d: %s labelled %q, its label is %q", k, d.ID, d.ProjectID, it.Label)
+			}
+		}
+		if labelled != len(assigned) {
+			t.Errorf("k=%d: %d labelled documents, %d assigned", k, labelled, len(assigned))
+		}
+	}
+}

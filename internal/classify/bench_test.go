@@ -112,15 +112,42 @@ func BenchmarkLocalClassify(b *testing.B) {
 	reportCPU(b, cpu)
 }
 
+// benchCollection is the owner's collection of the benchmarks: the
+// assigned documents, manual ones labelled.
+type benchCollection []CollectionDoc
+
+func newBenchCollection(ps []Project, ex map[string][]Example) benchCollection {
+	var c benchCollection
+	for _, p := range ps {
+		for i, e := range ex[p.ID] {
+			d := CollectionDoc{ID: fmt.Sprintf("%s/%d", p.ID, i), Title: e.Title, Author: e.Author, Text: e.Text}
+			if e.Manual {
+				d.ProjectID, d.Manual = p.ID, true
+			}
+			c = append(c, d)
+		}
+	}
+	return c
+}
+
+func (c benchCollection) CollectionDocuments(_ context.Context, _ string, max int) ([]CollectionDoc, error) {
+	return c[:min(max, len(c))], nil
+}
+
+func (c benchCollection) CollectionSize(context.Context, string) (int, error) { return len(c), nil }
+
 // BenchmarkLocalClassify10000Examples classifies the same 5 KB email
 // against 50 projects with 200 assigned documents each (10,000 in the
-// profiles: every one in its project's centroid), warm cache. Goal: at
-// most 2 ms/op.
+// profiles: every one in its project's centroid), and with those 10,000
+// documents as the owner's collection (2,000 of them manual assignments),
+// warm caches. Goal: at most 2 ms/op.
 func BenchmarkLocalClassify10000Examples(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	ps, ex := benchProjectsWith(r, 50, 200)
-	l := NewLocal(ExampleSourceFunc(func(_ context.Context, id string) ([]Example, error) { return ex[id], nil }))
+	l := NewLocal(ExampleSourceFunc(func(_ context.Context, id string) ([]Example, error) { return ex[id], nil })).
+		WithCollection(newBenchCollection(ps, ex), CollectionOptions{MaxDocuments: 10000})
 	doc := benchDocument(r)
+	doc.Owner = "owner"
 	ctx := context.Background()
 	if _, err := l.Classify(ctx, doc, ps); err != nil {
 		b.Fatal(err)
@@ -147,6 +174,30 @@ func BenchmarkLocalProfiles10000Examples(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		l := NewLocal(ExampleSourceFunc(func(_ context.Context, id string) ([]Example, error) { return ex[id], nil }))
+		if _, err := l.Classify(ctx, doc, ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCollectionBuild10000 builds an owner's collection model of
+// 10,000 documents from scratch (after a correction or when the collection
+// has grown by a tenth), profiles warm.
+func BenchmarkCollectionBuild10000(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ps, ex := benchProjectsWith(r, 50, 200)
+	coll := newBenchCollection(ps, ex)
+	doc := benchDocument(r)
+	doc.Owner = "owner"
+	ctx := context.Background()
+	l := NewLocal(ExampleSourceFunc(func(_ context.Context, id string) ([]Example, error) { return ex[id], nil }))
+	if _, err := l.Classify(ctx, doc, ps); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		l.WithCollection(coll, CollectionOptions{MaxDocuments: 10000})
 		if _, err := l.Classify(ctx, doc, ps); err != nil {
 			b.Fatal(err)
 		}

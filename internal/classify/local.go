@@ -76,6 +76,7 @@ type Local struct {
 	sets   *setCache
 	dict   *termDict
 	params localParams
+	coll   *collectionCache // nil: no collection model (see WithCollection)
 }
 
 // DefaultProfileCacheSize is the number of project profiles Local keeps.
@@ -136,7 +137,62 @@ func (l *Local) Classify(ctx context.Context, doc Document, projects []Project) 
 	}
 	a := analyzeDocument(doc)
 	res := l.params.score(a, set, l.dict)
+	if l.coll != nil && doc.Owner != "" {
+		m, err := l.collectionModel(ctx, doc.Owner, projects, set)
+		if err != nil {
+			return d, err
+		}
+		if m != nil {
+			res = res.withCollection(m.score(doc, a, priorOf(res, len(projects)), res.sure()), m.params.minTaught)
+		}
+	}
 	return res.decide(a), nil
+}
+
+// sure reports whether the scorer decides on its own.
+func (r scoreResult) sure() bool {
+	top := r.scores[0]
+	need := Threshold
+	if top.shared > 0 && r.probWithoutShared < Threshold {
+		need = AmbiguousThreshold
+	}
+	return top.prob >= need
+}
+
+// withCollection replaces the scorer's probabilities by the collection
+// model's, which start from them. The shared-reference rule of the scorer
+// still holds when the collection agrees with it.
+func (r scoreResult) withCollection(cs collectionScore, minTaught int) scoreResult {
+	localTop := r.scores[0]
+	n := len(r.scores)
+	best := 0
+	for c := 1; c < n; c++ {
+		if cs.dist[c] > cs.dist[best] {
+			best = c
+		}
+	}
+	if cs.taught[best] < minTaught {
+		// The collection's best project is not taught enough for its view
+		// to stand: the scorer decides.
+		return r
+	}
+	for _, s := range r.scores {
+		s.prob = cs.dist[s.index]
+	}
+	r.none = cs.dist[n]
+	sort.SliceStable(r.scores, func(i, j int) bool {
+		if r.scores[i].prob != r.scores[j].prob {
+			return r.scores[i].prob > r.scores[j].prob
+		}
+		return r.scores[i].index < r.scores[j].index
+	})
+	top := r.scores[0]
+	r.corrected = cs.corrected[top.index]
+	r.fromCollection = true
+	if top != localTop || top.shared == 0 {
+		r.probWithoutShared = top.prob
+	}
+	return r
 }
 
 // candidateSet returns the profiles of the projects with their inverted
@@ -203,6 +259,11 @@ type scoreResult struct {
 	// probWithoutShared is the top candidate's probability if its
 	// references shared with other candidates were ignored.
 	probWithoutShared float64
+	// corrected is the number of the document's neighbours in the owner's
+	// collection that the user assigned to the top candidate by hand.
+	corrected int
+	// fromCollection is set when the collection model decided.
+	fromCollection bool
 }
 
 // score computes each profile's score and the probabilities.
@@ -469,6 +530,12 @@ func (r scoreResult) decide(a *analysis) Decision {
 	if top.prob >= need {
 		d.ProjectID = top.p.id
 		d.Reason = reason(top, a)
+		switch {
+		case r.corrected > 0:
+			d.Reason += fmt.Sprintf("; like %d of its nearest documents, which you assigned to it", r.corrected)
+		case r.fromCollection:
+			d.Reason += "; like the documents around it in your collection, which lead to ones you assigned to it"
+		}
 		return d
 	}
 	d.MatchedTags = nil

@@ -5,9 +5,12 @@ import (
 	"time"
 )
 
-// Document is what gets classified.
+// Document is what gets classified. Owner is the ID of the user whose
+// document it is: with a CollectionSource (Local.WithCollection), the
+// owner's whole collection is consulted; without an owner it is not.
 type Document struct {
 	ID, Type, Source, Author string
+	Owner                    string
 	Date                     time.Time
 	Title                    string
 	Text                     string

@@ -146,6 +146,9 @@ type Classify struct {
 	// BacklogMinConfidence is the local confidence from which the backlog
 	// run files a document (at least the classifier's own threshold).
 	BacklogMinConfidence float64 // CLASSIFY_BACKLOG_MIN_CONFIDENCE
+	// CollectionMaxDocuments bounds the documents of an owner the local
+	// classifier's collection model is built from (the most recent).
+	CollectionMaxDocuments int // CLASSIFY_COLLECTION_MAX_DOCUMENTS
 }
 
 // Classifier modes.
@@ -411,14 +414,15 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	}
 
 	c.Classify = Classify{
-		Mode:                 r.str("CLASSIFIER", ClassifierLocal),
-		OpenAIAPIKey:         r.str("OPENAI_API_KEY", ""),
-		OpenAIModel:          r.str("OPENAI_MODEL", "gpt-4o-mini"),
-		Sure:                 r.float("CLASSIFY_SURE", 0.8),
-		MinMargin:            r.float("CLASSIFY_MIN_MARGIN", 0.15),
-		LLMRequestsPerSecond: r.float("LLM_REQUESTS_PER_SECOND", 5),
-		BacklogDebounce:      r.duration("CLASSIFY_BACKLOG_DEBOUNCE", 30*time.Second),
-		BacklogMinConfidence: r.float("CLASSIFY_BACKLOG_MIN_CONFIDENCE", 0.7),
+		Mode:                   r.str("CLASSIFIER", ClassifierLocal),
+		OpenAIAPIKey:           r.str("OPENAI_API_KEY", ""),
+		OpenAIModel:            r.str("OPENAI_MODEL", "gpt-4o-mini"),
+		Sure:                   r.float("CLASSIFY_SURE", 0.8),
+		MinMargin:              r.float("CLASSIFY_MIN_MARGIN", 0.15),
+		LLMRequestsPerSecond:   r.float("LLM_REQUESTS_PER_SECOND", 5),
+		BacklogDebounce:        r.duration("CLASSIFY_BACKLOG_DEBOUNCE", 30*time.Second),
+		BacklogMinConfidence:   r.float("CLASSIFY_BACKLOG_MIN_CONFIDENCE", 0.7),
+		CollectionMaxDocuments: int(r.integer("CLASSIFY_COLLECTION_MAX_DOCUMENTS", 5000)),
 	}
 	defaultLLM := "https://api.openai.com/v1"
 	if c.Classify.OpenAIAPIKey == "" && c.Env != EnvProduction {
@@ -585,6 +589,9 @@ func (c Config) validate() []string {
 	}
 	if c.Classify.BacklogMinConfidence < 0.5 || c.Classify.BacklogMinConfidence > 1 {
 		p = append(p, "CLASSIFY_BACKLOG_MIN_CONFIDENCE must be in [0.5, 1] (0.5 is the classifier's own threshold)")
+	}
+	if c.Classify.CollectionMaxDocuments < 0 || c.Classify.CollectionMaxDocuments > 50_000 {
+		p = append(p, "CLASSIFY_COLLECTION_MAX_DOCUMENTS must be in [0, 50000] (0: the default, 5000)")
 	}
 	if c.Drive.Debounce < 0 || c.Drive.SweepInterval < time.Minute || c.Drive.PushGrace < 0 {
 		p = append(p, "DRIVE_DEBOUNCE must be ≥ 0, DRIVE_SWEEP_INTERVAL ≥ 1m, DRIVE_PUSH_GRACE ≥ 0")

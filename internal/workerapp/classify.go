@@ -22,8 +22,9 @@ const examplesPerProject = 200
 func classifiers(d Deps) (*activities.Classify, *activities.Onboarding) {
 	cfg := d.Config.Classify
 	ca := &activities.Classify{
-		Store:  d.Store,
-		Local:  classify.NewLocal(activities.StoreExamples{Store: d.Store, Max: examplesPerProject}),
+		Store: d.Store,
+		Local: classify.NewLocal(activities.StoreExamples{Store: d.Store, Max: examplesPerProject}).
+			WithCollection(activities.StoreCollection{Store: d.Store}, classify.CollectionOptions{MaxDocuments: cfg.CollectionMaxDocuments}),
 		Mode:   cfg.Mode,
 		Policy: classify.HybridPolicy{Sure: cfg.Sure, MinMargin: cfg.MinMargin},
 		Backlog: activities.BacklogSettings{

@@ -1,0 +1,249 @@
+package classify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTokenShape(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"*Politics:*", "*Xx:*"},
+		{"Discuss[2]", "Xx[d]"},
+		{"&#8220;In", "&#d;Xx"},
+		{"hello", "x"},
+		{"HVR-2291", "X-d"},
+		{"_Kevin", "_Xx"},
+	} {
+		if got := tokenShape(tc.in); got != tc.want {
+			t.Errorf("tokenShape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestAddStyle_DescribesHowASourceWrites(t *testing.T) {
+	for _, tc := range []struct {
+		name, title, text string
+		want              []string
+	}{
+		{"section label", "Fall in value of mortgages", "*Money:* Further evidence of a slowdown emerged today.", []string{"opens *Xx:*", "mark *Xx:*", "one line"}},
+		{"truncated excerpt", "26-hour days", "It seems that my body runs on a 25-26 hour clock. Like when I'm not even close to...", []string{"closes with an ellipsis"}},
+		{"title opens the body", "NY Times piece on reporters with weblogs.", "NY Times piece[1] on reporters with weblogs.", []string{"title: opens the body", "mark x[d]"}},
+		{"lower-case subject", "quick hack", "New York Times as a Weblog (source code) Comments appreciated.", []string{"title: lower case"}},
+		{"capitalised subject", "Conversations From GDC Europe", "In the second of our series we talk with developers.", []string{"title: every word capitalised"}},
+	} {
+		f := map[string]float64{}
+		addStyle(f, tc.title, tc.text, 1)
+		for _, w := range tc.want {
+			if f[shapePrefix+"style "+w] == 0 {
+				var got []string
+				for k := range f {
+					got = append(got, strings.TrimPrefix(k, shapePrefix+"style "))
+				}
+				t.Errorf("%s: no %q in %v", tc.name, w, got)
+			}
+		}
+	}
+}
+
+// fakeCollection is an owner's collection with counters.
+type fakeCollection struct {
+	docs         []CollectionDoc
+	loads, sizes int
+}
+
+func (c *fakeCollection) CollectionDocuments(_ context.Context, _ string, max int) ([]CollectionDoc, error) {
+	c.loads++
+	return c.docs[:min(max, len(c.docs))], nil
+}
+
+func (c *fakeCollection) CollectionSize(context.Context, string) (int, error) {
+	c.sizes++
+	return len(c.docs), nil
+}
+
+// Two sources whose words say nothing of the projects' descriptions, but
+// whose layouts are their own, and mail of neither.
+var (
+	sectionWords = strings.Fields("harbour council budget vote tram school rail court strike hospital minister pension farmers fishing tax port museum election bridge flood")
+	linkWords    = strings.Fields("robot toy lego camera drone keyboard gadget comic synth arcade console robot kite clock lamp tape vinyl printer glove watch")
+	spamWords    = strings.Fields("winner prize claim offer cheap pills free click money loan credit bonus urgent deal limited casino viagra cash reply account")
+)
+
+func sourceDoc(kind string, i int) CollectionDoc {
+	w := func(ws []string, k int) string { return ws[(i*7+k*3)%len(ws)] }
+	switch kind {
+	case "section":
+		return CollectionDoc{ID: fmt.Sprintf("s%d", i), Title: fmt.Sprintf("%s %s row over %s", strings.Title(w(sectionWords, 0)), w(sectionWords, 1), w(sectionWords, 2)), //nolint:staticcheck // ASCII test words
+			Text: fmt.Sprintf("*%s:* The %s and the %s met today as the %s\ngrew, officials said.", strings.Title(w(sectionWords, 3)), w(sectionWords, 4), w(sectionWords, 5), w(sectionWords, 6))} //nolint:staticcheck // ASCII test words
+	case "link":
+		return CollectionDoc{ID: fmt.Sprintf("l%d", i), Title: fmt.Sprintf("the %s %s", w(linkWords, 0), w(linkWords, 1)),
+			Text: fmt.Sprintf("A %s made of a %s and a %s, because why not? Link[1] Discuss[2]\n\n[1] http://example.net/%s", w(linkWords, 2), w(linkWords, 3), w(linkWords, 4), w(linkWords, 5))}
+	default:
+		return CollectionDoc{ID: fmt.Sprintf("x%d", i), Title: fmt.Sprintf("URGENT %s %s !!!", strings.ToUpper(w(spamWords, 0)), strings.ToUpper(w(spamWords, 1))),
+			Author: fmt.Sprintf("Deals <deals%d@mailer%d.example>", i, i%3),
+			Text:   fmt.Sprintf("Dear friend, %s %s %s %s now. To be removed reply REMOVE. %s %s", w(spamWords, 2), w(spamWords, 3), w(spamWords, 4), w(spamWords, 5), w(spamWords, 6), w(spamWords, 7))}
+	}
+}
+
+func collectionProjects() []Project {
+	return []Project{
+		{ID: "news", Name: "UK news", Description: "Politics and world affairs from a British paper.", ReferenceKeywords: []string{"Blair", "Labour"}, Revision: "1"},
+		{ID: "oddities", Name: "Net oddities", Description: "Wonderful things found on the web.", ReferenceKeywords: []string{"weird"}, Revision: "1"},
+	}
+}
+
+// newCollection has 30 documents of each source and 30 of neither; the
+// first `taught` of each source are manual assignments.
+func newCollection(taught int) *fakeCollection {
+	c := &fakeCollection{}
+	for i := 0; i < 30; i++ {
+		for _, kind := range []string{"section", "link", "spam"} {
+			d := sourceDoc(kind, i)
+			if i < taught && kind != "spam" {
+				d.Manual, d.ProjectID = true, map[string]string{"section": "news", "link": "oddities"}[kind]
+			}
+			c.docs = append(c.docs, d)
+		}
+	}
+	return c
+}
+
+func asDocument(d CollectionDoc, owner string) Document {
+	return Document{ID: d.ID, Owner: owner, Title: d.Title, Author: d.Author, Text: d.Text}
+}
+
+func TestCollection_CorrectionsSpreadToTheirSourceAndOtherMailStaysUnclassified(t *testing.T) {
+	ctx := context.Background()
+	ps := collectionProjects()
+	coll := newCollection(3)
+	with := NewLocal(nil).WithCollection(coll, CollectionOptions{})
+	without := NewLocal(nil)
+	for _, tc := range []struct {
+		kind, want string
+	}{{"section", "news"}, {"link", "oddities"}, {"spam", ""}} {
+		for i := 10; i < 30; i += 5 {
+			doc := asDocument(sourceDoc(tc.kind, i), "owner")
+			d, err := with.Classify(ctx, doc, ps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.ProjectID != tc.want {
+				t.Errorf("%s %d: got %q (%.2f, %s), want %q", tc.kind, i, d.ProjectID, d.Confidence, d.Reason, tc.want)
+			}
+			if tc.want != "" && !strings.Contains(d.Reason, "you assigned to it") {
+				t.Errorf("%s %d: reason %q does not say the corrections decided", tc.kind, i, d.Reason)
+			}
+			// Without the collection the scorer has nothing to go on.
+			if d0, _ := without.Classify(ctx, doc, ps); d0.ProjectID != "" {
+				t.Errorf("%s %d: without the collection assigned to %q", tc.kind, i, d0.ProjectID)
+			}
+		}
+	}
+	// A new document of a source, not in the collection, is placed by its
+	// neighbours all the same.
+	fresh := asDocument(sourceDoc("link", 31), "owner")
+	fresh.ID = "new"
+	if d, _ := with.Classify(ctx, fresh, ps); d.ProjectID != "oddities" {
+		t.Errorf("a new document of the linked source: got %q (%.2f)", d.ProjectID, d.Confidence)
+	}
+}
+
+func TestCollection_OneCorrectionLeavesTheScorerInCharge(t *testing.T) {
+	ctx := context.Background()
+	ps := collectionProjects()
+	with := NewLocal(nil).WithCollection(newCollection(1), CollectionOptions{})
+	without := NewLocal(nil)
+	for i := 5; i < 30; i += 6 {
+		for _, kind := range []string{"section", "link", "spam"} {
+			doc := asDocument(sourceDoc(kind, i), "owner")
+			a, _ := with.Classify(ctx, doc, ps)
+			b, _ := without.Classify(ctx, doc, ps)
+			if a.ProjectID != b.ProjectID || a.Confidence != b.Confidence {
+				t.Errorf("%s %d: with one correction per project %q %.4f, the scorer alone %q %.4f", kind, i, a.ProjectID, a.Confidence, b.ProjectID, b.Confidence)
+			}
+		}
+	}
+}
+
+func TestCollection_BuiltPerOwnerAndRevisionNotPerDocument(t *testing.T) {
+	ctx := context.Background()
+	ps := collectionProjects()
+	coll := newCollection(3)
+	l := NewLocal(nil).WithCollection(coll, CollectionOptions{Recheck: time.Hour})
+	now := time.Unix(1000, 0)
+	l.coll.now = func() time.Time { return now }
+	for i := 0; i < 20; i++ {
+		if _, err := l.Classify(ctx, asDocument(sourceDoc("section", i), "owner"), ps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if coll.loads != 1 || coll.sizes != 0 {
+		t.Fatalf("20 documents: %d loads, %d size checks; want 1 and 0", coll.loads, coll.sizes)
+	}
+	// A correction bumps a project's revision: the model is rebuilt once.
+	ps[0].Revision = "2"
+	for i := 0; i < 5; i++ {
+		_, _ = l.Classify(ctx, asDocument(sourceDoc("link", i), "owner"), ps)
+	}
+	if coll.loads != 2 {
+		t.Fatalf("after a revision change: %d loads, want 2", coll.loads)
+	}
+	// After the re-check period the size is checked; a small growth keeps
+	// the model, a tenth more rebuilds it.
+	now = now.Add(2 * time.Hour)
+	coll.docs = append(coll.docs, sourceDoc("spam", 40))
+	_, _ = l.Classify(ctx, asDocument(sourceDoc("link", 1), "owner"), ps)
+	if coll.sizes != 1 || coll.loads != 2 {
+		t.Fatalf("small growth: %d size checks, %d loads; want 1 and 2", coll.sizes, coll.loads)
+	}
+	now = now.Add(2 * time.Hour)
+	for i := 41; i < 52; i++ {
+		coll.docs = append(coll.docs, sourceDoc("spam", i))
+	}
+	_, _ = l.Classify(ctx, asDocument(sourceDoc("link", 1), "owner"), ps)
+	if coll.loads != 3 {
+		t.Fatalf("growth by a tenth: %d loads, want 3", coll.loads)
+	}
+	// Another owner has a model of their own; a document without an owner
+	// does not consult any.
+	_, _ = l.Classify(ctx, asDocument(sourceDoc("link", 1), "other"), ps)
+	_, _ = l.Classify(ctx, asDocument(sourceDoc("link", 1), ""), ps)
+	if coll.loads != 4 {
+		t.Fatalf("second owner and an ownerless document: %d loads, want 4", coll.loads)
+	}
+}
+
+func TestCollection_ManualNoProjectIsALabelToo(t *testing.T) {
+	ctx := context.Background()
+	ps := collectionProjects()
+	coll := newCollection(3)
+	for i := range coll.docs {
+		if strings.HasPrefix(coll.docs[i].ID, "x") && i < 30 {
+			coll.docs[i].Manual = true // the user said: no project
+		}
+	}
+	l := NewLocal(nil).WithCollection(coll, CollectionOptions{})
+	m, err := l.collectionModel(ctx, "owner", ps, mustSet(t, l, ps))
+	if err != nil || m == nil {
+		t.Fatal(m, err)
+	}
+	if m.taught[len(ps)] == 0 || m.Corrections() != 6+m.taught[len(ps)] {
+		t.Errorf("taught %v, corrections %d", m.taught, m.Corrections())
+	}
+	d, _ := l.Classify(ctx, asDocument(sourceDoc("spam", 20), "owner"), ps)
+	if d.ProjectID != "" {
+		t.Errorf("spam like the mail the user said is no project's: got %q", d.ProjectID)
+	}
+}
+
+func mustSet(t *testing.T, l *Local, ps []Project) *candidateSet {
+	t.Helper()
+	s, err := l.candidateSet(context.Background(), ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -1,0 +1,173 @@
+package classify
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Style features: how a source writes, whatever it writes about. Mail from
+// one sender, one newsletter or one feed shares a template — the way its
+// bodies open and close, how its subjects are cased and punctuated, the
+// marks it puts around words (a label in asterisks, a footnote number, an
+// HTML entity left in the text) — far more reliably than it shares words.
+// They mean nothing on their own (no project description has them); they
+// tie a document to the other documents of its source in the owner's
+// collection (collection.go), where the user's corrections and the
+// collection's structure give them their meaning.
+
+// tokenShape maps a token to its shape: runs of lower-case letters become
+// "x", of upper-case letters "X", of digits "d"; other characters stay.
+// "*Politics:*" is "*Xx:*", "Discuss[2]" is "Xx[d]", "&#8220;" is "&#d;".
+func tokenShape(tok string) string {
+	var b strings.Builder
+	last := rune(0)
+	for _, r := range tok {
+		var c rune
+		switch {
+		case unicode.IsLower(r):
+			c = 'x'
+		case unicode.IsUpper(r):
+			c = 'X'
+		case unicode.IsDigit(r):
+			c = 'd'
+		default:
+			c = r
+		}
+		if c != last || (c != 'x' && c != 'X' && c != 'd') {
+			b.WriteRune(c)
+		}
+		last = c
+		if b.Len() > 12 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// isPlainShape reports whether a shape is an ordinary word or number.
+func isPlainShape(s string) bool {
+	switch s {
+	case "x", "Xx", "X", "d", "xX", "XxX":
+		return true
+	}
+	return false
+}
+
+// addStyle adds the style features of a document (title and body) to f,
+// each with weight w.
+func addStyle(f map[string]float64, title, text string, w float64) {
+	put := func(name string) { f[shapePrefix+"style "+name] = w }
+	title = strings.TrimSpace(title)
+	body := strings.TrimSpace(text)
+
+	// Subject: casing, and whether it repeats the body's opening.
+	if words := strings.Fields(title); len(words) > 0 {
+		upper, lower := 0, 0
+		for _, wd := range words {
+			r := []rune(wd)[0]
+			switch {
+			case unicode.IsUpper(r):
+				upper++
+			case unicode.IsLower(r):
+				lower++
+			}
+		}
+		switch {
+		case lower == 0 && upper > 0 && len(words) >= 3:
+			put("title: every word capitalised")
+		case upper == 0 && lower > 0:
+			put("title: lower case")
+		case upper*2 >= len(words) && len(words) >= 3:
+			put("title: mostly capitalised")
+		}
+		if len(title) >= 20 && strings.HasPrefix(withoutFootnotes(body), withoutFootnotes(strings.TrimRight(title, ".… "))) {
+			put("title: opens the body")
+		}
+	}
+	if body == "" {
+		return
+	}
+
+	// How the body opens and closes.
+	fields := strings.Fields(body)
+	put("opens " + tokenShape(fields[0]))
+	if len(fields) > 1 {
+		put("opens " + tokenShape(fields[0]) + " " + tokenShape(fields[1]))
+	}
+	lastLine := body[strings.LastIndexByte(body, '\n')+1:]
+	if lf := strings.Fields(lastLine); len(lf) > 0 {
+		put("closes " + tokenShape(lf[len(lf)-1]))
+	}
+	switch {
+	case strings.HasSuffix(body, "..."), strings.HasSuffix(body, "…"):
+		put("closes with an ellipsis")
+	case strings.HasSuffix(body, ")"), strings.HasSuffix(body, "]"):
+		put("closes with a bracket")
+	}
+
+	// Marks around words anywhere in the body, and the line layout.
+	seen := 0
+	for _, tok := range fields {
+		s := tokenShape(tok)
+		if isPlainShape(s) || len(s) < 2 {
+			continue
+		}
+		// Plain words with sentence punctuation say nothing about a source.
+		t := strings.TrimRight(s, ".,;:!?")
+		if isPlainShape(t) || t == "" {
+			continue
+		}
+		put("mark " + s)
+		if seen++; seen > 40 {
+			break
+		}
+	}
+	longest, lines := 0, 0
+	for _, line := range strings.Split(body, "\n") {
+		if n := len(strings.TrimRight(line, "\r ")); n > 0 {
+			lines++
+			longest = max(longest, n)
+		}
+	}
+	switch {
+	case longest <= 80:
+		put("lines wrapped at 80")
+	case longest <= 200:
+		put("lines up to 200")
+	default:
+		put("long lines")
+	}
+	switch {
+	case lines == 1:
+		put("one line")
+	case lines <= 3:
+		put("two or three lines")
+	case lines <= 10:
+		put("up to ten lines")
+	default:
+		put("many lines")
+	}
+	if strings.Contains(body, "&#") || strings.Contains(body, "&amp;") || strings.Contains(body, "&quot;") {
+		put("html entities")
+	}
+}
+
+// withoutFootnotes is s lower-cased, without footnote markers ("[3]") and
+// with its blanks collapsed.
+func withoutFootnotes(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '[' {
+			j := i + 1
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j > i+1 && j < len(s) && s[j] == ']' {
+				i = j
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return strings.ToLower(strings.Join(strings.Fields(b.String()), " "))
+}
