@@ -76,8 +76,8 @@ func sourceDoc(kind string, i int) CollectionDoc {
 	w := func(ws []string, k int) string { return ws[(i*7+k*3)%len(ws)] }
 	switch kind {
 	case "section":
-		return CollectionDoc{ID: fmt.Sprintf("s%d", i), Title: fmt.Sprintf("%s %s row over %s", strings.Title(w(sectionWords, 0)), w(sectionWords, 1), w(sectionWords, 2)), //nolint:staticcheck // ASCII test words
-			Text: fmt.Sprintf("*%s:* The %s and the %s met today as the %s\ngrew, officials said.", strings.Title(w(sectionWords, 3)), w(sectionWords, 4), w(sectionWords, 5), w(sectionWords, 6))} //nolint:staticcheck // ASCII test words
+		return CollectionDoc{ID: fmt.Sprintf("s%d", i), Title: fmt.Sprintf("%s %s row over %s", title(w(sectionWords, 0)), w(sectionWords, 1), w(sectionWords, 2)), //nolint:staticcheck // ASCII test words
+			Text: fmt.Sprintf("*%s:* The %s and the %s met today as the %s\ngrew, officials said.", title(w(sectionWords, 3)), w(sectionWords, 4), w(sectionWords, 5), w(sectionWords, 6))} //nolint:staticcheck // ASCII test words
 	case "link":
 		return CollectionDoc{ID: fmt.Sprintf("l%d", i), Title: fmt.Sprintf("the %s %s", w(linkWords, 0), w(linkWords, 1)),
 			Text: fmt.Sprintf("A %s made of a %s and a %s, because why not? Link[1] Discuss[2]\n\n[1] http://example.net/%s", w(linkWords, 2), w(linkWords, 3), w(linkWords, 4), w(linkWords, 5))}

@@ -90,20 +90,34 @@ func Run(ctx context.Context, d Deps) error {
 		defer w.Stop()
 	}
 	d.Logger.Info("worker started", "task_queue", cfg.Temporal.TaskQueue, "namespace", cfg.Temporal.Namespace, "google", cfg.Google.Mode)
-	if err := ensureSchedules(ctx, d); err != nil {
+	if err := startUp(ctx, d); err != nil {
+		if ctx.Err() != nil {
+			// Stopped while starting up: a clean stop, not a failure.
+			d.Logger.Info("worker stopping during start-up", "error", err)
+			return nil
+		}
 		return err
-	}
-	if cfg.Google.Mode != config.GoogleOff {
-		if err := StartMailbox(ctx, d.Temporal, cfg, cfg.Inbound.Mailbox); err != nil {
-			return err
-		}
-		if err := watchUnwatchedPrimaryCalendars(ctx, d, d.Store); err != nil {
-			return err
-		}
 	}
 	<-ctx.Done()
 	d.Logger.Info("worker stopping")
 	return nil
+}
+
+// startUp makes sure the schedules exist and starts the long-lived
+// workflows the worker owns: the mailbox's, and the primary calendars of
+// connected users who have none.
+func startUp(ctx context.Context, d Deps) error {
+	cfg := d.Config
+	if err := ensureSchedules(ctx, d); err != nil {
+		return err
+	}
+	if cfg.Google.Mode == config.GoogleOff {
+		return nil
+	}
+	if err := StartMailbox(ctx, d.Temporal, cfg, cfg.Inbound.Mailbox); err != nil {
+		return err
+	}
+	return watchUnwatchedPrimaryCalendars(ctx, d, d.Store)
 }
 
 // Register adds every workflow and the activities of the main task queue to w.
