@@ -35,6 +35,7 @@ type streamMsg struct {
 		PreviousStatus string   `json:"previous_status"`
 		BotID          *string  `json:"bot_id"`
 		Changed        []string `json:"changed"`
+		Adhoc          *bool    `json:"adhoc"`
 	} `json:"data"`
 	LastEventID int64  `json:"last_event_id"`
 	Reason      string `json:"reason"`

@@ -3,13 +3,19 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
+// streamReader is an SSE or a WebSocket stream.
+type streamReader interface {
+	next(t *testing.T, timeout time.Duration) (streamMsg, bool)
+}
+
 // eventsUntil reads a stream until an event satisfies last.
-func eventsUntil(t *testing.T, c *sseClient, what string, last func(streamMsg) bool) []streamMsg {
+func eventsUntil(t *testing.T, c streamReader, what string, last func(streamMsg) bool) []streamMsg {
 	t.Helper()
 	got := collectEvents(t, func() (streamMsg, bool) { return c.next(t, 90*time.Second) }, 2*time.Minute, func(m []streamMsg) bool {
 		return len(m) > 0 && last(m[len(m)-1])
@@ -152,5 +158,71 @@ func TestLive_CalendarMeetingAndItsNotetakerStreamToEachOwnerTheirPartOnly(t *te
 	m, _ := carolStream.next(t, 30*time.Second)
 	if m.UserID != carolID.String() || m.Kind != "document.created" || m.Data.DocumentID != carolDoc {
 		t.Fatalf("carol's first event = %+v, want the creation of her own document %s", m, carolDoc)
+	}
+}
+
+// TestLive_AdhocNotetakerStreamsEveryBotTransitionToItsOwner follows an
+// ad-hoc notetaker (POST /api/v1/bots) through the sandbox Attendee to its
+// transcript on the owner's WebSocket: meeting.created (adhoc), then one
+// bot.status_changed per transition of the MeetingBotWorkflow — each
+// starting where the last ended, through recording to completed — and the
+// transcript's meeting.updated. Another user's SSE stream gets none of it.
+func TestLive_AdhocNotetakerStreamsEveryBotTransitionToItsOwner(t *testing.T) {
+	s := sandboxStack(t, map[string]string{"ATTENDEE_POLL_GRACE": "10s", "ATTENDEE_POLL_INTERVAL": "1m"})
+	ownerID, owner := s.CreateUser(t, "demo")
+	otherID, other := s.CreateUser(t, "other")
+	ws := openWS(t, s.URL+"/api/v1/ws", bearer(owner))
+	if r, _ := ws.next(t, 15*time.Second); r.Kind != "ready" {
+		t.Fatalf("ws first message %+v, want ready", r)
+	}
+	otherStream := openSSE(t, s.URL+"/api/v1/events", bearer(other))
+	otherStream.ready(t)
+
+	link := "https://meet.google.com/liv-eevt-bot"
+	s.Do(t, owner, http.MethodPut, "/api/v1/sandbox/attendee/meetings", "application/json", strings.NewReader(fmt.Sprintf(`{
+		"meeting_url": %q, "duration": "5s", "utterances": [
+		{"speaker": "Maya Lindqvist", "at": "1s", "text": "The reading room shelving arrives on Monday."}]}`, link)), http.StatusOK, nil)
+	var started struct {
+		MeetingID string `json:"meeting_id"`
+	}
+	s.Do(t, owner, http.MethodPost, "/api/v1/bots", "application/json", strings.NewReader(fmt.Sprintf(`{
+		"meeting_url": %q, "title": "Shelving call", "end_at": %q}`, link, time.Now().Add(20*time.Second).UTC().Format(time.RFC3339))),
+		http.StatusAccepted, &started)
+
+	var transcript, ended bool
+	got := eventsUntil(t, ws, "the notetaker's end and its transcript", func(m streamMsg) bool {
+		transcript = transcript || (m.Kind == "meeting.updated" && slices.Contains(m.Data.Changed, "transcript"))
+		ended = ended || (m.Kind == "bot.status_changed" && (m.Data.Status == "completed" || m.Data.Status == "failed"))
+		return transcript && ended
+	})
+	// The transcript's document events come too; the meeting's and the
+	// bot's are about the meeting.
+	var meetingEvents []streamMsg
+	for _, m := range got {
+		if m.UserID != ownerID.String() {
+			t.Fatalf("the owner got %+v", m)
+		}
+		if strings.HasPrefix(m.Kind, "meeting.") || strings.HasPrefix(m.Kind, "bot.") {
+			meetingEvents = append(meetingEvents, m)
+		}
+	}
+	onlyAbout(t, "the owner", meetingEvents, ownerID.String(), started.MeetingID)
+	if got[0].Kind != "meeting.created" || got[0].Data.Adhoc == nil || !*got[0].Data.Adhoc || got[0].Data.Title != "Shelving call" {
+		t.Fatalf("first event %+v, want meeting.created of the ad-hoc meeting", got[0])
+	}
+	reached := botChain(t, "the owner", got, "none")
+	if len(reached) == 0 || reached[len(reached)-1] != "completed" || !slices.Contains(reached, "recording") {
+		t.Fatalf("the notetaker went %v, want through recording to completed", reached)
+	}
+	if b := botOf(t, s, owner, started.MeetingID); b.BotStatus != "completed" || b.TranscriptDocument == nil {
+		t.Fatalf("notetaker %+v", b)
+	}
+	t.Logf("the owner's stream: %v; bot statuses %v", kindsOf(got), reached)
+
+	// The other user's first event is their own.
+	otherDoc := postAndWait(t, s, message("ai+other@besunny.ai", "For other", "Hello other."))
+	m, _ := otherStream.next(t, 30*time.Second)
+	if m.UserID != otherID.String() || m.Kind != "document.created" || m.Data.DocumentID != otherDoc {
+		t.Fatalf("other's first event = %+v, want the creation of their own document %s", m, otherDoc)
 	}
 }
