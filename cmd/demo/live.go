@@ -82,11 +82,38 @@ func describe(data string) (string, bool) {
 	if e.Kind == "ready" {
 		return fmt.Sprintf("complete after event %d", e.LastEventID), true
 	}
+	return fmt.Sprintf("#%-5d %-20s %s", e.ID, e.Kind, summarize(e.Kind, e.Data)), false
+}
+
+// summarize picks what a reader of the demo wants from an event's data.
+func summarize(kind string, data map[string]any) string {
 	var parts []string
-	for _, k := range []string{"title", "status", "reason", "project_id", "classification_source", "file_id", "active", "last_error"} {
-		if v, ok := e.Data[k]; ok && v != nil && v != "" {
-			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+	add := func(keys ...string) {
+		for _, k := range keys {
+			switch v := data[k].(type) {
+			case nil:
+			case string:
+				if v != "" {
+					parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+				}
+			case []any:
+				if len(v) > 0 {
+					parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+				}
+			default:
+				parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+			}
 		}
 	}
-	return fmt.Sprintf("#%-5d %-20s %s", e.ID, e.Kind, strings.Join(parts, " ")), false
+	switch {
+	case kind == "bot.status_changed":
+		// A transition reads best as one: pending → bot_scheduled.
+		parts = append(parts, fmt.Sprintf("%v → %v", data["previous_status"], data["status"]))
+		add("title", "reason", "bot_id")
+	case strings.HasPrefix(kind, "meeting."):
+		add("title", "start", "status", "changed", "reason", "bot_status", "project_id")
+	default:
+		add("title", "status", "reason", "project_id", "classification_source", "file_id", "active", "last_error")
+	}
+	return strings.Join(parts, " ")
 }

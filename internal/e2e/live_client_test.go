@@ -16,19 +16,26 @@ import (
 
 // streamMsg is one message of an event stream (SSE or WebSocket), decoded.
 type streamMsg struct {
-	ID     string // the SSE id: field ("" when none)
-	Event  string // the SSE event: field
-	Kind   string `json:"kind"`
-	EvID   int64  `json:"id"`
-	UserID string `json:"user_id"`
-	Data   struct {
-		DocumentID string `json:"document_id"`
-		MessageKey string `json:"message_key"`
-		Status     string `json:"status"`
-		Reason     string `json:"reason"`
-		Title      string `json:"title"`
-		FileID     string `json:"file_id"`
-		Active     *bool  `json:"active"`
+	ID        string // the SSE id: field ("" when none)
+	Event     string // the SSE event: field
+	Kind      string `json:"kind"`
+	EvID      int64  `json:"id"`
+	UserID    string `json:"user_id"`
+	SubjectID string `json:"subject_id"`
+	Data      struct {
+		DocumentID     string   `json:"document_id"`
+		MessageKey     string   `json:"message_key"`
+		Status         string   `json:"status"`
+		Reason         string   `json:"reason"`
+		Title          string   `json:"title"`
+		FileID         string   `json:"file_id"`
+		Active         *bool    `json:"active"`
+		MeetingID      string   `json:"meeting_id"`
+		EventID        string   `json:"event_id"`
+		PreviousStatus string   `json:"previous_status"`
+		BotID          *string  `json:"bot_id"`
+		Changed        []string `json:"changed"`
+		Adhoc          *bool    `json:"adhoc"`
 	} `json:"data"`
 	LastEventID int64  `json:"last_event_id"`
 	Reason      string `json:"reason"`

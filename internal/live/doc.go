@@ -2,7 +2,8 @@
 //
 // Triggers write every change a user should see into the events table in
 // the same transaction as the change, with ids in commit order, and
-// pg_notify in that transaction (db/migrations/00013_events.sql). In each API
+// pg_notify in that transaction (db/migrations/00013_events.sql; meetings and
+// their notetakers in 00014_meeting_events.sql). In each API
 // process one Listener holds a dedicated connection that LISTENs, reads what
 // it was woken for (and, after any gap — a reconnect, a lost notification —
 // everything after the last id it saw) and hands the events, in id order, to

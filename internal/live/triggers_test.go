@@ -37,7 +37,7 @@ func eventsAfter(t *testing.T, pool *pgxpool.Pool, after int64) []logged {
 
 func quote(id uuid.UUID) string { return "'" + id.String() + "'" }
 
-func newUser(t *testing.T, pool *pgxpool.Pool) uuid.UUID {
+func newUser(t testing.TB, pool *pgxpool.Pool) uuid.UUID {
 	t.Helper()
 	id := uuid.New()
 	if _, err := pool.Exec(context.Background(), "INSERT INTO users (id, email) VALUES ($1, 'u@example.com')", id); err != nil {
