@@ -134,7 +134,9 @@ func (c benchCollection) CollectionDocuments(_ context.Context, _ string, max in
 	return c[:min(max, len(c))], nil
 }
 
-func (c benchCollection) CollectionSize(context.Context, string) (int, error) { return len(c), nil }
+func (c benchCollection) CollectionStats(context.Context, string) (CollectionStats, error) {
+	return CollectionStats{Documents: len(c)}, nil
+}
 
 // BenchmarkLocalClassify10000Examples classifies the same 5 KB email
 // against 50 projects with 200 assigned documents each (10,000 in the
@@ -149,6 +151,9 @@ func BenchmarkLocalClassify10000Examples(b *testing.B) {
 	doc := benchDocument(r)
 	doc.Owner = "owner"
 	ctx := context.Background()
+	if err := l.PrepareCollection(ctx, doc.Owner, ps); err != nil {
+		b.Fatal(err)
+	}
 	if _, err := l.Classify(ctx, doc, ps); err != nil {
 		b.Fatal(err)
 	}
@@ -198,7 +203,7 @@ func BenchmarkCollectionBuild10000(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		l.WithCollection(coll, CollectionOptions{MaxDocuments: 10000})
-		if _, err := l.Classify(ctx, doc, ps); err != nil {
+		if err := l.PrepareCollection(ctx, doc.Owner, ps); err != nil {
 			b.Fatal(err)
 		}
 	}
