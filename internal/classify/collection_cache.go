@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -307,10 +308,7 @@ func (l *Local) refresh(ctx context.Context, e *ownerModel, owner string, projec
 			return fmt.Errorf("classify: collection of %s: %w", owner, err)
 		}
 		if len(docs) >= c.opts.MinDocuments {
-			model = buildCollectionModel(projects, docs, func(_ int, a *analysis) ([]float64, bool) {
-				res := l.params.score(a, set, l.dict)
-				return priorOf(res, len(projects)), res.sure()
-			}, defaultCollectionParams)
+			model = l.buildAtLowPriority(projects, docs, set)
 		}
 	}
 	e.mu.Lock()
@@ -318,6 +316,22 @@ func (l *Local) refresh(ctx context.Context, e *ownerModel, owner string, projec
 	e.model, e.ids = model, ids
 	e.key, e.refreshed, e.size, e.manualNone, e.checked = key, true, stats.Documents, stats.ManualNoProject, c.now()
 	return nil
+}
+
+// buildAtLowPriority builds the model on an OS thread of its own at a lower
+// priority, so that the classifications on the other threads keep their
+// CPU while it runs; the thread is discarded afterwards.
+func (l *Local) buildAtLowPriority(projects []Project, docs []CollectionDoc, set *candidateSet) *CollectionModel {
+	out := make(chan *CollectionModel, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the lowered thread ends with this goroutine
+		lowerThreadPriority()
+		out <- buildCollectionModel(projects, docs, func(_ int, a *analysis) ([]float64, bool) {
+			res := l.params.score(a, set, l.dict)
+			return priorOf(res, len(projects)), res.sure()
+		}, defaultCollectionParams)
+	}()
+	return <-out
 }
 
 // finishRefresh ends the refresh that holds done.
