@@ -158,11 +158,18 @@ func (c *collectionCache) entry(owner string) *ownerModel {
 			var oldest string
 			var at time.Time
 			for o, x := range c.owners {
-				if oldest == "" || x.used.Before(at) {
+				// An owner whose refresh is under way stays: dropped, its
+				// next classification would start a second one.
+				x.mu.Lock()
+				busy := x.running != nil
+				x.mu.Unlock()
+				if !busy && (oldest == "" || x.used.Before(at)) {
 					oldest, at = o, x.used
 				}
 			}
-			delete(c.owners, oldest)
+			if oldest != "" {
+				delete(c.owners, oldest)
+			}
 		}
 		e = &ownerModel{}
 		c.owners[owner] = e

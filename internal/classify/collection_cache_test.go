@@ -331,3 +331,20 @@ func TestPrepareCollection_WaitsForTheBuildUnderWayAndBuildsOnce(t *testing.T) {
 	release2()
 	l.coll.refreshes.Wait()
 }
+
+func TestCollection_AnOwnerWithARefreshUnderWayIsNotEvicted(t *testing.T) {
+	ps := collectionProjects()
+	coll := newCollection(3)
+	started, release := gated(coll)
+	defer release()
+	l := NewLocal(coll).WithCollection(coll, CollectionOptions{MaxOwners: 1})
+	classifyWithin(t, l, asDocument(sourceDoc("link", 1), "a"), ps)
+	waitStarted(t, started)
+	classifyWithin(t, l, asDocument(sourceDoc("link", 1), "b"), ps) // over MaxOwners, but a is busy
+	classifyWithin(t, l, asDocument(sourceDoc("link", 2), "a"), ps)
+	release()
+	l.coll.refreshes.Wait()
+	if loads, _ := coll.counts(); loads != 2 {
+		t.Errorf("%d loads, want 2 (one per owner): a's running refresh was dropped and started again", loads)
+	}
+}
