@@ -115,6 +115,13 @@ func (a *Classify) rescore(ctx context.Context, owner, id uuid.UUID, minConfiden
 	if err != nil || skip != "" || len(c.projects) == 0 {
 		return false, false, err
 	}
+	// The backlog runs after corrections: it scores with the owner's
+	// collection model of the current projects, built here if it is not
+	// yet (classification alone never waits for one). Once it is current
+	// this is a map look-up.
+	if err := a.Local.PrepareCollection(ctx, c.document.Owner, c.projects); err != nil {
+		return false, false, fmt.Errorf("collection model: %w", err)
+	}
 	start := time.Now()
 	d, err := a.Local.Classify(ctx, c.document, c.projects)
 	if err != nil {

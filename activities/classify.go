@@ -354,17 +354,18 @@ func (a StoreCollection) CollectionDocuments(ctx context.Context, ownerID string
 	return out, nil
 }
 
-// CollectionSize returns the number of the owner's documents.
-func (a StoreCollection) CollectionSize(ctx context.Context, ownerID string) (int, error) {
+// CollectionStats counts the owner's documents and their manual "no
+// project" assignments, in one query that loads no document.
+func (a StoreCollection) CollectionStats(ctx context.Context, ownerID string) (classify.CollectionStats, error) {
 	owner, err := uuid.Parse(ownerID)
 	if err != nil {
-		return 0, err
+		return classify.CollectionStats{}, err
 	}
-	n, err := a.Store.CountCollectionDocuments(ctx, owner)
+	st, err := a.Store.CollectionStats(ctx, owner)
 	if err != nil {
-		return 0, fmt.Errorf("collection size of %s: %w", ownerID, err)
+		return classify.CollectionStats{}, fmt.Errorf("collection counts of %s: %w", ownerID, err)
 	}
-	return int(n), nil
+	return classify.CollectionStats{Documents: int(st.Documents), ManualNoProject: int(st.ManualNoProject)}, nil
 }
 
 func summary(d classify.Decision, path string, took time.Duration) DecisionSummary {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -19,6 +20,14 @@ func Build(which string, ds *Dataset, live bool, model string, llm ...string) (c
 	// The production classifier: the owner's collection is consulted
 	// (internal/workerapp wires the store's).
 	local := classify.NewLocal(ds).WithCollection(generatedCollection(ds), classify.CollectionOptions{})
+	// Classification does not wait for a collection model (it is built in
+	// the background); the evaluation builds each owner's first, so that
+	// every document is scored with it, as the backlog does.
+	for owner, ps := range ds.Projects {
+		if err := local.PrepareCollection(context.Background(), owner, ps); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	if which == "local" {
 		return local, nil, func() {}, nil
 	}

@@ -73,7 +73,13 @@ func (c evalCollection) CollectionDocuments(_ context.Context, owner string, max
 	return docs, nil
 }
 
-// CollectionSize implements classify.CollectionSource.
-func (c evalCollection) CollectionSize(_ context.Context, owner string) (int, error) {
-	return len(c.byOwner[owner]), nil
+// CollectionStats implements classify.CollectionSource.
+func (c evalCollection) CollectionStats(_ context.Context, owner string) (classify.CollectionStats, error) {
+	st := classify.CollectionStats{Documents: len(c.byOwner[owner])}
+	for _, d := range c.byOwner[owner] {
+		if d.Manual && d.ProjectID == "" {
+			st.ManualNoProject++
+		}
+	}
+	return st, nil
 }

@@ -46,6 +46,10 @@ func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision
 		p.Revision = revision
 		projects = append(projects, p)
 	}
+	// The model is built before scoring (classification alone would not
+	// wait for it), as the backlog does after corrections.
+	// (A failure marks every result.)
+	prepared := local.PrepareCollection(ctx, RealOwner, projects)
 	out := make([]Result, 0, len(ds.Items))
 	for i, it := range ds.Items {
 		if _, ok := assigned[i]; ok {
@@ -55,6 +59,9 @@ func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision
 		doc.Owner = it.Owner
 		start := time.Now()
 		d, err := local.Classify(ctx, doc, projects)
+		if err == nil {
+			err = prepared
+		}
 		out = append(out, Result{Item: it, Decision: d, Err: err, Elapsed: time.Since(start)})
 	}
 	return out

@@ -10,7 +10,11 @@ WHERE owner_id = @owner_id AND status <> 'deleted'
 ORDER BY received_at DESC, id DESC
 LIMIT @max_rows;
 
--- name: CountCollectionDocuments :one
--- How many documents the owner has: the collection model is rebuilt when
--- this moves by a tenth.
-SELECT count(*) FROM documents WHERE owner_id = @owner_id AND status <> 'deleted';
+-- name: CollectionStats :one
+-- How many documents the owner has (the collection model is rebuilt when
+-- this moves by a tenth) and how many of them the user marked "no project"
+-- by hand (labels the projects' profiles do not show): counted, not loaded,
+-- so that the classifier knows whether a model could spread anything.
+SELECT count(*)::integer AS documents,
+       (count(*) FILTER (WHERE project_id IS NULL AND classification_source = 'manual'))::integer AS manual_no_project
+FROM documents WHERE owner_id = @owner_id AND status <> 'deleted';

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -48,20 +49,67 @@ func TestAddStyle_DescribesHowASourceWrites(t *testing.T) {
 	}
 }
 
-// fakeCollection is an owner's collection with counters.
+// fakeCollection is an owner's collection with counters, and the store's
+// view of it for the profiles (ExampleSource): a project's examples are its
+// manual assignments. With gate set, CollectionDocuments signals started
+// and waits until gate is closed: a slow build.
 type fakeCollection struct {
+	mu           sync.Mutex
 	docs         []CollectionDoc
 	loads, sizes int
+	gate         chan struct{}
+	started      chan struct{}
 }
 
-func (c *fakeCollection) CollectionDocuments(_ context.Context, _ string, max int) ([]CollectionDoc, error) {
+func (c *fakeCollection) CollectionDocuments(ctx context.Context, _ string, max int) ([]CollectionDoc, error) {
+	c.mu.Lock()
 	c.loads++
-	return c.docs[:min(max, len(c.docs))], nil
+	gate, started := c.gate, c.started
+	docs := append([]CollectionDoc(nil), c.docs[:min(max, len(c.docs))]...)
+	c.mu.Unlock()
+	if gate != nil {
+		if started != nil {
+			started <- struct{}{}
+		}
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return docs, nil
 }
 
-func (c *fakeCollection) CollectionSize(context.Context, string) (int, error) {
+func (c *fakeCollection) CollectionStats(context.Context, string) (CollectionStats, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.sizes++
-	return len(c.docs), nil
+	st := CollectionStats{Documents: len(c.docs)}
+	for _, d := range c.docs {
+		if d.Manual && d.ProjectID == "" {
+			st.ManualNoProject++
+		}
+	}
+	return st, nil
+}
+
+func (c *fakeCollection) Examples(_ context.Context, projectID string) ([]Example, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Example
+	for _, d := range c.docs {
+		if d.Manual && d.ProjectID == projectID {
+			out = append(out, Example{Title: d.Title, Author: d.Author, Text: d.Text, Manual: true})
+		}
+	}
+	return out, nil
+}
+
+// counts returns the loads and the size checks so far.
+func (c *fakeCollection) counts() (loads, sizes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.loads, c.sizes
 }
 
 // Two sources whose words say nothing of the projects' descriptions, but
@@ -119,7 +167,10 @@ func TestCollection_CorrectionsSpreadToTheirSourceAndOtherMailStaysUnclassified(
 	ctx := context.Background()
 	ps := collectionProjects()
 	coll := newCollection(3)
-	with := NewLocal(nil).WithCollection(coll, CollectionOptions{})
+	with := NewLocal(coll).WithCollection(coll, CollectionOptions{})
+	if err := with.PrepareCollection(ctx, "owner", ps); err != nil {
+		t.Fatal(err)
+	}
 	without := NewLocal(nil)
 	for _, tc := range []struct {
 		kind, want string
@@ -154,8 +205,12 @@ func TestCollection_CorrectionsSpreadToTheirSourceAndOtherMailStaysUnclassified(
 func TestCollection_OneCorrectionLeavesTheScorerInCharge(t *testing.T) {
 	ctx := context.Background()
 	ps := collectionProjects()
-	with := NewLocal(nil).WithCollection(newCollection(1), CollectionOptions{})
-	without := NewLocal(nil)
+	coll := newCollection(1)
+	with := NewLocal(coll).WithCollection(coll, CollectionOptions{})
+	if err := with.PrepareCollection(ctx, "owner", ps); err != nil {
+		t.Fatal(err)
+	}
+	without := NewLocal(coll)
 	for i := 5; i < 30; i += 6 {
 		for _, kind := range []string{"section", "link", "spam"} {
 			doc := asDocument(sourceDoc(kind, i), "owner")
@@ -172,47 +227,56 @@ func TestCollection_BuiltPerOwnerAndRevisionNotPerDocument(t *testing.T) {
 	ctx := context.Background()
 	ps := collectionProjects()
 	coll := newCollection(3)
-	l := NewLocal(nil).WithCollection(coll, CollectionOptions{Recheck: time.Hour})
+	l := NewLocal(coll).WithCollection(coll, CollectionOptions{Recheck: time.Hour})
 	now := time.Unix(1000, 0)
 	l.coll.now = func() time.Time { return now }
-	for i := 0; i < 20; i++ {
-		if _, err := l.Classify(ctx, asDocument(sourceDoc("section", i), "owner"), ps); err != nil {
+	classify := func(kind string, i int, owner string) {
+		t.Helper()
+		if _, err := l.Classify(ctx, asDocument(sourceDoc(kind, i), owner), ps); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if coll.loads != 1 || coll.sizes != 0 {
-		t.Fatalf("20 documents: %d loads, %d size checks; want 1 and 0", coll.loads, coll.sizes)
+	for i := 0; i < 20; i++ {
+		classify("section", i, "owner")
+	}
+	l.coll.refreshes.Wait()
+	if loads, sizes := coll.counts(); loads != 1 || sizes != 1 {
+		t.Fatalf("20 documents: %d loads, %d size checks; want 1 and 1", loads, sizes)
 	}
 	// A correction bumps a project's revision: the model is rebuilt once.
 	ps[0].Revision = "2"
 	for i := 0; i < 5; i++ {
-		_, _ = l.Classify(ctx, asDocument(sourceDoc("link", i), "owner"), ps)
+		classify("link", i, "owner")
 	}
-	if coll.loads != 2 {
-		t.Fatalf("after a revision change: %d loads, want 2", coll.loads)
+	l.coll.refreshes.Wait()
+	if loads, _ := coll.counts(); loads != 2 {
+		t.Fatalf("after a revision change: %d loads, want 2", loads)
 	}
 	// After the re-check period the size is checked; a small growth keeps
 	// the model, a tenth more rebuilds it.
 	now = now.Add(2 * time.Hour)
 	coll.docs = append(coll.docs, sourceDoc("spam", 40))
-	_, _ = l.Classify(ctx, asDocument(sourceDoc("link", 1), "owner"), ps)
-	if coll.sizes != 1 || coll.loads != 2 {
-		t.Fatalf("small growth: %d size checks, %d loads; want 1 and 2", coll.sizes, coll.loads)
+	classify("link", 1, "owner")
+	l.coll.refreshes.Wait()
+	if loads, sizes := coll.counts(); sizes != 3 || loads != 2 {
+		t.Fatalf("small growth: %d size checks, %d loads; want 3 and 2", sizes, loads)
 	}
 	now = now.Add(2 * time.Hour)
 	for i := 41; i < 52; i++ {
 		coll.docs = append(coll.docs, sourceDoc("spam", i))
 	}
-	_, _ = l.Classify(ctx, asDocument(sourceDoc("link", 1), "owner"), ps)
-	if coll.loads != 3 {
-		t.Fatalf("growth by a tenth: %d loads, want 3", coll.loads)
+	classify("link", 1, "owner")
+	l.coll.refreshes.Wait()
+	if loads, _ := coll.counts(); loads != 3 {
+		t.Fatalf("growth by a tenth: %d loads, want 3", loads)
 	}
 	// Another owner has a model of their own; a document without an owner
 	// does not consult any.
-	_, _ = l.Classify(ctx, asDocument(sourceDoc("link", 1), "other"), ps)
-	_, _ = l.Classify(ctx, asDocument(sourceDoc("link", 1), ""), ps)
-	if coll.loads != 4 {
-		t.Fatalf("second owner and an ownerless document: %d loads, want 4", coll.loads)
+	classify("link", 1, "other")
+	classify("link", 1, "")
+	l.coll.refreshes.Wait()
+	if loads, _ := coll.counts(); loads != 4 {
+		t.Fatalf("second owner and an ownerless document: %d loads, want 4", loads)
 	}
 }
 
@@ -225,10 +289,13 @@ func TestCollection_ManualNoProjectIsALabelToo(t *testing.T) {
 			coll.docs[i].Manual = true // the user said: no project
 		}
 	}
-	l := NewLocal(nil).WithCollection(coll, CollectionOptions{})
-	m, err := l.collectionModel(ctx, "owner", ps, mustSet(t, l, ps))
-	if err != nil || m == nil {
-		t.Fatal(m, err)
+	l := NewLocal(coll).WithCollection(coll, CollectionOptions{})
+	if err := l.PrepareCollection(ctx, "owner", ps); err != nil {
+		t.Fatal(err)
+	}
+	m := l.collectionModel("owner", ps, mustSet(t, l, ps))
+	if m == nil {
+		t.Fatal("no model")
 	}
 	if m.taught[len(ps)] == 0 || m.Corrections() != 6+m.taught[len(ps)] {
 		t.Errorf("taught %v, corrections %d", m.taught, m.Corrections())

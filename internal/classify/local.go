@@ -138,11 +138,9 @@ func (l *Local) Classify(ctx context.Context, doc Document, projects []Project) 
 	a := analyzeDocument(doc)
 	res := l.params.score(a, set, l.dict)
 	if l.coll != nil && doc.Owner != "" {
-		m, err := l.collectionModel(ctx, doc.Owner, projects, set)
-		if err != nil {
-			return d, err
-		}
-		if m != nil {
+		// Never waits for a model: a missing or stale one is rebuilt in the
+		// background (collection_cache.go).
+		if m := l.collectionModel(doc.Owner, projects, set); m != nil {
 			res = res.withCollection(m.score(doc, a, priorOf(res, len(projects)), res.sure()), m.params.minTaught)
 		}
 	}

@@ -84,6 +84,9 @@ type profile struct {
 	exDomains map[string]float64
 
 	cent centroid // the examples' centroid (see centroid.go)
+	// manual is the number of manual examples (user corrections): whether
+	// the collection model can learn anything of the project.
+	manual int
 }
 
 func buildProfile(p Project, examples []Example, dict *termDict) *profile {
@@ -200,6 +203,9 @@ func buildProfile(p Project, examples []Example, dict *termDict) *profile {
 	analyses := make([]*analysis, 0, len(examples))
 	manual := make([]bool, 0, len(examples))
 	for _, ex := range examples {
+		if ex.Manual {
+			pr.manual++
+		}
 		a := analyzeDocument(Document{Title: ex.Title, Author: ex.Author, Text: ex.Text})
 		if a.total == 0 && len(a.shapes) == 0 {
 			continue
@@ -318,6 +324,17 @@ type candidateSet struct {
 	relLength []float64 // profile length / average length
 	postings  map[uint32]termPostings
 	cent      *centroidIndex
+}
+
+// teaches reports whether a project of the set has at least n manual
+// assignments among its examples.
+func (s *candidateSet) teaches(n int) bool {
+	for _, p := range s.profiles {
+		if p.manual >= n {
+			return true
+		}
+	}
+	return false
 }
 
 type termPostings struct {

@@ -11,17 +11,26 @@ import (
 	"github.com/google/uuid"
 )
 
-const countCollectionDocuments = `-- name: CountCollectionDocuments :one
-SELECT count(*) FROM documents WHERE owner_id = $1 AND status <> 'deleted'
+const collectionStats = `-- name: CollectionStats :one
+SELECT count(*)::integer AS documents,
+       (count(*) FILTER (WHERE project_id IS NULL AND classification_source = 'manual'))::integer AS manual_no_project
+FROM documents WHERE owner_id = $1 AND status <> 'deleted'
 `
 
-// How many documents the owner has: the collection model is rebuilt when
-// this moves by a tenth.
-func (q *Queries) CountCollectionDocuments(ctx context.Context, ownerID uuid.UUID) (int64, error) {
-	row := q.db.QueryRow(ctx, countCollectionDocuments, ownerID)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+type CollectionStatsRow struct {
+	Documents       int32 `json:"documents"`
+	ManualNoProject int32 `json:"manual_no_project"`
+}
+
+// How many documents the owner has (the collection model is rebuilt when
+// this moves by a tenth) and how many of them the user marked "no project"
+// by hand (labels the projects' profiles do not show): counted, not loaded,
+// so that the classifier knows whether a model could spread anything.
+func (q *Queries) CollectionStats(ctx context.Context, ownerID uuid.UUID) (CollectionStatsRow, error) {
+	row := q.db.QueryRow(ctx, collectionStats, ownerID)
+	var i CollectionStatsRow
+	err := row.Scan(&i.Documents, &i.ManualNoProject)
+	return i, err
 }
 
 const listCollectionDocuments = `-- name: ListCollectionDocuments :many

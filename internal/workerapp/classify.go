@@ -24,7 +24,7 @@ func classifiers(d Deps) (*activities.Classify, *activities.Onboarding) {
 	ca := &activities.Classify{
 		Store: d.Store,
 		Local: classify.NewLocal(activities.StoreExamples{Store: d.Store, Max: examplesPerProject}).
-			WithCollection(activities.StoreCollection{Store: d.Store}, classify.CollectionOptions{MaxDocuments: cfg.CollectionMaxDocuments}),
+			WithCollection(activities.StoreCollection{Store: d.Store}, classify.CollectionOptions{MaxDocuments: cfg.CollectionMaxDocuments, Logger: d.Logger}),
 		Mode:   cfg.Mode,
 		Policy: classify.HybridPolicy{Sure: cfg.Sure, MinMargin: cfg.MinMargin},
 		Backlog: activities.BacklogSettings{
