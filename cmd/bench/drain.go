@@ -9,9 +9,12 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/googlefake"
 	"github.com/besunny/workflows/internal/store"
+	"github.com/besunny/workflows/workflows"
 )
 
 // stackParts is what the drain needs from the set-up.
@@ -24,6 +27,7 @@ type stackParts struct {
 	store        *store.Store
 	corpus       *corpus
 	backlog      *backlog
+	temporal     client.Client
 }
 
 // drainTimeout bounds a drain that makes no progress (a stuck pipeline
@@ -104,6 +108,21 @@ func drain(ctx context.Context, o options, res *result, p stackParts) (err error
 	// The same path with nothing ahead of it: what a push costs on its own.
 	idle := startTrickle(options{trickleEvery: time.Second, trickleMax: idlePushes}, p.fake, p.corpus)
 	if res.idle, _, err = latencies(ctx, p.store, idle.wait(), time.Minute); err != nil {
+		return err
+	}
+
+	// What a message costs Temporal: the drain's runs from their
+	// histories, then the old and the new pipeline side by side.
+	drained := pipelineCost{name: "drain"}
+	sample := make([]string, 0, costHistories)
+	for _, id := range p.backlog.ids[:min(costHistories, len(p.backlog.ids))] {
+		sample = append(sample, workflows.EmailWorkflowID(id, 1))
+	}
+	if err := countHistories(ctx, p.temporal, sample, &drained); err != nil {
+		return err
+	}
+	res.drainCost = drained
+	if res.costs, err = comparePipelines(ctx, p.temporal, p.fake, p.corpus, o.inFlight, p.cfg.Temporal.TaskQueue, p.cfg.Gmail.FetchDeadline); err != nil {
 		return err
 	}
 

@@ -49,6 +49,9 @@ type options struct {
 	cpuProfile   string
 	memProfile   string
 	keepLogs     bool
+	// server is memory (the in-memory dev server) or file (BENCH_SERVER=file:
+	// the file-backed one, as make run starts it).
+	server string
 }
 
 func parseOptions() options {
@@ -73,7 +76,16 @@ func parseOptions() options {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process during the drain")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of this process after the drain")
 	flag.BoolVar(&o.keepLogs, "keep-logs", false, "keep the log directory (Temporal, worker) after a successful run")
+	server := "memory"
+	if v := os.Getenv("BENCH_SERVER"); v != "" {
+		server = v
+	}
+	flag.StringVar(&o.server, "server", server, "memory: drain on an in-memory dev server; file: on a file-backed one configured as make run starts it (default BENCH_SERVER or memory)")
 	flag.Parse()
+	if o.server != "memory" && o.server != "file" {
+		fmt.Fprintln(os.Stderr, "bench: -server (BENCH_SERVER) is memory or file")
+		os.Exit(2)
+	}
 	if o.worker != "process" && o.worker != "inprocess" {
 		fmt.Fprintln(os.Stderr, "bench: -worker is process or inprocess")
 		os.Exit(2)
