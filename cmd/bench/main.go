@@ -80,10 +80,10 @@ func parseOptions() options {
 	if v := os.Getenv("BENCH_SERVER"); v != "" {
 		server = v
 	}
-	flag.StringVar(&o.server, "server", server, "memory: drain on an in-memory dev server; file: on a file-backed one configured as make run starts it (default BENCH_SERVER or memory)")
+	flag.StringVar(&o.server, "server", server, "memory: drain on an in-memory dev server; file: on a file-backed one configured as make run starts it; file-default-pragmas: file-backed with SQLite's default journal (default BENCH_SERVER or memory)")
 	flag.Parse()
-	if o.server != "memory" && o.server != "file" {
-		fmt.Fprintln(os.Stderr, "bench: -server (BENCH_SERVER) is memory or file")
+	if o.server != "memory" && o.server != "file" && o.server != "file-default-pragmas" {
+		fmt.Fprintln(os.Stderr, "bench: -server (BENCH_SERVER) is memory, file or file-default-pragmas")
 		os.Exit(2)
 	}
 	if o.worker != "process" && o.worker != "inprocess" {

@@ -103,9 +103,13 @@ func run(ctx context.Context, o options) (*result, error) {
 
 	say("starting a fresh Temporal dev server for the drain (%s)", o.server)
 	var extra []string
-	if o.server == "file" {
+	switch o.server {
+	case "file":
 		// As make run starts it (cmd/dev): state in a SQLite file.
 		extra = temporalclient.DevServerFileArgs(filepath.Join(logDir, "temporal.db"))
+	case "file-default-pragmas":
+		// Before the WAL pragmas: the file with SQLite's defaults.
+		extra = []string{"--db-filename", filepath.Join(logDir, "temporal.db")}
 	}
 	tsrv, err := startTemporal(ctx, root, filepath.Join(logDir, "temporal-drain.log"), o.matcher, extra...)
 	if err != nil {
