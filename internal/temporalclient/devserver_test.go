@@ -88,11 +88,11 @@ func TestDevServerFileArgs_StateSurvivesAKilledServer(t *testing.T) {
 	c.Close()
 
 	c2, _ := startFileServer(t, bin, dbPath, port)
-	desc, err := c2.DescribeWorkflowExecution(t.Context(), "survives-a-kill", run.GetRunID())
+	desc, err := c2.DescribeWorkflow(t.Context(), "survives-a-kill", run.GetRunID())
 	if err != nil {
 		t.Fatalf("the workflow started before the kill: %v", err)
 	}
-	if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+	if st := desc.RawResponse.GetWorkflowExecutionInfo().GetStatus(); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 		t.Fatalf("status after the restart = %s", st)
 	}
 }
