@@ -80,6 +80,9 @@ const (
 	// versionEmailV2: message runs start as EmailWorkflow
 	// (ProcessEmailWorkflowV2), which fetches and classifies inline.
 	versionEmailV2 = "mailbox-email-v2"
+	// versionKeepLateFinishes: runs that finish while a mark call is out
+	// are marked with the next batch instead of being forgotten.
+	versionKeepLateFinishes = "mailbox-keep-late-finishes"
 )
 
 // MailboxInput starts (or continues) the workflow of one mailbox.
@@ -721,6 +724,9 @@ func (m *mailbox) flushMarks(ctx workflow.Context) {
 		return
 	}
 	in := activities.MarkInput{Mailbox: m.st.Address, LabelID: m.st.LabelID}
+	// Runs that finish while the mark call is out are counted on top of
+	// these; they wait for the next mark.
+	pending := m.unmarkedFinish
 	for {
 		var res activities.MarkResult
 		if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).MarkFinished, in).Get(ctx, &res); err != nil {
@@ -733,10 +739,29 @@ func (m *mailbox) flushMarks(ctx workflow.Context) {
 		}
 		m.st.MessagesMarked += int64(res.Marked)
 		if !res.More {
-			m.unmarkedFinish = 0
+			late := m.lateFinishes(ctx, pending)
+			m.unmarkedFinish = late
+			if late > 0 {
+				m.unmarkedSince = workflow.Now(ctx)
+			}
 			return
 		}
 	}
+}
+
+// lateFinishes is how many runs finished while the mark calls were out
+// (counted since pending was read). Before versionKeepLateFinishes they
+// were dropped, and a message finishing just then stayed unmarked until
+// some later run finished.
+func (m *mailbox) lateFinishes(ctx workflow.Context, pending int) int {
+	late := m.unmarkedFinish - pending
+	if late <= 0 {
+		return 0
+	}
+	if workflow.GetVersion(ctx, versionKeepLateFinishes, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return 0
+	}
+	return late
 }
 
 // flushMarksUntilNone is flushMarks of runs recorded before
