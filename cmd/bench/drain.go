@@ -111,6 +111,9 @@ func drain(ctx context.Context, o options, res *result, p stackParts) (err error
 		return err
 	}
 
+	// The drain's Gmail calls, before the comparison's own fetch theirs.
+	res.google = p.fake.Stats()
+
 	// What a message costs Temporal: the drain's runs from their
 	// histories, then the old and the new pipeline side by side.
 	drained := pipelineCost{name: "drain"}

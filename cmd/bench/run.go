@@ -138,7 +138,6 @@ func run(ctx context.Context, o options) (*result, error) {
 	}); err != nil {
 		return nil, err
 	}
-	res.google = fake.Stats()
 	ok = true
 	return res, nil
 }
