@@ -51,8 +51,12 @@ func (c pipelineCost) cpuPerMail() float64 {
 }
 
 func (c pipelineCost) String() string {
-	return fmt.Sprintf("%-3s %5.1f events, %4.2f workflow tasks, %4.2f activity tasks, %4.2f executions, %4.1f visibility writes per email (histories of %d runs); Temporal server %.0f ms CPU per email (%d mails)",
-		c.name, c.per(c.events), c.per(c.workflowTasks), c.per(c.activityTasks), c.per(c.executions), c.per(c.visWrites), c.runs, c.cpuPerMail(), c.mails)
+	s := fmt.Sprintf("%-5s %5.1f events, %4.2f workflow tasks, %4.2f activity tasks, %4.2f executions, %4.1f visibility writes per email (histories of %d runs)",
+		c.name, c.per(c.events), c.per(c.workflowTasks), c.per(c.activityTasks), c.per(c.executions), c.per(c.visWrites), c.runs)
+	if c.mails > 0 {
+		s += fmt.Sprintf("; Temporal server %.0f ms CPU per email (%d mails in %.1fs)", c.cpuPerMail(), c.mails, c.elapsed.Seconds())
+	}
+	return s
 }
 
 // countHistories adds the histories of the runs, and of every child each
