@@ -112,9 +112,12 @@ func waitClosed(ctx context.Context, tc client.Client, id string) error {
 
 // costSampleSize is how many messages each pipeline processes for the
 // comparison, and costHistories how many of their histories are counted.
+// costInFlight how many of them run at once (the old default
+// GMAIL_MAX_IN_FLIGHT, so that the old pipeline is not starved).
 const (
 	costSampleSize = 500
 	costHistories  = 100
+	costInFlight   = 100
 )
 
 // comparePipelines runs the same messages through the old pipeline

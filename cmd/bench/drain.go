@@ -111,8 +111,12 @@ func drain(ctx context.Context, o options, res *result, p stackParts) (err error
 		return err
 	}
 
-	// The drain's Gmail calls, before the comparison's own fetch theirs.
+	// The drain's Gmail calls and the worker's peak memory, before the
+	// comparison runs its own messages (100 in flight).
 	res.google = p.fake.Stats()
+	if res.workerRSS, err = peakRSS(w.pid); err != nil {
+		return err
+	}
 
 	// What a message costs Temporal: the drain's runs from their
 	// histories, then the old and the new pipeline side by side.
@@ -125,14 +129,10 @@ func drain(ctx context.Context, o options, res *result, p stackParts) (err error
 		return err
 	}
 	res.drainCost = drained
-	if res.costs, err = comparePipelines(ctx, p.temporal, p.fake, p.corpus, o.inFlight, p.cfg.Temporal.TaskQueue, p.cfg.Gmail.FetchDeadline); err != nil {
+	if res.costs, err = comparePipelines(ctx, p.temporal, p.fake, p.corpus, costInFlight, p.cfg.Temporal.TaskQueue, p.cfg.Gmail.FetchDeadline); err != nil {
 		return err
 	}
 
-	res.workerRSS, err = peakRSS(w.pid)
-	if err != nil {
-		return err
-	}
 	res.rssScope = "the worker process (cmd/worker)"
 	if w.pid == os.Getpid() {
 		res.rssScope = "the whole bench process (worker in-process, with the API and the sandbox Google holding the mailbox)"

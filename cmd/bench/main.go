@@ -67,7 +67,7 @@ func parseOptions() options {
 	}
 	flag.IntVar(&o.mails, "mails", mails, "messages in the backlog (default BENCH_MAILS or 10000)")
 	flag.IntVar(&o.quota, "quota", 250, "Gmail quota of the sandbox mailbox, units per second (GMAIL_QUOTA_UNITS_PER_SECOND)")
-	flag.IntVar(&o.inFlight, "in-flight", 100, "GMAIL_MAX_IN_FLIGHT of the mailbox workflow (and the ceiling's parent)")
+	flag.IntVar(&o.inFlight, "in-flight", 20, "GMAIL_MAX_IN_FLIGHT of the mailbox workflow (and the ceiling's parent)")
 	flag.DurationVar(&o.trickleEvery, "trickle-every", 2*time.Second, "deliver one pushed message this often while draining (0: no trickle)")
 	flag.IntVar(&o.trickleMax, "trickle", 0, "stop the trickle after this many messages (0: trickle until the backlog is drained)")
 	flag.StringVar(&o.worker, "worker", "process", "process: run the cmd/worker binary as a child (its own RSS); inprocess: host the worker here (for -cpuprofile)")
