@@ -77,6 +77,12 @@ const (
 	// versionMarkMore: the mark activity says whether more remain
 	// (MarkFinished) instead of being asked until it marks nothing.
 	versionMarkMore = "mailbox-mark-more"
+	// versionEmailV2: message runs start as EmailWorkflow
+	// (ProcessEmailWorkflowV2), which fetches and classifies inline.
+	versionEmailV2 = "mailbox-email-v2"
+	// versionKeepLateFinishes: runs that finish while a mark call is out
+	// are marked with the next batch instead of being forgotten.
+	versionKeepLateFinishes = "mailbox-keep-late-finishes"
 )
 
 // MailboxInput starts (or continues) the workflow of one mailbox.
@@ -137,7 +143,7 @@ type HandedOverRun struct {
 // MailboxWorkflow is the one reader of a Gmail mailbox and the only writer of
 // its history cursor. It wakes on a push, a sync-now signal or its poll timer
 // (push never disables polling: pushes can be dropped), reads every page of
-// history since the cursor, starts a ProcessEmailWorkflow per new message
+// history since the cursor, starts an EmailWorkflow run per new message
 // (bounded in flight) and moves the cursor only past messages that have a
 // run. A cursor too old for Gmail triggers a full resync. Finished messages
 // are marked in the mailbox in batches.
@@ -591,7 +597,7 @@ func (m *mailbox) readHead(ctx workflow.Context) {
 // (matching.useNewMatcher) its tasks pass the backlog's queued ones.
 var urgentPriority = temporal.Priority{PriorityKey: 1}
 
-// consider starts a ProcessEmailWorkflow for msg unless it is a draft, sent
+// consider starts an EmailWorkflow run for msg unless it is a draft, sent
 // mail, or already has a run, waiting while too many runs are in flight.
 // Urgent runs (pushed mail read during a backlog) run at high priority.
 func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef, urgent bool) {
@@ -634,7 +640,11 @@ func (m *mailbox) consider(ctx workflow.Context, msg activities.MessageRef, urge
 		opts.Priority = urgentPriority
 	}
 	child := workflow.WithChildOptions(ctx, opts)
-	fut := workflow.ExecuteChildWorkflow(child, ProcessEmailWorkflow, ProcessEmailInput{
+	var emailWorkflow any = ProcessEmailWorkflow
+	if workflow.GetVersion(ctx, versionEmailV2, workflow.DefaultVersion, 1) >= 1 {
+		emailWorkflow = EmailWorkflow
+	}
+	fut := workflow.ExecuteChildWorkflow(child, emailWorkflow, ProcessEmailInput{
 		MessageKey: msg.ID, Source: "gmail", Mailbox: m.st.Address, FetchDeadline: m.settings.FetchDeadline,
 	})
 	m.st.InFlight++
@@ -714,6 +724,9 @@ func (m *mailbox) flushMarks(ctx workflow.Context) {
 		return
 	}
 	in := activities.MarkInput{Mailbox: m.st.Address, LabelID: m.st.LabelID}
+	// Runs that finish while the mark call is out are counted on top of
+	// these; they wait for the next mark.
+	pending := m.unmarkedFinish
 	for {
 		var res activities.MarkResult
 		if err := workflow.ExecuteActivity(gmailCtx(ctx), (*activities.Gmail).MarkFinished, in).Get(ctx, &res); err != nil {
@@ -726,10 +739,29 @@ func (m *mailbox) flushMarks(ctx workflow.Context) {
 		}
 		m.st.MessagesMarked += int64(res.Marked)
 		if !res.More {
-			m.unmarkedFinish = 0
+			late := m.lateFinishes(ctx, pending)
+			m.unmarkedFinish = late
+			if late > 0 {
+				m.unmarkedSince = workflow.Now(ctx)
+			}
 			return
 		}
 	}
+}
+
+// lateFinishes is how many runs finished while the mark calls were out
+// (counted since pending was read). Before versionKeepLateFinishes they
+// were dropped, and a message finishing just then stayed unmarked until
+// some later run finished.
+func (m *mailbox) lateFinishes(ctx workflow.Context, pending int) int {
+	late := m.unmarkedFinish - pending
+	if late <= 0 {
+		return 0
+	}
+	if workflow.GetVersion(ctx, versionKeepLateFinishes, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return 0
+	}
+	return late
 }
 
 // flushMarksUntilNone is flushMarks of runs recorded before

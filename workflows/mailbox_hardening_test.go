@@ -408,3 +408,29 @@ func (o *childOptionsSpyOutbound) ExecuteChildWorkflow(ctx workflow.Context, chi
 	o.spy.seen(workflow.GetChildWorkflowOptions(ctx))
 	return o.Next.ExecuteChildWorkflow(ctx, childWorkflowType, args...)
 }
+
+// A run that finishes while a mark call is out is marked with the next
+// batch: the call's answer must not wipe its count (the 500-message load
+// test once left such a message unlabelled until some later run finished).
+func (s *mailboxSuite) TestARunFinishingDuringAMarkIsMarkedNext() {
+	s.settings.MarkAction = config.MarkLabel
+	s.env.OnActivity(s.gm.EnsureLabel, mock.Anything, testMailbox, "BeSunny/Processed").Return("Label_7", nil).Once()
+	s.env.OnActivity(s.gm.MarkFinished, mock.Anything, mock.Anything).Return(func(context.Context, activities.MarkInput) (activities.MarkResult, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.events = append(s.events, "mark")
+		return activities.MarkResult{Marked: 1}, nil
+	}).After(30 * time.Second)
+	s.realChildren = true
+	s.childDelays["m2"] = 20 * time.Second // finishes while the first mark is out
+	s.mockMailbox()
+	s.at(time.Minute, func() {
+		s.gmail.deliver("m1")
+		s.gmail.deliver("m2")
+		s.push()
+	})
+	s.stopAt(5 * time.Minute)
+
+	next := s.run(mailboxStart)
+	s.Equal(int64(2), next.Carried.MessagesMarked, "m2 finished during m1's mark and is marked by the next call: %v", s.eventLog())
+}

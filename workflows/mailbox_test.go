@@ -215,9 +215,9 @@ func (s *mailboxSuite) mockMailbox() {
 		return s.gmail.page(in)
 	}).Maybe()
 	if s.realChildren {
-		s.env.RegisterWorkflowWithOptions(s.child, workflow.RegisterOptions{Name: "ProcessEmailWorkflow"})
+		s.env.RegisterWorkflowWithOptions(s.child, workflow.RegisterOptions{Name: "ProcessEmailWorkflowV2"})
 	} else {
-		s.env.OnWorkflow(ProcessEmailWorkflow, mock.Anything, mock.Anything).Return(s.child).Maybe()
+		s.env.OnWorkflow(EmailWorkflow, mock.Anything, mock.Anything).Return(s.child).Maybe()
 	}
 }
 

@@ -94,6 +94,11 @@ type emailProcess struct {
 	id     string
 	log    log.Logger
 	status EmailStatus
+	// v2 is ProcessEmailWorkflowV2: fetch and classification inline, and
+	// the search attributes written once, with the outcome.
+	v2 bool
+	// attrs are the search attributes a v2 run writes with its outcome.
+	attrs []temporal.SearchAttributeUpdate
 }
 
 func newEmailProcess(ctx workflow.Context, in ProcessEmailInput) (*emailProcess, error) {
@@ -121,7 +126,11 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 
 	if p.in.Source == "gmail" {
 		p.status.Stage = "fetching"
-		if err := p.fetch(ctx); err != nil {
+		fetch := p.fetch
+		if p.v2 {
+			fetch = p.fetchLocalFirst
+		}
+		if err := fetch(ctx); err != nil {
 			var unavailable *gmailUnavailableError
 			if errors.As(err, &unavailable) {
 				return p.unavailable(ctx, unavailable.reason)
@@ -168,7 +177,7 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 	for _, r := range known {
 		userIDs = append(userIDs, r.UserID)
 	}
-	p.upsertAttrs(ctx, AttrUserID.ValueSet(userIDs))
+	p.setAttrs(ctx, AttrUserID.ValueSet(userIDs))
 
 	p.status.Stage = "storing"
 	var docs []activities.StoredDocument
@@ -185,14 +194,18 @@ func (p *emailProcess) run(ctx workflow.Context) (EmailStatus, error) {
 			Username: d.Username, UserID: d.UserID, Status: StatusProcessed, DocumentID: d.DocumentID,
 		})
 	}
-	p.upsertAttrs(ctx, AttrDocumentID.ValueSet(docIDs))
+	p.setAttrs(ctx, AttrDocumentID.ValueSet(docIDs))
 
 	p.status.Stage = "classifying"
 	revs := make([]DocumentRevision, 0, len(docs))
 	for _, d := range docs {
 		revs = append(revs, DocumentRevision{DocumentID: d.DocumentID, Revision: d.ClassifyRevision})
 	}
-	startClassifications(ctx, revs)
+	if p.v2 {
+		p.classifyInline(ctx, revs)
+	} else {
+		startClassifications(ctx, revs)
+	}
 	if parsed.DriveLinks > 0 {
 		if p.status.UnwatchedLinks > 0 {
 			p.log.Warn("Drive links past the per-message cap are stored without a watch", "links", parsed.DriveLinks, "unwatched", p.status.UnwatchedLinks)
@@ -216,7 +229,12 @@ func (p *emailProcess) finish(ctx workflow.Context, status, reason string, rows 
 		return p.status, fmt.Errorf("record outcome %s: %w", status, err)
 	}
 	p.status.Stage = "done"
-	p.upsertAttrs(ctx, AttrStatus.ValueSet(status))
+	p.setAttrs(ctx, AttrStatus.ValueSet(status))
+	if p.v2 {
+		// One visibility write for the whole run, now that the outcome is
+		// known.
+		p.upsertAttrs(ctx, p.attrs...)
+	}
 	workflow.SetCurrentDetails(ctx, p.details())
 	p.log.Info("message processed", "status", status, "reason", reason, "documents", len(p.status.Documents))
 	return p.status, nil
@@ -352,6 +370,16 @@ func (p *emailProcess) failInternal(ctx workflow.Context, step string, err error
 	}
 	p.log.Error("step failed without retry", "step", step, "error", err)
 	return p.finish(ctx, StatusFailed, fmt.Sprintf("%s: %s failed: %v", ReasonInternalError, step, err), nil)
+}
+
+// setAttrs writes search attributes at once (ProcessEmailWorkflow) or keeps
+// them for the run's one write with its outcome (ProcessEmailWorkflowV2).
+func (p *emailProcess) setAttrs(ctx workflow.Context, updates ...temporal.SearchAttributeUpdate) {
+	if p.v2 {
+		p.attrs = append(p.attrs, updates...)
+		return
+	}
+	p.upsertAttrs(ctx, updates...)
 }
 
 func (p *emailProcess) upsertAttrs(ctx workflow.Context, updates ...temporal.SearchAttributeUpdate) {

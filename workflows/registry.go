@@ -5,6 +5,7 @@ package workflows
 func All() []any {
 	return []any{
 		ProcessEmailWorkflow,
+		ProcessEmailWorkflowV2,
 		ClassifyDocumentWorkflow,
 		ProjectOnboardingWorkflow,
 		MailboxWorkflow,

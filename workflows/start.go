@@ -20,7 +20,19 @@ import (
 // re-post, a re-drive) runs the message again.
 const EmailReusePolicy = enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY
 
-// EmailStartOptions starts a ProcessEmailWorkflow once per id: a second start
+// EmailWorkflow is the workflow type every new email run starts as: the API's
+// uploads and re-processing, and the mailbox's children (from
+// versionEmailV2 on). ProcessEmailWorkflow stays registered so that runs
+// started by older code finish under it.
+var EmailWorkflow = ProcessEmailWorkflowV2
+
+// IsEmailWorkflowType reports whether name is a workflow type of email runs,
+// old or new.
+func IsEmailWorkflowType(name string) bool {
+	return name == "ProcessEmailWorkflow" || name == "ProcessEmailWorkflowV2"
+}
+
+// EmailStartOptions starts an EmailWorkflow once per id: a second start
 // of a running or completed run is rejected (or finds the running one),
 // which the starters treat as "already done"; a failed or terminated run is
 // started again (EmailReusePolicy).

@@ -22,9 +22,10 @@ import (
 // The ceiling is what Temporal itself allows on this machine for work shaped
 // exactly like the mail pipeline, with every step a no-op: the mailbox
 // parent, its children and their classification grandchildren take the same
-// steps in the same order as MailboxWorkflow, ProcessEmailWorkflow and
-// ClassifyDocumentWorkflow do for the corpus, on a main queue and a queue
-// with the gmail queue's rate limit. mails/s ÷ ceiling says how much of
+// steps in the same order as MailboxWorkflow and ProcessEmailWorkflowV2 do
+// for the corpus (the new shape: one execution per message, everything
+// local, one upsert), on a main queue and a queue with the gmail queue's
+// rate limit (the mailbox's history.list and marks). mails/s ÷ ceiling says how much of
 // Temporal's capacity the real work leaves unused.
 
 const (
@@ -108,69 +109,35 @@ func CeilingMailbox(ctx workflow.Context, in CeilingInput) error {
 	return workflow.Await(ctx, func() bool { return inFlight == 0 })
 }
 
-// CeilingMessage mirrors ProcessEmailWorkflow for a message addressed to one
-// known user: fetch on the limited queue, then parse, resolve, store (local),
-// two search-attribute upserts, the classification child (waiting only for
-// its start), Drive links (a local activity when the message has any),
-// record the outcome, the status upsert.
+// CeilingMessage mirrors ProcessEmailWorkflowV2 for a message addressed to
+// one known user: the fetch as a local activity, then parse, resolve,
+// store, classify and store the decision (local), Drive links (a local
+// activity when the message has any), record the outcome, and the one
+// search-attribute upsert with the outcome.
 func CeilingMessage(ctx workflow.Context, id string, locals int) error {
 	if err := workflow.SetQueryHandler(ctx, workflows.StatusQuery, func() (string, error) { return id, nil }); err != nil {
 		return err
 	}
 	local := ceilingLocal(ctx)
-	if err := workflow.ExecuteActivity(ceilingLimited(ctx), noopActivity, "messages.get").Get(ctx, nil); err != nil {
-		return err
+	steps := []string{"messages.get", "parse", "resolve", "store", "classify", "store decision"}
+	// parse, resolve, store and record are the four of every message; more
+	// are Drive links.
+	for range locals - 4 {
+		steps = append(steps, "linked files")
 	}
-	steps := []string{"parse", "resolve"}
+	steps = append(steps, "record")
 	for _, s := range steps {
 		if err := workflow.ExecuteLocalActivity(local, noopLocal, s).Get(ctx, nil); err != nil {
 			return err
 		}
 	}
-	_ = workflow.UpsertTypedSearchAttributes(ctx, workflows.AttrUserID.ValueSet([]string{"demo"}))
-	if err := workflow.ExecuteLocalActivity(local, noopLocal, "store").Get(ctx, nil); err != nil {
-		return err
-	}
-	_ = workflow.UpsertTypedSearchAttributes(ctx, workflows.AttrDocumentID.ValueSet([]string{id}))
-	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            "ceiling-classify/" + id,
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrDocumentID.ValueSet([]string{id})),
-	})
-	if err := workflow.ExecuteChildWorkflow(child, CeilingClassify, id).GetChildWorkflowExecution().Get(ctx, nil); err != nil {
-		return err
-	}
-	// parse, resolve, store and record are four; more are Drive links.
-	for range locals - 4 {
-		if err := workflow.ExecuteLocalActivity(local, noopLocal, "linked files").Get(ctx, nil); err != nil {
-			return err
-		}
-	}
-	if err := workflow.ExecuteLocalActivity(local, noopLocal, "record").Get(ctx, nil); err != nil {
-		return err
-	}
-	_ = workflow.UpsertTypedSearchAttributes(ctx, workflows.AttrStatus.ValueSet(workflows.StatusProcessed))
+	_ = workflow.UpsertTypedSearchAttributes(ctx,
+		workflows.AttrUserID.ValueSet([]string{"demo"}),
+		workflows.AttrDocumentID.ValueSet([]string{id}),
+		workflows.AttrProjectID.ValueSet("project"),
+		workflows.AttrStatus.ValueSet(workflows.StatusProcessed),
+	)
 	workflow.SetCurrentDetails(ctx, "**processed**")
-	return nil
-}
-
-// CeilingClassify mirrors ClassifyDocumentWorkflow with the local
-// classifier: classify (local), two upserts, store the decision (local).
-func CeilingClassify(ctx workflow.Context, id string) error {
-	if err := workflow.SetQueryHandler(ctx, workflows.StatusQuery, func() (string, error) { return id, nil }); err != nil {
-		return err
-	}
-	local := ceilingLocal(ctx)
-	if err := workflow.ExecuteLocalActivity(local, noopLocal, "classify").Get(ctx, nil); err != nil {
-		return err
-	}
-	_ = workflow.UpsertTypedSearchAttributes(ctx, workflows.AttrUserID.ValueSet([]string{"demo"}), workflows.AttrDocumentID.ValueSet([]string{id}))
-	if err := workflow.ExecuteLocalActivity(local, noopLocal, "store decision").Get(ctx, nil); err != nil {
-		return err
-	}
-	_ = workflow.UpsertTypedSearchAttributes(ctx, workflows.AttrProjectID.ValueSet("project"))
-	workflow.SetCurrentDetails(ctx, "**project**")
 	return nil
 }
 
@@ -216,7 +183,6 @@ func runCeiling(ctx context.Context, c client.Client, o options, shapes []int) (
 	main := sdkworker.New(c, ceilingQueue, sdkworker.Options{WorkerStopTimeout: 30 * time.Second})
 	main.RegisterWorkflow(CeilingMailbox)
 	main.RegisterWorkflow(CeilingMessage)
-	main.RegisterWorkflow(CeilingClassify)
 	limited := sdkworker.New(c, ceilingLimitedQueue, sdkworker.Options{
 		TaskQueueActivitiesPerSecond: res.rate,
 		WorkerStopTimeout:            30 * time.Second,

@@ -9,9 +9,12 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/googlefake"
 	"github.com/besunny/workflows/internal/store"
+	"github.com/besunny/workflows/workflows"
 )
 
 // stackParts is what the drain needs from the set-up.
@@ -24,6 +27,7 @@ type stackParts struct {
 	store        *store.Store
 	corpus       *corpus
 	backlog      *backlog
+	temporal     client.Client
 }
 
 // drainTimeout bounds a drain that makes no progress (a stuck pipeline
@@ -107,10 +111,28 @@ func drain(ctx context.Context, o options, res *result, p stackParts) (err error
 		return err
 	}
 
-	res.workerRSS, err = peakRSS(w.pid)
-	if err != nil {
+	// The drain's Gmail calls and the worker's peak memory, before the
+	// comparison runs its own messages (100 in flight).
+	res.google = p.fake.Stats()
+	if res.workerRSS, err = peakRSS(w.pid); err != nil {
 		return err
 	}
+
+	// What a message costs Temporal: the drain's runs from their
+	// histories, then the old and the new pipeline side by side.
+	drained := pipelineCost{name: "drain"}
+	sample := make([]string, 0, costHistories)
+	for _, id := range p.backlog.ids[:min(costHistories, len(p.backlog.ids))] {
+		sample = append(sample, workflows.EmailWorkflowID(id, 1))
+	}
+	if err := countHistories(ctx, p.temporal, sample, &drained); err != nil {
+		return err
+	}
+	res.drainCost = drained
+	if res.costs, err = comparePipelines(ctx, p.temporal, p.fake, p.corpus, costInFlight, p.cfg.Temporal.TaskQueue, p.cfg.Gmail.FetchDeadline); err != nil {
+		return err
+	}
+
 	res.rssScope = "the worker process (cmd/worker)"
 	if w.pid == os.Getpid() {
 		res.rssScope = "the whole bench process (worker in-process, with the API and the sandbox Google holding the mailbox)"

@@ -49,6 +49,9 @@ type options struct {
 	cpuProfile   string
 	memProfile   string
 	keepLogs     bool
+	// server is memory (the in-memory dev server) or file (BENCH_SERVER=file:
+	// the file-backed one, as make run starts it).
+	server string
 }
 
 func parseOptions() options {
@@ -64,7 +67,7 @@ func parseOptions() options {
 	}
 	flag.IntVar(&o.mails, "mails", mails, "messages in the backlog (default BENCH_MAILS or 10000)")
 	flag.IntVar(&o.quota, "quota", 250, "Gmail quota of the sandbox mailbox, units per second (GMAIL_QUOTA_UNITS_PER_SECOND)")
-	flag.IntVar(&o.inFlight, "in-flight", 100, "GMAIL_MAX_IN_FLIGHT of the mailbox workflow (and the ceiling's parent)")
+	flag.IntVar(&o.inFlight, "in-flight", 20, "GMAIL_MAX_IN_FLIGHT of the mailbox workflow (and the ceiling's parent)")
 	flag.DurationVar(&o.trickleEvery, "trickle-every", 2*time.Second, "deliver one pushed message this often while draining (0: no trickle)")
 	flag.IntVar(&o.trickleMax, "trickle", 0, "stop the trickle after this many messages (0: trickle until the backlog is drained)")
 	flag.StringVar(&o.worker, "worker", "process", "process: run the cmd/worker binary as a child (its own RSS); inprocess: host the worker here (for -cpuprofile)")
@@ -73,7 +76,16 @@ func parseOptions() options {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of this process during the drain")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of this process after the drain")
 	flag.BoolVar(&o.keepLogs, "keep-logs", false, "keep the log directory (Temporal, worker) after a successful run")
+	server := "memory"
+	if v := os.Getenv("BENCH_SERVER"); v != "" {
+		server = v
+	}
+	flag.StringVar(&o.server, "server", server, "memory: drain on an in-memory dev server; file: on a file-backed one configured as make run starts it; file-default-pragmas: file-backed with SQLite's default journal (default BENCH_SERVER or memory)")
 	flag.Parse()
+	if o.server != "memory" && o.server != "file" && o.server != "file-default-pragmas" {
+		fmt.Fprintln(os.Stderr, "bench: -server (BENCH_SERVER) is memory, file or file-default-pragmas")
+		os.Exit(2)
+	}
 	if o.worker != "process" && o.worker != "inprocess" {
 		fmt.Fprintln(os.Stderr, "bench: -worker is process or inprocess")
 		os.Exit(2)

@@ -30,6 +30,41 @@ type result struct {
 	rssScope  string
 	cpu       cpuUse
 	google    googlefake.Stats
+	server    string
+	// drainCost is counted from the drain's own runs; costs are the old and
+	// the new pipeline on the same messages.
+	drainCost pipelineCost
+	costs     []pipelineCost
+}
+
+// pacedUnitsPerSecond is the rate the Gmail client spends the quota at: 95 %
+// of it per 1.1 s window (internal/google/gmail_quota.go).
+func (r *result) pacedUnitsPerSecond() float64 {
+	return float64(int(0.95*float64(r.quota))) / 1.1
+}
+
+// unitsPerMessage is the Gmail quota the drain spent per message, from the
+// sandbox's call counts at Gmail's prices.
+func (r *result) unitsPerMessage() float64 {
+	n := r.mails + len(r.trickle) + r.trickleMissing + len(r.idle)
+	if n == 0 {
+		return 0
+	}
+	units := 0
+	for method, calls := range r.google.Calls {
+		if strings.HasPrefix(method, "gmail.") {
+			units += int(calls) * googlefake.GmailUnitCost[method]
+		}
+	}
+	return float64(units) / float64(n)
+}
+
+// quotaBound is the most mails/s the Gmail quota allows.
+func (r *result) quotaBound() float64 {
+	if u := r.unitsPerMessage(); u > 0 {
+		return r.pacedUnitsPerSecond() / u
+	}
+	return 0
 }
 
 func (r *result) mailsPerSecond() float64 {
@@ -77,8 +112,19 @@ func (r *result) print(w io.Writer) {
 		g.Calls["gmail.users.messages.get"], g.Calls["gmail.users.history.list"], g.Calls["gmail.users.messages.batchModify"],
 		g.TotalRejected(), counts64(g.QuotaRejected), g.MaxGmailUnitsPerSecond, r.quota, g.PushesSent)
 	fmt.Fprintf(w, "memory:   peak RSS %.0f MB of %s\n", mb(r.workerRSS), r.rssScope)
-	fmt.Fprintf(w, "drain: %d mails in %.1fs = %.1f mails/s; ceiling %.1f wf/s; ratio %.2f; push p50 %dms p99 %dms; worker rss %.0fMB\n",
-		r.mails, r.drain.Seconds(), r.mailsPerSecond(), r.ceiling.perSecond(), r.ratio(),
+	fmt.Fprintf(w, "quota:    %.2f units per message ÷ %.1f paced units/s = %.1f mails/s bound\n", r.unitsPerMessage(), r.pacedUnitsPerSecond(), r.quotaBound())
+	fmt.Fprintf(w, "cost:     %s\n", r.drainCost)
+	for _, c := range r.costs {
+		fmt.Fprintf(w, "cost:     %s\n", c)
+	}
+	if len(r.costs) == 2 && r.costs[0].runs > 0 && r.costs[1].runs > 0 {
+		o, n := r.costs[0], r.costs[1]
+		fmt.Fprintf(w, "cost:     new ÷ old: events %.2f, workflow tasks %.2f, activity tasks %.2f, visibility writes %.2f, server CPU %.2f\n",
+			n.per(n.events)/o.per(o.events), n.per(n.workflowTasks)/o.per(o.workflowTasks), ratioOf(n.per(n.activityTasks), o.per(o.activityTasks)),
+			n.per(n.visWrites)/o.per(o.visWrites), ratioOf(n.cpuPerMail(), o.cpuPerMail()))
+	}
+	fmt.Fprintf(w, "drain: %d mails in %.1fs = %.1f mails/s (%s server); ceiling %.1f wf/s, ratio %.2f; quota bound %.1f mails/s, ratio %.2f; push p50 %dms p99 %dms; worker rss %.0fMB\n",
+		r.mails, r.drain.Seconds(), r.mailsPerSecond(), r.server, r.ceiling.perSecond(), r.ratio(), r.quotaBound(), ratioOf(r.mailsPerSecond(), r.quotaBound()),
 		percentile(r.trickle, 50).Milliseconds(), percentile(r.trickle, 99).Milliseconds(), mb(r.workerRSS))
 }
 
@@ -106,6 +152,13 @@ func printCPU(w io.Writer, phase string, u cpuUse, perSecond float64) {
 		fmt.Fprintf(w, "; Temporal server %.0f ms CPU per message", u.cores["temporal"]/perSecond*1000)
 	}
 	fmt.Fprintln(w)
+}
+
+func ratioOf(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%dms", d.Milliseconds()) }

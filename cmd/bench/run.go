@@ -12,6 +12,7 @@ import (
 	"github.com/besunny/workflows/internal/app"
 	"github.com/besunny/workflows/internal/config"
 	"github.com/besunny/workflows/internal/store"
+	"github.com/besunny/workflows/internal/temporalclient"
 	"github.com/besunny/workflows/internal/testenv"
 )
 
@@ -86,7 +87,7 @@ func run(ctx context.Context, o options) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &result{mails: o.mails, quota: o.quota, corpus: backlog.summary}
+	res := &result{mails: o.mails, quota: o.quota, corpus: backlog.summary, server: o.server}
 
 	// Each phase gets a fresh dev server: its in-memory SQLite gets slower
 	// as it fills (a drain after the ceiling on the same server costs
@@ -100,8 +101,17 @@ func run(ctx context.Context, o options) (*result, error) {
 		say("ceiling: %.1f wf/s", res.ceiling.perSecond())
 	}
 
-	say("starting a fresh Temporal dev server for the drain")
-	tsrv, err := startTemporal(ctx, root, filepath.Join(logDir, "temporal-drain.log"), o.matcher)
+	say("starting a fresh Temporal dev server for the drain (%s)", o.server)
+	var extra []string
+	switch o.server {
+	case "file":
+		// As make run starts it (cmd/dev): state in a SQLite file.
+		extra = temporalclient.DevServerFileArgs(filepath.Join(logDir, "temporal.db"))
+	case "file-default-pragmas":
+		// Before the WAL pragmas: the file with SQLite's defaults.
+		extra = []string{"--db-filename", filepath.Join(logDir, "temporal.db")}
+	}
+	tsrv, err := startTemporal(ctx, root, filepath.Join(logDir, "temporal-drain.log"), o.matcher, extra...)
 	if err != nil {
 		return nil, err
 	}
@@ -124,11 +134,10 @@ func run(ctx context.Context, o options) (*result, error) {
 
 	if err := drain(ctx, o, res, stackParts{
 		root: root, logDir: logDir, env: env, cfg: cfg, logger: logger,
-		fake: fake, store: st, corpus: corpus, backlog: backlog,
+		fake: fake, store: st, corpus: corpus, backlog: backlog, temporal: base.Temporal,
 	}); err != nil {
 		return nil, err
 	}
-	res.google = fake.Stats()
 	ok = true
 	return res, nil
 }

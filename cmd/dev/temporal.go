@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/besunny/workflows/internal/config"
+	"github.com/besunny/workflows/internal/temporalclient"
 	"github.com/besunny/workflows/workflows"
 )
 
@@ -51,7 +52,6 @@ func ensureTemporal(ctx context.Context, cfg config.Config, logger *slog.Logger)
 	args := []string{"server", "start-dev",
 		"--ip", host, "--port", port,
 		"--ui-port", uiPort(cfg.Temporal.UIURL),
-		"--db-filename", dataPath("temporal.db"),
 		"--namespace", cfg.Temporal.Namespace,
 		"--log-level", "warn",
 		// The priority-aware matcher lets mail pushed during a backlog
@@ -59,6 +59,7 @@ func ensureTemporal(ctx context.Context, cfg config.Config, logger *slog.Logger)
 		// Temporal needs the same dynamic config.
 		"--dynamic-config-value", "matching.useNewMatcher=true",
 	}
+	args = append(args, temporalclient.DevServerFileArgs(dataPath("temporal.db"))...)
 	for name, typ := range workflows.SearchAttributes() {
 		args = append(args, "--search-attribute", name+"="+typ.String())
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/besunny/workflows/workflows"
 )
 
-// IngestEmail stores a raw message and starts its ProcessEmailWorkflow. The
+// IngestEmail stores a raw message and starts its email run (workflows.EmailWorkflow). The
 // workflow id is derived from the bytes, so a re-post finds the same run.
 func (s *Server) IngestEmail(c echo.Context) error {
 	if _, err := requireService(c); err != nil {
@@ -82,7 +82,7 @@ func (s *Server) readRawMessage(c echo.Context) ([]byte, error) {
 // that failed or was terminated is started again (workflows.EmailReusePolicy),
 // so posting the same bytes again re-drives it.
 func (s *Server) startEmailWorkflow(ctx context.Context, id string, in workflows.ProcessEmailInput) error {
-	_, err := s.temporal.ExecuteWorkflow(ctx, workflows.EmailStartOptions(s.cfg.Temporal.TaskQueue, id, in.Source), workflows.ProcessEmailWorkflow, in)
+	_, err := s.temporal.ExecuteWorkflow(ctx, workflows.EmailStartOptions(s.cfg.Temporal.TaskQueue, id, in.Source), workflows.EmailWorkflow, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil

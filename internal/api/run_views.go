@@ -35,14 +35,14 @@ func (s *Server) progressFor(ctx context.Context, p auth.Principal, workflowType
 		return out, v.Get(&out)
 	}
 	user := p.UserID.String()
-	switch workflowType {
-	case "ProcessEmailWorkflow":
+	switch {
+	case workflows.IsEmailWorkflowType(workflowType):
 		var st workflows.EmailStatus
 		if err := v.Get(&st); err != nil {
 			return nil, err
 		}
 		return asJSONObject(st.ForRecipient(user))
-	case "DriveFileWorkflow":
+	case workflowType == "DriveFileWorkflow":
 		var st workflows.DriveFileState
 		if err := v.Get(&st); err != nil {
 			return nil, err

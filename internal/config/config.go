@@ -401,8 +401,11 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		map[bool]string{true: ConformanceOff, false: ConformanceLog}[c.Env == EnvProduction]))
 	sandbox := c.Google.Mode == GoogleSandbox
 	c.Gmail = Gmail{
-		PollInterval:        r.duration("GMAIL_POLL_INTERVAL", time.Minute),
-		MaxInFlight:         int(r.integer("GMAIL_MAX_IN_FLIGHT", 100)),
+		PollInterval: r.duration("GMAIL_POLL_INTERVAL", time.Minute),
+		// 20, not more: an email run works the whole time it is in flight
+		// (its fetch is local), so more runs only queue in the worker, and a
+		// pushed message waits behind them (BENCHMARKS.md).
+		MaxInFlight:         int(r.integer("GMAIL_MAX_IN_FLIGHT", 20)),
 		FetchDeadline:       r.duration("GMAIL_FETCH_DEADLINE", 24*time.Hour),
 		QuotaUnitsPerSecond: int(r.integer("GMAIL_QUOTA_UNITS_PER_SECOND", 250)),
 		ProcessedLabel:      r.str("GMAIL_PROCESSED_LABEL", "BeSunny/Processed"),

@@ -197,6 +197,12 @@ type EventsRetention struct {
 	PrunedAt      *time.Time `json:"pruned_at"`
 }
 
+type GmailQuotaWindow struct {
+	Mailbox    string  `json:"mailbox"`
+	SpentAtUs  []int64 `json:"spent_at_us"`
+	SpentUnits []int32 `json:"spent_units"`
+}
+
 type GoogleCredential struct {
 	UserID          uuid.UUID  `json:"user_id"`
 	GoogleEmail     string     `json:"google_email"`

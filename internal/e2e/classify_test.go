@@ -51,13 +51,23 @@ const bakeryProject = `{"name": "Sourdough bakery website",
   "normalized_tags": ["website", "online shop", "checkout"],
   "entity_patterns": {"domains": ["crumbandco.example"]}}`
 
-// waitClassified waits for the document's classification run of revision 1.
+// waitClassified waits for the document's classification of the revision:
+// its ClassifyDocumentWorkflow run where there is one (the LLM,
+// re-classification), else the decision the email run stored inline (the
+// local classifier; ProcessEmailWorkflowV2 decides before it completes).
 func waitClassified(t *testing.T, s *testenv.Stack, token, docID string, revision int) document {
 	t.Helper()
 	wf := workflows.ClassifyWorkflowID(docID, revision)
 	waitFor(t, "classification "+wf, func() bool {
 		var run testenv.RunAnswer
-		return s.Status(t, s.ServiceToken, "/api/v1/runs/"+url.PathEscape(wf), &run) == http.StatusOK && run.ExecutionStatus == "Completed"
+		switch s.Status(t, s.ServiceToken, "/api/v1/runs/"+url.PathEscape(wf), &run) {
+		case http.StatusOK:
+			return run.ExecutionStatus == "Completed"
+		case http.StatusNotFound:
+			_, inline := findDecision(decisionsOf(t, s, token, docID), revision, "local")
+			return inline
+		}
+		return false
 	})
 	var d document
 	s.Do(t, token, http.MethodGet, "/api/v1/documents/"+docID, "", nil, http.StatusOK, &d)

@@ -71,8 +71,15 @@ func TestRecordReplayHistories(t *testing.T) {
 			docID = docs[0].(map[string]any)["document_id"].(string)
 		}
 	}
+	// The email runs (ProcessEmailWorkflowV2) classify inline with the
+	// local classifier; a re-classification is a ClassifyDocumentWorkflow.
 	waitClassified(t, s, token, docID, 1)
-	record("classify_document_v1", workflows.ClassifyWorkflowID(docID, 1))
+	var reclassify struct {
+		WorkflowID string `json:"workflow_id"`
+	}
+	s.Do(t, token, http.MethodPost, "/api/v1/documents/"+docID+"/reclassify", "", nil, http.StatusAccepted, &reclassify)
+	waitClassified(t, s, token, docID, 2)
+	record("classify_document_v1", reclassify.WorkflowID)
 
 	// Onboarding.
 	p := createProject(t, s, token, `{"name": "Riverside clinic extension"}`)

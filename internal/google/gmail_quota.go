@@ -2,6 +2,8 @@ package google
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -69,24 +71,87 @@ func gmailCallUnits(r *http.Request) int {
 type quotaTransport struct {
 	base   http.RoundTripper
 	window *unitWindow
+	// shared, when set, replaces window: the mailbox's window kept for
+	// every worker process (store.GmailQuotaWindow).
+	shared SharedQuota
 }
 
+// SharedQuota is a Gmail quota window shared by every process that calls
+// Gmail for a mailbox. Reserve charges units at the first instant they fit
+// in any span of span (at most limit units) and says how long from now that
+// is; beyond maxWait it charges nothing and reports !ok.
+type SharedQuota interface {
+	Reserve(ctx context.Context, mailbox string, units, limit int, span, maxWait time.Duration) (wait time.Duration, ok bool, err error)
+}
+
+// ErrQuotaWaitTooLong: the call would have waited for the mailbox's quota
+// longer than its context allows (WithQuotaWaitLimit); it was not made.
+var ErrQuotaWaitTooLong = errors.New("gmail quota: the call would wait too long")
+
+type quotaWaitKey struct{}
+
+// WithQuotaWaitLimit bounds how long the Gmail calls made with ctx wait for
+// the shared quota window: a call that would wait longer fails at once with
+// ErrQuotaWaitTooLong and charges nothing. Without it, calls wait as long as
+// the window needs.
+func WithQuotaWaitLimit(ctx context.Context, limit time.Duration) context.Context {
+	return context.WithValue(ctx, quotaWaitKey{}, limit)
+}
+
+// unboundedQuotaWait is the wait a call accepts without WithQuotaWaitLimit.
+const unboundedQuotaWait = 24 * time.Hour
+
 func (t *quotaTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if err := t.window.wait(r.Context(), gmailCallUnits(r)); err != nil {
-		return nil, err
+	units := gmailCallUnits(r)
+	if t.shared == nil {
+		if err := t.window.wait(r.Context(), units); err != nil {
+			return nil, err
+		}
+		return t.base.RoundTrip(r)
+	}
+	maxWait, bounded := r.Context().Value(quotaWaitKey{}).(time.Duration)
+	if !bounded {
+		maxWait = unboundedQuotaWait
+	}
+	wait, ok, err := t.shared.Reserve(r.Context(), gmailCallUser(r), units, t.window.w.Limit, t.window.w.Span, maxWait)
+	if err != nil {
+		return nil, fmt.Errorf("gmail quota: %w", err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w (%s for the quota of %s)", ErrQuotaWaitTooLong, wait.Round(time.Millisecond), gmailCallUser(r))
+	}
+	if wait > 0 {
+		timer := time.NewTimer(wait)
+		select {
+		case <-r.Context().Done():
+			timer.Stop()
+			return nil, r.Context().Err()
+		case <-timer.C:
+		}
 	}
 	return t.base.RoundTrip(r)
 }
 
+// gmailCallUser is the mailbox a Gmail request is for: its quota's owner.
+func gmailCallUser(r *http.Request) string {
+	_, rest, _ := strings.Cut(r.URL.Path, "/users/")
+	user, _, _ := strings.Cut(rest, "/")
+	return strings.ToLower(user)
+}
+
 // withGmailQuota returns client with its transport paced to a share of
-// quotaUnitsPerSecond.
-func withGmailQuota(client *http.Client, quotaUnitsPerSecond int) *http.Client {
+// quotaUnitsPerSecond: by shared when it is set, else by a window of its own.
+func withGmailQuota(client *http.Client, quotaUnitsPerSecond int, shared SharedQuota) *http.Client {
 	base := client.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	paced := *client
-	paced.Transport = &quotaTransport{base: base, window: newUnitWindow(int(gmailQuotaShare*float64(quotaUnitsPerSecond)), gmailQuotaSpan)}
+	paced.Transport = &quotaTransport{
+		base:   base,
+		window: newUnitWindow(int(gmailQuotaShare*float64(quotaUnitsPerSecond)), gmailQuotaSpan),
+		shared: shared,
+	}
 	return &paced
 }
 

@@ -26,14 +26,19 @@ var ErrOff = errors.New("Google is switched off (GOOGLE_MODE=off)")
 // NewGmail returns a Gmail client for the inbound mailbox: in live mode a
 // service account with domain-wide delegation impersonates INBOUND_MAILBOX
 // with the gmail.modify scope; in sandbox mode the client talks to the fake.
-// Either way its calls are paced to the mailbox's quota.
-func NewGmail(ctx context.Context, cfg config.Config) (*gmail.Service, error) {
+// Either way its calls are paced to the mailbox's quota: by a window of the
+// client's own, or with WithSharedQuota by the window every worker shares.
+func NewGmail(ctx context.Context, cfg config.Config, opts ...GmailOption) (*gmail.Service, error) {
+	var o gmailOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	switch cfg.Google.Mode {
 	case config.GoogleSandbox:
 		return gmail.NewService(ctx,
 			option.WithEndpoint(cfg.Google.SandboxURL+"/"),
 			option.WithoutAuthentication(),
-			option.WithHTTPClient(withGmailQuota(&http.Client{Timeout: 2 * time.Minute}, cfg.Gmail.QuotaUnitsPerSecond)))
+			option.WithHTTPClient(withGmailQuota(&http.Client{Timeout: 2 * time.Minute}, cfg.Gmail.QuotaUnitsPerSecond, o.shared)))
 	case config.GoogleLive:
 		key, err := os.ReadFile(cfg.Google.ServiceAccountFile)
 		if err != nil {
@@ -45,10 +50,22 @@ func NewGmail(ctx context.Context, cfg config.Config) (*gmail.Service, error) {
 		}
 		// Domain-wide delegation: act as the mailbox itself.
 		jwt.Subject = cfg.Inbound.Mailbox
-		return gmail.NewService(ctx, option.WithHTTPClient(withGmailQuota(jwt.Client(ctx), cfg.Gmail.QuotaUnitsPerSecond)))
+		return gmail.NewService(ctx, option.WithHTTPClient(withGmailQuota(jwt.Client(ctx), cfg.Gmail.QuotaUnitsPerSecond, o.shared)))
 	default:
 		return nil, ErrOff
 	}
+}
+
+// GmailOption configures NewGmail.
+type GmailOption func(*gmailOptions)
+
+type gmailOptions struct{ shared SharedQuota }
+
+// WithSharedQuota paces the client by the mailbox's quota window shared with
+// every other worker process (store.GmailQuotaWindow), so the quota holds
+// exactly however many workers call Gmail.
+func WithSharedQuota(q SharedQuota) GmailOption {
+	return func(o *gmailOptions) { o.shared = q }
 }
 
 // PushVerifier checks the OIDC token Pub/Sub attaches to push requests.

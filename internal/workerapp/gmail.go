@@ -10,6 +10,7 @@ import (
 
 	"github.com/besunny/workflows/activities"
 	"github.com/besunny/workflows/internal/google"
+	"github.com/besunny/workflows/internal/store"
 	"github.com/besunny/workflows/workflows"
 )
 
@@ -32,10 +33,15 @@ func GmailActivitiesPerSecond(quotaUnitsPerSecond int) float64 {
 // enforced by the Temporal server for the whole task queue, so the workers
 // of a cluster together stay near the mailbox's quota, and each worker's
 // client keeps its own calls exactly within it.
-func gmailWorker(ctx context.Context, d Deps) (worker.Worker, error) {
-	svc, err := google.NewGmail(ctx, d.Config)
+//
+// The activities it returns are registered on the main task queue as well:
+// email runs fetch through FetchMessageLocal as a local activity. Every Gmail
+// call, from either queue and from every worker process, is paced by the
+// mailbox's quota window kept in PostgreSQL (store.GmailQuotaWindow).
+func gmailWorker(ctx context.Context, d Deps) (worker.Worker, *activities.Gmail, error) {
+	svc, err := google.NewGmail(ctx, d.Config, google.WithSharedQuota(store.GmailQuotaWindow{Store: d.Store}))
 	if err != nil {
-		return nil, fmt.Errorf("Gmail client: %w", err)
+		return nil, nil, fmt.Errorf("Gmail client: %w", err)
 	}
 	w := worker.New(d.Temporal, workflows.GmailTaskQueue, worker.Options{
 		TaskQueueActivitiesPerSecond: GmailActivitiesPerSecond(d.Config.Gmail.QuotaUnitsPerSecond),
@@ -46,11 +52,12 @@ func gmailWorker(ctx context.Context, d Deps) (worker.Worker, error) {
 		Help: "Gmail calls refused for the mailbox's credentials or delegation (401, 403 other than rate limits), by operation; they are retried until fixed.",
 	}, []string{"operation"})
 	if err := d.Metrics.Registry.Register(denied); err != nil {
-		return nil, fmt.Errorf("register Gmail metrics: %w", err)
+		return nil, nil, fmt.Errorf("register Gmail metrics: %w", err)
 	}
-	w.RegisterActivity(&activities.Gmail{
+	ga := &activities.Gmail{
 		Service: svc, Store: d.Store, MarkAction: d.Config.Gmail.MarkAction,
 		Log: d.Logger, AccessDenied: denied,
-	})
-	return w, nil
+	}
+	w.RegisterActivity(ga)
+	return w, ga, nil
 }

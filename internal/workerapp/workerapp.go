@@ -66,10 +66,12 @@ func Run(ctx context.Context, d Deps) error {
 	}
 
 	if cfg.Google.Mode != config.GoogleOff {
-		gw, err := gmailWorker(ctx, d)
+		gw, ga, err := gmailWorker(ctx, d)
 		if err != nil {
 			return err
 		}
+		// For the email runs' local fetch.
+		w.RegisterActivity(ga)
 		workers = append(workers, gw)
 	}
 
