@@ -20,6 +20,9 @@ type Mailboxes struct {
 type MailboxState struct {
 	HistoryID       string     `json:"history_id,omitempty"`
 	WatchExpiration *time.Time `json:"watch_expiration,omitempty"`
+	// WatchHistoryID is the mailbox's history id when its push watch was
+	// last (re)started: mail after it is pushed.
+	WatchHistoryID string `json:"watch_history_id,omitempty"`
 }
 
 // LoadMailbox returns the mailbox's stored state, creating its row if new.
@@ -28,7 +31,7 @@ func (a *Mailboxes) LoadMailbox(ctx context.Context, address string) (MailboxSta
 	if err != nil {
 		return MailboxState{}, fmt.Errorf("load mailbox %s: %w", address, err)
 	}
-	return MailboxState{HistoryID: m.HistoryID, WatchExpiration: m.WatchExpiration}, nil
+	return MailboxState{HistoryID: m.HistoryID, WatchExpiration: m.WatchExpiration, WatchHistoryID: m.WatchHistoryID}, nil
 }
 
 // NewestMessageAt returns the internalDate of the mailbox's newest stored

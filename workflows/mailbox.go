@@ -83,6 +83,11 @@ const (
 	// versionKeepLateFinishes: runs that finish while a mark call is out
 	// are marked with the next batch instead of being forgotten.
 	versionKeepLateFinishes = "mailbox-keep-late-finishes"
+	// versionHeadFromWatch: a backlog's follow-head starts at the history
+	// id of the mailbox's push watch when the watch is newer than the
+	// cursor, so mail pushed before the backlog listing began is read by
+	// the follow-head, not behind the whole backlog.
+	versionHeadFromWatch = "mailbox-head-from-watch"
 )
 
 // MailboxInput starts (or continues) the workflow of one mailbox.
@@ -414,7 +419,7 @@ func (m *mailbox) sync(ctx workflow.Context, reason string) {
 		}
 		if token == "" && m.isBacklog(page) {
 			if v := workflow.GetVersion(ctx, "mailbox-follow-head", workflow.DefaultVersion, 2); v >= 1 {
-				stop := m.followHead(ctx, page.MailboxHistoryID)
+				stop := m.followHead(ctx, m.headStartOf(ctx, start, page.MailboxHistoryID))
 				defer func() {
 					if handOver && v >= 2 {
 						// Pushes are still answered while continue-as-new
@@ -521,7 +526,7 @@ func (m *mailbox) isBacklog(page activities.HistoryPage) bool {
 // followHead answers pushes while sync works through a backlog. History is
 // read in order, so without it new mail would wait behind the whole
 // backlog: instead a push reads the history after the head (at first the
-// mailbox's history id when the backlog listing began) and starts those
+// history id where pushed mail begins, see headStartOf) and starts those
 // runs at once, ahead of the backlog and at high priority. The backlog
 // reader finds them started when it gets there, and the cursor still moves
 // only behind it. A head carried from the previous run is read at once:

@@ -110,8 +110,10 @@ type mailboxSuite struct {
 	gm  *activities.Gmail
 
 	settings activities.MailboxSettings
-	// stored is the cursor LoadMailbox finds in the database.
+	// stored is the cursor LoadMailbox finds in the database, watch the
+	// history id of the mailbox's push watch.
 	stored string
+	watch  string
 	gmail  *scriptedGmail
 	// childDelay is how long each ProcessEmailWorkflow runs; childDelays
 	// overrides it per message id.
@@ -155,7 +157,7 @@ func (s *mailboxSuite) SetupTest() {
 		ProcessedLabel: "BeSunny/Processed",
 		InboundMailbox: testMailbox,
 	}
-	s.stored = "100"
+	s.stored, s.watch = "100", ""
 	s.gmail = &scriptedGmail{historyID: 100}
 	s.childDelay = 0
 	s.childDelays = map[string]time.Duration{}
@@ -187,7 +189,7 @@ func (s *mailboxSuite) mockMailbox() {
 	s.env.RegisterActivity(&activities.Mailboxes{Config: s.settings})
 	s.env.OnActivity(s.mb.LoadMailbox, mock.Anything, testMailbox).Return(func(context.Context, string) (activities.MailboxState, error) {
 		s.log("load")
-		return activities.MailboxState{HistoryID: s.stored}, nil
+		return activities.MailboxState{HistoryID: s.stored, WatchHistoryID: s.watch}, nil
 	}).Maybe()
 	s.env.OnActivity(s.mb.SaveCursor, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.CursorInput) error {
 		s.Equal(testMailbox, in.Address)
