@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,10 +28,7 @@ func TestRecordCalendarReplayHistories(t *testing.T) {
 	s.ConnectGoogle(t, token)
 	waitCalendarWatched(t, s, token)
 
-	dir := t.TempDir()
-	if os.Getenv("BESUNNY_RECORD_HISTORIES") != "" {
-		dir = filepath.Join("..", "..", "workflows", "testdata", "replay")
-	}
+	dir := replayHistoryDir(t)
 	record := func(name, workflowID string) {
 		t.Helper()
 		path := filepath.Join(dir, name+".json")

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	historypb "go.temporal.io/api/history/v1"
@@ -23,10 +22,7 @@ import (
 //
 //	BESUNNY_RECORD_HISTORIES=1 go test ./internal/e2e -run TestRecordEmailV2ReplayHistories
 func TestRecordEmailV2ReplayHistories(t *testing.T) {
-	dir := t.TempDir()
-	if os.Getenv("BESUNNY_RECORD_HISTORIES") != "" {
-		dir = filepath.Join("..", "..", "workflows", "testdata", "replay")
-	}
+	dir := replayHistoryDir(t)
 	t.Run("gmail message, local classifier, refused message", func(t *testing.T) {
 		s := sandboxStack(t, nil)
 		_, token := s.CreateUser(t, "demo")

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -22,10 +20,7 @@ import (
 //
 // Never re-record a released history to make a replay pass.
 func TestRecordHeadFromWatchHistory(t *testing.T) {
-	dir := t.TempDir()
-	if os.Getenv("BESUNNY_RECORD_HISTORIES") != "" {
-		dir = filepath.Join("..", "..", "workflows", "testdata", "replay")
-	}
+	dir := replayHistoryDir(t)
 	// Two runs in flight: a burst of mail is a backlog.
 	s := sandboxStack(t, map[string]string{"GMAIL_MAX_IN_FLIGHT": "2"})
 	s.CreateUser(t, "demo")

@@ -50,10 +50,7 @@ func TestRecordReplayHistoriesDriveAndLLM(t *testing.T) {
 	bakery := createProject(t, s, alice, bakeryProject)
 	llm.script(harbor.ID)
 
-	dir := t.TempDir()
-	if os.Getenv("BESUNNY_RECORD_HISTORIES") != "" {
-		dir = filepath.Join("..", "..", "workflows", "testdata", "replay")
-	}
+	dir := replayHistoryDir(t)
 	record := func(name, workflowID, runID string, mustContain ...string) {
 		t.Helper()
 		hist := runHistory(t, s.Base.Temporal, workflowID, runID)

@@ -39,10 +39,7 @@ func TestRecordReplayHistories(t *testing.T) {
 	createProject(t, s, token, bakeryProject)
 	waitWatched(t, s)
 
-	dir := t.TempDir()
-	if os.Getenv("BESUNNY_RECORD_HISTORIES") != "" {
-		dir = filepath.Join("..", "..", "workflows", "testdata", "replay")
-	}
+	dir := replayHistoryDir(t)
 	record := func(name, workflowID string) {
 		t.Helper()
 		path := filepath.Join(dir, name+".json")
@@ -203,4 +200,15 @@ func writeHistory(t *testing.T, c client.Client, workflowID, path string) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// replayHistoryDir is where a recording test writes the histories it
+// records: workflows/testdata/replay with BESUNNY_RECORD_HISTORIES=1, where
+// TestReplay keeps proving later code replays them; else a temporary
+// directory, so an ordinary run still records and replays them.
+func replayHistoryDir(t *testing.T) string {
+	if os.Getenv("BESUNNY_RECORD_HISTORIES") != "" {
+		return filepath.Join("..", "..", "workflows", "testdata", "replay")
+	}
+	return t.TempDir()
 }

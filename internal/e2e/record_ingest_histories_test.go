@@ -38,10 +38,7 @@ import (
 //
 // Never re-record a released history to make a replay pass.
 func TestRecordIngestReplayHistories(t *testing.T) {
-	dir := t.TempDir()
-	if os.Getenv("BESUNNY_RECORD_HISTORIES") != "" {
-		dir = filepath.Join("..", "..", "workflows", "testdata", "replay")
-	}
+	dir := replayHistoryDir(t)
 	t.Run("marks, backlog with follow-head, resync, gmail unavailable", func(t *testing.T) {
 		recordMailboxPaths(t, dir)
 	})
