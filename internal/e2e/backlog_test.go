@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/worker"
-
 	"github.com/besunny/workflows/internal/testenv"
 	"github.com/besunny/workflows/workflows"
 )
@@ -174,12 +172,6 @@ func recordBacklogHistory(t *testing.T, s *testenv.Stack, workflowID string) {
 	if _, err := os.Stat(keep); os.Getenv("BESUNNY_RECORD_HISTORIES") != "" && os.IsNotExist(err) {
 		path = keep
 	}
-	writeHistory(t, s.Base.Temporal, workflowID, path)
-	r := worker.NewWorkflowReplayer()
-	for _, wf := range workflows.All() {
-		r.RegisterWorkflow(wf)
-	}
-	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, path); err != nil {
-		t.Fatalf("replay the backlog run: %v", err)
-	}
+	writeHistory(t, s.Base.Temporal, workflowID, "", path)
+	replayHistoryFile(t, path)
 }

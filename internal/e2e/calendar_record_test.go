@@ -3,12 +3,9 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"go.temporal.io/sdk/worker"
 
 	"github.com/besunny/workflows/workflows"
 )
@@ -31,15 +28,7 @@ func TestRecordCalendarReplayHistories(t *testing.T) {
 	dir := replayHistoryDir(t)
 	record := func(name, workflowID string) {
 		t.Helper()
-		path := filepath.Join(dir, name+".json")
-		writeHistory(t, s.Base.Temporal, workflowID, path)
-		r := worker.NewWorkflowReplayer()
-		for _, wf := range workflows.All() {
-			r.RegisterWorkflow(wf)
-		}
-		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, path); err != nil {
-			t.Fatalf("replay %s: %v", name, err)
-		}
+		recordRun(t, s.Base.Temporal, dir, name, workflowID, "")
 	}
 
 	start := time.Now().Add(3 * time.Hour).UTC().Truncate(time.Minute)

@@ -42,15 +42,7 @@ func TestRecordReplayHistories(t *testing.T) {
 	dir := replayHistoryDir(t)
 	record := func(name, workflowID string) {
 		t.Helper()
-		path := filepath.Join(dir, name+".json")
-		writeHistory(t, s.Base.Temporal, workflowID, path)
-		r := worker.NewWorkflowReplayer()
-		for _, wf := range workflows.All() {
-			r.RegisterWorkflow(wf)
-		}
-		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, path); err != nil {
-			t.Fatalf("replay %s: %v", name, err)
-		}
+		recordRun(t, s.Base.Temporal, dir, name, workflowID, "")
 	}
 
 	// Uploads: each terminal status.
@@ -182,10 +174,12 @@ func latestRun(t *testing.T, s *testenv.Stack, workflowType string) string {
 	return id
 }
 
-func writeHistory(t *testing.T, c client.Client, workflowID, path string) {
+// writeHistory writes one run's history (the latest when runID is empty)
+// to path as JSON, the form TestReplay reads, and returns its length.
+func writeHistory(t *testing.T, c client.Client, workflowID, runID, path string) int {
 	t.Helper()
 	var hist historypb.History
-	it := c.GetWorkflowHistory(t.Context(), workflowID, "", false, 0)
+	it := c.GetWorkflowHistory(t.Context(), workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()
 		if err != nil {
@@ -199,6 +193,20 @@ func writeHistory(t *testing.T, c client.Client, workflowID, path string) {
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	return len(hist.Events)
+}
+
+// replayHistoryFile replays a recorded history with every workflow the
+// worker registers.
+func replayHistoryFile(t *testing.T, path string) {
+	t.Helper()
+	r := worker.NewWorkflowReplayer()
+	for _, wf := range workflows.All() {
+		r.RegisterWorkflow(wf)
+	}
+	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, path); err != nil {
+		t.Fatalf("replay %s: %v", filepath.Base(path), err)
 	}
 }
 

@@ -10,14 +10,12 @@ import (
 	"testing"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/worker"
 
 	"github.com/besunny/workflows/internal/googlefake"
 	"github.com/besunny/workflows/internal/testenv"
@@ -237,31 +235,10 @@ func continuedRun(t *testing.T, s *testenv.Stack, workflowID string) string {
 // dir/name.json and replays it with every workflow of the worker.
 func recordRun(t *testing.T, c client.Client, dir, name, workflowID, runID string) string {
 	t.Helper()
-	var hist historypb.History
-	it := c.GetWorkflowHistory(t.Context(), workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist.Events = append(hist.Events, ev)
-	}
-	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(&hist)
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(dir, name+".json")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	r := worker.NewWorkflowReplayer()
-	for _, wf := range workflows.All() {
-		r.RegisterWorkflow(wf)
-	}
-	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, path); err != nil {
-		t.Fatalf("replay %s: %v", name, err)
-	}
-	t.Logf("recorded %s: %d events", name, len(hist.Events))
+	events := writeHistory(t, c, workflowID, runID, path)
+	replayHistoryFile(t, path)
+	t.Logf("recorded %s: %d events", name, events)
 	return path
 }
 
