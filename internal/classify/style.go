@@ -98,6 +98,13 @@ func addStyle(f map[string]float64, title, text string, w float64) {
 	if lf := strings.Fields(lastLine); len(lf) > 0 {
 		put("closes " + tokenShape(lf[len(lf)-1]))
 	}
+	// The words themselves, too: a template's last words ("Link Discuss",
+	// "Sent from my phone", "Thanks, Stefan") are the same from message to
+	// message, whatever they are about. The list of link references that
+	// ends many bodies is not the prose's close.
+	if closing := closingWords(withoutReferenceList(body), 2); closing != "" {
+		put("closes with " + closing)
+	}
 	switch {
 	case strings.HasSuffix(body, "..."), strings.HasSuffix(body, "…"):
 		put("closes with an ellipsis")
@@ -118,6 +125,12 @@ func addStyle(f map[string]float64, title, text string, w float64) {
 			continue
 		}
 		put("mark " + s)
+		// A word that carries a link reference ("Discuss[2]") is a link's
+		// anchor text; a template's anchors ("Link", "Discuss", "Crossword")
+		// recur in every message of its source.
+		if anchor := anchorWord(tok); anchor != "" {
+			put("linked word " + anchor)
+		}
 		if seen++; seen > 40 {
 			break
 		}
@@ -170,4 +183,67 @@ func withoutFootnotes(s string) string {
 		b.WriteByte(s[i])
 	}
 	return strings.ToLower(strings.Join(strings.Fields(b.String()), " "))
+}
+
+// closingWords returns the last n words of prose, lower-cased, without link
+// references and the punctuation around them ("" for no words).
+func closingWords(prose string, n int) string {
+	if len(prose) > 200 { // enough for the last words, however the lines wrap
+		prose = prose[len(prose)-200:]
+	}
+	words := strings.Fields(withoutFootnotes(prose))
+	var out []string
+	for _, w := range words[len(words)-min(n, len(words)):] {
+		if w = strings.Trim(w, wordPunctuation); w != "" {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// wordPunctuation is what surrounds a word without being part of it.
+const wordPunctuation = ".,;:!?()[]\"'_*"
+
+// anchorWord returns the lower-cased word before a token's link reference
+// ("discuss" for "Discuss[2]"), or "".
+func anchorWord(tok string) string {
+	i := strings.IndexByte(tok, '[')
+	if i <= 0 || !startsWithReference(tok[i:]) {
+		return ""
+	}
+	return strings.ToLower(strings.Trim(tok[:i], wordPunctuation))
+}
+
+// withoutReferenceList is body without the list of link references that
+// ends it (the "[1] http://…" lines).
+func withoutReferenceList(body string) string {
+	lines := strings.Split(body, "\n")
+	end := len(lines)
+	for end > 0 {
+		if l := strings.TrimSpace(lines[end-1]); l != "" && !isReferenceEntry(l) {
+			break
+		}
+		end--
+	}
+	return strings.Join(lines[:end], "\n")
+}
+
+// isReferenceEntry reports whether a line is an entry of a reference list:
+// a link reference and an address ("[2] http://…", "[1] mailto:…").
+func isReferenceEntry(line string) bool {
+	f := strings.Fields(line)
+	return len(f) >= 2 && startsWithReference(f[0]) && strings.Contains(f[1], ":")
+}
+
+// startsWithReference reports whether s begins with a link reference: a
+// number in brackets ("[12]").
+func startsWithReference(s string) bool {
+	if !strings.HasPrefix(s, "[") {
+		return false
+	}
+	i := 1
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i > 1 && i < len(s) && s[i] == ']'
 }
