@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // The collection model: what the owner's whole collection tells.
@@ -81,6 +82,7 @@ type CollectionModel struct {
 	label    []int16             // by document: the class of a manual assignment, -1 for none
 	taught   []int               // by class: its manual assignments
 	manual   int
+	scratch  sync.Pool // of *searchScratch, for score
 }
 
 type collectionEntry struct {
@@ -173,12 +175,9 @@ func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i
 		nbrs[i] = map[int32]float32{}
 	}
 	m.vecs = vecs
-	acc := make([]float32, N)
-	var touched []int32
+	sc := m.newSearchScratch()
 	for i := range docs {
-		var nbs []collectionEntry
-		nbs, touched = m.neighbours(vecs[i], int32(i), acc, touched)
-		for _, nb := range nbs {
+		for _, nb := range m.neighbours(vecs[i], int32(i), sc) {
 			if nb.w > nbrs[i][nb.doc] {
 				nbrs[i][nb.doc] = nb.w
 			}
@@ -305,10 +304,25 @@ const (
 	searchCandidates = 60
 )
 
+// searchScratch is the working memory of one neighbour search: acc is
+// len(documents) long and zero between searches. Reused (a pool per model
+// for scoring), because allocating it per search made most of a
+// classification's garbage on a large collection.
+type searchScratch struct {
+	acc     []float32
+	touched []int32
+	cands   []collectionEntry
+}
+
+func (m *CollectionModel) newSearchScratch() *searchScratch {
+	return &searchScratch{acc: make([]float32, len(m.ids))}
+}
+
 // neighbours returns the knn documents most similar to vec, except self,
-// most similar first (ties by index, for determinism). acc must be zero
-// and len(documents) long; it is left zero. touched is scratch space.
-func (m *CollectionModel) neighbours(vec []collectionEntry, self int32, acc []float32, touched []int32) ([]collectionEntry, []int32) {
+// most similar first (ties by index, for determinism). The result is the
+// caller's; sc is left ready for the next search.
+func (m *CollectionModel) neighbours(vec []collectionEntry, self int32, sc *searchScratch) []collectionEntry {
+	acc := sc.acc
 	query := vec
 	if len(query) > searchTerms {
 		query = append([]collectionEntry(nil), vec...)
@@ -320,7 +334,7 @@ func (m *CollectionModel) neighbours(vec []collectionEntry, self int32, acc []fl
 		})
 		query = query[:searchTerms]
 	}
-	touched = touched[:0]
+	touched := sc.touched[:0]
 	for _, e := range query {
 		for _, p := range m.postings[e.doc] {
 			if acc[p.doc] == 0 {
@@ -329,7 +343,7 @@ func (m *CollectionModel) neighbours(vec []collectionEntry, self int32, acc []fl
 			acc[p.doc] += e.w * p.w
 		}
 	}
-	cands := make([]collectionEntry, 0, len(touched))
+	cands := sc.cands[:0]
 	for _, j := range touched {
 		if j != self && acc[j] > 0 {
 			cands = append(cands, collectionEntry{j, acc[j]})
@@ -344,8 +358,11 @@ func (m *CollectionModel) neighbours(vec []collectionEntry, self int32, acc []fl
 			return c[a].doc < c[b].doc
 		}
 	}
+	sc.touched, sc.cands = touched, cands
 	if len(cands) > searchCandidates {
 		cands = selectTop(cands, searchCandidates)
+	} else {
+		cands = append([]collectionEntry(nil), cands...)
 	}
 	for i := range cands {
 		cands[i].w = dot(vec, m.vecs[cands[i].doc])
@@ -354,7 +371,7 @@ func (m *CollectionModel) neighbours(vec []collectionEntry, self int32, acc []fl
 	if len(cands) > m.params.knn {
 		cands = cands[:m.params.knn]
 	}
-	return cands, touched
+	return cands
 }
 
 // selectTop returns the n entries of c with the largest weights (ties by
@@ -437,7 +454,12 @@ func (m *CollectionModel) score(doc Document, a *analysis, prior []float64, sure
 	if i, ok := m.index[doc.ID]; ok && doc.ID != "" {
 		self = i
 	}
-	nbs, _ := m.neighbours(vec, self, make([]float32, len(m.ids)), nil)
+	sc, _ := m.scratch.Get().(*searchScratch)
+	if sc == nil {
+		sc = m.newSearchScratch()
+	}
+	nbs := m.neighbours(vec, self, sc)
+	m.scratch.Put(sc)
 	deg := 0.0
 	for _, nb := range nbs {
 		deg += float64(nb.w)
