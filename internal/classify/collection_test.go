@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestTokenShape(t *testing.T) {
@@ -34,6 +35,17 @@ func TestAddStyle_WordsWithoutAReferenceAreNoAnchorsAndAListIsNoClose(t *testing
 	}
 	if f[shapePrefix+"style closes with list below"] == 0 {
 		t.Errorf("no close on the prose before the reference list: %v", f)
+	}
+}
+
+func TestClosingWords_CutsLongProseAtARuneBoundary(t *testing.T) {
+	prose := strings.Repeat("é", 150) + " Grüße, Jürgen"
+	if got := closingWords(prose, 2); got != "grüße jürgen" || !utf8.ValidString(got) {
+		t.Errorf("closingWords = %q", got)
+	}
+	long := strings.Repeat("日本", 100)
+	if got := closingWords(long, 2); !utf8.ValidString(got) {
+		t.Errorf("closingWords of one long word is not valid UTF-8: %q", got)
 	}
 }
 

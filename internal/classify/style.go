@@ -3,6 +3,7 @@ package classify
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Style features: how a source writes, whatever it writes about. Mail from
@@ -189,7 +190,11 @@ func withoutFootnotes(s string) string {
 // references and the punctuation around them ("" for no words).
 func closingWords(prose string, n int) string {
 	if len(prose) > 200 { // enough for the last words, however the lines wrap
-		prose = prose[len(prose)-200:]
+		cut := len(prose) - 200
+		for cut < len(prose) && !utf8.RuneStart(prose[cut]) {
+			cut++
+		}
+		prose = prose[cut:]
 	}
 	words := strings.Fields(withoutFootnotes(prose))
 	var out []string
