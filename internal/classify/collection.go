@@ -272,20 +272,31 @@ func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i
 }
 
 // unitVector turns features into a unit TF-IDF vector over the vocabulary
-// (entry.doc holds the term index).
+// (entry.doc holds the term index). A feature outside the vocabulary (in
+// fewer than minDF documents: it can link to nothing) has no entry but
+// still counts in the norm, with the IDF of a feature of one document:
+// without it a document made of words no other document has would be
+// reduced to the few common features it shares — a template's opening, a
+// line layout — and look as close to a source as that source's own items.
 func (m *CollectionModel) unitVector(f map[string]float64) []collectionEntry {
 	out := make([]collectionEntry, 0, len(f))
 	norm := 0.0
+	rareIDF := math.Log(float64(max(len(m.ids), 1)))
 	for t, w := range f {
 		id, ok := m.vocab[t]
-		if !ok || m.idf[id] <= 0 {
+		if !ok {
+			x := math.Log1p(w) * rareIDF
+			norm += x * x
+			continue
+		}
+		if m.idf[id] <= 0 {
 			continue
 		}
 		x := math.Log1p(w) * float64(m.idf[id])
 		out = append(out, collectionEntry{id, float32(x)})
 		norm += x * x
 	}
-	if norm == 0 {
+	if len(out) == 0 {
 		return nil
 	}
 	norm = math.Sqrt(norm)

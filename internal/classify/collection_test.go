@@ -230,6 +230,51 @@ func TestCollection_CorrectionsSpreadToTheirSourceAndOtherMailStaysUnclassified(
 	}
 }
 
+// A document whose words no other document has shares only its template
+// with a source (here the section label that opens it): its own words
+// still count in its vector, so it is not close to that source's items.
+func TestCollection_ADocumentOfWordsNoOtherHasIsNotCloseToASourceByItsTemplateAlone(t *testing.T) {
+	ctx := context.Background()
+	ps := collectionProjects()
+	coll := newCollection(3)
+	var unique []string
+	for i := 0; i < 40; i++ {
+		unique = append(unique, fmt.Sprintf("zq%cword%c", 'a'+i%26, 'a'+i/26))
+	}
+	outsider := CollectionDoc{ID: "outsider", Title: "Re: zone transfers",
+		Text: "*Notice:* " + strings.Join(unique, " ")}
+	coll.docs = append(coll.docs, outsider)
+	l := NewLocal(coll).WithCollection(coll, CollectionOptions{})
+	if err := l.PrepareCollection(ctx, "owner", ps); err != nil {
+		t.Fatal(err)
+	}
+	m := l.collectionModel("owner", ps, mustSet(t, l, ps))
+	if m == nil {
+		t.Fatal("no collection model")
+	}
+	i := m.index["outsider"]
+	norm := float32(0)
+	for _, e := range m.vecs[i] {
+		norm += e.w * e.w
+	}
+	if norm > 0.2 {
+		t.Errorf("the outsider's vector keeps %.2f of its norm in the features it shares, want its unique words to weigh", norm)
+	}
+	// Nor does it crowd the source's own documents out of their
+	// neighbours.
+	sc := m.newSearchScratch()
+	for j, id := range m.ids {
+		if !strings.HasPrefix(id, "s") {
+			continue
+		}
+		for _, nb := range m.neighbours(m.vecs[j], int32(j), sc) {
+			if nb.doc == i {
+				t.Errorf("the outsider is one of the nearest neighbours of %s (%.2f)", id, nb.w)
+			}
+		}
+	}
+}
+
 func TestCollection_OneCorrectionLeavesTheScorerInCharge(t *testing.T) {
 	ctx := context.Background()
 	ps := collectionProjects()
