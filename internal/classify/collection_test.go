@@ -234,7 +234,6 @@ func TestCollection_CorrectionsSpreadToTheirSourceAndOtherMailStaysUnclassified(
 // with a source (here the section label that opens it): its own words
 // still count in its vector, so it is not close to that source's items.
 func TestCollection_ADocumentOfWordsNoOtherHasIsNotCloseToASourceByItsTemplateAlone(t *testing.T) {
-	ctx := context.Background()
 	ps := collectionProjects()
 	coll := newCollection(3)
 	var unique []string
@@ -244,14 +243,7 @@ func TestCollection_ADocumentOfWordsNoOtherHasIsNotCloseToASourceByItsTemplateAl
 	outsider := CollectionDoc{ID: "outsider", Title: "Re: zone transfers",
 		Text: "*Notice:* " + strings.Join(unique, " ")}
 	coll.docs = append(coll.docs, outsider)
-	l := NewLocal(coll).WithCollection(coll, CollectionOptions{})
-	if err := l.PrepareCollection(ctx, "owner", ps); err != nil {
-		t.Fatal(err)
-	}
-	m := l.collectionModel("owner", ps, mustSet(t, l, ps))
-	if m == nil {
-		t.Fatal("no collection model")
-	}
+	_, m := preparedModel(t, coll, ps)
 	i := m.index["outsider"]
 	norm := float32(0)
 	for _, e := range m.vecs[i] {
@@ -362,14 +354,7 @@ func TestCollection_ManualNoProjectIsALabelToo(t *testing.T) {
 			coll.docs[i].Manual = true // the user said: no project
 		}
 	}
-	l := NewLocal(coll).WithCollection(coll, CollectionOptions{})
-	if err := l.PrepareCollection(ctx, "owner", ps); err != nil {
-		t.Fatal(err)
-	}
-	m := l.collectionModel("owner", ps, mustSet(t, l, ps))
-	if m == nil {
-		t.Fatal("no model")
-	}
+	l, m := preparedModel(t, coll, ps)
 	if m.taught[len(ps)] == 0 || m.Corrections() != 6+m.taught[len(ps)] {
 		t.Errorf("taught %v, corrections %d", m.taught, m.Corrections())
 	}
@@ -377,6 +362,21 @@ func TestCollection_ManualNoProjectIsALabelToo(t *testing.T) {
 	if d.ProjectID != "" {
 		t.Errorf("spam like the mail the user said is no project's: got %q", d.ProjectID)
 	}
+}
+
+// preparedModel returns a local classifier with coll as the owner's
+// collection, and the model it built for ps.
+func preparedModel(t *testing.T, coll *fakeCollection, ps []Project) (*Local, *CollectionModel) {
+	t.Helper()
+	l := NewLocal(coll).WithCollection(coll, CollectionOptions{})
+	if err := l.PrepareCollection(context.Background(), "owner", ps); err != nil {
+		t.Fatal(err)
+	}
+	m := l.collectionModel("owner", ps, mustSet(t, l, ps))
+	if m == nil {
+		t.Fatal("no collection model")
+	}
+	return l, m
 }
 
 func mustSet(t *testing.T, l *Local, ps []Project) *candidateSet {
