@@ -29,11 +29,11 @@ func TestAddStyle_WordsWithoutAReferenceAreNoAnchorsAndAListIsNoClose(t *testing
 	f := map[string]float64{}
 	addStyle(f, "Notes", "See arrays[i] and the list [1] below.\n[1] http://example.org/", 1)
 	for k := range f {
-		if strings.Contains(k, "linked word arrays") || strings.Contains(k, "closes with http") {
+		if strings.Contains(k, "linked word arrays") || strings.Contains(k, "last words http") {
 			t.Errorf("unexpected feature %q", k)
 		}
 	}
-	if f[shapePrefix+"style closes with list below"] == 0 {
+	if f[shapePrefix+"style last words list below"] == 0 {
 		t.Errorf("no close on the prose before the reference list: %v", f)
 	}
 }
@@ -59,8 +59,8 @@ func TestAddStyle_DescribesHowASourceWrites(t *testing.T) {
 		{"title opens the body", "NY Times piece on reporters with weblogs.", "NY Times piece[1] on reporters with weblogs.", []string{"title: opens the body", "mark x[d]"}},
 		{"lower-case subject", "quick hack", "New York Times as a Weblog (source code) Comments appreciated.", []string{"title: lower case"}},
 		{"capitalised subject", "Conversations From GDC Europe", "In the second of our series we talk with developers.", []string{"title: every word capitalised"}},
-		{"template close before the link list, wrapped", "Warchalking FAQ", "Chalk marks on the sidewalk. Link\n[1] Discuss[2]\n\n[1] http://example.org/faq\n[2] http://example.org/discuss", []string{"closes with link discuss", "linked word discuss"}},
-		{"sign-off", "Re: invoice", "Attached is the corrected invoice.\n\nThanks, Stefan!", []string{"closes with thanks stefan"}},
+		{"template close before the link list, wrapped", "Warchalking FAQ", "Chalk marks on the sidewalk. Link\n[1] Discuss[2]\n\n[1] http://example.org/faq\n[2] http://example.org/discuss", []string{"last words link discuss", "linked word discuss"}},
+		{"sign-off", "Re: invoice", "Attached is the corrected invoice.\n\nThanks, Stefan!", []string{"last words thanks stefan"}},
 		{"navigation anchors", "Monkey or man?", "Toumai is stirring rivalries. Quizzes[1] | Crossword[2] | Steve Bell[3]", []string{"linked word quizzes", "linked word crossword", "linked word bell"}},
 	} {
 		f := map[string]float64{}

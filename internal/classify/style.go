@@ -104,7 +104,7 @@ func addStyle(f map[string]float64, title, text string, w float64) {
 	// message, whatever they are about. The list of link references that
 	// ends many bodies is not the prose's close.
 	if closing := closingWords(withoutReferenceList(body), 2); closing != "" {
-		put("closes with " + closing)
+		put("last words " + closing)
 	}
 	switch {
 	case strings.HasSuffix(body, "..."), strings.HasSuffix(body, "…"):
