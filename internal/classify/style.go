@@ -103,7 +103,8 @@ func addStyle(f map[string]float64, title, text string, w float64) {
 	// "Sent from my phone", "Thanks, Stefan") are the same from message to
 	// message, whatever they are about. The list of link references that
 	// ends many bodies is not the prose's close.
-	if closing := closingWords(withoutReferenceList(body), 2); closing != "" {
+	lines := strings.Split(body, "\n")
+	if closing := closingWords(proseTail(lines, closingWindow), 2); closing != "" {
 		put("last words " + closing)
 	}
 	switch {
@@ -136,10 +137,10 @@ func addStyle(f map[string]float64, title, text string, w float64) {
 			break
 		}
 	}
-	longest, lines := 0, 0
-	for _, line := range strings.Split(body, "\n") {
+	longest, nonEmpty := 0, 0
+	for _, line := range lines {
 		if n := len(strings.TrimRight(line, "\r ")); n > 0 {
-			lines++
+			nonEmpty++
 			longest = max(longest, n)
 		}
 	}
@@ -152,11 +153,11 @@ func addStyle(f map[string]float64, title, text string, w float64) {
 		put("long lines")
 	}
 	switch {
-	case lines == 1:
+	case nonEmpty == 1:
 		put("one line")
-	case lines <= 3:
+	case nonEmpty <= 3:
 		put("two or three lines")
-	case lines <= 10:
+	case nonEmpty <= 10:
 		put("up to ten lines")
 	default:
 		put("many lines")
@@ -189,8 +190,8 @@ func withoutFootnotes(s string) string {
 // closingWords returns the last n words of prose, lower-cased, without link
 // references and the punctuation around them ("" for no words).
 func closingWords(prose string, n int) string {
-	if len(prose) > 200 { // enough for the last words, however the lines wrap
-		cut := len(prose) - 200
+	if len(prose) > closingWindow {
+		cut := len(prose) - closingWindow
 		for cut < len(prose) && !utf8.RuneStart(prose[cut]) {
 			cut++
 		}
@@ -219,10 +220,14 @@ func anchorWord(tok string) string {
 	return strings.ToLower(strings.Trim(tok[:i], wordPunctuation))
 }
 
-// withoutReferenceList is body without the list of link references that
-// ends it (the "[1] http://…" lines).
-func withoutReferenceList(body string) string {
-	lines := strings.Split(body, "\n")
+// closingWindow is how much of the prose's end closingWords reads: enough
+// for the last words, however the lines wrap.
+const closingWindow = 200
+
+// proseTail returns the end of a body's prose — the body without the list
+// of link references that ends it (the "[1] http://…" lines) — as whole
+// lines, at least atLeast bytes of it when there are that many.
+func proseTail(lines []string, atLeast int) string {
 	end := len(lines)
 	for end > 0 {
 		if l := strings.TrimSpace(lines[end-1]); l != "" && !isReferenceEntry(l) {
@@ -230,7 +235,12 @@ func withoutReferenceList(body string) string {
 		}
 		end--
 	}
-	return strings.Join(lines[:end], "\n")
+	start, size := end, 0
+	for start > 0 && size < atLeast {
+		start--
+		size += len(lines[start]) + 1
+	}
+	return strings.Join(lines[start:end], "\n")
 }
 
 // isReferenceEntry reports whether a line is an entry of a reference list:
