@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/besunny/workflows/activities"
@@ -17,13 +16,7 @@ const gmailKey = "18c0ffee00000042"
 // runGmail runs the workflow for a gmail message of testMailbox.
 func (s *processEmailSuite) runGmail(in ProcessEmailInput) EmailStatus {
 	s.env.RegisterActivity(&activities.Gmail{})
-	s.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: EmailWorkflowID(gmailKey, 1)})
-	s.env.ExecuteWorkflow(ProcessEmailWorkflow, in)
-	s.Require().True(s.env.IsWorkflowCompleted())
-	s.Require().NoError(s.env.GetWorkflowError())
-	var out EmailStatus
-	s.Require().NoError(s.env.GetWorkflowResult(&out))
-	return out
+	return runEmail(s.Require(), s.env, ProcessEmailWorkflow, in)
 }
 
 var gmailInput = ProcessEmailInput{MessageKey: gmailKey, Source: "gmail", Mailbox: testMailbox}
@@ -65,16 +58,7 @@ func (s *processEmailSuite) TestGmailMessageIsFetchedThroughRefusedCredentialsOn
 }
 
 func (s *processEmailSuite) TestGmailFetchThatNeverSucceedsEndsFailedAtTheDeadline() {
-	var g *activities.Gmail
-	var firstCall, lastCall time.Time
-	s.env.OnActivity(g.FetchMessage, mock.Anything, mock.Anything).
-		Return(func(context.Context, activities.FetchInput) (activities.FetchResult, error) {
-			if firstCall.IsZero() {
-				firstCall = s.env.Now()
-			}
-			lastCall = s.env.Now()
-			return activities.FetchResult{}, slowRetry(accessDenied(), 20*time.Minute)
-		})
+	attempts := failEveryFetch(s.env, func() error { return slowRetry(accessDenied(), 20*time.Minute) })
 	s.env.OnActivity(s.ea.StorePlaceholder, mock.Anything, activities.PlaceholderInput{MessageKey: gmailKey, Mailbox: testMailbox}).Return(nil).Once()
 	outcome := s.expectOutcome()
 
@@ -86,28 +70,21 @@ func (s *processEmailSuite) TestGmailFetchThatNeverSucceedsEndsFailedAtTheDeadli
 	s.Contains(outcome.Reason, ReasonGmailUnavailable)
 	s.Contains(outcome.Reason, "not fetched within 2h0m0s")
 	s.Contains(outcome.Reason, "403 Delegation denied", "the reason says what Gmail last answered")
-	s.LessOrEqual(lastCall.Sub(firstCall), 2*time.Hour)
-	s.Greater(lastCall.Sub(firstCall), 100*time.Minute, "retried up to the deadline, not given up early")
+	s.LessOrEqual(attempts.span(), 2*time.Hour)
+	s.Greater(attempts.span(), 100*time.Minute, "retried up to the deadline, not given up early")
 }
 
 func (s *processEmailSuite) TestGmailFetchDeadlineDefaultsToADay() {
-	var g *activities.Gmail
-	var firstCall, lastCall time.Time
-	s.env.OnActivity(g.FetchMessage, mock.Anything, mock.Anything).
-		Return(func(context.Context, activities.FetchInput) (activities.FetchResult, error) {
-			if firstCall.IsZero() {
-				firstCall = s.env.Now()
-			}
-			lastCall = s.env.Now()
-			return activities.FetchResult{}, slowRetry(temporal.NewApplicationError("gmail messages.get: 503 backend error", activities.ErrTypeGmailUnavailable), 3*time.Hour)
-		})
+	attempts := failEveryFetch(s.env, func() error {
+		return slowRetry(temporal.NewApplicationError("gmail messages.get: 503 backend error", activities.ErrTypeGmailUnavailable), 3*time.Hour)
+	})
 	s.env.OnActivity(s.ea.StorePlaceholder, mock.Anything, mock.Anything).Return(nil).Once()
 	outcome := s.expectOutcome()
 
 	s.runGmail(gmailInput)
 	s.Contains(outcome.Reason, "not fetched within 24h0m0s")
-	s.LessOrEqual(lastCall.Sub(firstCall), 24*time.Hour)
-	s.Greater(lastCall.Sub(firstCall), 21*time.Hour)
+	s.LessOrEqual(attempts.span(), 24*time.Hour)
+	s.Greater(attempts.span(), 21*time.Hour)
 }
 
 func (s *processEmailSuite) TestGoneGmailMessageEndsFailedOnAPlaceholder() {

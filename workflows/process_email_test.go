@@ -1,14 +1,12 @@
 package workflows
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/suite"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -44,23 +42,12 @@ const key = "sha256:abc"
 var input = ProcessEmailInput{MessageKey: key, Source: "upload"}
 
 func (s *processEmailSuite) run() EmailStatus {
-	s.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: EmailWorkflowID(key, 1)})
-	s.env.ExecuteWorkflow(ProcessEmailWorkflow, input)
-	s.Require().True(s.env.IsWorkflowCompleted())
-	s.Require().NoError(s.env.GetWorkflowError())
-	var out EmailStatus
-	s.Require().NoError(s.env.GetWorkflowResult(&out))
-	return out
+	return runEmail(s.Require(), s.env, ProcessEmailWorkflow, input)
 }
 
 // expectOutcome asserts the one RecordOutcome call and returns what it got.
 func (s *processEmailSuite) expectOutcome() *activities.OutcomeInput {
-	got := &activities.OutcomeInput{}
-	s.env.OnActivity(s.ea.RecordOutcome, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.OutcomeInput) error {
-		*got = in
-		return nil
-	}).Once()
-	return got
+	return expectOneOutcome(s.env, s.ea)
 }
 
 func (s *processEmailSuite) TestMessageForAKnownUserIsProcessed() {

@@ -1,13 +1,11 @@
 package workflows
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/suite"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -44,22 +42,11 @@ func (s *processEmailV2Suite) SetupTest() {
 func (s *processEmailV2Suite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
 
 func (s *processEmailV2Suite) run(in ProcessEmailInput) EmailStatus {
-	s.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: EmailWorkflowID(in.MessageKey, 1)})
-	s.env.ExecuteWorkflow(ProcessEmailWorkflowV2, in)
-	s.Require().True(s.env.IsWorkflowCompleted())
-	s.Require().NoError(s.env.GetWorkflowError())
-	var out EmailStatus
-	s.Require().NoError(s.env.GetWorkflowResult(&out))
-	return out
+	return runEmail(s.Require(), s.env, ProcessEmailWorkflowV2, in)
 }
 
 func (s *processEmailV2Suite) expectOutcome() *activities.OutcomeInput {
-	got := &activities.OutcomeInput{}
-	s.env.OnActivity(s.ea.RecordOutcome, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.OutcomeInput) error {
-		*got = in
-		return nil
-	}).Once()
-	return got
+	return expectOneOutcome(s.env, s.ea)
 }
 
 // oneDocumentFor mocks parse, recipients and store of a message to alice.
@@ -141,15 +128,7 @@ func (s *processEmailV2Suite) TestBusyQuotaFallsBackToTheGmailQueue() {
 // failed with the reason, retried up to the deadline.
 func (s *processEmailV2Suite) TestGmailFetchThatNeverSucceedsEndsFailedAtTheDeadline() {
 	s.env.OnActivity(s.g.FetchMessageLocal, mock.Anything, mock.Anything).Return(activities.FetchResult{}, accessDenied()).Once()
-	var firstCall, lastCall time.Time
-	s.env.OnActivity(s.g.FetchMessage, mock.Anything, mock.Anything).
-		Return(func(context.Context, activities.FetchInput) (activities.FetchResult, error) {
-			if firstCall.IsZero() {
-				firstCall = s.env.Now()
-			}
-			lastCall = s.env.Now()
-			return activities.FetchResult{}, slowRetry(accessDenied(), 20*time.Minute)
-		})
+	attempts := failEveryFetch(s.env, func() error { return slowRetry(accessDenied(), 20*time.Minute) })
 	s.env.OnActivity(s.ea.StorePlaceholder, mock.Anything, activities.PlaceholderInput{MessageKey: gmailKey, Mailbox: testMailbox}).Return(nil).Once()
 	outcome := s.expectOutcome()
 
@@ -160,7 +139,7 @@ func (s *processEmailV2Suite) TestGmailFetchThatNeverSucceedsEndsFailedAtTheDead
 	s.Contains(outcome.Reason, ReasonGmailUnavailable)
 	s.Contains(outcome.Reason, "not fetched within 2h0m0s")
 	s.Contains(outcome.Reason, "403 Delegation denied")
-	s.Greater(lastCall.Sub(firstCall), 100*time.Minute, "retried up to the deadline, not given up early")
+	s.Greater(attempts.span(), 100*time.Minute, "retried up to the deadline, not given up early")
 }
 
 // Gmail's refusal of the message itself ends the run at once, without the
