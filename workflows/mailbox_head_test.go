@@ -6,10 +6,9 @@ import (
 	"time"
 )
 
-// A push during a backlog starts the pushed message's run at once, ahead of
-// the backlog, which then finds it started; the cursor still moves only
-// page by page behind the backlog reader.
-func (s *mailboxSuite) TestPushDuringABacklogJumpsIt() {
+// backlogOfNine is a backlog of nine messages, b1 to b9, worked off two at
+// a time from pages of three, each run taking a minute.
+func (s *mailboxSuite) backlogOfNine() {
 	s.settings.MaxInFlight = 2
 	s.gmail.pageSize = 3
 	s.childDelay = time.Minute
@@ -17,21 +16,41 @@ func (s *mailboxSuite) TestPushDuringABacklogJumpsIt() {
 	for i := 1; i <= 9; i++ {
 		s.gmail.deliver(fmt.Sprintf("b%d", i))
 	}
+}
+
+// expectPushedStartedDuringTheBacklog checks, two minutes in, that the
+// message "pushed" has started while the backlog is still being worked off.
+func (s *mailboxSuite) expectPushedStartedDuringTheBacklog() {
+	s.at(2*time.Minute, func() {
+		s.Contains(s.started(), "pushed", "started within seconds of its push")
+		s.NotContains(s.started(), "b9", "while the backlog is still being worked off")
+	})
+}
+
+// checkPushedRanAheadOfTheBacklog checks that the backlog of nine and the
+// pushed message each ran once, the pushed one ahead of the backlog's
+// second half.
+func (s *mailboxSuite) checkPushedRanAheadOfTheBacklog() {
+	started := s.started()
+	s.Len(started, 10, "every message once")
+	s.Less(slices.Index(started, "pushed"), slices.Index(started, "b5"), "ahead of the backlog not yet started: %v", started)
+}
+
+// A push during a backlog starts the pushed message's run at once, ahead of
+// the backlog, which then finds it started; the cursor still moves only
+// page by page behind the backlog reader.
+func (s *mailboxSuite) TestPushDuringABacklogJumpsIt() {
+	s.backlogOfNine()
 	s.mockMailbox()
 	s.at(90*time.Second, func() {
 		s.gmail.deliver("pushed")
 		s.push()
 	})
-	s.at(2*time.Minute, func() {
-		s.Contains(s.started(), "pushed", "started within seconds of its push")
-		s.NotContains(s.started(), "b9", "while the backlog is still being worked off")
-	})
+	s.expectPushedStartedDuringTheBacklog()
 	s.stopAt(30 * time.Minute)
 
 	next := s.run(mailboxStart)
-	started := s.started()
-	s.Len(started, 10, "every message once")
-	s.Less(slices.Index(started, "pushed"), slices.Index(started, "b5"), "ahead of the backlog not yet started: %v", started)
+	s.checkPushedRanAheadOfTheBacklog()
 	s.Equal([]string{"103", "106", "109", "110"}, s.cursors())
 	s.LessOrEqual(s.maxRunning, 3, "urgent runs get a little room above the bound")
 	s.Empty(next.Carried.Head, "the backlog reader caught up with the head")
@@ -61,13 +80,7 @@ func (s *mailboxSuite) TestCarriedHeadIsReadAtOnce() {
 // handOverWait, from 60 s here: b3 started then), pushed mail still jumps
 // the queue instead of waiting for the next run.
 func (s *mailboxSuite) TestPushWhileContinuingAsNewStillJumps() {
-	s.settings.MaxInFlight = 2
-	s.gmail.pageSize = 3
-	s.childDelay = time.Minute
-	s.realChildren = true
-	for i := 1; i <= 9; i++ {
-		s.gmail.deliver(fmt.Sprintf("b%d", i))
-	}
+	s.backlogOfNine()
 	s.mockMailbox()
 	s.at(30*time.Second, func() { s.env.SetContinueAsNewSuggested(true) })
 	s.at(75*time.Second, func() {
@@ -87,27 +100,16 @@ func (s *mailboxSuite) TestPushWhileContinuingAsNewStillJumps() {
 // leaving it to the backlog reader, which gets to it last (the bench's push
 // p99 that equalled the whole drain, BENCHMARKS.md).
 func (s *mailboxSuite) TestMailPushedBeforeTheBacklogListingJumpsIt() {
-	s.settings.MaxInFlight = 2
-	s.gmail.pageSize = 3
-	s.childDelay = time.Minute
-	s.realChildren = true
-	for i := 1; i <= 9; i++ {
-		s.gmail.deliver(fmt.Sprintf("b%d", i))
-	}
+	s.backlogOfNine()
 	s.watch = s.gmail.current() // 109: the watch starts here
 	s.gmail.deliver("pushed")   // 110, before the workflow lists anything
 	s.mockMailbox()
 	s.at(time.Second, s.push)
-	s.at(2*time.Minute, func() {
-		s.Contains(s.started(), "pushed", "started within seconds of its push")
-		s.NotContains(s.started(), "b9", "while the backlog is still being worked off")
-	})
+	s.expectPushedStartedDuringTheBacklog()
 	s.stopAt(30 * time.Minute)
 
 	next := s.run(mailboxStart)
-	started := s.started()
-	s.Len(started, 10, "every message once")
-	s.Less(slices.Index(started, "pushed"), slices.Index(started, "b5"), "ahead of the backlog not yet started: %v", started)
+	s.checkPushedRanAheadOfTheBacklog()
 	s.Equal([]string{"103", "106", "109", "110"}, s.cursors(), "the cursor still moves only behind the backlog reader")
 	s.Empty(next.Carried.Head, "the backlog reader caught up with the head")
 }
@@ -116,14 +118,8 @@ func (s *mailboxSuite) TestMailPushedBeforeTheBacklogListingJumpsIt() {
 // backlog was pushed (all of it arrived under that watch): the follow-head
 // starts at the listing, so a push does not turn the backlog into urgent mail.
 func (s *mailboxSuite) TestWatchOlderThanTheCursorKeepsTheHeadAtTheListing() {
-	s.settings.MaxInFlight = 2
-	s.gmail.pageSize = 3
-	s.childDelay = time.Minute
-	s.realChildren = true
 	s.watch = "95"
-	for i := 1; i <= 9; i++ {
-		s.gmail.deliver(fmt.Sprintf("b%d", i))
-	}
+	s.backlogOfNine()
 	s.mockMailbox()
 	s.at(time.Second, s.push)
 	s.stopAt(30 * time.Minute)
