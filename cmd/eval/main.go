@@ -2,7 +2,7 @@
 // set in testdata/classify, or the local classifier on real mail.
 //
 //	go run ./cmd/eval [-classifier local|openai|hybrid] [-data testdata/classify] [-live] [-llm fake|oracle] [-v]
-//	go run ./cmd/eval -real <corpus data dir> [-real-projects testdata/classify/real/projects.json] [-seeds 5] [-v]
+//	go run ./cmd/eval -real <corpus data dir> [-real-projects testdata/classify/real/projects.json] [-real-lists testdata/classify/real/lists.json] [-seeds 5] [-v]
 //
 // -real runs the real-world evaluation (make eval-real downloads the corpus):
 // the SpamAssassin corpus's RSS items against the committed projects, with
@@ -32,6 +32,7 @@ func main() {
 	llm := flag.String("llm", "fake", "without -live: fake (in-process openaifake) or oracle (knows the labels; an upper bound)")
 	real := flag.String("real", "", "run the real-world evaluation on the SpamAssassin corpus in this directory (make eval-real)")
 	realProjects := flag.String("real-projects", "testdata/classify/real/projects.json", "projects of the real-world evaluation")
+	lists := flag.String("real-lists", "testdata/classify/real/lists.json", "mailing lists of the real-world evaluation's list-mail check (\"\" skips it)")
 	seeds := flag.Int("seeds", 5, "real-world evaluation: seeds of the learning curve")
 	flag.Parse()
 
@@ -42,6 +43,16 @@ func main() {
 			os.Exit(1)
 		}
 		ReportReal(context.Background(), os.Stdout, ds, st, *seeds, *verbose)
+		if *lists != "" {
+			opt := DefaultRealOptions
+			opt.ListsFile = *lists
+			ds, st, err := LoadReal(*real, *realProjects, opt)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "eval:", err)
+				os.Exit(1)
+			}
+			ReportLists(context.Background(), os.Stdout, ds, st, *seeds)
+		}
 		return
 	}
 

@@ -47,6 +47,10 @@ type RealOptions struct {
 	// List-Id) are added as no-project mail, chosen by the FNV-1a hash of
 	// their corpus path; 0 takes all of them.
 	NoProjectPerKind int
+	// ListsFile, when set, adds the list-mail check: the mailing lists it
+	// names become projects and their messages are labelled by list
+	// (KindList) instead of being no-project ham.
+	ListsFile string
 }
 
 // DefaultRealOptions are the options of make eval-real.
@@ -57,6 +61,7 @@ type RealStats struct {
 	HeldBack     int            // messages with List-Id: not read
 	Read         int            // messages without List-Id
 	FeedItems    map[string]int // by label, after de-duplication
+	ListItems    map[string]int // by list, with RealOptions.ListsFile
 	Duplicates   int            // feed items dropped as exact duplicates of an earlier one
 	Relabelled   int            // items whose From name disagrees with their feed's channel id
 	Unparseable  int
@@ -77,7 +82,7 @@ var newsIsFreeURL = regexp.MustCompile(`(?m)^URL: *http://www\.newsisfree\.com/c
 // package's data/ directory, or a committed sample in the same layout) and
 // the projects file.
 func LoadReal(dir, projectsFile string, opt RealOptions) (*Dataset, RealStats, error) {
-	st := RealStats{FeedItems: map[string]int{}, NoProject: map[string]int{}}
+	st := RealStats{FeedItems: map[string]int{}, ListItems: map[string]int{}, NoProject: map[string]int{}}
 	msgs, held, err := ReadCorpus(dir)
 	st.HeldBack = held
 	if err != nil {
@@ -102,6 +107,21 @@ func LoadReal(dir, projectsFile string, opt RealOptions) (*Dataset, RealStats, e
 		ds.Names[p.Feed] = p.Name
 		isProject[p.Feed] = true
 	}
+	listNames := map[string][]string{}
+	isList := func(list string) bool { _, ok := listNames[list]; return ok }
+	if opt.ListsFile != "" {
+		rl, err := readLists(opt.ListsFile)
+		if err != nil {
+			return nil, st, err
+		}
+		for _, l := range rl.Lists {
+			ds.Projects[RealOwner] = append(ds.Projects[RealOwner], classify.Project{
+				ID: l.List, Name: l.Name, Description: l.Description, ReferenceKeywords: l.Keywords, Revision: "0",
+			})
+			ds.Names[l.List] = l.Name
+			listNames[l.List] = l.Names
+		}
+	}
 
 	seen := map[string]bool{}
 	var ham, spam []Item
@@ -112,7 +132,10 @@ func LoadReal(dir, projectsFile string, opt RealOptions) (*Dataset, RealStats, e
 			continue
 		}
 		it := Item{Owner: RealOwner, Holdout: !DevSplit(m.Name)}
-		feed := feedOf(msg)
+		feed, list := feedOf(msg), ""
+		if len(listNames) > 0 {
+			list = mailingListOf(m.Raw)
+		}
 		switch {
 		case feed != "":
 			if ch := newsIsFreeURL.FindStringSubmatch(msg.Text); ch != nil {
@@ -136,6 +159,12 @@ func LoadReal(dir, projectsFile string, opt RealOptions) (*Dataset, RealStats, e
 				it.Mode = KindOtherFeed
 				st.NoProject[KindOtherFeed]++
 			}
+			ds.Items = append(ds.Items, it)
+		case isList(list):
+			title, text := stripListMessage(msg.Title(), msg.Text, listNames[list])
+			it.Doc = realDocument(m.Name, msg.Date, title, msg.From.String(), text)
+			it.Label, it.Mode = list, KindList
+			st.ListItems[list]++
 			ds.Items = append(ds.Items, it)
 		case strings.HasPrefix(m.Group(), "spam"):
 			it.Mode = KindSpam
