@@ -1,0 +1,32 @@
+package classify
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A reply belongs where the message it answers belongs. Mail clients mark a
+// reply or forward by prefixes on the subject ("Re:", "RE: Re:", "Fwd:",
+// "AW:", "SV:") and lists by a tag ("[list]"); what is left names the
+// conversation. Two documents with the same conversation key are a thread,
+// and the collection graph links them by it as a feature of its own.
+
+// threadFeature prefixes a conversation key among the collection features.
+const threadFeature = shapePrefix + "thread "
+
+var subjectPrefixRE = regexp.MustCompile(`(?i)^\s*(?:(?:re|fw|fwd|aw|sv|vs|antw|wg)(?:\[\d+\])?\s*:|\[[^\]]{1,40}\])\s*`)
+
+// threadKey returns the conversation a subject names: the subject without
+// reply and forward prefixes and list tags, lower-cased with its blanks
+// collapsed; "" when nothing is left.
+func threadKey(subject string) string {
+	s := subject
+	for {
+		t := subjectPrefixRE.ReplaceAllString(s, "")
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+}

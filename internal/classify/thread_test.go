@@ -1,0 +1,93 @@
+package classify
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestThreadKey_IsTheSubjectWithoutReplyForwardAndListMarks(t *testing.T) {
+	for _, c := range []struct{ subject, want string }{
+		{"Re: [zzzzteana] RE: Re: Archer-UK TV Alert", "archer-uk tv alert"},
+		{"Fwd: FW:  Hill   Monuments defaced", "hill monuments defaced"},
+		{"AW: SV: Re[2]: Budget", "budget"},
+		{"Re: Re:", ""},
+		{"[list]", ""},
+		{"Reply all: the thread", "reply all: the thread"}, // not a prefix
+		{"Regarding the budget", "regarding the budget"},
+	} {
+		if got := threadKey(c.subject); got != c.want {
+			t.Errorf("threadKey(%q) = %q, want %q", c.subject, got, c.want)
+		}
+	}
+}
+
+// The replies of a conversation share no words with the message they
+// answer but the subject's, which are everyday words of another source,
+// and come from other people; yet they are the conversation: the
+// collection graph links them by it, and the project the first message was
+// assigned to reaches them.
+func TestCollection_RepliesAreNearTheMessageTheyAnswer(t *testing.T) {
+	ctx := context.Background()
+	ps := append(collectionProjects(), Project{ID: "club", Name: "Walking club", Description: "Our hill walking group.", Revision: "1"})
+	coll := newCollection(3)
+	conversations := []struct {
+		subject string
+		texts   []string // the first message, then the replies
+	}{
+		{"Harbour vote and the tram", []string{"Meet at the old mill at nine, bring boots and lunch.", "Count me in, I will drive up from town.", "Sorry, my knee is still bad this week."}},
+		{"School strike at the port", []string{"Has anyone seen the laminated map I left in the van?", "Check under the seats, I saw it there.", "No idea, ask the treasurer maybe."}},
+	}
+	for i, c := range conversations {
+		coll.docs = append(coll.docs, CollectionDoc{ID: fmt.Sprintf("start%d", i), Title: c.subject, Author: fmt.Sprintf("Ann <ann@club%d.example>", i),
+			Text: c.texts[0], Manual: true, ProjectID: "club"})
+		for r, text := range c.texts[1:] {
+			coll.docs = append(coll.docs, CollectionDoc{ID: fmt.Sprintf("reply%d-%d", i, r), Title: "Re: " + c.subject,
+				Author: fmt.Sprintf("Bo <bo@mail%d%d.example>", i, r), Text: text})
+		}
+	}
+	l, m := preparedModel(t, coll, ps)
+	sc := m.newSearchScratch()
+	for i := 0; i < 2; i++ {
+		for r := 0; r < 2; r++ {
+			id := fmt.Sprintf("reply%d-%d", i, r)
+			nbs := m.neighbours(m.vecs[m.index[id]], m.index[id], sc)
+			want := map[string]bool{fmt.Sprintf("start%d", i): true, fmt.Sprintf("reply%d-%d", i, 1-r): true}
+			for _, nb := range nbs[:min(2, len(nbs))] {
+				delete(want, m.ids[nb.doc])
+			}
+			if len(want) > 0 {
+				t.Errorf("%s: the two nearest neighbours are not the rest of its conversation (missing %v)", id, want)
+			}
+			d, err := l.Classify(ctx, asDocument(coll.docs[m.index[id]], "owner"), ps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Candidates) == 0 || d.Candidates[0].ProjectID != "club" {
+				t.Errorf("%s: best candidate %v, want the conversation's project", id, d.Candidates)
+			}
+		}
+	}
+}
+
+// A conversation no other document is in says nothing about a document, so
+// unlike a rare word it takes no share of the vector's norm.
+func TestCollection_AConversationOfItsOwnLeavesTheVectorAlone(t *testing.T) {
+	_, m := preparedModel(t, newCollection(3), collectionProjects())
+	var known string
+	for term := range m.vocab {
+		if !strings.HasPrefix(term, shapePrefix) {
+			known = term
+			break
+		}
+	}
+	v := m.unitVector(map[string]float64{known: 1, threadFeature + "a conversation of its own": 8})
+	if len(v) != 1 || math.Abs(float64(v[0].w)-1) > 1e-6 {
+		t.Errorf("vector %v, want the known word alone at weight 1", v)
+	}
+	if v := m.unitVector(map[string]float64{known: 1, "zqneverseen": 1}); len(v) != 1 || v[0].w > 0.9 {
+		t.Errorf("vector %v, want a rare word to keep its share of the norm", v)
+	}
+}
