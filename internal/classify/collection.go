@@ -128,7 +128,7 @@ func collectionFeatures(doc Document, a *analysis, pp collectionParams) map[stri
 	for d := range a.domains {
 		f[shapePrefix+"link "+d] = 1
 	}
-	if t := threadKey(doc.Title); t != "" {
+	if t, _ := threadKey(doc.Title); t != "" {
 		f[threadFeature+t] = pp.threadW
 	}
 	addStyle(f, doc.Title, doc.Text, styleW)
@@ -153,6 +153,7 @@ func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i
 	feats := make([]map[string]float64, N)
 	analyses := make([]*analysis, N)
 	df := map[string]int{}
+	answered := map[string]bool{} // conversations with a reply or a forward
 	for i, d := range docs {
 		m.ids[i] = d.ID
 		m.index[d.ID] = int32(i)
@@ -162,12 +163,21 @@ func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i
 		for t := range feats[i] {
 			df[t]++
 		}
+		if key, reply := threadKey(d.Title); reply {
+			answered[threadFeature+key] = true
+		}
 	}
 	terms := make([]string, 0, len(df))
 	for t, n := range df {
-		if n >= pp.minDF {
-			terms = append(terms, t)
+		if n < pp.minDF {
+			continue
 		}
+		if strings.HasPrefix(t, threadFeature) && !answered[t] {
+			// Two messages called "Quick question" are two conversations
+			// until one of them is answered.
+			continue
+		}
+		terms = append(terms, t)
 	}
 	sort.Strings(terms)
 	m.idf = make([]float32, len(terms))

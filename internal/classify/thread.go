@@ -8,8 +8,12 @@ import (
 // A reply belongs where the message it answers belongs. Mail clients mark a
 // reply or forward by prefixes on the subject ("Re:", "RE: Re:", "Fwd:",
 // "AW:", "SV:") and lists by a tag ("[list]"); what is left names the
-// conversation. Two documents with the same conversation key are a thread,
-// and the collection graph links them by it as a feature of its own.
+// conversation. Documents with the same conversation key, one of them a
+// reply or a forward, are a thread, and the collection graph links them by
+// it as a feature of its own. (Two messages called "Quick question" that
+// no one answered are two conversations: a key without a reply is not
+// linked. Gmail's own thread ids are not kept in the store; the subject is
+// what every message has.)
 
 // threadFeature prefixes a conversation key among the collection features.
 const threadFeature = shapePrefix + "thread "
@@ -18,15 +22,19 @@ var subjectPrefixRE = regexp.MustCompile(`(?i)^\s*(?:(?:re|fw|fwd|aw|sv|vs|antw|
 
 // threadKey returns the conversation a subject names: the subject without
 // reply and forward prefixes and list tags, lower-cased with its blanks
-// collapsed; "" when nothing is left.
-func threadKey(subject string) string {
+// collapsed ("" when nothing is left), and whether the subject marked a
+// reply or a forward.
+func threadKey(subject string) (key string, reply bool) {
 	s := subject
 	for {
 		t := subjectPrefixRE.ReplaceAllString(s, "")
 		if t == s {
 			break
 		}
+		if !strings.HasPrefix(strings.TrimSpace(s), "[") {
+			reply = true
+		}
 		s = t
 	}
-	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	return strings.Join(strings.Fields(strings.ToLower(s)), " "), reply
 }

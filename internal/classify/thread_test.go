@@ -9,17 +9,22 @@ import (
 )
 
 func TestThreadKey_IsTheSubjectWithoutReplyForwardAndListMarks(t *testing.T) {
-	for _, c := range []struct{ subject, want string }{
-		{"Re: [zzzzteana] RE: Re: Archer-UK TV Alert", "archer-uk tv alert"},
-		{"Fwd: FW:  Hill   Monuments defaced", "hill monuments defaced"},
-		{"AW: SV: Re[2]: Budget", "budget"},
-		{"Re: Re:", ""},
-		{"[list]", ""},
-		{"Reply all: the thread", "reply all: the thread"}, // not a prefix
-		{"Regarding the budget", "regarding the budget"},
+	for _, c := range []struct {
+		subject, want string
+		reply         bool
+	}{
+		{"Re: [zzzzteana] RE: Re: Archer-UK TV Alert", "archer-uk tv alert", true},
+		{"[zzzzteana] Re: Archer-UK TV Alert", "archer-uk tv alert", true},
+		{"Fwd: FW:  Hill   Monuments defaced", "hill monuments defaced", true},
+		{"AW: SV: Re[2]: Budget", "budget", true},
+		{"Re: Re:", "", true},
+		{"[list]", "", false},
+		{"[list] Archer-UK TV Alert", "archer-uk tv alert", false},
+		{"Reply all: the thread", "reply all: the thread", false}, // not a prefix
+		{"Regarding the budget", "regarding the budget", false},
 	} {
-		if got := threadKey(c.subject); got != c.want {
-			t.Errorf("threadKey(%q) = %q, want %q", c.subject, got, c.want)
+		if got, reply := threadKey(c.subject); got != c.want || reply != c.reply {
+			t.Errorf("threadKey(%q) = %q, %v, want %q, %v", c.subject, got, reply, c.want, c.reply)
 		}
 	}
 }
@@ -89,5 +94,22 @@ func TestCollection_AConversationOfItsOwnLeavesTheVectorAlone(t *testing.T) {
 	}
 	if v := m.unitVector(map[string]float64{known: 1, "zqneverseen": 1}); len(v) != 1 || v[0].w > 0.9 {
 		t.Errorf("vector %v, want a rare word to keep its share of the norm", v)
+	}
+}
+
+// Subjects alike are a conversation only once someone answers.
+func TestCollection_ASubjectNoOneAnsweredLinksNothing(t *testing.T) {
+	coll := newCollection(3)
+	for i := 0; i < 3; i++ {
+		coll.docs = append(coll.docs, CollectionDoc{ID: fmt.Sprintf("q%d", i), Title: "Quick question", Author: fmt.Sprintf("P <p@host%d.example>", i), Text: "Do you have a minute today?"})
+	}
+	_, m := preparedModel(t, coll, collectionProjects())
+	if _, ok := m.vocab[threadFeature+"quick question"]; ok {
+		t.Error("three unanswered messages with one subject are linked as a conversation")
+	}
+	coll.docs = append(coll.docs, CollectionDoc{ID: "answer", Title: "RE: Quick question", Author: "P <p@host0.example>", Text: "Sure, call me."})
+	_, m = preparedModel(t, coll, collectionProjects())
+	if _, ok := m.vocab[threadFeature+"quick question"]; !ok {
+		t.Error("a subject with a reply is no conversation")
 	}
 }
