@@ -283,7 +283,8 @@ const (
 
 // printGoals prints the goals table: each goal with its number on dev and
 // on test (the learning goals as the mean over the seeds) and whether the
-// test split meets it.
+// test split meets it. Four decimals, so that a mean just under a goal
+// (0.8997) does not print as the goal.
 func printGoals(w io.Writer, zero []Result, learned map[string]map[int][]RealMetrics) {
 	fmt.Fprintln(w, "\ngoals (issue 9), dev and test; met = on test:")
 	row := func(what string, dev, test float64, goal float64, detail string) {
@@ -291,7 +292,7 @@ func printGoals(w io.Writer, zero []Result, learned map[string]map[int][]RealMet
 		if test >= goal {
 			met = "yes"
 		}
-		fmt.Fprintf(w, "  %-62s goal >= %.2f   dev %.3f   test %.3f   met: %-3s %s\n", what, goal, dev, test, met, detail)
+		fmt.Fprintf(w, "  %-62s goal >= %.2f   dev %.4f   test %.4f   met: %-3s %s\n", what, goal, dev, test, met, detail)
 	}
 	best := func(c []CurvePoint) (float64, string) {
 		p, maxCov := 0.0, 0.0

@@ -58,8 +58,19 @@ type collectionParams struct {
 	// much as a sender (list-mail check, dev, after 5: 0.78 -> 0.81 top-1;
 	// 4 gave 0.80, 16 the same 0.81; the feeds unchanged).
 	threadW float64
-	knn     int     // neighbours per document in the graph
-	alpha   float64 // how much a document takes from its neighbours (vs its own prior)
+	knn     int // neighbours per document in the graph
+	// alpha is how much a document takes from its neighbours (vs its own
+	// prior). 0.95 rather than the usual 0.9 lets a correction reach
+	// further into its cluster (dev after 5: feeds top-1 0.956 -> 0.963,
+	// list mail 0.849 -> 0.878) but flattens every distribution, which
+	// sharpen restores.
+	alpha float64
+	// sharpen is the power the propagated distribution is raised to before
+	// it is normalised again (temperature scaling): 1.25 brings the
+	// confidences back to the scale the production threshold was set on
+	// (dev after 5 at alpha 0.95: coverage 0.29 at 1, 0.47 at 1.2, 0.52 at
+	// 1.25 with precision 0.982, 0.57 at 1.3 with 0.977).
+	sharpen float64
 	priorW  float64 // weight of an unlabelled document's prior, against 1 for a correction
 	// sureW is the weight of the document's own prior when the scorer is
 	// sure of a project on its own, and sureSeedW the same for the
@@ -69,11 +80,15 @@ type collectionParams struct {
 	// the collection's view of it replaces the scorer's: one correction is
 	// one example, two begin to say what the project's mail is like.
 	minTaught int
-	iters     int // propagation iterations
-	minDF     int // a feature must occur in this many documents
+	// iters is the number of propagation steps. At alpha 0.95, 30 leave
+	// 0.95^30 ≈ 0.2 of the series out: a walk cut at 30 steps; 60 gave the
+	// same dev top-1 within 0.006 and lower coverage, so the cheaper walk
+	// stays.
+	iters int
+	minDF int // a feature must occur in this many documents
 }
 
-var defaultCollectionParams = collectionParams{styleW: 4, senderW: 8, threadW: 8, knn: 10, alpha: 0.9, priorW: 0.01, sureW: 0.01, sureSeedW: 0.01, minTaught: 2, iters: 30, minDF: 2}
+var defaultCollectionParams = collectionParams{styleW: 4, senderW: 8, threadW: 8, knn: 10, alpha: 0.95, sharpen: 1.25, priorW: 0.01, sureW: 0.01, sureSeedW: 0.01, minTaught: 2, iters: 30, minDF: 2}
 
 // CollectionModel is the propagated collection of one owner for one set of
 // projects. It is immutable and safe for concurrent use.
@@ -522,6 +537,16 @@ func (m *CollectionModel) score(doc Document, a *analysis, prior []float64, sure
 	}
 	for c := range row {
 		row[c] /= sum
+	}
+	if g := m.params.sharpen; g != 1 {
+		sum = 0
+		for c := range row {
+			row[c] = math.Pow(row[c], g)
+			sum += row[c]
+		}
+		for c := range row {
+			row[c] /= sum
+		}
 	}
 	cs.dist = row
 	return cs
