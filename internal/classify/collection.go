@@ -18,8 +18,8 @@ import (
 // 50 % on words alone. The model is graph-based semi-supervised learning
 // ("Learning with local and global consistency", Zhou, Bousquet, Lal,
 // Weston & Schölkopf, 2004): a k-nearest-neighbour graph over the
-// collection (cosine of TF-IDF vectors of words, layout, style and sender
-// features), on which the user's manual assignments spread their project to
+// collection (cosine of TF-IDF vectors of words, layout, style, sender and
+// conversation features, thread.go), on which the user's manual assignments spread their project to
 // the documents around them, and every document starts from its own weak
 // prior — the local scorer's probabilities (descriptions, keywords,
 // contacts, the centroids of assigned documents), "no project" included.

@@ -10,7 +10,10 @@
 //     codes and the project name as a phrase), learns from the documents
 //     assigned to each project (a centroid of their words and layout,
 //     compared with the background of all the user's projects) and turns
-//     the scores into a calibrated confidence.
+//     the scores into a calibrated confidence. With the owner's collection
+//     (WithCollection) the user's corrections spread over a graph of all
+//     their documents — words, layout, style, sender and conversation —
+//     to the documents around them (collection.go).
 //   - OpenAI asks a chat model with a strict JSON schema. Its failures are
 //     typed (*LLMError) so that the caller can decide about retries.
 //   - HybridPolicy.NeedsLLM tells the workflow when the local decision is
