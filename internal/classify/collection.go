@@ -28,9 +28,9 @@ import (
 // what the scorer said, mostly "no project".
 //
 // A document is scored inductively: its neighbours among the collection
-// (itself excluded, so a document of the collection scores the same as the
-// fixed point of the propagation) pass it their propagated distributions,
-// mixed with its own prior.
+// (itself excluded, so a document of the collection scores as one more
+// step of the propagation would place it) pass it their propagated
+// distributions, mixed with its own prior and sharpened (collectionParams).
 
 // CollectionDoc is one of the owner's documents as the collection model sees
 // it: its text, and the project a user assigned it to by hand (Manual; a
