@@ -19,8 +19,9 @@ import (
 // ("Learning with local and global consistency", Zhou, Bousquet, Lal,
 // Weston & Schölkopf, 2004): a k-nearest-neighbour graph over the
 // collection (cosine of TF-IDF vectors of words, layout, style, sender and
-// conversation features, thread.go), on which the user's manual assignments spread their project to
-// the documents around them, and every document starts from its own weak
+// conversation features, thread.go), on which the user's manual
+// assignments spread their project to the documents around them, and
+// every document starts from its own weak
 // prior — the local scorer's probabilities (descriptions, keywords,
 // contacts, the centroids of assigned documents), "no project" included.
 // Five corrections per project thus teach the whole cluster each of them
