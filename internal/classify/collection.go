@@ -21,9 +21,9 @@ import (
 // collection (cosine of TF-IDF vectors of words, layout, style, sender and
 // conversation features, thread.go), on which the user's manual
 // assignments spread their project to the documents around them, and
-// every document starts from its own weak
-// prior — the local scorer's probabilities (descriptions, keywords,
-// contacts, the centroids of assigned documents), "no project" included.
+// every document starts from its own weak prior — the local scorer's
+// probabilities (descriptions, keywords, contacts, the centroids of
+// assigned documents), "no project" included.
 // Five corrections per project thus teach the whole cluster each of them
 // sits in, not five documents; a document far from every correction keeps
 // what the scorer said, mostly "no project".
