@@ -84,23 +84,28 @@ var (
 	blankRunRE     = regexp.MustCompile(`\n(?:[> \t]*\n){2,}`)
 )
 
+// listNames matches a list's names: its subject tag ("[zzzzteana]") and
+// the names as words.
+type listNames struct{ tag, name *regexp.Regexp }
+
+func newListNames(names []string) listNames {
+	if len(names) == 0 {
+		return listNames{}
+	}
+	return listNames{tag: anyOfRE(`\[(?:`, names, `)\]\s*`), name: anyOfRE(`\b(?:`, names, `)\b`)}
+}
+
 // stripListMessage returns the subject and text of a list message without
 // what names its list: the list's subject tag ("[zzzzteana]"), the list
 // software's footer, and the list's names anywhere else (in attributions
 // such as "--- In forteana@y..., … wrote:" and quoted addresses).
-func stripListMessage(subject, text string, names []string) (string, string) {
+func stripListMessage(subject, text string, ln listNames) (string, string) {
 	text = yahooSponsorRE.ReplaceAllString(text, "")
 	text = yahooUnsubRE.ReplaceAllString(text, "")
 	text = yahooTermsRE.ReplaceAllString(text, "")
-	if len(names) > 0 {
-		alts := make([]string, len(names))
-		for i, n := range names {
-			alts[i] = regexp.QuoteMeta(n)
-		}
-		tag := regexp.MustCompile(`(?i)\[(?:` + strings.Join(alts, "|") + `)\]\s*`)
-		name := regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\b`)
-		subject = name.ReplaceAllString(tag.ReplaceAllString(subject, ""), "")
-		text = name.ReplaceAllString(tag.ReplaceAllString(text, ""), "")
+	if ln.tag != nil {
+		subject = ln.name.ReplaceAllString(ln.tag.ReplaceAllString(subject, ""), "")
+		text = ln.name.ReplaceAllString(ln.tag.ReplaceAllString(text, ""), "")
 	}
 	text = blankRunRE.ReplaceAllString(text, "\n\n")
 	return strings.Join(strings.Fields(subject), " "), strings.TrimSpace(text)

@@ -44,7 +44,7 @@ forteana-unsubscribe@egroups.com
 
 Your use of Yahoo! Groups is subject to http://docs.yahoo.com/info/terms/
 `
-	subject, body := stripListMessage("Re: [zzzzteana] Re: Megalithomania", text, []string{"zzzzteana", "forteana"})
+	subject, body := stripListMessage("Re: [zzzzteana] Re: Megalithomania", text, newListNames([]string{"zzzzteana", "forteana"}))
 	if subject != "Re: Re: Megalithomania" {
 		t.Errorf("subject = %q", subject)
 	}

@@ -107,8 +107,7 @@ func LoadReal(dir, projectsFile string, opt RealOptions) (*Dataset, RealStats, e
 		ds.Names[p.Feed] = p.Name
 		isProject[p.Feed] = true
 	}
-	listNames := map[string][]string{}
-	isList := func(list string) bool { _, ok := listNames[list]; return ok }
+	lists := map[string]listNames{} // the lists that are projects, by address
 	if opt.ListsFile != "" {
 		rl, err := readLists(opt.ListsFile)
 		if err != nil {
@@ -119,7 +118,7 @@ func LoadReal(dir, projectsFile string, opt RealOptions) (*Dataset, RealStats, e
 				ID: l.List, Name: l.Name, Description: l.Description, ReferenceKeywords: l.Keywords, Revision: "0",
 			})
 			ds.Names[l.List] = l.Name
-			listNames[l.List] = l.Names
+			lists[l.List] = newListNames(l.Names)
 		}
 	}
 
@@ -133,9 +132,10 @@ func LoadReal(dir, projectsFile string, opt RealOptions) (*Dataset, RealStats, e
 		}
 		it := Item{Owner: RealOwner, Holdout: !DevSplit(m.Name)}
 		feed, list := feedOf(msg), ""
-		if len(listNames) > 0 {
+		if len(lists) > 0 {
 			list = mailingListOf(m.Raw)
 		}
+		names, isList := lists[list]
 		switch {
 		case feed != "":
 			if ch := newsIsFreeURL.FindStringSubmatch(msg.Text); ch != nil {
@@ -160,8 +160,8 @@ func LoadReal(dir, projectsFile string, opt RealOptions) (*Dataset, RealStats, e
 				st.NoProject[KindOtherFeed]++
 			}
 			ds.Items = append(ds.Items, it)
-		case isList(list):
-			title, text := stripListMessage(msg.Title(), msg.Text, listNames[list])
+		case isList:
+			title, text := stripListMessage(msg.Title(), msg.Text, names)
 			it.Doc = realDocument(m.Name, msg.Date, title, msg.From.String(), text)
 			it.Label, it.Mode = list, KindList
 			st.ListItems[list]++

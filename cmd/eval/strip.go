@@ -30,18 +30,22 @@ var feedNames = []string{
 }
 
 var (
-	urlRE      = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>()"\]]+`)
-	feedNameRE = func() *regexp.Regexp {
-		alts := make([]string, len(feedNames))
-		for i, n := range feedNames {
-			alts[i] = regexp.QuoteMeta(n)
-		}
-		return regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\b`)
-	}()
+	urlRE         = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>()"\]]+`)
+	feedNameRE    = anyOfRE(`\b(?:`, feedNames, `)\b`)
 	gatewayLineRE = regexp.MustCompile(`(?m)\A(?:\s*(?:URL|Date): [^\n]*\n)+`)
 	// footnote lines left empty once their URL is gone ("[3] ")
 	emptyFootnoteRE = regexp.MustCompile(`(?m)^\s*\[\d+\]\s*$\n?`)
 )
+
+// anyOfRE matches any of the names (quoted, in any letter case) between
+// before and after.
+func anyOfRE(before string, names []string, after string) *regexp.Regexp {
+	alts := make([]string, len(names))
+	for i, n := range names {
+		alts[i] = regexp.QuoteMeta(n)
+	}
+	return regexp.MustCompile(`(?i)` + before + strings.Join(alts, "|") + after)
+}
 
 // stripFeedItem returns the subject and text of a feed item without what
 // names its feed.

@@ -144,8 +144,8 @@ func collectionFeatures(doc Document, a *analysis, pp collectionParams) map[stri
 	for d := range a.domains {
 		f[shapePrefix+"link "+d] = 1
 	}
-	if t, _ := threadKey(doc.Title); t != "" {
-		f[threadFeature+t] = pp.threadW
+	if a.thread != "" {
+		f[threadFeature+a.thread] = pp.threadW
 	}
 	addStyle(f, doc.Title, doc.Text, styleW)
 	return f
@@ -179,8 +179,8 @@ func buildCollectionModel(projects []Project, docs []CollectionDoc, prior func(i
 		for t := range feats[i] {
 			df[t]++
 		}
-		if key, reply := threadKey(d.Title); reply {
-			answered[threadFeature+key] = true
+		if analyses[i].reply {
+			answered[threadFeature+analyses[i].thread] = true
 		}
 	}
 	terms := make([]string, 0, len(df))
@@ -529,8 +529,14 @@ func (m *CollectionModel) score(doc Document, a *analysis, prior []float64, sure
 			cs.corrected[int(c)]++
 		}
 	}
+	// Sharpened (a power of the row) and normalised in one pass: scaling
+	// the row first would not change the result.
 	sum := 0.0
-	for _, x := range row {
+	for c, x := range row {
+		if g := m.params.sharpen; g != 1 {
+			x = math.Pow(x, g)
+			row[c] = x
+		}
 		sum += x
 	}
 	if sum <= 0 {
@@ -538,16 +544,6 @@ func (m *CollectionModel) score(doc Document, a *analysis, prior []float64, sure
 	}
 	for c := range row {
 		row[c] /= sum
-	}
-	if g := m.params.sharpen; g != 1 {
-		sum = 0
-		for c := range row {
-			row[c] = math.Pow(row[c], g)
-			sum += row[c]
-		}
-		for c := range row {
-			row[c] /= sum
-		}
 	}
 	cs.dist = row
 	return cs

@@ -46,6 +46,11 @@ type analysis struct {
 	bulk         float64  // 0..1: looks like a newsletter or an automated notification
 	senderName   []string // stems of the author's display name
 	total        float64  // sum of term weights
+
+	// thread is the conversation the subject names and reply whether the
+	// subject marks a reply or a forward (threadKey).
+	thread string
+	reply  bool
 }
 
 func newAnalysis() *analysis {
@@ -64,6 +69,7 @@ func newAnalysis() *analysis {
 // analyzeDocument tokenises a document with email structure in mind.
 func analyzeDocument(doc Document) *analysis {
 	a := newAnalysis()
+	a.thread, a.reply = threadKey(doc.Title)
 	name, addr := splitAuthor(doc.Author)
 	if addr != "" {
 		a.sender = addr
