@@ -27,14 +27,14 @@ var subjectPrefixRE = regexp.MustCompile(`(?i)^\s*(?:(?:re|fw|fwd|aw|sv|vs|antw|
 func threadKey(subject string) (key string, reply bool) {
 	s := subject
 	for {
-		t := subjectPrefixRE.ReplaceAllString(s, "")
-		if t == s {
+		loc := subjectPrefixRE.FindStringIndex(s) // never empty: a prefix or a tag
+		if loc == nil {
 			break
 		}
 		if !strings.HasPrefix(strings.TrimSpace(s), "[") {
 			reply = true
 		}
-		s = t
+		s = s[loc[1]:]
 	}
 	return strings.Join(strings.Fields(strings.ToLower(s)), " "), reply
 }
