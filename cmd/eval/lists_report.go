@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 )
 
 // ListMetrics are the list-mail check's numbers for one run and split:
@@ -17,25 +15,19 @@ type ListMetrics struct {
 	NoneRate   float64
 }
 
-func listMetrics(rs []Result, split func(Result) bool) ListMetrics {
-	lists := realMetrics(rs, func(r Result) bool { return split(r) && r.Item.Mode == KindList })
+func listMetrics(rs []Result, split func(Result) bool, lists map[string]int) ListMetrics {
+	m := realMetrics(rs, func(r Result) bool { return split(r) && r.Item.Mode == KindList })
 	feeds, toList := 0, 0
 	for _, r := range rs {
 		if !split(r) || r.Item.Mode != KindFeed {
 			continue
 		}
 		feeds++
-		if r.Decision.ProjectID != "" && isListProject(r.Decision.ProjectID) {
+		if _, ok := lists[r.Decision.ProjectID]; ok {
 			toList++
 		}
 	}
-	return ListMetrics{Lists: lists, FeedToList: ratio(toList, feeds), NoneRate: realMetrics(rs, split).NoneRate}
-}
-
-// isListProject tells a list project (its id is the list's address) from
-// a feed project.
-func isListProject(id string) bool {
-	return strings.Contains(id, "@")
+	return ListMetrics{Lists: m, FeedToList: ratio(toList, feeds), NoneRate: realMetrics(rs, split).NoneRate}
 }
 
 // ReportLists runs the list-mail check on ds (loaded with
@@ -58,26 +50,24 @@ func ReportLists(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, se
 		len(st.ListItems), len(ds.Projects[RealOwner])-len(st.ListItems), st.ListItems, dev, test, len(ds.Items)-st.DevLabelled-st.TestLabelled, st.NoProject)
 	fmt.Fprintf(w, "  k manual assignments per project chosen among the dev split as above; mean over %d seeds; list messages only, except the last two columns\n", seeds)
 	fmt.Fprintln(w, "  k    split  top-1   precision  coverage   feed items filed to a list   no-project unclassified")
+	sums := map[int]map[string]ListMetrics{}
+	eachLearningRun(ctx, ds, seeds, "lists-k", func(k, n int, rs []Result) {
+		if sums[k] == nil {
+			sums[k] = map[string]ListMetrics{}
+		}
+		for split, keep := range map[string]func(Result) bool{"dev": isDev, "test": isTest} {
+			m, sum := listMetrics(rs, keep, st.ListItems), sums[k][split]
+			sum.Lists.Top1 += m.Lists.Top1 / float64(n)
+			sum.Lists.Precision += nanToZero(m.Lists.Precision) / float64(n)
+			sum.Lists.Coverage += m.Lists.Coverage / float64(n)
+			sum.FeedToList += m.FeedToList / float64(n)
+			sum.NoneRate += m.NoneRate / float64(n)
+			sums[k][split] = sum
+		}
+	})
 	for _, k := range LearningKs {
-		n := seeds
-		if k == 0 {
-			n = 1
-		}
-		sums := map[string]ListMetrics{}
-		for s := 1; s <= n; s++ {
-			rs := RunReal(ctx, ds, pickExamples(ds, k, uint64(s)), "lists-k"+strconv.Itoa(k)+"s"+strconv.Itoa(s))
-			for split, keep := range map[string]func(Result) bool{"dev": isDev, "test": isTest} {
-				m, sum := listMetrics(rs, keep), sums[split]
-				sum.Lists.Top1 += m.Lists.Top1 / float64(n)
-				sum.Lists.Precision += nanToZero(m.Lists.Precision) / float64(n)
-				sum.Lists.Coverage += m.Lists.Coverage / float64(n)
-				sum.FeedToList += m.FeedToList / float64(n)
-				sum.NoneRate += m.NoneRate / float64(n)
-				sums[split] = sum
-			}
-		}
 		for _, split := range []string{"dev", "test"} {
-			m := sums[split]
+			m := sums[k][split]
 			fmt.Fprintf(w, "  %-3d  %-5s  %.3f   %.3f      %.3f      %.3f                        %.3f\n",
 				k, split, m.Lists.Top1, m.Lists.Precision, m.Lists.Coverage, m.FeedToList, m.NoneRate)
 		}

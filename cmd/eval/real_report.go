@@ -245,31 +245,40 @@ func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, see
 func LearningCurve(ctx context.Context, ds *Dataset, seeds int) (map[string]map[int][]RealMetrics, map[string]map[int][]CurvePoint) {
 	out := map[string]map[int][]RealMetrics{"dev": {}, "test": {}}
 	curves := map[string]map[int][]CurvePoint{"dev": {}, "test": {}}
+	eachLearningRun(ctx, ds, seeds, "k", func(k, n int, rs []Result) {
+		out["dev"][k] = append(out["dev"][k], realMetrics(rs, isDev))
+		out["test"][k] = append(out["test"][k], realMetrics(rs, isTest))
+		for split, keep := range map[string]func(Result) bool{"dev": isDev, "test": isTest} {
+			c := Curve(rs, keep)
+			if curves[split][k] == nil {
+				curves[split][k] = make([]CurvePoint, len(c))
+			}
+			for i, p := range c {
+				m := &curves[split][k][i]
+				m.Threshold = p.Threshold
+				m.Precision += nanToZero(p.Precision) / float64(n)
+				m.Coverage += p.Coverage / float64(n)
+				m.NoneRate += p.NoneRate / float64(n)
+			}
+		}
+	})
+	return out, curves
+}
+
+// eachLearningRun runs the learning curve's classifications: for every k
+// of LearningKs and seed (one run at k = 0: there is nothing to choose) it
+// hands f the results and the number of runs at that k. tag keeps the
+// runs' profile revisions apart.
+func eachLearningRun(ctx context.Context, ds *Dataset, seeds int, tag string, f func(k, runs int, rs []Result)) {
 	for _, k := range LearningKs {
 		n := seeds
 		if k == 0 {
-			n = 1 // nothing to choose
+			n = 1
 		}
 		for s := 1; s <= n; s++ {
-			rs := RunReal(ctx, ds, pickExamples(ds, k, uint64(s)), "k"+strconv.Itoa(k)+"s"+strconv.Itoa(s))
-			out["dev"][k] = append(out["dev"][k], realMetrics(rs, isDev))
-			out["test"][k] = append(out["test"][k], realMetrics(rs, isTest))
-			for split, keep := range map[string]func(Result) bool{"dev": isDev, "test": isTest} {
-				c := Curve(rs, keep)
-				if curves[split][k] == nil {
-					curves[split][k] = make([]CurvePoint, len(c))
-				}
-				for i, p := range c {
-					m := &curves[split][k][i]
-					m.Threshold = p.Threshold
-					m.Precision += nanToZero(p.Precision) / float64(n)
-					m.Coverage += p.Coverage / float64(n)
-					m.NoneRate += p.NoneRate / float64(n)
-				}
-			}
+			f(k, n, RunReal(ctx, ds, pickExamples(ds, k, uint64(s)), tag+strconv.Itoa(k)+"s"+strconv.Itoa(s)))
 		}
 	}
-	return out, curves
 }
 
 // The goals on the real-world set.
