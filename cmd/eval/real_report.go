@@ -26,6 +26,13 @@ var CurveThresholds = []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95}
 // the way the store hands them to the worker's classifier. Items in
 // assigned are not evaluated.
 func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision string) []Result {
+	return runRealWith(ctx, ds, assigned, revision, nil)
+}
+
+// runRealWith is RunReal with the classifier route builds around the
+// fresh local one (an LLM behind the hybrid policy, say); nil classifies
+// with the local classifier alone.
+func runRealWith(ctx context.Context, ds *Dataset, assigned map[int]string, revision string, route func(local classify.Classifier) classify.Classifier) []Result {
 	byProject := map[string][]classify.Example{}
 	ids := make([]int, 0, len(assigned))
 	for i := range assigned {
@@ -50,6 +57,10 @@ func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision
 	// wait for it), as the backlog does after corrections.
 	// (A failure marks every result.)
 	prepared := local.PrepareCollection(ctx, RealOwner, projects)
+	var c classify.Classifier = local
+	if route != nil {
+		c = route(local)
+	}
 	out := make([]Result, 0, len(ds.Items))
 	for i, it := range ds.Items {
 		if _, ok := assigned[i]; ok {
@@ -58,7 +69,7 @@ func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision
 		doc := it.Doc
 		doc.Owner = it.Owner
 		start := time.Now()
-		d, err := local.Classify(ctx, doc, projects)
+		d, err := c.Classify(ctx, doc, projects)
 		if err == nil {
 			err = prepared
 		}
@@ -106,7 +117,10 @@ type CurvePoint struct {
 	Threshold, Precision, Coverage, NoneRate float64
 }
 
-// Curve computes the precision/coverage curve over the results kept.
+// Curve computes the precision/coverage curve over the results kept: a
+// document counts as assigned to its decision's project (or, when the
+// decision is unsure, its best candidate) when the decision's confidence
+// reaches the threshold.
 func Curve(rs []Result, keep func(Result) bool) []CurvePoint {
 	var out []CurvePoint
 	for _, t := range CurveThresholds {
@@ -115,8 +129,9 @@ func Curve(rs []Result, keep func(Result) bool) []CurvePoint {
 			if keep != nil && !keep(r) {
 				continue
 			}
-			top, conf := "", r.Decision.Confidence
-			if len(r.Decision.Candidates) > 0 {
+			top, conf := r.Decision.ProjectID, r.Decision.Confidence
+			if top == "" && len(r.Decision.Candidates) > 0 {
+				// An unsure decision's best candidate, at its confidence.
 				top = r.Decision.Candidates[0].ProjectID
 			}
 			assigned := top != "" && conf >= t
@@ -197,12 +212,7 @@ func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, see
 		fmt.Fprintf(w, "    %-10s %.3f\n", k, m.NoneRate)
 	}
 	fmt.Fprintln(w, "\nzero-shot precision/coverage curve (assigned when the top confidence >= threshold):")
-	fmt.Fprintln(w, "  threshold   dev: precision coverage none-left   test: precision coverage none-left")
-	dev, test := Curve(zero, isDev), Curve(zero, isTest)
-	for i := range dev {
-		fmt.Fprintf(w, "  %9.2f   %14.3f %8.3f %9.3f   %15.3f %8.3f %9.3f\n", dev[i].Threshold,
-			dev[i].Precision, dev[i].Coverage, dev[i].NoneRate, test[i].Precision, test[i].Coverage, test[i].NoneRate)
-	}
+	printCurves(w, Curve(zero, isDev), Curve(zero, isTest))
 
 	fmt.Fprintf(w, "\nlearning curve: k manual assignments per project, chosen by seed among the dev split, evaluated on the rest; mean ± sd over %d seeds\n", seeds)
 	metrics, curves := LearningCurve(ctx, ds, seeds)
@@ -220,12 +230,7 @@ func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, see
 	}
 	for _, k := range []int{5, 10} {
 		fmt.Fprintf(w, "\nprecision/coverage curve after %d assignments per project (mean over the seeds):\n", k)
-		fmt.Fprintln(w, "  threshold   dev: precision coverage none-left   test: precision coverage none-left")
-		dev, test := curves["dev"][k], curves["test"][k]
-		for i := range dev {
-			fmt.Fprintf(w, "  %9.2f   %14.3f %8.3f %9.3f   %15.3f %8.3f %9.3f\n", dev[i].Threshold,
-				dev[i].Precision, dev[i].Coverage, dev[i].NoneRate, test[i].Precision, test[i].Coverage, test[i].NoneRate)
-		}
+		printCurves(w, curves["dev"][k], curves["test"][k])
 	}
 	printGoals(w, zero, metrics)
 	if verbose {
