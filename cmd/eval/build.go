@@ -34,35 +34,49 @@ func Build(which string, ds *Dataset, live bool, model string, llm ...string) (c
 	if which != "openai" && which != "hybrid" {
 		return nil, nil, nil, fmt.Errorf("unknown classifier %q (want local, openai or hybrid)", which)
 	}
-	llmc, counter, cleanup, err := newLLM(ds, live, model, llm...)
+	newModel, counter, cleanup, err := newLLM(live, model, llm...)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return wrap(which, local, llmc), counter, cleanup, nil
+	return wrap(which, local, newModel(ds, ds)), counter, cleanup, nil
 }
 
-// newLLM returns the LLM classifier of an evaluation, a function counting
-// its requests and a cleanup function: the real OpenAI API when live (with
-// OPENAI_API_KEY), the oracle when llm is "oracle", else the in-process
-// fake server.
-func newLLM(ds *Dataset, live bool, model string, llm ...string) (classify.Classifier, func() int, func(), error) {
+// llmFactory makes an evaluation's LLM classifier for one run: the oracle
+// reads the labels of ds; a model sees the projects' manual assignments
+// from examples, as the worker's sees the store's.
+type llmFactory func(ds *Dataset, examples classify.ExampleSource) classify.Classifier
+
+// newLLM returns the factory of an evaluation's LLM classifier, a function
+// counting the requests of every classifier it made and a cleanup function:
+// the real OpenAI API when live (with OPENAI_API_KEY), the oracle when llm
+// is "oracle", else the in-process fake server.
+func newLLM(live bool, model string, llm ...string) (llmFactory, func() int, func(), error) {
 	cfg := classify.OpenAIConfig{Model: model}
+	n := 0
+	counted := func(c classify.Classifier) classify.Classifier { return countingClassifier{c: c, n: &n} }
+	requests := func() int { return n }
 	if live {
 		cfg.APIKey = os.Getenv("OPENAI_API_KEY")
 		if cfg.APIKey == "" {
 			return nil, nil, nil, fmt.Errorf("-live needs OPENAI_API_KEY")
 		}
-		n := 0
-		return countingClassifier{c: classify.NewOpenAI(cfg), n: &n}, func() int { return n }, func() {}, nil
+		return func(_ *Dataset, ex classify.ExampleSource) classify.Classifier {
+			c := cfg
+			c.Examples = ex
+			return counted(classify.NewOpenAI(c))
+		}, requests, func() {}, nil
 	}
 	if len(llm) > 0 && llm[0] == "oracle" {
-		n := 0
-		return countingClassifier{c: oracle{ds}, n: &n}, func() int { return n }, func() {}, nil
+		return func(ds *Dataset, _ classify.ExampleSource) classify.Classifier { return counted(oracle{ds}) }, requests, func() {}, nil
 	}
 	fake := openaifake.New(openaifake.Options{})
 	srv := httptest.NewServer(fake)
 	cfg.APIKey, cfg.BaseURL = "sk-fake", srv.URL+"/v1"
-	return classify.NewOpenAI(cfg), fake.Requests, srv.Close, nil
+	return func(_ *Dataset, ex classify.ExampleSource) classify.Classifier {
+		c := cfg
+		c.Examples = ex
+		return classify.NewOpenAI(c)
+	}, fake.Requests, srv.Close, nil
 }
 
 func wrap(which string, local, llm classify.Classifier) classify.Classifier {

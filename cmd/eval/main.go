@@ -53,13 +53,13 @@ func main() {
 				fmt.Fprintf(os.Stderr, "eval: unknown classifier %q (want local, openai or hybrid)\n", *which)
 				os.Exit(2)
 			}
-			llmc, requests, cleanup, err := newLLM(ds, *live, *model, *llm)
+			newModel, requests, cleanup, err := newLLM(*live, *model, *llm)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "eval:", err)
 				os.Exit(2)
 			}
 			defer cleanup()
-			ReportRealLLM(context.Background(), os.Stdout, ds, *which, llmc, requests, *seeds, llmName(*live, *model, *llm))
+			ReportRealLLM(context.Background(), os.Stdout, ds, *which, newModel, requests, *seeds, llmName(*live, *model, *llm))
 			return
 		}
 		ReportReal(context.Background(), os.Stdout, ds, st, *seeds, *verbose)

@@ -28,13 +28,15 @@ func llmShare(rs []Result, keep func(Result) bool) (decided, failed float64) {
 // document to the model) or "hybrid" (the production routing: the local
 // classifier first, the model only when HybridPolicy says the local
 // decision is not sure) — and prints the same tables and goals as
-// ReportReal, with the LLM requests per document. requests counts the
-// requests llm has received.
+// ReportReal, with the LLM requests per document. newModel makes each
+// run's model (it sees the run's manual assignments); requests counts the
+// requests of all of them.
 //
 // The after-5 setting runs seeds times, like the learning curve; with the
 // real API that is about seeds × the set's size requests at most.
-func ReportRealLLM(ctx context.Context, w io.Writer, ds *Dataset, which string, llm classify.Classifier, requests func() int, seeds int, model string) {
-	route := func(local classify.Classifier) classify.Classifier {
+func ReportRealLLM(ctx context.Context, w io.Writer, ds *Dataset, which string, newModel llmFactory, requests func() int, seeds int, model string) {
+	route := func(local classify.Classifier, examples classify.ExampleSource) classify.Classifier {
+		llm := newModel(ds, examples)
 		if which == "openai" {
 			return llm
 		}
@@ -90,12 +92,13 @@ func printLLMSplits(w io.Writer, runs []llmRun) {
 			meanSD(ms, func(m RealMetrics) float64 { return m.NoneRate }),
 			decided, failed)
 	}
-	var req, docs int
+	var req, docs, prompt int
 	for _, r := range runs {
 		req += r.requests
 		docs += len(r.results)
+		prompt += Compute(r.results, nil).Usage.PromptTokens
 	}
-	fmt.Fprintf(w, "  LLM requests per document classified (both splits): %.3f\n", ratio(req, docs))
+	fmt.Fprintf(w, "  LLM requests per document classified (both splits): %.3f; prompt tokens per request: %.0f\n", ratio(req, docs), ratio(prompt, req))
 }
 
 // printCurves prints a precision/coverage curve of the dev and the test

@@ -14,7 +14,7 @@ func TestEvalReal_LLMPathAsksTheModelWhereTheRoutingSays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	llm, requests, cleanup, err := newLLM(ds, false, "", "oracle")
+	newModel, requests, cleanup, err := newLLM(false, "", "oracle")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func TestEvalReal_LLMPathAsksTheModelWhereTheRoutingSays(t *testing.T) {
 	ctx := context.Background()
 
 	// The model alone: one request per document, and the oracle's answers.
-	rs := runRealWith(ctx, ds, nil, "openai", func(classify.Classifier) classify.Classifier { return llm })
+	rs := runRealWith(ctx, ds, nil, "openai", func(_ classify.Classifier, ex classify.ExampleSource) classify.Classifier { return newModel(ds, ex) })
 	if requests() != len(rs) || len(rs) != len(ds.Items) {
 		t.Fatalf("openai: %d requests for %d documents of %d", requests(), len(rs), len(ds.Items))
 	}
@@ -33,8 +33,8 @@ func TestEvalReal_LLMPathAsksTheModelWhereTheRoutingSays(t *testing.T) {
 	// The hybrid routing: the local decision stands where the policy is
 	// sure of it, and only the rest reaches the model.
 	before := requests()
-	rs = runRealWith(ctx, ds, pickExamples(ds, 2, 1), "hybrid", func(local classify.Classifier) classify.Classifier {
-		return classify.NewHybrid(local, llm, classify.HybridPolicy{})
+	rs = runRealWith(ctx, ds, pickExamples(ds, 2, 1), "hybrid", func(local classify.Classifier, ex classify.ExampleSource) classify.Classifier {
+		return classify.NewHybrid(local, newModel(ds, ex), classify.HybridPolicy{})
 	})
 	asked := 0
 	for _, r := range rs {
@@ -52,7 +52,7 @@ func TestEvalReal_LLMPathAsksTheModelWhereTheRoutingSays(t *testing.T) {
 	}
 
 	var b bytes.Buffer
-	ReportRealLLM(ctx, &b, ds, "hybrid", llm, requests, 2, llmName(false, "", "oracle"))
+	ReportRealLLM(ctx, &b, ds, "hybrid", newModel, requests, 2, llmName(false, "", "oracle"))
 	for _, want := range []string{"classifier hybrid (LLM: oracle", "zero-shot", "after 5 manual assignments", "LLM requests per document classified", "goals (issue 9)"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())

@@ -30,9 +30,9 @@ func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision
 }
 
 // runRealWith is RunReal with the classifier route builds around the
-// fresh local one (an LLM behind the hybrid policy, say); nil classifies
-// with the local classifier alone.
-func runRealWith(ctx context.Context, ds *Dataset, assigned map[int]string, revision string, route func(local classify.Classifier) classify.Classifier) []Result {
+// fresh local one and the run's examples (an LLM behind the hybrid policy,
+// say); nil classifies with the local classifier alone.
+func runRealWith(ctx context.Context, ds *Dataset, assigned map[int]string, revision string, route func(local classify.Classifier, examples classify.ExampleSource) classify.Classifier) []Result {
 	byProject := map[string][]classify.Example{}
 	ids := make([]int, 0, len(assigned))
 	for i := range assigned {
@@ -45,9 +45,10 @@ func runRealWith(ctx context.Context, ds *Dataset, assigned map[int]string, revi
 			Title: it.Doc.Title, Author: it.Doc.Author, Text: leftRunes(it.Doc.Text, exampleExcerptRunes), Manual: true,
 		})
 	}
-	local := classify.NewLocal(classify.ExampleSourceFunc(func(_ context.Context, id string) ([]classify.Example, error) {
+	examples := classify.ExampleSourceFunc(func(_ context.Context, id string) ([]classify.Example, error) {
 		return byProject[id], nil
-	})).WithCollection(realCollection(ds, assigned), classify.CollectionOptions{})
+	})
+	local := classify.NewLocal(examples).WithCollection(realCollection(ds, assigned), classify.CollectionOptions{})
 	projects := make([]classify.Project, 0, len(ds.Projects[RealOwner]))
 	for _, p := range ds.Projects[RealOwner] {
 		p.Revision = revision
@@ -59,7 +60,7 @@ func runRealWith(ctx context.Context, ds *Dataset, assigned map[int]string, revi
 	prepared := local.PrepareCollection(ctx, RealOwner, projects)
 	var c classify.Classifier = local
 	if route != nil {
-		c = route(local)
+		c = route(local, examples)
 	}
 	out := make([]Result, 0, len(ds.Items))
 	for i, it := range ds.Items {

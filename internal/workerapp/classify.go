@@ -39,7 +39,10 @@ func classifiers(d Deps) (*activities.Classify, *activities.Onboarding) {
 		if key == "" {
 			key = "sandbox" // the fake OpenAI accepts any key
 		}
-		llm := classify.NewOpenAI(classify.OpenAIConfig{APIKey: key, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel})
+		// The model sees a few of each project's manual assignments; the
+		// store's ordering puts them first.
+		llm := classify.NewOpenAI(classify.OpenAIConfig{APIKey: key, BaseURL: cfg.OpenAIBaseURL, Model: cfg.OpenAIModel,
+			Examples: activities.StoreExamples{Store: d.Store, Max: classify.DefaultLLMExamples}})
 		ca.LLM, ob.LLM = llm, llm
 	}
 	return ca, ob
