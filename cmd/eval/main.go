@@ -59,7 +59,7 @@ func main() {
 				os.Exit(2)
 			}
 			defer cleanup()
-			ReportRealLLM(context.Background(), os.Stdout, ds, *which, newModel, requests, *seeds, llmName(*live, *model, *llm))
+			ReportRealLLM(context.Background(), os.Stdout, ds, *which, newModel, requests, *seeds, llmName(*live, *model, *llm), *live)
 			return
 		}
 		ReportReal(context.Background(), os.Stdout, ds, st, *seeds, *verbose)

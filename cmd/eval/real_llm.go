@@ -30,11 +30,12 @@ func llmShare(rs []Result, keep func(Result) bool) (decided, failed float64) {
 // decision is not sure) — and prints the same tables and goals as
 // ReportReal, with the LLM requests per document. newModel makes each
 // run's model (it sees the run's manual assignments); requests counts the
-// requests of all of them.
+// requests of all of them; model names it, and unless live (the real API)
+// the goals are marked as no result.
 //
 // The after-5 setting runs seeds times, like the learning curve; with the
 // real API that is about seeds × the set's size requests at most.
-func ReportRealLLM(ctx context.Context, w io.Writer, ds *Dataset, which string, newModel llmFactory, requests func() int, seeds int, model string) {
+func ReportRealLLM(ctx context.Context, w io.Writer, ds *Dataset, which string, newModel llmFactory, requests func() int, seeds int, model string, live bool) {
 	route := func(local classify.Classifier, examples classify.ExampleSource) classify.Classifier {
 		llm := newModel(ds, examples)
 		if which == "openai" {
@@ -65,7 +66,11 @@ func ReportRealLLM(ctx context.Context, w io.Writer, ds *Dataset, which string, 
 	}
 	fmt.Fprintf(w, "\nafter 5 manual assignments per project (chosen among the dev split as in the learning curve; mean ± sd over %d seeds):\n", seeds)
 	printLLMSplits(w, after)
-	printGoals(w, zero.results, learned)
+	caveat := ""
+	if !live {
+		caveat = " (NOT a result: " + model + ")"
+	}
+	printGoals(w, zero.results, learned, caveat)
 }
 
 // printLLMSplits prints, for the dev and the test split, the goals'

@@ -52,8 +52,8 @@ func TestEvalReal_LLMPathAsksTheModelWhereTheRoutingSays(t *testing.T) {
 	}
 
 	var b bytes.Buffer
-	ReportRealLLM(ctx, &b, ds, "hybrid", newModel, requests, 2, llmName(false, "", "oracle"))
-	for _, want := range []string{"classifier hybrid (LLM: oracle", "zero-shot", "after 5 manual assignments", "LLM requests per document classified", "goals (issue 9)"} {
+	ReportRealLLM(ctx, &b, ds, "hybrid", newModel, requests, 2, llmName(false, "", "oracle"), false)
+	for _, want := range []string{"classifier hybrid (LLM: oracle", "zero-shot", "after 5 manual assignments", "LLM requests per document classified", "goals (issue 9), dev and test; met = on test (NOT a result: oracle"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}
