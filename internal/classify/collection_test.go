@@ -212,8 +212,11 @@ func TestCollection_CorrectionsSpreadToTheirSourceAndOtherMailStaysUnclassified(
 			if d.ProjectID != tc.want {
 				t.Errorf("%s %d: got %q (%.2f, %s), want %q", tc.kind, i, d.ProjectID, d.Confidence, d.Reason, tc.want)
 			}
-			if tc.want != "" && !strings.Contains(d.Reason, "you assigned to it") {
-				t.Errorf("%s %d: reason %q does not say the corrections decided", tc.kind, i, d.Reason)
+			if tc.want != "" && (!strings.Contains(d.Reason, "you assigned to it") || !d.FromCorrections) {
+				t.Errorf("%s %d: reason %q (FromCorrections %v) does not say the corrections decided", tc.kind, i, d.Reason, d.FromCorrections)
+			}
+			if tc.want == "" && d.FromCorrections {
+				t.Errorf("%s %d: an unclassified decision marked as the corrections'", tc.kind, i)
 			}
 			// Without the collection the scorer has nothing to go on.
 			if d0, _ := without.Classify(ctx, doc, ps); d0.ProjectID != "" {
@@ -283,6 +286,9 @@ func TestCollection_OneCorrectionLeavesTheScorerInCharge(t *testing.T) {
 			b, _ := without.Classify(ctx, doc, ps)
 			if a.ProjectID != b.ProjectID || a.Confidence != b.Confidence {
 				t.Errorf("%s %d: with one correction per project %q %.4f, the scorer alone %q %.4f", kind, i, a.ProjectID, a.Confidence, b.ProjectID, b.Confidence)
+			}
+			if a.FromCorrections {
+				t.Errorf("%s %d: the scorer's decision is marked as the corrections' (the hybrid would not check it)", kind, i)
 			}
 		}
 	}

@@ -22,6 +22,8 @@ func TestHybridPolicy_NeedsLLM(t *testing.T) {
 		{"sure but close runner-up", classify.HybridPolicy{}, classify.Decision{ProjectID: "a", Confidence: 0.85, Margin: 0.1}, true},
 		{"custom Sure", classify.HybridPolicy{Sure: 0.6}, classify.Decision{ProjectID: "a", Confidence: 0.7, Margin: 0.6}, false},
 		{"custom MinMargin", classify.HybridPolicy{MinMargin: 0.5}, classify.Decision{ProjectID: "a", Confidence: 0.9, Margin: 0.4}, true},
+		{"assigned by the user's corrections", classify.HybridPolicy{}, classify.Decision{ProjectID: "a", Confidence: 0.55, Margin: 0.1, FromCorrections: true}, false},
+		{"corrections but unsure: unclassified", classify.HybridPolicy{}, classify.Decision{Confidence: 0.45, Margin: 0.2, FromCorrections: true}, true},
 	}
 	for _, tc := range tests {
 		if got := tc.p.NeedsLLM(tc.d); got != tc.expect {

@@ -527,6 +527,7 @@ func (r scoreResult) decide(a *analysis) Decision {
 	d.InferredTags = inferredTags(a, top.p)
 	if top.prob >= need {
 		d.ProjectID = top.p.id
+		d.FromCorrections = r.fromCollection
 		d.Reason = reason(top, a)
 		switch {
 		case r.corrected > 0:

@@ -90,6 +90,10 @@ type Decision struct {
 	Usage        Usage
 	Margin       float64
 	Candidates   []Candidate
+	// FromCorrections is set on a local assignment the owner's corrections
+	// decided: the collection model, in which the project has been taught
+	// by hand (collection.go), replaced the scorer's view.
+	FromCorrections bool
 }
 
 // Candidate is a scored project.
