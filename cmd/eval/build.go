@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"time"
 
 	"github.com/besunny/workflows/internal/classify"
 	"github.com/besunny/workflows/internal/openaifake"
@@ -41,6 +42,10 @@ func Build(which string, ds *Dataset, live bool, model string, llm ...string) (c
 	return wrap(which, local, newModel(ds, ds)), counter, cleanup, nil
 }
 
+// liveTries is how often a live evaluation asks the API about one document
+// before it records the failure.
+const liveTries = 6
+
 // llmFactory makes an evaluation's LLM classifier for one run: the oracle
 // reads the labels of ds; a model sees the projects' manual assignments
 // from examples, as the worker's sees the store's.
@@ -63,7 +68,7 @@ func newLLM(live bool, model string, llm ...string) (llmFactory, func() int, fun
 		return func(_ *Dataset, ex classify.ExampleSource) classify.Classifier {
 			c := cfg
 			c.Examples = ex
-			return counted(classify.NewOpenAI(c))
+			return retrying{c: counted(classify.NewOpenAI(c)), tries: liveTries, backoff: time.Second}
 		}, requests, func() {}, nil
 	}
 	if len(llm) > 0 && llm[0] == "oracle" {

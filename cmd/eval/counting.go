@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/besunny/workflows/internal/classify"
 )
@@ -31,4 +33,37 @@ func (o oracle) Classify(_ context.Context, doc classify.Document, _ []classify.
 		}
 	}
 	return classify.Decision{Decider: "openai:oracle"}, nil
+}
+
+// retrying retries an LLM classifier's retryable failures (rate limits,
+// server errors, invalid output) up to tries times, waiting the server's
+// Retry-After or else backoff, doubled per try — what the worker's
+// activity retry policy does — so that a live evaluation measures the
+// model rather than the account's rate limit. A failure that is not
+// retryable, or the last one, is returned.
+type retrying struct {
+	c       classify.Classifier
+	tries   int
+	backoff time.Duration
+}
+
+func (r retrying) Classify(ctx context.Context, doc classify.Document, projects []classify.Project) (classify.Decision, error) {
+	delay := r.backoff
+	for try := 1; ; try++ {
+		d, err := r.c.Classify(ctx, doc, projects)
+		var le *classify.LLMError
+		if err == nil || try >= r.tries || !errors.As(err, &le) || !le.Retryable {
+			return d, err
+		}
+		wait := delay
+		if le.RetryAfter > 0 {
+			wait = le.RetryAfter
+		}
+		select {
+		case <-ctx.Done():
+			return d, err
+		case <-time.After(wait):
+		}
+		delay *= 2
+	}
 }
