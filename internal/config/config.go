@@ -144,7 +144,10 @@ type Classify struct {
 	// the ReclassifyBacklogWorkflow re-scores their unclassified documents.
 	BacklogDebounce time.Duration // CLASSIFY_BACKLOG_DEBOUNCE
 	// BacklogMinConfidence is the local confidence from which the backlog
-	// run files a document (at least the classifier's own threshold).
+	// run files a document (at least the classifier's own threshold). 0.6:
+	// on the real-world evaluation's dev half, after 2 to 10 corrections
+	// per project, 97–99 % of its filings are right (no-project mail
+	// counted), as at 0.7, and it files 1.6–2 times as many.
 	BacklogMinConfidence float64 // CLASSIFY_BACKLOG_MIN_CONFIDENCE
 	// CollectionMaxDocuments bounds the documents of an owner the local
 	// classifier's collection model is built from (the most recent).
@@ -424,7 +427,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		MinMargin:              r.float("CLASSIFY_MIN_MARGIN", 0.15),
 		LLMRequestsPerSecond:   r.float("LLM_REQUESTS_PER_SECOND", 5),
 		BacklogDebounce:        r.duration("CLASSIFY_BACKLOG_DEBOUNCE", 30*time.Second),
-		BacklogMinConfidence:   r.float("CLASSIFY_BACKLOG_MIN_CONFIDENCE", 0.7),
+		BacklogMinConfidence:   r.float("CLASSIFY_BACKLOG_MIN_CONFIDENCE", 0.6),
 		CollectionMaxDocuments: int(r.integer("CLASSIFY_COLLECTION_MAX_DOCUMENTS", 5000)),
 	}
 	defaultLLM := "https://api.openai.com/v1"

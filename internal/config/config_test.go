@@ -230,8 +230,8 @@ func TestFromLookup_BacklogSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Classify.BacklogDebounce != 30*time.Second || c.Classify.BacklogMinConfidence != 0.7 {
-		t.Fatalf("backlog defaults = %v, %v; want 30s and 0.7", c.Classify.BacklogDebounce, c.Classify.BacklogMinConfidence)
+	if c.Classify.BacklogDebounce != 30*time.Second || c.Classify.BacklogMinConfidence != 0.6 {
+		t.Fatalf("backlog defaults = %v, %v; want 30s and 0.6", c.Classify.BacklogDebounce, c.Classify.BacklogMinConfidence)
 	}
 	c, err = FromLookup(lookup(map[string]string{"CLASSIFY_BACKLOG_DEBOUNCE": "2s", "CLASSIFY_BACKLOG_MIN_CONFIDENCE": "0.9"}))
 	if err != nil || c.Classify.BacklogDebounce != 2*time.Second || c.Classify.BacklogMinConfidence != 0.9 {
