@@ -219,37 +219,67 @@ func (s *Stack) CreateUser(t testing.TB, username string) (uuid.UUID, string) {
 }
 
 // Do sends a request and checks the status; out (if not nil) receives the
-// JSON answer. It returns the raw body.
+// JSON answer. It returns the raw body. Unless the test expects a 429, a
+// 429 is waited out and the request sent again (up to maxRateLimitWaits
+// times, after the answer's Retry-After), as the frontend does: a test
+// that reads every document of a run would otherwise trip the per-user
+// rate limit (10/s, bursts of 50) depending on how fast the machine ran
+// what came before.
 func (s *Stack) Do(t testing.TB, token, method, path, contentType string, body io.Reader, wantStatus int, out any) []byte {
 	t.Helper()
-	req, err := http.NewRequest(method, s.URL+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != wantStatus {
-		t.Fatalf("%s %s: status %d, want %d; body: %s", method, path, resp.StatusCode, wantStatus, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
+	var payload []byte
+	if body != nil {
+		var err error
+		if payload, err = io.ReadAll(body); err != nil {
+			t.Fatal(err)
 		}
 	}
-	return b
+	for wait := 0; ; wait++ {
+		req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode == http.StatusTooManyRequests && wantStatus != http.StatusTooManyRequests && wait < maxRateLimitWaits {
+			time.Sleep(retryAfter(resp.Header))
+			continue
+		}
+		if resp.StatusCode != wantStatus {
+			t.Fatalf("%s %s: status %d, want %d; body: %s", method, path, resp.StatusCode, wantStatus, b)
+		}
+		if out != nil {
+			if err := json.Unmarshal(b, out); err != nil {
+				t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
+			}
+		}
+		return b
+	}
+}
+
+// maxRateLimitWaits bounds how often Do waits out a 429 for one request.
+const maxRateLimitWaits = 5
+
+// retryAfter is the delay a 429's Retry-After header asks for (seconds;
+// one second when it is missing or unreadable).
+func retryAfter(h http.Header) time.Duration {
+	if secs, err := strconv.Atoi(h.Get("Retry-After")); err == nil && secs > 0 {
+		return time.Duration(secs) * time.Second
+	}
+	return time.Second
 }
 
 // ConnectGoogle connects the user to the sandbox Google through the API's
