@@ -57,6 +57,11 @@ type llmFactory func(ds *Dataset, examples classify.ExampleSource) classify.Clas
 // is "oracle", else the in-process fake server.
 func newLLM(live bool, model string, llm ...string) (llmFactory, func() int, func(), error) {
 	cfg := classify.OpenAIConfig{Model: model}
+	withExamples := func(ex classify.ExampleSource) *classify.OpenAI {
+		c := cfg
+		c.Examples = ex
+		return classify.NewOpenAI(c)
+	}
 	n := 0
 	counted := func(c classify.Classifier) classify.Classifier { return countingClassifier{c: c, n: &n} }
 	requests := func() int { return n }
@@ -66,9 +71,7 @@ func newLLM(live bool, model string, llm ...string) (llmFactory, func() int, fun
 			return nil, nil, nil, fmt.Errorf("-live needs OPENAI_API_KEY")
 		}
 		return func(_ *Dataset, ex classify.ExampleSource) classify.Classifier {
-			c := cfg
-			c.Examples = ex
-			return retrying{c: counted(classify.NewOpenAI(c)), tries: liveTries, backoff: time.Second}
+			return retrying{c: counted(withExamples(ex)), tries: liveTries, backoff: time.Second}
 		}, requests, func() {}, nil
 	}
 	if len(llm) > 0 && llm[0] == "oracle" {
@@ -77,11 +80,7 @@ func newLLM(live bool, model string, llm ...string) (llmFactory, func() int, fun
 	fake := openaifake.New(openaifake.Options{})
 	srv := httptest.NewServer(fake)
 	cfg.APIKey, cfg.BaseURL = "sk-fake", srv.URL+"/v1"
-	return func(_ *Dataset, ex classify.ExampleSource) classify.Classifier {
-		c := cfg
-		c.Examples = ex
-		return classify.NewOpenAI(c)
-	}, fake.Requests, srv.Close, nil
+	return func(_ *Dataset, ex classify.ExampleSource) classify.Classifier { return withExamples(ex) }, fake.Requests, srv.Close, nil
 }
 
 func wrap(which string, local, llm classify.Classifier) classify.Classifier {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -331,7 +330,7 @@ func (o *OpenAI) Classify(ctx context.Context, doc Document, projects []Project)
 		}
 	}
 	budget := o.maxInput - estimateTokens(classifySystemPrompt)
-	shots, err := o.shots.examples(ctx, projects, examplesShown(len(projects)))
+	shots, err := o.shots.examples(ctx, projects)
 	if err != nil {
 		return d, err
 	}
@@ -412,19 +411,6 @@ func strictDecode(content string, v any, keys []string) error {
 }
 
 func estimateTokens(s string) int { return (len(s) + 3) / 4 }
-
-// examplesShown is how many manual examples per project the prompt shows
-// with n candidates: fewer as descriptions shorten, so that the candidates
-// keep room for the document.
-func examplesShown(n int) int {
-	switch {
-	case n > 40:
-		return 0
-	case n > 15:
-		return 1
-	}
-	return math.MaxInt
-}
 
 // buildClassifyPrompt lays out the candidates and the document within a
 // token budget. Each candidate is a "[project]" block of "key: value" lines

@@ -53,10 +53,22 @@ func newFewShot(src ExampleSource, per int) *fewShot {
 	return &fewShot{src: src, per: per, cache: map[cacheKey][]string{}}
 }
 
-// examples returns, by project id, up to n rendered manual examples of each
-// project (nil when f is nil or n is 0).
-func (f *fewShot) examples(ctx context.Context, projects []Project, n int) (map[string][]string, error) {
-	if f == nil || n <= 0 {
+// examples returns, by project id, the rendered manual examples of each
+// project: up to f.per, one beyond 15 candidates and none beyond 40, as the
+// prompt's descriptions shorten so that the candidates keep room for the
+// document (nil when f is nil).
+func (f *fewShot) examples(ctx context.Context, projects []Project) (map[string][]string, error) {
+	n := 0
+	if f != nil {
+		n = f.per
+	}
+	switch {
+	case len(projects) > 40:
+		n = 0
+	case len(projects) > 15:
+		n = min(n, 1)
+	}
+	if n == 0 {
 		return nil, nil
 	}
 	out := make(map[string][]string, len(projects))
