@@ -57,12 +57,11 @@ func ReportRealLLM(ctx context.Context, w io.Writer, ds *Dataset, which string, 
 	printCurves(w, Curve(zero.results, isDev), Curve(zero.results, isTest))
 
 	after := make([]llmRun, 0, seeds)
-	learned := map[string]map[int][]RealMetrics{"dev": {}, "test": {}}
+	after5 := make([][]Result, 0, seeds)
 	for s := 1; s <= seeds; s++ {
 		r := run(5, uint64(s))
 		after = append(after, r)
-		learned["dev"][5] = append(learned["dev"][5], realMetrics(r.results, isDev))
-		learned["test"][5] = append(learned["test"][5], realMetrics(r.results, isTest))
+		after5 = append(after5, r.results)
 	}
 	fmt.Fprintf(w, "\nafter 5 manual assignments per project (chosen among the dev split as in the learning curve; mean ± sd over %d seeds):\n", seeds)
 	printLLMSplits(w, after)
@@ -70,7 +69,7 @@ func ReportRealLLM(ctx context.Context, w io.Writer, ds *Dataset, which string, 
 	if !live {
 		caveat = " (NOT a result: " + model + ")"
 	}
-	printGoals(w, zero.results, learned, caveat)
+	printGoals(w, zero.results, after5, caveat)
 }
 
 // printLLMSplits prints, for the dev and the test split, the goals'

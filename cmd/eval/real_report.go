@@ -216,12 +216,12 @@ func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, see
 	printCurves(w, Curve(zero, isDev), Curve(zero, isTest))
 
 	fmt.Fprintf(w, "\nlearning curve: k manual assignments per project, chosen by seed among the dev split, evaluated on the rest; mean ± sd over %d seeds\n", seeds)
-	metrics, curves := LearningCurve(ctx, ds, seeds)
+	lc := LearningCurve(ctx, ds, seeds)
 	for _, split := range []string{"dev", "test"} {
 		fmt.Fprintf(w, "  %s (%s)\n", split, map[string]string{"dev": "the dev items not chosen: tuned on", "test": "never chosen, never tuned on"}[split])
 		fmt.Fprintln(w, "  k    top-1           precision       coverage        no-project unclassified")
 		for _, k := range LearningKs {
-			ms := metrics[split][k]
+			ms := lc.Metrics[split][k]
 			fmt.Fprintf(w, "  %-3d  %s   %s   %s   %s\n", k,
 				meanSD(ms, func(m RealMetrics) float64 { return m.Top1 }),
 				meanSD(ms, func(m RealMetrics) float64 { return m.Precision }),
@@ -231,9 +231,9 @@ func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, see
 	}
 	for _, k := range []int{5, 10} {
 		fmt.Fprintf(w, "\nprecision/coverage curve after %d assignments per project (mean over the seeds):\n", k)
-		printCurves(w, curves["dev"][k], curves["test"][k])
+		printCurves(w, lc.Curves["dev"][k], lc.Curves["test"][k])
 	}
-	printGoals(w, zero, metrics, "")
+	printGoals(w, zero, lc.After5, "")
 	if verbose {
 		fmt.Fprintln(w, "\nzero-shot wrong assignments:")
 		for _, r := range zero {
@@ -245,22 +245,38 @@ func ReportReal(ctx context.Context, w io.Writer, ds *Dataset, st RealStats, see
 	}
 }
 
-// LearningCurve runs the learning curve: for every k and seed, the metrics
-// on the dev items that were not chosen and on the test split, and the
-// precision/coverage curves (mean over the seeds) by split and k.
-func LearningCurve(ctx context.Context, ds *Dataset, seeds int) (map[string]map[int][]RealMetrics, map[string]map[int][]CurvePoint) {
-	out := map[string]map[int][]RealMetrics{"dev": {}, "test": {}}
-	curves := map[string]map[int][]CurvePoint{"dev": {}, "test": {}}
+// Learning is the outcome of the learning curve.
+type Learning struct {
+	// Metrics are the goals' numbers by split ("dev": the dev items that
+	// were not chosen; "test") and k, one per seed.
+	Metrics map[string]map[int][]RealMetrics
+	// Curves are the precision/coverage curves by split and k, the mean
+	// over the seeds.
+	Curves map[string]map[int][]CurvePoint
+	// After5 are the runs after 5 assignments per project, one per seed:
+	// the goals' setting.
+	After5 [][]Result
+}
+
+// LearningCurve runs the learning curve: every k of LearningKs with every
+// seed.
+func LearningCurve(ctx context.Context, ds *Dataset, seeds int) Learning {
+	out := Learning{
+		Metrics: map[string]map[int][]RealMetrics{"dev": {}, "test": {}},
+		Curves:  map[string]map[int][]CurvePoint{"dev": {}, "test": {}},
+	}
 	eachLearningRun(ctx, ds, seeds, "k", func(k, n int, rs []Result) {
-		out["dev"][k] = append(out["dev"][k], realMetrics(rs, isDev))
-		out["test"][k] = append(out["test"][k], realMetrics(rs, isTest))
+		if k == 5 {
+			out.After5 = append(out.After5, rs)
+		}
 		for split, keep := range map[string]func(Result) bool{"dev": isDev, "test": isTest} {
+			out.Metrics[split][k] = append(out.Metrics[split][k], realMetrics(rs, keep))
 			c := Curve(rs, keep)
-			if curves[split][k] == nil {
-				curves[split][k] = make([]CurvePoint, len(c))
+			if out.Curves[split][k] == nil {
+				out.Curves[split][k] = make([]CurvePoint, len(c))
 			}
 			for i, p := range c {
-				m := &curves[split][k][i]
+				m := &out.Curves[split][k][i]
 				m.Threshold = p.Threshold
 				m.Precision += nanToZero(p.Precision) / float64(n)
 				m.Coverage += p.Coverage / float64(n)
@@ -268,7 +284,7 @@ func LearningCurve(ctx context.Context, ds *Dataset, seeds int) (map[string]map[
 			}
 		}
 	})
-	return out, curves
+	return out
 }
 
 // eachLearningRun runs the learning curve's classifications: for every k
@@ -297,18 +313,27 @@ const (
 )
 
 // printGoals prints the goals table: each goal with its number on dev and
-// on test (the learning goals as the mean over the seeds) and whether the
-// test split meets it. Four decimals, so that a mean just under a goal
-// (0.8997) does not print as the goal. caveat, when not empty, qualifies
-// the header (an LLM that is not a model).
-func printGoals(w io.Writer, zero []Result, learned map[string]map[int][]RealMetrics, caveat string) {
-	fmt.Fprintln(w, "\ngoals (issue 9), dev and test; met = on test"+caveat+":")
+// on test (after 5 assignments: the mean over the runs of after5, one per
+// seed), whether the test split meets it, and the test number's 95 %
+// bootstrap interval over the test documents (interval.go). Four
+// decimals, so that a mean just under a goal (0.8997) does not print as
+// the goal. caveat, when not empty, qualifies the header (an LLM that is
+// not a model).
+func printGoals(w io.Writer, zero []Result, after5 [][]Result, caveat string) {
+	fmt.Fprintln(w, "\ngoals (issue 9), dev and test; met = on test"+caveat+"; the test number's 95 % interval over the test documents (bootstrap):")
 	row := func(what string, dev, test float64, goal float64, detail string) {
 		met := "no"
 		if test >= goal {
 			met = "yes"
 		}
 		fmt.Fprintf(w, "  %-62s goal >= %.2f   dev %.4f   test %.4f   met: %-3s %s\n", what, goal, dev, test, met, detail)
+	}
+	within := func(runs [][]Result, number goalNumber) string {
+		lo, hi, ok := interval(runs, isTest, number)
+		if !ok {
+			return ""
+		}
+		return fmt.Sprintf("[%.3f, %.3f]", lo, hi)
 	}
 	best := func(c []CurvePoint) (float64, string) {
 		p, maxCov := 0.0, 0.0
@@ -326,25 +351,26 @@ func printGoals(w io.Writer, zero []Result, learned map[string]map[int][]RealMet
 	dp, _ := best(Curve(zero, isDev))
 	tp, detail := best(Curve(zero, isTest))
 	row("zero-shot: precision at coverage >= 0.6", dp, tp, goalZeroShotPrecision, detail)
-	row("zero-shot: no-project left unclassified", realMetrics(zero, isDev).NoneRate, realMetrics(zero, isTest).NoneRate, goalNoneLeft, "")
-	mean := func(split string, f func(RealMetrics) float64) float64 {
-		ms := learned[split][5]
+	row("zero-shot: no-project left unclassified", realMetrics(zero, isDev).NoneRate, realMetrics(zero, isTest).NoneRate, goalNoneLeft,
+		within([][]Result{zero}, noneLeftNumber))
+	mean := func(keep func(Result) bool, f func(RealMetrics) float64) float64 {
 		sum := 0.0
-		for _, m := range ms {
-			sum += f(m)
+		for _, rs := range after5 {
+			sum += f(realMetrics(rs, keep))
 		}
-		return sum / float64(len(ms))
+		return sum / float64(len(after5))
 	}
 	for _, g := range []struct {
-		what string
-		f    func(RealMetrics) float64
-		goal float64
+		what   string
+		f      func(RealMetrics) float64
+		number goalNumber
+		goal   float64
 	}{
-		{"after 5 assignments per project: top-1 on the rest", func(m RealMetrics) float64 { return m.Top1 }, goalLearnedTop1},
-		{"after 5 assignments per project: precision", func(m RealMetrics) float64 { return m.Precision }, goalLearnedPrecision},
-		{"after 5 assignments per project: no-project left unclassified", func(m RealMetrics) float64 { return m.NoneRate }, goalNoneLeft},
+		{"after 5 assignments per project: top-1 on the rest", func(m RealMetrics) float64 { return m.Top1 }, top1Number, goalLearnedTop1},
+		{"after 5 assignments per project: precision", func(m RealMetrics) float64 { return m.Precision }, precisionNumber, goalLearnedPrecision},
+		{"after 5 assignments per project: no-project left unclassified", func(m RealMetrics) float64 { return m.NoneRate }, noneLeftNumber, goalNoneLeft},
 	} {
-		row(g.what, mean("dev", g.f), mean("test", g.f), g.goal, "")
+		row(g.what, mean(isDev, g.f), mean(isTest, g.f), g.goal, within(after5, g.number))
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -66,6 +67,9 @@ func TestEvalReal_CommittedSampleRunsThePipelineOffline(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}
+	}
+	if !regexp.MustCompile(`after 5 assignments per project: top-1 on the rest .* met: (yes|no) +\[0\.\d{3}, [01]\.\d{3}\]`).MatchString(b.String()) {
+		t.Errorf("the goals table gives the test top-1 no interval:\n%s", b.String())
 	}
 }
 
