@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"math/rand/v2"
 	"sort"
 )
@@ -63,7 +64,7 @@ func interval(runs [][]Result, keep func(Result) bool, number goalNumber) (lo, h
 			sum.addCounts(docs[r.IntN(len(docs))])
 		}
 		v := number(sum)
-		if v != v { // NaN
+		if math.IsNaN(v) {
 			return 0, 0, false
 		}
 		values[b] = v
