@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
+
+	"github.com/besunny/workflows/internal/retryafter"
 )
 
 // Error types of Gmail activities.
@@ -84,20 +85,10 @@ func hasReason(gerr *googleapi.Error, reasons ...string) bool {
 	return false
 }
 
-// retryAfter reads a Retry-After header (seconds or an HTTP date). Zero means
-// "use the retry policy's backoff".
+// retryAfter reads a Google error's Retry-After header. Zero means "use
+// the retry policy's backoff".
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if at, err := http.ParseTime(v); err == nil && at.After(now) {
-		return at.Sub(now)
-	}
-	return 0
+	return retryafter.Parse(h.Get("Retry-After"), now)
 }
 
 func isNotFound(err error) bool {

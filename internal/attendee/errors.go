@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/besunny/workflows/internal/retryafter"
 )
 
 // APIError is a non-2xx answer from Attendee.
@@ -86,7 +87,7 @@ func apiError(op string, resp *http.Response, body []byte, now time.Time) *APIEr
 		Op:         op,
 		StatusCode: resp.StatusCode,
 		Message:    errorMessage(resp.StatusCode, body),
-		RetryAfter: retryAfter(resp.Header.Get("Retry-After"), now),
+		RetryAfter: retryafter.Parse(resp.Header.Get("Retry-After"), now),
 	}
 }
 
@@ -121,19 +122,4 @@ func errorMessage(status int, body []byte) string {
 		return s
 	}
 	return http.StatusText(status)
-}
-
-// retryAfter reads a Retry-After header: seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-		return time.Duration(secs * float64(time.Second))
-	}
-	if at, err := http.ParseTime(v); err == nil && at.After(now) {
-		return at.Sub(now)
-	}
-	return 0
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/besunny/workflows/internal/googlefake"
 	"github.com/besunny/workflows/internal/googlefake/conformance/conformancetest"
 	"github.com/besunny/workflows/internal/openaifake"
+	"github.com/besunny/workflows/internal/retryafter"
 	"github.com/besunny/workflows/internal/workerapp"
 )
 
@@ -255,7 +256,7 @@ func (s *Stack) Do(t testing.TB, token, method, path, contentType string, body i
 			t.Fatal(err)
 		}
 		if resp.StatusCode == http.StatusTooManyRequests && wantStatus != http.StatusTooManyRequests && wait < maxRateLimitWaits {
-			time.Sleep(retryAfter(resp.Header))
+			time.Sleep(rateLimitWait(resp.Header))
 			continue
 		}
 		if resp.StatusCode != wantStatus {
@@ -273,11 +274,11 @@ func (s *Stack) Do(t testing.TB, token, method, path, contentType string, body i
 // maxRateLimitWaits bounds how often Do waits out a 429 for one request.
 const maxRateLimitWaits = 5
 
-// retryAfter is the delay a 429's Retry-After header asks for (seconds;
-// one second when it is missing or unreadable).
-func retryAfter(h http.Header) time.Duration {
-	if secs, err := strconv.Atoi(h.Get("Retry-After")); err == nil && secs > 0 {
-		return time.Duration(secs) * time.Second
+// rateLimitWait is the delay a 429 of the API asks for: its Retry-After,
+// else one second.
+func rateLimitWait(h http.Header) time.Duration {
+	if d := retryafter.Parse(h.Get("Retry-After"), time.Now()); d > 0 {
+		return d
 	}
 	return time.Second
 }
