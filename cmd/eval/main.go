@@ -63,6 +63,7 @@ func main() {
 			return
 		}
 		ReportReal(context.Background(), os.Stdout, ds, st, *seeds, *verbose)
+		ReportSmallMailboxes(context.Background(), os.Stdout, ds)
 		if *lists != "" {
 			opt := DefaultRealOptions
 			opt.ListsFile = *lists

@@ -33,6 +33,11 @@ func RunReal(ctx context.Context, ds *Dataset, assigned map[int]string, revision
 // fresh local one and the run's examples (an LLM behind the hybrid policy,
 // say); nil classifies with the local classifier alone.
 func runRealWith(ctx context.Context, ds *Dataset, assigned map[int]string, revision string, route func(local classify.Classifier, examples classify.ExampleSource) classify.Classifier) []Result {
+	return runRealOpts(ctx, ds, assigned, revision, classify.CollectionOptions{}, route)
+}
+
+// runRealOpts is runRealWith with the collection model's options.
+func runRealOpts(ctx context.Context, ds *Dataset, assigned map[int]string, revision string, opts classify.CollectionOptions, route func(local classify.Classifier, examples classify.ExampleSource) classify.Classifier) []Result {
 	byProject := map[string][]classify.Example{}
 	ids := make([]int, 0, len(assigned))
 	for i := range assigned {
@@ -48,7 +53,7 @@ func runRealWith(ctx context.Context, ds *Dataset, assigned map[int]string, revi
 	examples := classify.ExampleSourceFunc(func(_ context.Context, id string) ([]classify.Example, error) {
 		return byProject[id], nil
 	})
-	local := classify.NewLocal(examples).WithCollection(realCollection(ds, assigned), classify.CollectionOptions{})
+	local := classify.NewLocal(examples).WithCollection(realCollection(ds, assigned), opts)
 	projects := make([]classify.Project, 0, len(ds.Projects[RealOwner]))
 	for _, p := range ds.Projects[RealOwner] {
 		p.Revision = revision

@@ -87,9 +87,26 @@ type collectionParams struct {
 	// stays.
 	iters int
 	minDF int // a feature must occur in this many documents
+	// ranksOnly makes the model order the candidates while the scorer's
+	// confidence decides (rankedByCollection): a small collection's
+	// neighbours rank a document's projects far better than its words do,
+	// but their propagated confidences are not calibrated.
+	ranksOnly bool
 }
 
 var defaultCollectionParams = collectionParams{styleW: 4, senderW: 8, threadW: 8, knn: 10, alpha: 0.95, sharpen: 1.25, priorW: 0.01, sureW: 0.01, sureSeedW: 0.01, minTaught: 2, iters: 30, minDF: 2}
+
+// collectionParamsFor are the settings of a model of n documents: below
+// minDecide it only ranks, with a fifth of the collection (at least 3) as
+// a document's neighbours, as ten are of fifty.
+func collectionParamsFor(n, minDecide int) collectionParams {
+	pp := defaultCollectionParams
+	if n < minDecide {
+		pp.ranksOnly = true
+		pp.knn = max(3, n/5)
+	}
+	return pp
+}
 
 // CollectionModel is the propagated collection of one owner for one set of
 // projects. It is immutable and safe for concurrent use.

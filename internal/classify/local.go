@@ -141,7 +141,12 @@ func (l *Local) Classify(ctx context.Context, doc Document, projects []Project) 
 		// Never waits for a model: a missing or stale one is rebuilt in the
 		// background (collection_cache.go).
 		if m := l.collectionModel(doc.Owner, projects, set); m != nil {
-			res = res.withCollection(m.score(doc, a, priorOf(res, len(projects)), res.sure()), m.params.minTaught)
+			cs := m.score(doc, a, priorOf(res, len(projects)), res.sure())
+			if m.params.ranksOnly {
+				res = res.rankedByCollection(cs, m.params.minTaught)
+			} else {
+				res = res.withCollection(cs, m.params.minTaught)
+			}
 		}
 	}
 	return res.decide(a), nil
@@ -190,6 +195,34 @@ func (r scoreResult) withCollection(cs collectionScore, minTaught int) scoreResu
 	if top != localTop || top.shared == 0 {
 		r.probWithoutShared = top.prob
 	}
+	return r
+}
+
+// rankedByCollection puts the small collection's best project first and
+// keeps the scorer's probabilities: where the two agree the scorer's
+// decision stands as it is, and where they disagree the document is left
+// unsure, the collection's project its best candidate (the scorer's own
+// top project had the higher probability, so the collection's is below
+// Threshold).
+func (r scoreResult) rankedByCollection(cs collectionScore, minTaught int) scoreResult {
+	best := 0
+	for c := 1; c < len(r.scores); c++ {
+		if cs.dist[c] > cs.dist[best] {
+			best = c
+		}
+	}
+	if cs.taught[best] < minTaught || r.scores[0].index == best {
+		return r
+	}
+	for i, s := range r.scores {
+		if s.index == best {
+			copy(r.scores[1:i+1], r.scores[:i])
+			r.scores[0] = s
+			break
+		}
+	}
+	r.probWithoutShared = r.scores[0].prob
+	r.outranked = true
 	return r
 }
 
@@ -262,6 +295,9 @@ type scoreResult struct {
 	corrected int
 	// fromCollection is set when the collection model decided.
 	fromCollection bool
+	// outranked is set when a collection model that only ranks put another
+	// project above the scorer's (rankedByCollection).
+	outranked bool
 }
 
 // score computes each profile's score and the probabilities.
@@ -501,7 +537,9 @@ func (r scoreResult) decide(a *analysis) Decision {
 		second = r.scores[1].prob
 	}
 	d.Confidence = round4(top.prob)
-	d.Margin = round4(top.prob - second)
+	// An outranked top candidate has no margin: the words rank another
+	// project higher.
+	d.Margin = round4(max(top.prob-second, 0))
 	for i, s := range r.scores {
 		if i == maxCandidates {
 			break
@@ -539,6 +577,8 @@ func (r scoreResult) decide(a *analysis) Decision {
 	}
 	d.MatchedTags = nil
 	switch {
+	case r.outranked:
+		d.Reason = fmt.Sprintf("the documents around it in your collection point to %s (%.2f), its words to %s (%.2f)", top.p.name, top.prob, r.scores[1].p.name, r.scores[1].prob)
 	case top.total <= 0 || top.prob < 0.15:
 		d.Reason = "no project matched"
 	case ambiguous && top.prob >= Threshold:
