@@ -39,9 +39,10 @@ type CollectionOptions struct {
 	// 50: in a smaller one a document's ten neighbours are a fifth of the
 	// collection, and the propagated confidences are not calibrated (on
 	// mailboxes of 24-48 documents drawn from the real-world set's dev
-	// half, filings at them swing between none and half the mailbox at
-	// precision 0.7-0.9). A smaller collection, down to MinRankingDocuments,
-	// gets a model that only ranks (collectionParams.ranksOnly).
+	// half, filings at them swung between none and 30-50 % of a mailbox at
+	// precision 0.69-0.93). A smaller collection, down to
+	// MinRankingDocuments, gets a model that only ranks
+	// (collectionParams.ranksOnly).
 	MinDocuments int
 	// MinRankingDocuments is the smallest collection worth a model at all.
 	// Default 10.

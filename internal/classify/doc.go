@@ -13,7 +13,9 @@
 //     the scores into a calibrated confidence. With the owner's collection
 //     (WithCollection) the user's corrections spread over a graph of all
 //     their documents — words, layout, style, sender and conversation —
-//     to the documents around them (collection.go).
+//     to the documents around them (collection.go); in a collection of
+//     fewer than 50 documents the graph only ranks the candidates and the
+//     scorer's confidence still decides.
 //   - OpenAI asks a chat model with a strict JSON schema. Its failures are
 //     typed (*LLMError) so that the caller can decide about retries.
 //   - HybridPolicy.NeedsLLM tells the workflow when the local decision is
