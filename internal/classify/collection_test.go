@@ -61,6 +61,7 @@ func TestAddStyle_DescribesHowASourceWrites(t *testing.T) {
 		{"capitalised subject", "Conversations From GDC Europe", "In the second of our series we talk with developers.", []string{"title: every word capitalised"}},
 		{"template close before the link list, wrapped", "Warchalking FAQ", "Chalk marks on the sidewalk. Link\n[1] Discuss[2]\n\n[1] http://example.org/faq\n[2] http://example.org/discuss", []string{"last words link discuss", "linked word discuss"}},
 		{"sign-off", "Re: invoice", "Attached is the corrected invoice.\n\nThanks, Stefan!", []string{"last words thanks stefan"}},
+		{"a reply that quotes", "RE: Re: Archer-UK TV Alert", "> Did anyone see it?\n\nYes, I enjoyed it.", []string{"subject answers or forwards", "quotes a message"}},
 		{"navigation anchors", "Monkey or man?", "Toumai is stirring rivalries. Quizzes[1] | Crossword[2] | Steve Bell[3]", []string{"linked word quizzes", "linked word crossword", "linked word bell"}},
 	} {
 		f := map[string]float64{}
