@@ -164,7 +164,7 @@ func collectionFeatures(doc Document, a *analysis, pp collectionParams) map[stri
 	if a.thread != "" {
 		f[threadFeature+a.thread] = pp.threadW
 	}
-	addStyle(f, doc.Title, doc.Text, styleW)
+	addStyle(f, doc.Title, doc.Text, a.reply, styleW)
 	return f
 }
 
@@ -506,6 +506,18 @@ type collectionScore struct {
 	// neighbours assigned by hand, by class
 	corrected map[int]int
 	taught    []int // manual assignments of the model, by class
+}
+
+// bestProject is the class of the n projects (not "no project") the
+// collection rates highest, the first on a tie.
+func (cs collectionScore) bestProject(n int) int {
+	best := 0
+	for c := 1; c < n; c++ {
+		if cs.dist[c] > cs.dist[best] {
+			best = c
+		}
+	}
+	return best
 }
 
 // score places a document (doc.ID, if it is one of the collection, is left

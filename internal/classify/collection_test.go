@@ -27,7 +27,7 @@ func TestTokenShape(t *testing.T) {
 
 func TestAddStyle_WordsWithoutAReferenceAreNoAnchorsAndAListIsNoClose(t *testing.T) {
 	f := map[string]float64{}
-	addStyle(f, "Notes", "See arrays[i] and the list [1] below.\n[1] http://example.org/", 1)
+	addStyle(f, "Notes", "See arrays[i] and the list [1] below.\n[1] http://example.org/", false, 1)
 	for k := range f {
 		if strings.Contains(k, "linked word arrays") || strings.Contains(k, "last words http") {
 			t.Errorf("unexpected feature %q", k)
@@ -65,7 +65,8 @@ func TestAddStyle_DescribesHowASourceWrites(t *testing.T) {
 		{"navigation anchors", "Monkey or man?", "Toumai is stirring rivalries. Quizzes[1] | Crossword[2] | Steve Bell[3]", []string{"linked word quizzes", "linked word crossword", "linked word bell"}},
 	} {
 		f := map[string]float64{}
-		addStyle(f, tc.title, tc.text, 1)
+		_, reply := threadKey(tc.title)
+		addStyle(f, tc.title, tc.text, reply, 1)
 		for _, w := range tc.want {
 			if f[shapePrefix+"style "+w] == 0 {
 				var got []string

@@ -168,12 +168,7 @@ func (r scoreResult) sure() bool {
 func (r scoreResult) withCollection(cs collectionScore, minTaught int) scoreResult {
 	localTop := r.scores[0]
 	n := len(r.scores)
-	best := 0
-	for c := 1; c < n; c++ {
-		if cs.dist[c] > cs.dist[best] {
-			best = c
-		}
-	}
+	best := cs.bestProject(n)
 	if cs.taught[best] < minTaught {
 		// The collection's best project is not taught enough for its view
 		// to stand: the scorer decides.
@@ -205,12 +200,7 @@ func (r scoreResult) withCollection(cs collectionScore, minTaught int) scoreResu
 // top project had the higher probability, so the collection's is below
 // Threshold).
 func (r scoreResult) rankedByCollection(cs collectionScore, minTaught int) scoreResult {
-	best := 0
-	for c := 1; c < len(r.scores); c++ {
-		if cs.dist[c] > cs.dist[best] {
-			best = c
-		}
-	}
+	best := cs.bestProject(len(r.scores))
 	if cs.taught[best] < minTaught || r.scores[0].index == best {
 		return r
 	}
